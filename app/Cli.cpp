@@ -1,0 +1,62 @@
+#include "Cli.h"
+
+#include "CliOptions.h"
+#include "Commands.h"
+
+#include <ostream>
+
+namespace bs::cli {
+
+namespace {
+
+const char* kUsage = R"(batchscope — what does batch size do to this model on this chip, and why?
+
+Usage:
+  batchscope                      open the explorer window
+  batchscope <command> [options]  run headless
+
+Commands:
+  presets     list hardware presets (id, name, class)
+  models      list built-in models and their knobs
+  sweep       evaluate a scenario over batch sizes (or sequence lengths / resolutions)
+  layers      per-layer roofline placement at one batch size
+  recommend   best batch under a latency budget, max-throughput and min-energy batches
+
+Run 'batchscope <command> --help' for the options of a command.
+Presets are read from $BATCHSCOPE_PRESET_DIR if set, else the installed or source presets/.
+)";
+
+} // namespace
+
+bool isCommandLine(const QStringList& args) { return !args.isEmpty(); }
+
+int run(const QStringList& args, std::ostream& out, std::ostream& err) {
+    if (args.isEmpty() || args.front() == QStringLiteral("--help") || args.front() == QStringLiteral("-h") ||
+        args.front() == QStringLiteral("help")) {
+        out << kUsage;
+        return 0;
+    }
+    if (args.front() == QStringLiteral("--version")) {
+        out << "batchscope " << BATCHSCOPE_VERSION << "\n";
+        return 0;
+    }
+    const QString command = args.front();
+    const Command* cmd = findCommand(command);
+    if (!cmd) {
+        err << "batchscope: unknown command '" << command.toStdString() << "' (try 'batchscope --help')\n";
+        return 2;
+    }
+    try {
+        const Options opts = Options::parse(*cmd, args.mid(1));
+        if (opts.help) {
+            out << cmd->help;
+            return 0;
+        }
+        return cmd->run(opts, out);
+    } catch (const std::exception& e) {
+        err << "batchscope " << command.toStdString() << ": " << e.what() << "\n";
+        return 2;
+    }
+}
+
+} // namespace bs::cli

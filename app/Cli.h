@@ -1,0 +1,15 @@
+#pragma once
+// The headless command line: `batchscope <command> [options]`. Results go to stdout as CSV or
+// JSON; problems go to stderr as one line naming the bad value, with exit code 2.
+#include <QStringList>
+
+#include <iosfwd>
+
+namespace bs::cli {
+
+/// True if `args` (without the program name) ask for a command rather than the window.
+bool isCommandLine(const QStringList& args);
+/// Runs a command; returns the process exit code.
+int run(const QStringList& args, std::ostream& out, std::ostream& err);
+
+} // namespace bs::cli

@@ -1,0 +1,290 @@
+#include "Commands.h"
+
+#include "EngineError.h"
+#include "Evaluator.h"
+#include "ModelZoo.h"
+#include "PresetLoader.h"
+#include "ScenarioSetup.h"
+#include "Sweep.h"
+#include "Table.h"
+
+#include <cmath>
+#include <ostream>
+
+namespace bs::cli {
+
+namespace {
+
+QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+void writeTable(const Table& t, const Options& o, std::ostream& out) {
+    const std::string format = o.value("format", "csv");
+    if (format == "csv") out << t.toCsv().toStdString();
+    else if (format == "json") out << t.toJson().toStdString();
+    else throw EngineError("--format '" + format + "' is not csv or json");
+}
+
+const std::vector<OptionSpec> kScenarioOptions = {
+    {"model", true, false},  {"hardware", true, false}, {"precision", true, false}, {"seq", true, false},
+    {"resolution", true, false}, {"param", true, true}, {"format", true, false},
+};
+
+std::vector<OptionSpec> withScenario(std::vector<OptionSpec> extra) {
+    extra.insert(extra.begin(), kScenarioOptions.begin(), kScenarioOptions.end());
+    return extra;
+}
+
+const char* kScenarioHelp = R"(Scenario options:
+  --model ID            built-in model id (see 'batchscope models')
+  --hardware ID|FILE    preset id (see 'batchscope presets') or a preset JSON file
+  --precision P         fp32, tf32, fp16, bf16, fp8 or int8 (default: the preset's default);
+                        a precision the chip lacks is an error, never a silent substitute
+  --seq N               sequence length (transformer models)
+  --resolution N|WxH    input resolution (image models), e.g. 416 or 1920x1088
+  --param K=V           set any model knob (repeatable), e.g. --param depth=4 --param phase=decode
+  --format csv|json     output format (default csv: RFC 4180 with a header row)
+)";
+
+// ---- presets / models ------------------------------------------------------------------------
+
+int runPresets(const Options& o, std::ostream& out) {
+    const PresetLibrary lib = PresetLibrary::shipped();
+    Table t({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("class"), QStringLiteral("status"),
+             QStringLiteral("default_precision"), QStringLiteral("precisions"), QStringLiteral("units"),
+             QStringLiteral("dram_gb_s"), QStringLiteral("onchip_mib")});
+    for (const HardwarePreset& p : lib.presets())
+        t.addRow({qs(p.id), qs(p.name), qs(archClassName(p.archClass)), qs(p.status), qs(precisionName(p.defaultPrecision)),
+                  qs(p.supportedPrecisions()), p.units(), p.dram.bandwidthGBs.value, p.onchip.capacity.value});
+    writeTable(t, o, out);
+    return 0;
+}
+
+int runModels(const Options& o, std::ostream& out) {
+    Table t({QStringLiteral("id"), QStringLiteral("description"), QStringLiteral("knobs")});
+    for (const ModelDescriptor& m : ModelZoo::models()) {
+        QString knobs;
+        for (const Knob& k : m.knobs) {
+            if (!knobs.isEmpty()) knobs += QLatin1Char(' ');
+            knobs += qs(k.name) + QLatin1Char('=');
+            if (!k.choices.empty()) {
+                QStringList c;
+                for (const std::string& s : k.choices) c << qs(s);
+                knobs += c.join(QLatin1Char('|'));
+            } else {
+                knobs += QString::number(k.value);
+            }
+        }
+        t.addRow({qs(m.id), qs(m.description), knobs});
+    }
+    writeTable(t, o, out);
+    return 0;
+}
+
+// ---- sweep -----------------------------------------------------------------------------------
+
+std::vector<QString> sweepHeader(const QString& first) {
+    return {first,
+            QStringLiteral("batch"),
+            QStringLiteral("latency_ms"),
+            QStringLiteral("throughput_per_s"),
+            QStringLiteral("utilization"),
+            QStringLiteral("bandwidth_utilization"),
+            QStringLiteral("energy_per_inference_mj"),
+            QStringLiteral("static_mj"),
+            QStringLiteral("compute_mj"),
+            QStringLiteral("dram_mj"),
+            QStringLiteral("sram_mj"),
+            QStringLiteral("peak_memory_mb"),
+            QStringLiteral("fits_memory"),
+            QStringLiteral("bound"),
+            QStringLiteral("gflops"),
+            QStringLiteral("dram_mb"),
+            QStringLiteral("spilled_mb"),
+            QStringLiteral("critical_batch")};
+}
+
+QString dominantBound(const Totals& t) {
+    if (t.compute_s >= t.memory_s && t.compute_s >= t.overhead_s) return QStringLiteral("compute");
+    return t.memory_s >= t.overhead_s ? QStringLiteral("memory") : QStringLiteral("overhead");
+}
+
+std::vector<Cell> sweepRow(const Totals& t) {
+    const EnergyBreakdown& e = t.energyPerInference;
+    return {static_cast<double>(t.batch), t.latency_s * 1e3, t.throughput_per_s, t.utilization,
+            t.bandwidthUtilization, e.total() * 1e3, e.static_j * 1e3, e.compute_j * 1e3, e.dram_j * 1e3,
+            e.sram_j * 1e3, t.peakMemoryBytes / 1e6, t.fitsMemory, dominantBound(t), t.flops / 1e9,
+            t.dramBytes / 1e6, t.spilledBytes / 1e6, t.criticalBatch};
+}
+
+int runSweep(const Options& o, std::ostream& out) {
+    ScenarioSetup s = ScenarioSetup::fromOptions(o);
+    const std::string over = o.value("over", "batch");
+    if (over == "batch") {
+        if (o.has("batch")) throw EngineError("--batch applies to --over seq|resolution; use --batches");
+        std::vector<QString> header = sweepHeader({});
+        header.erase(header.begin());
+        Table t(header);
+        const Scenario sc{s.model.get(), &s.hardware, s.precision};
+        for (const SweepPoint& p : sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2")))) {
+            std::vector<Cell> row = sweepRow(p.totals);
+            t.addRow(row);
+        }
+        writeTable(t, o, out);
+        return 0;
+    }
+    if (over != "seq" && over != "resolution") throw EngineError("--over '" + over + "' is not batch, seq or resolution");
+    if (!o.has("values")) throw EngineError("--over " + over + " needs --values, e.g. --values 128,256,512");
+    const ModelDescriptor* desc = ModelZoo::find(s.modelId);
+    if (over == "seq" && desc->seqKnob.empty()) throw EngineError("model '" + s.modelId + "' has no sequence length");
+    if (over == "resolution" && !desc->hasResolution) throw EngineError("model '" + s.modelId + "' has no resolution");
+    const std::string knobName = over == "seq" ? desc->seqKnob : "resolution";
+    Table t(sweepHeader(qs(over)));
+    for (const SweepPoint& p : sweepKnob(s.modelId, s.knobs, knobName, parseBatchList(o.value("values")), s.hardware,
+                                         s.precision, o.positiveInt("batch", 1))) {
+        std::vector<Cell> row = sweepRow(p.totals);
+        row.insert(row.begin(), p.value);
+        t.addRow(row);
+    }
+    writeTable(t, o, out);
+    return 0;
+}
+
+// ---- layers ----------------------------------------------------------------------------------
+
+int runLayers(const Options& o, std::ostream& out) {
+    ScenarioSetup s = ScenarioSetup::fromOptions(o);
+    const int batch = o.positiveInt("batch", 1);
+    const ScenarioResult r = evaluate({s.model.get(), &s.hardware, s.precision}, batch);
+    Table t({QStringLiteral("index"), QStringLiteral("name"), QStringLiteral("ops"), QStringLiteral("flops"),
+             QStringLiteral("macs"), QStringLiteral("weight_bytes"), QStringLiteral("dram_bytes"),
+             QStringLiteral("sram_bytes"), QStringLiteral("arithmetic_intensity"), QStringLiteral("bound"),
+             QStringLiteral("units_allocated"), QStringLiteral("units_total"), QStringLiteral("compute_ms"),
+             QStringLiteral("memory_ms"), QStringLiteral("overhead_ms"), QStringLiteral("latency_ms"),
+             QStringLiteral("share"), QStringLiteral("utilization"), QStringLiteral("critical_batch"),
+             QStringLiteral("spills"), QStringLiteral("not_costed")});
+    const bool all = o.has("all");
+    for (const LayerPlacement& p : r.layers) {
+        const Layer& l = s.model->layers()[static_cast<std::size_t>(p.index)];
+        if (l.view && !all) continue;
+        QStringList nc;
+        for (const std::string& n : l.notCosted) nc << qs(n);
+        t.addRow({static_cast<double>(p.index), qs(l.name), qs(l.opTypes), p.flops, p.macs, p.weightBytes,
+                  p.dramBytes, p.sramBytes, p.arithmeticIntensity,
+                  qs(p.bound == Bound::Memory && p.memoryBoundOnChip ? "memory-onchip" : boundName(p.bound)),
+                  p.unitsAllocated, p.unitsTotal, p.compute_s * 1e3, p.memory_s * 1e3, p.overhead_s * 1e3,
+                  p.latency_s * 1e3, p.share, p.utilization, p.criticalBatch, p.inputSpilled || p.outputSpilled,
+                  nc.join(QLatin1Char(' '))});
+    }
+    writeTable(t, o, out);
+    return 0;
+}
+
+// ---- recommend -------------------------------------------------------------------------------
+
+int runRecommend(const Options& o, std::ostream& out) {
+    ScenarioSetup s = ScenarioSetup::fromOptions(o);
+    std::optional<double> budget;
+    if (o.has("latency-budget-ms")) {
+        const std::string v = o.value("latency-budget-ms");
+        std::size_t used = 0;
+        double ms = 0;
+        try {
+            ms = std::stod(v, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != v.size() || v.empty() || !std::isfinite(ms) || ms <= 0)
+            throw EngineError("--latency-budget-ms '" + v + "' is not a positive number");
+        budget = ms / 1e3;
+    }
+    const Scenario sc{s.model.get(), &s.hardware, s.precision};
+    const auto sweep = sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2")));
+    Table t({QStringLiteral("recommendation"), QStringLiteral("batch"), QStringLiteral("latency_ms"),
+             QStringLiteral("throughput_per_s"), QStringLiteral("utilization"),
+             QStringLiteral("energy_per_inference_mj"), QStringLiteral("peak_memory_mb"), QStringLiteral("reason")});
+    for (const Recommendation& r : recommend(sweep, budget)) {
+        if (r.batch)
+            t.addRow({qs(r.what), static_cast<double>(*r.batch), r.totals.latency_s * 1e3, r.totals.throughput_per_s,
+                      r.totals.utilization, r.totals.energyPerInference.total() * 1e3, r.totals.peakMemoryBytes / 1e6,
+                      qs(r.reason)});
+        else
+            t.addRow({qs(r.what), QString(), QString(), QString(), QString(), QString(), QString(), qs(r.reason)});
+    }
+    writeTable(t, o, out);
+    return 0;
+}
+
+std::vector<Command> makeCommands() {
+    std::vector<Command> c;
+    c.push_back({"presets",
+                 "Usage: batchscope presets [--format csv|json]\n\nLists the shipped hardware presets: id, name, "
+                 "class (gpu, systolic, cpu, tile),\nstatus (datasheet or modelled), default precision, precisions "
+                 "with a peak,\ncompute units, DRAM bandwidth (GB/s) and on-chip memory (MiB).\n",
+                 {{"format", true, false}},
+                 runPresets});
+    c.push_back({"models",
+                 "Usage: batchscope models [--format csv|json]\n\nLists the built-in models with their knobs and "
+                 "default values.\nSet knobs with --param name=value (and --seq / --resolution).\n",
+                 {{"format", true, false}},
+                 runModels});
+    c.push_back({"sweep",
+                 std::string("Usage: batchscope sweep --model ID --hardware ID [options]\n\n"
+                             "Evaluates the scenario at each batch size (or, with --over, at each sequence\n"
+                             "length / resolution at one batch). One row per point.\n\n") +
+                     kScenarioHelp +
+                     "Sweep options:\n"
+                     "  --batches LIST        batch sizes: 1,2,4 | 1..64 (every integer) | 1..1024*2\n"
+                     "                        (geometric) or a mix; default 1..1024*2\n"
+                     "  --over batch|seq|resolution   what to sweep (default batch)\n"
+                     "  --values LIST         values of --over seq|resolution (same syntax)\n"
+                     "  --batch N             batch for --over seq|resolution (default 1)\n\n"
+                     "Columns: batch, latency_ms, throughput_per_s, utilization (FLOP-weighted: FLOPs ÷\n"
+                     "(latency × dense peak)), bandwidth_utilization, energy_per_inference_mj and its\n"
+                     "static/compute/dram/sram parts, peak_memory_mb, fits_memory, bound (where most\n"
+                     "time goes), gflops (2 per MAC), dram_mb, spilled_mb (activations that did not fit\n"
+                     "on chip), critical_batch (batch where compute time catches up with memory time).\n",
+                 withScenario({{"batches", true, false}, {"over", true, false}, {"values", true, false},
+                               {"batch", true, false}}),
+                 runSweep});
+    c.push_back({"layers",
+                 std::string("Usage: batchscope layers --model ID --hardware ID [--batch N] [options]\n\n"
+                             "Places every fused layer on the chip's roofline at one batch size.\n\n") +
+                     kScenarioHelp +
+                     "Layer options:\n"
+                     "  --batch N             batch size (default 1)\n"
+                     "  --all                 include zero-cost view layers (reshape/flatten)\n\n"
+                     "Columns: index, name, ops (fused op types), flops, macs, weight_bytes, dram_bytes,\n"
+                     "sram_bytes, arithmetic_intensity (FLOPs per byte of the bounding memory level),\n"
+                     "bound (compute | memory | memory-onchip | overhead), units_allocated, units_total,\n"
+                     "compute_ms, memory_ms, overhead_ms, latency_ms = max(compute, memory) + overhead,\n"
+                     "share of model latency, utilization, critical_batch, spills, not_costed.\n",
+                 withScenario({{"batch", true, false}, {"all", false, false}}),
+                 runLayers});
+    c.push_back({"recommend",
+                 std::string("Usage: batchscope recommend --model ID --hardware ID [--latency-budget-ms X]\n\n"
+                             "Sweeps batch sizes and picks: the highest-throughput batch within the latency\n"
+                             "budget, the max-throughput batch and the min-energy batch (only batches that\n"
+                             "fit in device memory qualify).\n\n") +
+                     kScenarioHelp +
+                     "Recommend options:\n"
+                     "  --latency-budget-ms X latency budget in milliseconds\n"
+                     "  --batches LIST        candidate batches (default 1..1024*2)\n",
+                 withScenario({{"latency-budget-ms", true, false}, {"batches", true, false}}),
+                 runRecommend});
+    return c;
+}
+
+} // namespace
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> all = makeCommands();
+    return all;
+}
+
+const Command* findCommand(const QString& name) {
+    for (const Command& c : commands())
+        if (QString::fromStdString(c.name) == name) return &c;
+    return nullptr;
+}
+
+} // namespace bs::cli

@@ -1,0 +1,21 @@
+#pragma once
+// The command table: each command's name, --help text, accepted options and implementation.
+#include "CliOptions.h"
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace bs::cli {
+
+struct Command {
+    std::string name;
+    std::string help;
+    std::vector<OptionSpec> options;
+    int (*run)(const Options&, std::ostream&);
+};
+
+const Command* findCommand(const QString& name);
+const std::vector<Command>& commands();
+
+} // namespace bs::cli

@@ -1,0 +1,78 @@
+#include "ScenarioSetup.h"
+
+#include "EngineError.h"
+
+#include <QFileInfo>
+
+#include <regex>
+
+namespace bs::cli {
+
+namespace {
+int positive(const std::string& text, const std::string& what) {
+    std::size_t used = 0;
+    long v = 0;
+    try {
+        v = std::stol(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || text.empty() || v < 1 || v > 1'000'000)
+        throw EngineError(what + " '" + text + "' is not a positive integer");
+    return static_cast<int>(v);
+}
+} // namespace
+
+KnobValues knobsFromOptions(const ModelDescriptor& model, const Options& o) {
+    KnobValues k;
+    if (o.has("seq")) {
+        if (model.seqKnob.empty()) throw EngineError("model '" + model.id + "' has no sequence length (--seq)");
+        k[model.seqKnob] = positive(o.value("seq"), "--seq");
+    }
+    if (o.has("resolution")) {
+        if (!model.hasResolution) throw EngineError("model '" + model.id + "' has no input resolution (--resolution)");
+        const std::string r = o.value("resolution");
+        std::smatch m;
+        if (std::regex_match(r, m, std::regex("([0-9]+)x([0-9]+)"))) {
+            k["width"] = positive(m[1], "--resolution width");
+            k["height"] = positive(m[2], "--resolution height");
+        } else {
+            k["width"] = k["height"] = positive(r, "--resolution");
+        }
+    }
+    for (const std::string& kv : o.values("param")) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) throw EngineError("--param '" + kv + "' must be name=value");
+        const std::string name = kv.substr(0, eq);
+        k[name] = ModelZoo::parseKnobValue(model, name, kv.substr(eq + 1));
+    }
+    return k;
+}
+
+ScenarioSetup ScenarioSetup::fromOptions(const Options& o) {
+    ScenarioSetup s;
+    if (!o.has("model")) throw EngineError("--model is required (see 'batchscope models')");
+    if (!o.has("hardware")) throw EngineError("--hardware is required (see 'batchscope presets')");
+    s.modelId = o.value("model");
+    const ModelDescriptor* desc = ModelZoo::find(s.modelId);
+    if (!desc) {
+        if (QFileInfo::exists(QString::fromStdString(s.modelId)))
+            throw EngineError("cannot read model file '" + s.modelId +
+                              "': this build has no ONNX import yet; use a built-in model id");
+        throw EngineError("unknown model '" + s.modelId + "' (see 'batchscope models')");
+    }
+    s.knobs = ModelZoo::resolve(*desc, knobsFromOptions(*desc, o));
+    const PresetLibrary lib = PresetLibrary::shipped();
+    s.hardware = resolvePreset(lib, o.value("hardware"));
+    s.precision = s.hardware.defaultPrecision;
+    if (o.has("precision")) {
+        const auto p = parsePrecision(o.value("precision"));
+        if (!p) throw EngineError("unknown precision '" + o.value("precision") + "' (known: " + precisionList() + ")");
+        s.precision = *p;
+    }
+    s.hardware.peakFlops(s.precision); // throws naming the precisions the chip has
+    s.model = std::make_unique<PreparedModel>(ModelZoo::build(s.modelId, s.knobs));
+    return s;
+}
+
+} // namespace bs::cli

@@ -1,0 +1,140 @@
+#pragma once
+// The model graph: operators (vertices of a Boost.Graph) connected by tensors. Shapes are stored
+// per sample: activations carry a leading batch axis of 1 and the evaluator scales them by the
+// batch being evaluated, so one graph serves every batch size. Weights are batch-independent.
+// State tensors (a decoder's KV cache) are per-sample too but live in device memory between calls.
+#include <boost/graph/adjacency_list.hpp>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bs {
+
+using Shape = std::vector<std::int64_t>;
+
+/// Number of elements of a shape; throws std::overflow_error if it does not fit in int64.
+std::int64_t elementCount(const Shape& shape);
+std::string shapeString(const Shape& shape);
+
+enum class TensorKind {
+    Input,      ///< graph input (read from device memory), per sample
+    Activation, ///< produced by an op, per sample
+    Weight,     ///< parameter, batch-independent
+    State,      ///< per-sample state resident in device memory (KV cache)
+};
+
+struct Tensor {
+    std::string name;
+    Shape shape; ///< activations/inputs/state: leading batch axis of 1
+    TensorKind kind = TensorKind::Activation;
+    bool graphOutput = false; ///< written back to device memory (model output, KV-cache append)
+    std::int64_t elements() const { return elementCount(shape); }
+};
+
+enum class OpKind {
+    Conv,
+    ConvTranspose,
+    Gemm,       ///< activation × weight (+ bias): Linear / fully connected
+    MatMul,     ///< activation × activation (attention scores, context)
+    ExpertGemm, ///< mixture-of-experts grouped GEMM; weight [experts, K, N]
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Relu,
+    LeakyRelu,
+    Clip, ///< ReLU6
+    Sigmoid,
+    Tanh,
+    Gelu,
+    Silu,
+    HardSwish,
+    BatchNorm,
+    LayerNorm,
+    RmsNorm,
+    Softmax,
+    MaxPool,
+    AvgPool,
+    GlobalAvgPool,
+    Resize,
+    Concat,
+    Split,
+    Slice,
+    Transpose,
+    Reshape,
+    Flatten,
+    Identity,
+    Gather, ///< embedding lookup: reads only the rows it gathers
+    Unknown ///< an op the engine cannot cost: reported as "not costed"
+};
+
+std::string_view opKindName(OpKind kind);
+
+struct OpAttrs {
+    std::vector<std::int64_t> kernel;    ///< spatial kernel (Conv, pools)
+    std::vector<std::int64_t> strides;   ///< spatial strides
+    std::vector<std::int64_t> pads;      ///< begin pads then end pads, ONNX order
+    std::vector<std::int64_t> dilations; ///< spatial dilations
+    std::int64_t groups = 1;
+    std::int64_t axis = -1;
+    bool transB = false;
+    // ExpertGemm routing
+    std::int64_t experts = 1;
+    std::int64_t topK = 1;
+    double imbalance = 1.0; ///< busiest expert's load ÷ mean load (≥ 1)
+};
+
+struct Op {
+    std::string name;
+    std::string type; ///< ONNX op_type or builder name, shown to the user
+    OpKind kind = OpKind::Unknown;
+    std::vector<int> inputs;  ///< tensor ids
+    std::vector<int> outputs; ///< tensor ids
+    OpAttrs attrs;
+};
+
+class GraphError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Operators and tensors. Vertices of `topology()` are op indices; an edge u→v means op v
+/// consumes a tensor op u produces.
+class Graph {
+  public:
+    using Topology = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
+
+    int addTensor(Tensor t);
+    int addOp(Op op);
+
+    const std::vector<Op>& ops() const { return ops_; }
+    const std::vector<Tensor>& tensors() const { return tensors_; }
+    const Op& op(int i) const { return ops_.at(static_cast<std::size_t>(i)); }
+    const Tensor& tensor(int i) const { return tensors_.at(static_cast<std::size_t>(i)); }
+    Tensor& tensor(int i) { return tensors_.at(static_cast<std::size_t>(i)); }
+
+    /// Producer op of each tensor (-1 for inputs, weights, state).
+    int producer(int tensorId) const;
+    /// Ops consuming each tensor.
+    const std::vector<int>& consumers(int tensorId) const;
+
+    /// Ops in an order where every producer precedes its consumers (Boost topological_sort).
+    /// Throws GraphError naming an op on the cycle if the graph is not a DAG.
+    std::vector<int> topologicalOrder() const;
+    Topology topology() const;
+
+    /// Sum of all weight tensor elements: the parameter count.
+    std::int64_t parameterCount() const;
+
+    std::string name;
+
+  private:
+    std::vector<Op> ops_;
+    std::vector<Tensor> tensors_;
+    std::vector<int> producer_;
+    std::vector<std::vector<int>> consumers_;
+};
+
+} // namespace bs

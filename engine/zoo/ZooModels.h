@@ -1,0 +1,17 @@
+#pragma once
+// Builders of the built-in models; each takes resolved knob values (every knob present).
+#include "../Graph.h"
+#include "../ModelZoo.h"
+
+namespace bs::zoo {
+
+Graph resnet(const KnobValues& k, int depth); // 18 or 50; knobs height, width, classes
+Graph mobilenetV2(const KnobValues& k);       // knobs height, width, classes, width_mult (x100)
+Graph mlp(const KnobValues& k);               // knobs depth, width, inputs, outputs
+// BERT-style encoders; knobs seq, layers, hidden, heads, ffn, vocab
+Graph bertEncoder(const KnobValues& k, const std::string& name);
+Graph yolov3(const KnobValues& k);            // knobs height, width, classes
+Graph llmDecoder(const KnobValues& k);        // knobs layers, hidden, heads, kv_heads, ffn, vocab, phase, seq, context
+Graph moeBlock(const KnobValues& k);          // knobs tokens(seq), hidden, ffn, experts, top_k, imbalance (x100)
+
+} // namespace bs::zoo
