@@ -83,9 +83,14 @@ Totals run(const Scenario& s, int batch, Sink&& sink) {
     t.ridge = r.peak / hw.dramBytesPerS();
     double fixedBytes = 0, unitTime = 0;
 
-    auto resident = [&](int tensor) {
+    // Share of a tensor's bytes that goes through DRAM: all of it for graph inputs and state;
+    // for activations, the share of the largest live set during its lifetime that exceeds the
+    // on-chip activation budget (0 when everything live fits).
+    auto spillFraction = [&](int tensor) {
         const TensorInfo& i = m.tensor(m.tensor(tensor).root);
-        return !i.alwaysDram && B * i.maxLivePerSample * r.bytes <= r.onchipAct;
+        if (i.alwaysDram) return 1.0;
+        const double live = B * i.maxLivePerSample * r.bytes;
+        return live <= r.onchipAct ? 0.0 : 1.0 - r.onchipAct / live;
     };
     auto bytesOf = [&](int tensor) { return m.tensor(tensor).elemsPerSample * B * r.bytes; };
 
@@ -127,29 +132,30 @@ Totals run(const Scenario& s, int batch, Sink&& sink) {
         // Activations: on chip when the live set fits, else spilled to DRAM.
         Traffic tr;
         double inBytes = 0, outBytes = 0, primaryBytes = 0, secondBytes = 0;
-        bool primaryDram = true, secondDram = true;
+        double primaryDram = 1, secondDram = 1;
         for (int tensor : l.inputs) {
             const double b = bytesOf(tensor);
-            const bool dram = !resident(tensor);
+            const double frac = spillFraction(tensor);
             inBytes += b;
-            if (dram) {
-                tr.dram += b;
-                if (!m.tensor(m.tensor(tensor).root).alwaysDram) {
-                    tr.spilled += b;
-                    tr.inSpilled = true;
-                }
+            tr.dram += b * frac;
+            if (frac > 0 && !m.tensor(m.tensor(tensor).root).alwaysDram) {
+                tr.spilled += b * frac;
+                tr.inSpilled = true;
             }
-            if (tensor == l.primaryInput) primaryBytes = b, primaryDram = dram;
-            if (tensor == l.secondOperand) secondBytes = b, secondDram = dram;
+            if (tensor == l.primaryInput) primaryBytes = b, primaryDram = frac;
+            if (tensor == l.secondOperand) secondBytes = b, secondDram = frac;
         }
         for (int tensor : l.outputs) {
             const double b = bytesOf(tensor);
             outBytes += b;
-            const TensorInfo& i = m.tensor(tensor);
-            if (i.graphOutput) tr.dram += b;
-            else if (!resident(tensor)) {
+            if (m.tensor(tensor).graphOutput) {
                 tr.dram += b;
-                tr.spilled += b;
+                continue;
+            }
+            const double frac = spillFraction(tensor);
+            if (frac > 0) {
+                tr.dram += b * frac;
+                tr.spilled += b * frac;
                 tr.outSpilled = true;
             }
         }
@@ -159,12 +165,12 @@ Totals run(const Scenario& s, int batch, Sink&& sink) {
         // block of the other (half the on-chip level each). Take the cheaper loop order.
         double extraDram = 0, extraSram = 0;
         const double other = l.secondOperand >= 0 ? secondBytes : weights;
-        const bool otherDram = l.secondOperand >= 0 ? secondDram : true;
+        const double otherDram = l.secondOperand >= 0 ? secondDram : 1.0;
         if (a.gemm && primaryBytes + other + outBytes > r.onchip) {
             const double half = r.onchip / 2;
             const double reA = primaryBytes * (std::ceil(other / half) - 1);
             const double reB = other * (std::ceil(primaryBytes / half) - 1);
-            const double dramA = primaryDram ? reA : 0, dramB = otherDram ? reB : 0;
+            const double dramA = primaryDram * reA, dramB = otherDram * reB;
             const bool pickA = dramA < dramB || (dramA == dramB && reA <= reB);
             extraDram = pickA ? dramA : dramB;
             extraSram = pickA ? reA : reB;

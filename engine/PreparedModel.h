@@ -2,8 +2,8 @@
 // A graph made ready for fast evaluation at any batch: fused layers, per-sample sizes of every
 // tensor, and liveness over the layer order. Liveness gives (a) the peak of live activations per
 // sample, so peak memory at batch B = params + B × peak, and (b) for every tensor the largest
-// live set during its lifetime: the tensor stays on chip at batch B iff B × that × bytes fits in
-// the on-chip activation budget. Both scale linearly with B, so evaluate() does no graph walks.
+// live set during its lifetime: at batch B the share 1 − budget ÷ (B × that × bytes) of the tensor
+// spills to DRAM (none when it fits in the on-chip activation budget). Both scale linearly with B, so evaluate() does no graph walks.
 #include "Fusion.h"
 #include "Graph.h"
 
