@@ -28,7 +28,9 @@ Presets are read from $BATCHSCOPE_PRESET_DIR if set, else the installed or sourc
 
 } // namespace
 
-bool isCommandLine(const QStringList& args) { return !args.isEmpty(); }
+bool isCommandLine(const QStringList& args) {
+    return !args.isEmpty();
+}
 
 int run(const QStringList& args, std::ostream& out, std::ostream& err) {
     if (args.isEmpty() || args.front() == QStringLiteral("--help") || args.front() == QStringLiteral("-h") ||

@@ -2,7 +2,6 @@
 // The headless command line: `batchscope <command> [options]`. Results go to stdout as CSV or
 // JSON; problems go to stderr as one line naming the bad value, with exit code 2.
 #include <QStringList>
-
 #include <iosfwd>
 
 namespace bs::cli {

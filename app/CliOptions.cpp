@@ -27,10 +27,11 @@ Options Options::parse(const Command& cmd, const QStringList& args) {
         for (const OptionSpec& s : cmd.options)
             if (key == QLatin1String(s.name)) spec = &s;
         if (!spec)
-            throw std::runtime_error("unknown option '--" + key.toStdString() + "' (see 'batchscope " + cmd.name +
-                                     " --help')");
+            throw std::runtime_error("unknown option '--" + key.toStdString() + "' (see 'batchscope " +
+                                     cmd.name + " --help')");
         if (spec->takesValue && !inlineValue) {
-            if (i + 1 >= args.size()) throw std::runtime_error("option '--" + key.toStdString() + "' needs a value");
+            if (i + 1 >= args.size())
+                throw std::runtime_error("option '--" + key.toStdString() + "' needs a value");
             value = args[++i];
         }
         auto& slot = o.values_[key.toStdString()];

@@ -3,7 +3,6 @@
 // every value. Unknown options and missing values throw std::runtime_error naming them.
 #include <QString>
 #include <QStringList>
-
 #include <map>
 #include <string>
 #include <vector>
@@ -13,7 +12,7 @@ namespace bs::cli {
 struct Command;
 
 struct OptionSpec {
-    const char* name;   ///< without the leading dashes
+    const char* name; ///< without the leading dashes
     bool takesValue;
     bool repeatable;
 };

@@ -15,18 +15,23 @@ namespace bs::cli {
 
 namespace {
 
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString qs(std::string_view s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 void writeTable(const Table& t, const Options& o, std::ostream& out) {
     const std::string format = o.value("format", "csv");
-    if (format == "csv") out << t.toCsv().toStdString();
-    else if (format == "json") out << t.toJson().toStdString();
-    else throw EngineError("--format '" + format + "' is not csv or json");
+    if (format == "csv")
+        out << t.toCsv().toStdString();
+    else if (format == "json")
+        out << t.toJson().toStdString();
+    else
+        throw EngineError("--format '" + format + "' is not csv or json");
 }
 
 const std::vector<OptionSpec> kScenarioOptions = {
-    {"model", true, false},  {"hardware", true, false}, {"precision", true, false}, {"seq", true, false},
-    {"resolution", true, false}, {"param", true, true}, {"format", true, false},
+    {"model", true, false},      {"hardware", true, false}, {"precision", true, false}, {"seq", true, false},
+    {"resolution", true, false}, {"param", true, true},     {"format", true, false},
 };
 
 std::vector<OptionSpec> withScenario(std::vector<OptionSpec> extra) {
@@ -53,8 +58,9 @@ int runPresets(const Options& o, std::ostream& out) {
              QStringLiteral("default_precision"), QStringLiteral("precisions"), QStringLiteral("units"),
              QStringLiteral("dram_gb_s"), QStringLiteral("onchip_mib")});
     for (const HardwarePreset& p : lib.presets())
-        t.addRow({qs(p.id), qs(p.name), qs(archClassName(p.archClass)), qs(p.status), qs(precisionName(p.defaultPrecision)),
-                  qs(p.supportedPrecisions()), p.units(), p.dram.bandwidthGBs.value, p.onchip.capacity.value});
+        t.addRow({qs(p.id), qs(p.name), qs(archClassName(p.archClass)), qs(p.status),
+                  qs(precisionName(p.defaultPrecision)), qs(p.supportedPrecisions()), p.units(),
+                  p.dram.bandwidthGBs.value, p.onchip.capacity.value});
     writeTable(t, o, out);
     return 0;
 }
@@ -68,7 +74,8 @@ int runModels(const Options& o, std::ostream& out) {
             knobs += qs(k.name) + QLatin1Char('=');
             if (!k.choices.empty()) {
                 QStringList c;
-                for (const std::string& s : k.choices) c << qs(s);
+                for (const std::string& s : k.choices)
+                    c << qs(s);
                 knobs += c.join(QLatin1Char('|'));
             } else {
                 knobs += QString::number(k.value);
@@ -110,10 +117,23 @@ QString dominantBound(const Totals& t) {
 
 std::vector<Cell> sweepRow(const Totals& t) {
     const EnergyBreakdown& e = t.energyPerInference;
-    return {static_cast<double>(t.batch), t.latency_s * 1e3, t.throughput_per_s, t.utilization,
-            t.bandwidthUtilization, e.total() * 1e3, e.static_j * 1e3, e.compute_j * 1e3, e.dram_j * 1e3,
-            e.sram_j * 1e3, t.peakMemoryBytes / 1e6, t.fitsMemory, dominantBound(t), t.flops / 1e9,
-            t.dramBytes / 1e6, t.spilledBytes / 1e6, t.criticalBatch};
+    return {static_cast<double>(t.batch),
+            t.latency_s * 1e3,
+            t.throughput_per_s,
+            t.utilization,
+            t.bandwidthUtilization,
+            e.total() * 1e3,
+            e.static_j * 1e3,
+            e.compute_j * 1e3,
+            e.dram_j * 1e3,
+            e.sram_j * 1e3,
+            t.peakMemoryBytes / 1e6,
+            t.fitsMemory,
+            dominantBound(t),
+            t.flops / 1e9,
+            t.dramBytes / 1e6,
+            t.spilledBytes / 1e6,
+            t.criticalBatch};
 }
 
 int runSweep(const Options& o, std::ostream& out) {
@@ -132,15 +152,18 @@ int runSweep(const Options& o, std::ostream& out) {
         writeTable(t, o, out);
         return 0;
     }
-    if (over != "seq" && over != "resolution") throw EngineError("--over '" + over + "' is not batch, seq or resolution");
+    if (over != "seq" && over != "resolution")
+        throw EngineError("--over '" + over + "' is not batch, seq or resolution");
     if (!o.has("values")) throw EngineError("--over " + over + " needs --values, e.g. --values 128,256,512");
     const ModelDescriptor* desc = ModelZoo::find(s.modelId);
-    if (over == "seq" && desc->seqKnob.empty()) throw EngineError("model '" + s.modelId + "' has no sequence length");
-    if (over == "resolution" && !desc->hasResolution) throw EngineError("model '" + s.modelId + "' has no resolution");
+    if (over == "seq" && desc->seqKnob.empty())
+        throw EngineError("model '" + s.modelId + "' has no sequence length");
+    if (over == "resolution" && !desc->hasResolution)
+        throw EngineError("model '" + s.modelId + "' has no resolution");
     const std::string knobName = over == "seq" ? desc->seqKnob : "resolution";
     Table t(sweepHeader(qs(over)));
-    for (const SweepPoint& p : sweepKnob(s.modelId, s.knobs, knobName, parseBatchList(o.value("values")), s.hardware,
-                                         s.precision, o.positiveInt("batch", 1))) {
+    for (const SweepPoint& p : sweepKnob(s.modelId, s.knobs, knobName, parseBatchList(o.value("values")),
+                                         s.hardware, s.precision, o.positiveInt("batch", 1))) {
         std::vector<Cell> row = sweepRow(p.totals);
         row.insert(row.begin(), p.value);
         t.addRow(row);
@@ -155,24 +178,54 @@ int runLayers(const Options& o, std::ostream& out) {
     ScenarioSetup s = ScenarioSetup::fromOptions(o);
     const int batch = o.positiveInt("batch", 1);
     const ScenarioResult r = evaluate({s.model.get(), &s.hardware, s.precision}, batch);
-    Table t({QStringLiteral("index"), QStringLiteral("name"), QStringLiteral("ops"), QStringLiteral("flops"),
-             QStringLiteral("macs"), QStringLiteral("weight_bytes"), QStringLiteral("dram_bytes"),
-             QStringLiteral("sram_bytes"), QStringLiteral("arithmetic_intensity"), QStringLiteral("bound"),
-             QStringLiteral("units_allocated"), QStringLiteral("units_total"), QStringLiteral("compute_ms"),
-             QStringLiteral("memory_ms"), QStringLiteral("overhead_ms"), QStringLiteral("latency_ms"),
-             QStringLiteral("share"), QStringLiteral("utilization"), QStringLiteral("critical_batch"),
-             QStringLiteral("spills"), QStringLiteral("not_costed")});
+    Table t({QStringLiteral("index"),
+             QStringLiteral("name"),
+             QStringLiteral("ops"),
+             QStringLiteral("flops"),
+             QStringLiteral("macs"),
+             QStringLiteral("weight_bytes"),
+             QStringLiteral("dram_bytes"),
+             QStringLiteral("sram_bytes"),
+             QStringLiteral("arithmetic_intensity"),
+             QStringLiteral("bound"),
+             QStringLiteral("units_allocated"),
+             QStringLiteral("units_total"),
+             QStringLiteral("compute_ms"),
+             QStringLiteral("memory_ms"),
+             QStringLiteral("overhead_ms"),
+             QStringLiteral("latency_ms"),
+             QStringLiteral("share"),
+             QStringLiteral("utilization"),
+             QStringLiteral("critical_batch"),
+             QStringLiteral("spills"),
+             QStringLiteral("not_costed")});
     const bool all = o.has("all");
     for (const LayerPlacement& p : r.layers) {
         const Layer& l = s.model->layers()[static_cast<std::size_t>(p.index)];
         if (l.view && !all) continue;
         QStringList nc;
-        for (const std::string& n : l.notCosted) nc << qs(n);
-        t.addRow({static_cast<double>(p.index), qs(l.name), qs(l.opTypes), p.flops, p.macs, p.weightBytes,
-                  p.dramBytes, p.sramBytes, p.arithmeticIntensity,
+        for (const std::string& n : l.notCosted)
+            nc << qs(n);
+        t.addRow({static_cast<double>(p.index),
+                  qs(l.name),
+                  qs(l.opTypes),
+                  p.flops,
+                  p.macs,
+                  p.weightBytes,
+                  p.dramBytes,
+                  p.sramBytes,
+                  p.arithmeticIntensity,
                   qs(p.bound == Bound::Memory && p.memoryBoundOnChip ? "memory-onchip" : boundName(p.bound)),
-                  p.unitsAllocated, p.unitsTotal, p.compute_s * 1e3, p.memory_s * 1e3, p.overhead_s * 1e3,
-                  p.latency_s * 1e3, p.share, p.utilization, p.criticalBatch, p.inputSpilled || p.outputSpilled,
+                  p.unitsAllocated,
+                  p.unitsTotal,
+                  p.compute_s * 1e3,
+                  p.memory_s * 1e3,
+                  p.overhead_s * 1e3,
+                  p.latency_s * 1e3,
+                  p.share,
+                  p.utilization,
+                  p.criticalBatch,
+                  p.inputSpilled || p.outputSpilled,
                   nc.join(QLatin1Char(' '))});
     }
     writeTable(t, o, out);
@@ -201,14 +254,17 @@ int runRecommend(const Options& o, std::ostream& out) {
     const auto sweep = sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2")));
     Table t({QStringLiteral("recommendation"), QStringLiteral("batch"), QStringLiteral("latency_ms"),
              QStringLiteral("throughput_per_s"), QStringLiteral("utilization"),
-             QStringLiteral("energy_per_inference_mj"), QStringLiteral("peak_memory_mb"), QStringLiteral("reason")});
+             QStringLiteral("energy_per_inference_mj"), QStringLiteral("peak_memory_mb"),
+             QStringLiteral("reason")});
     for (const Recommendation& r : recommend(sweep, budget)) {
         if (r.batch)
-            t.addRow({qs(r.what), static_cast<double>(*r.batch), r.totals.latency_s * 1e3, r.totals.throughput_per_s,
-                      r.totals.utilization, r.totals.energyPerInference.total() * 1e3, r.totals.peakMemoryBytes / 1e6,
+            t.addRow({qs(r.what), static_cast<double>(*r.batch), r.totals.latency_s * 1e3,
+                      r.totals.throughput_per_s, r.totals.utilization,
+                      r.totals.energyPerInference.total() * 1e3, r.totals.peakMemoryBytes / 1e6,
                       qs(r.reason)});
         else
-            t.addRow({qs(r.what), QString(), QString(), QString(), QString(), QString(), QString(), qs(r.reason)});
+            t.addRow(
+                {qs(r.what), QString(), QString(), QString(), QString(), QString(), QString(), qs(r.reason)});
     }
     writeTable(t, o, out);
     return 0;
@@ -216,17 +272,19 @@ int runRecommend(const Options& o, std::ostream& out) {
 
 std::vector<Command> makeCommands() {
     std::vector<Command> c;
-    c.push_back({"presets",
-                 "Usage: batchscope presets [--format csv|json]\n\nLists the shipped hardware presets: id, name, "
-                 "class (gpu, systolic, cpu, tile),\nstatus (datasheet or modelled), default precision, precisions "
-                 "with a peak,\ncompute units, DRAM bandwidth (GB/s) and on-chip memory (MiB).\n",
-                 {{"format", true, false}},
-                 runPresets});
-    c.push_back({"models",
-                 "Usage: batchscope models [--format csv|json]\n\nLists the built-in models with their knobs and "
-                 "default values.\nSet knobs with --param name=value (and --seq / --resolution).\n",
-                 {{"format", true, false}},
-                 runModels});
+    c.push_back(
+        {"presets",
+         "Usage: batchscope presets [--format csv|json]\n\nLists the shipped hardware presets: id, name, "
+         "class (gpu, systolic, cpu, tile),\nstatus (datasheet or modelled), default precision, precisions "
+         "with a peak,\ncompute units, DRAM bandwidth (GB/s) and on-chip memory (MiB).\n",
+         {{"format", true, false}},
+         runPresets});
+    c.push_back(
+        {"models",
+         "Usage: batchscope models [--format csv|json]\n\nLists the built-in models with their knobs and "
+         "default values.\nSet knobs with --param name=value (and --seq / --resolution).\n",
+         {{"format", true, false}},
+         runModels});
     c.push_back({"sweep",
                  std::string("Usage: batchscope sweep --model ID --hardware ID [options]\n\n"
                              "Evaluates the scenario at each batch size (or, with --over, at each sequence\n"
@@ -243,7 +301,9 @@ std::vector<Command> makeCommands() {
                      "static/compute/dram/sram parts, peak_memory_mb, fits_memory, bound (where most\n"
                      "time goes), gflops (2 per MAC), dram_mb, spilled_mb (activations that did not fit\n"
                      "on chip), critical_batch (batch where compute time catches up with memory time).\n",
-                 withScenario({{"batches", true, false}, {"over", true, false}, {"values", true, false},
+                 withScenario({{"batches", true, false},
+                               {"over", true, false},
+                               {"values", true, false},
                                {"batch", true, false}}),
                  runSweep});
     c.push_back({"layers",
@@ -258,19 +318,18 @@ std::vector<Command> makeCommands() {
                      "bound (compute | memory | memory-onchip | overhead), units_allocated, units_total,\n"
                      "compute_ms, memory_ms, overhead_ms, latency_ms = max(compute, memory) + overhead,\n"
                      "share of model latency, utilization, critical_batch, spills, not_costed.\n",
-                 withScenario({{"batch", true, false}, {"all", false, false}}),
-                 runLayers});
-    c.push_back({"recommend",
-                 std::string("Usage: batchscope recommend --model ID --hardware ID [--latency-budget-ms X]\n\n"
-                             "Sweeps batch sizes and picks: the highest-throughput batch within the latency\n"
-                             "budget, the max-throughput batch and the min-energy batch (only batches that\n"
-                             "fit in device memory qualify).\n\n") +
-                     kScenarioHelp +
-                     "Recommend options:\n"
-                     "  --latency-budget-ms X latency budget in milliseconds\n"
-                     "  --batches LIST        candidate batches (default 1..1024*2)\n",
-                 withScenario({{"latency-budget-ms", true, false}, {"batches", true, false}}),
-                 runRecommend});
+                 withScenario({{"batch", true, false}, {"all", false, false}}), runLayers});
+    c.push_back(
+        {"recommend",
+         std::string("Usage: batchscope recommend --model ID --hardware ID [--latency-budget-ms X]\n\n"
+                     "Sweeps batch sizes and picks: the highest-throughput batch within the latency\n"
+                     "budget, the max-throughput batch and the min-energy batch (only batches that\n"
+                     "fit in device memory qualify).\n\n") +
+             kScenarioHelp +
+             "Recommend options:\n"
+             "  --latency-budget-ms X latency budget in milliseconds\n"
+             "  --batches LIST        candidate batches (default 1..1024*2)\n",
+         withScenario({{"latency-budget-ms", true, false}, {"batches", true, false}}), runRecommend});
     return c;
 }
 

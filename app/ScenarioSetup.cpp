@@ -4,8 +4,6 @@
 
 #include <QFileInfo>
 
-#include <regex>
-
 namespace bs::cli {
 
 namespace {
@@ -26,16 +24,17 @@ int positive(const std::string& text, const std::string& what) {
 KnobValues knobsFromOptions(const ModelDescriptor& model, const Options& o) {
     KnobValues k;
     if (o.has("seq")) {
-        if (model.seqKnob.empty()) throw EngineError("model '" + model.id + "' has no sequence length (--seq)");
+        if (model.seqKnob.empty())
+            throw EngineError("model '" + model.id + "' has no sequence length (--seq)");
         k[model.seqKnob] = positive(o.value("seq"), "--seq");
     }
     if (o.has("resolution")) {
-        if (!model.hasResolution) throw EngineError("model '" + model.id + "' has no input resolution (--resolution)");
+        if (!model.hasResolution)
+            throw EngineError("model '" + model.id + "' has no input resolution (--resolution)");
         const std::string r = o.value("resolution");
-        std::smatch m;
-        if (std::regex_match(r, m, std::regex("([0-9]+)x([0-9]+)"))) {
-            k["width"] = positive(m[1], "--resolution width");
-            k["height"] = positive(m[2], "--resolution height");
+        if (const auto x = r.find('x'); x != std::string::npos) {
+            k["width"] = positive(r.substr(0, x), "--resolution width");
+            k["height"] = positive(r.substr(x + 1), "--resolution height");
         } else {
             k["width"] = k["height"] = positive(r, "--resolution");
         }
@@ -67,7 +66,9 @@ ScenarioSetup ScenarioSetup::fromOptions(const Options& o) {
     s.precision = s.hardware.defaultPrecision;
     if (o.has("precision")) {
         const auto p = parsePrecision(o.value("precision"));
-        if (!p) throw EngineError("unknown precision '" + o.value("precision") + "' (known: " + precisionList() + ")");
+        if (!p)
+            throw EngineError("unknown precision '" + o.value("precision") + "' (known: " + precisionList() +
+                              ")");
         s.precision = *p;
     }
     s.hardware.peakFlops(s.precision); // throws naming the precisions the chip has

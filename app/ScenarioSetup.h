@@ -2,7 +2,6 @@
 // Turns the shared scenario options (--model, --hardware, --precision, --seq, --resolution,
 // --param) into a prepared model, a preset and a precision, with one-line errors for bad values.
 #include "CliOptions.h"
-
 #include "HardwarePreset.h"
 #include "ModelZoo.h"
 #include "PreparedModel.h"

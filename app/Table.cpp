@@ -3,7 +3,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <cmath>
 
 namespace bs::cli {
@@ -43,7 +42,8 @@ QString Table::toCsv() const {
     for (const auto& row : rows_) {
         std::vector<QString> f;
         f.reserve(row.size());
-        for (const Cell& c : row) f.push_back(cellText(c));
+        for (const Cell& c : row)
+            f.push_back(cellText(c));
         line(f);
     }
     return out;
@@ -57,8 +57,10 @@ QString Table::toJson() const {
             const Cell& c = row[i];
             if (const double* d = std::get_if<double>(&c))
                 o.insert(header_[i], std::isfinite(*d) ? QJsonValue(*d) : QJsonValue(numberText(*d)));
-            else if (const bool* b = std::get_if<bool>(&c)) o.insert(header_[i], *b);
-            else o.insert(header_[i], std::get<QString>(c));
+            else if (const bool* b = std::get_if<bool>(&c))
+                o.insert(header_[i], *b);
+            else
+                o.insert(header_[i], std::get<QString>(c));
         }
         arr.append(o);
     }

@@ -2,7 +2,6 @@
 // A header plus rows of cells, written as RFC 4180 CSV (header row, CRLF, quoted where needed)
 // or as a JSON array of objects (numbers stay numbers). Every command's output goes through it.
 #include <QString>
-
 #include <iosfwd>
 #include <variant>
 #include <vector>

@@ -4,12 +4,12 @@
 
 #include <QApplication>
 #include <QCoreApplication>
-
 #include <iostream>
 
 int main(int argc, char** argv) {
     QStringList args;
-    for (int i = 1; i < argc; ++i) args << QString::fromLocal8Bit(argv[i]);
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
     if (bs::cli::isCommandLine(args)) {
         QCoreApplication app(argc, argv);
         return bs::cli::run(args, std::cout, std::cerr);

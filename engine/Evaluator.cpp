@@ -10,10 +10,14 @@ namespace bs {
 
 std::string_view boundName(Bound b) {
     switch (b) {
-    case Bound::Compute: return "compute";
-    case Bound::Memory: return "memory";
-    case Bound::Overhead: return "overhead";
-    case Bound::None: return "none";
+    case Bound::Compute:
+        return "compute";
+    case Bound::Memory:
+        return "memory";
+    case Bound::Overhead:
+        return "overhead";
+    case Bound::None:
+        return "none";
     }
     return "none";
 }
@@ -24,14 +28,14 @@ constexpr double kPico = 1e-12;
 
 // Rates and capacities of one scenario, computed once per evaluation.
 struct Rates {
-    double bytes = 4;          // per element
-    double peak = 0;           // nominal dense FLOP/s
-    double peakEff = 0;        // × compute fraction
-    double vectorEff = 0;      // vector FLOP/s × compute fraction
-    double dramBw = 0;         // achievable B/s
-    double sramBw = 0;         // B/s
-    double onchip = 0;         // bytes
-    double onchipAct = 0;      // bytes usable for activations
+    double bytes = 4;     // per element
+    double peak = 0;      // nominal dense FLOP/s
+    double peakEff = 0;   // × compute fraction
+    double vectorEff = 0; // vector FLOP/s × compute fraction
+    double dramBw = 0;    // achievable B/s
+    double sramBw = 0;    // B/s
+    double onchip = 0;    // bytes
+    double onchipAct = 0; // bytes usable for activations
     double dispatch_s = 0;
     double pjFlop = 0, pjDram = 0, pjSram = 0;
 
@@ -67,8 +71,7 @@ struct Traffic {
 
 namespace {
 
-template <class Sink>
-Totals run(const Scenario& s, int batch, Sink&& sink) {
+template <class Sink> Totals run(const Scenario& s, int batch, Sink&& sink) {
     if (!s.model || !s.hardware) throw EngineError("scenario has no model or no hardware");
     if (batch < 1) throw EngineError("batch must be ≥ 1 (got " + std::to_string(batch) + ")");
     const PreparedModel& m = *s.model;
@@ -120,8 +123,8 @@ Totals run(const Scenario& s, int batch, Sink&& sink) {
         }
         if (a.experts > 0) {
             const double tokens = a.expertTokens * B;
-            const double active =
-                std::min(a.experts, std::ceil(a.experts * (1 - std::pow(1 - a.topK / a.experts, tokens)) - 1e-9));
+            const double active = std::min(
+                a.experts, std::ceil(a.experts * (1 - std::pow(1 - a.topK / a.experts, tokens)) - 1e-9));
             const double busiest = std::min(tokens, std::ceil(tokens * a.topK / a.experts * a.imbalance));
             weights += active * gk * gn * r.bytes;
             gm = busiest;
@@ -184,11 +187,19 @@ Totals run(const Scenario& s, int batch, Sink&& sink) {
         MappingResult mat, vec;
         if (a.gemm && l.macs > 0) mat = mapGemm(hw, gm, gn, gk, gg, r.peakEff);
         double outElems = 0;
-        for (int tensor : l.outputs) outElems += m.tensor(tensor).elemsPerSample * B;
+        for (int tensor : l.outputs)
+            outElems += m.tensor(tensor).elemsPerSample * B;
         const double vecFlops = (l.vectorFlops + 2 * l.vectorMacs) * B;
         vec = mapVector(hw, vecFlops, outElems, r.vectorEff);
         p.compute_s = mat.time_s + vec.time_s;
-        p.unitsAllocated = std::max(mat.unitsAllocated, vec.unitsAllocated);
+        // A GEMM layer reports the matrix engine's units (its epilogue must not hide idle tensor
+        // cores); other layers the vector units; pure data movement the units a copy would use.
+        if (mat.unitsAllocated > 0)
+            p.unitsAllocated = mat.unitsAllocated;
+        else if (vec.unitsAllocated > 0)
+            p.unitsAllocated = vec.unitsAllocated;
+        else
+            p.unitsAllocated = mapVector(hw, outElems, outElems, r.vectorEff).unitsAllocated;
 
         const double dram_s = p.dramBytes / r.dramBw;
         const double sram_s = r.sramBw > 0 ? p.sramBytes / r.sramBw : 0;
@@ -196,9 +207,12 @@ Totals run(const Scenario& s, int batch, Sink&& sink) {
         p.memoryBoundOnChip = sram_s > dram_s;
         p.overhead_s = r.dispatch_s;
         p.latency_s = std::max(p.compute_s, p.memory_s) + p.overhead_s;
-        if (p.compute_s >= p.memory_s && p.compute_s >= p.overhead_s) p.bound = Bound::Compute;
-        else if (p.memory_s >= p.overhead_s) p.bound = Bound::Memory;
-        else p.bound = Bound::Overhead;
+        if (p.compute_s >= p.memory_s && p.compute_s >= p.overhead_s)
+            p.bound = Bound::Compute;
+        else if (p.memory_s >= p.overhead_s)
+            p.bound = Bound::Memory;
+        else
+            p.bound = Bound::Overhead;
         const double aiBytes = p.memoryBoundOnChip ? p.sramBytes : p.dramBytes;
         p.arithmeticIntensity = aiBytes > 0 ? p.flops / aiBytes : 0;
         p.energy_j = (p.flops * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
@@ -217,7 +231,9 @@ Totals run(const Scenario& s, int batch, Sink&& sink) {
         t.energy.sram_j += p.sramBytes * r.pjSram * kPico;
         t.spilledBytes += tr.spilled;
         t.layersSpilling += (tr.inSpilled || tr.outSpilled) ? 1 : 0;
-        (p.bound == Bound::Compute ? t.compute_s : p.bound == Bound::Memory ? t.memory_s : t.overhead_s) += p.latency_s;
+        (p.bound == Bound::Compute  ? t.compute_s
+         : p.bound == Bound::Memory ? t.memory_s
+                                    : t.overhead_s) += p.latency_s;
         fixedBytes += weights;
         unitTime += p.latency_s * p.unitsAllocated / p.unitsTotal;
         sink(p);
@@ -228,7 +244,8 @@ Totals run(const Scenario& s, int batch, Sink&& sink) {
     t.bandwidthUtilization = t.latency_s > 0 ? t.dramBytes / (t.latency_s * hw.dramBytesPerS()) : 0;
     t.unitsAllocatedMean = t.latency_s > 0 ? unitTime / t.latency_s : 0;
     t.energy.static_j = hw.idleWatts.value * t.latency_s;
-    t.energyPerInference = {t.energy.static_j / B, t.energy.compute_j / B, t.energy.dram_j / B, t.energy.sram_j / B};
+    t.energyPerInference = {t.energy.static_j / B, t.energy.compute_j / B, t.energy.dram_j / B,
+                            t.energy.sram_j / B};
     t.activationPeakBytes = m.peakLiveElemsPerSample() * B * r.bytes;
     t.stateBytes = m.stateElemsPerSample() * B * r.bytes;
     t.peakMemoryBytes = static_cast<double>(m.params()) * r.bytes + t.activationPeakBytes + t.stateBytes;
@@ -243,7 +260,8 @@ ScenarioResult evaluate(const Scenario& s, int batch) {
     ScenarioResult out;
     if (s.model) out.layers.reserve(s.model->layers().size());
     out.totals = run(s, batch, [&](const LayerPlacement& p) { out.layers.push_back(p); });
-    for (LayerPlacement& p : out.layers) p.share = out.totals.latency_s > 0 ? p.latency_s / out.totals.latency_s : 0;
+    for (LayerPlacement& p : out.layers)
+        p.share = out.totals.latency_s > 0 ? p.latency_s / out.totals.latency_s : 0;
     return out;
 }
 

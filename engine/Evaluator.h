@@ -3,8 +3,8 @@
 // placed on the chip's roofline, and model totals. All times in seconds, bytes in bytes, energy
 // in joules, FLOPs = 2 × MACs (+ non-MAC vector FLOPs). Formulas: docs/MODEL.md.
 #include "HardwarePreset.h"
-#include "PreparedModel.h"
 #include "Precision.h"
+#include "PreparedModel.h"
 
 #include <limits>
 #include <string>
@@ -22,24 +22,24 @@ struct Scenario {
 };
 
 struct LayerPlacement {
-    int index = 0;            ///< into PreparedModel::layers()
-    double flops = 0;         ///< whole batch
+    int index = 0;    ///< into PreparedModel::layers()
+    double flops = 0; ///< whole batch
     double macs = 0;
-    double weightBytes = 0;   ///< parameters read (once per batch when they fit on chip)
-    double dramBytes = 0;     ///< bytes to/from device memory
-    double sramBytes = 0;     ///< bytes through the on-chip level
+    double weightBytes = 0;         ///< parameters read (once per batch when they fit on chip)
+    double dramBytes = 0;           ///< bytes to/from device memory
+    double sramBytes = 0;           ///< bytes through the on-chip level
     double arithmeticIntensity = 0; ///< FLOPs per byte of the level that bounds memory time
     Bound bound = Bound::None;
     bool memoryBoundOnChip = false; ///< memory time set by the on-chip level, not DRAM
     double unitsAllocated = 0;
     double unitsTotal = 0;
     double compute_s = 0, memory_s = 0, overhead_s = 0, latency_s = 0;
-    double share = 0;         ///< of model latency
-    double energy_j = 0;      ///< dynamic (compute + DRAM + SRAM) for the whole batch
+    double share = 0;           ///< of model latency
+    double energy_j = 0;        ///< dynamic (compute + DRAM + SRAM) for the whole batch
     bool inputSpilled = false;  ///< an activation input had to come from DRAM
     bool outputSpilled = false; ///< an output had to go to DRAM (not a graph output)
     double criticalBatch = std::numeric_limits<double>::infinity(); ///< batch where compute ≥ memory time
-    double utilization = 0;   ///< flops ÷ (latency × peak)
+    double utilization = 0;                                         ///< flops ÷ (latency × peak)
 };
 
 struct EnergyBreakdown {
@@ -52,21 +52,21 @@ struct Totals {
     double latency_s = 0;
     double throughput_per_s = 0;
     double flops = 0, macs = 0, dramBytes = 0, sramBytes = 0, weightBytes = 0;
-    double utilization = 0;          ///< FLOP-weighted: total FLOPs ÷ (latency × peak)
-    double bandwidthUtilization = 0; ///< DRAM bytes ÷ (latency × DRAM bandwidth)
-    EnergyBreakdown energy;          ///< whole batch
+    double utilization = 0;             ///< FLOP-weighted: total FLOPs ÷ (latency × peak)
+    double bandwidthUtilization = 0;    ///< DRAM bytes ÷ (latency × DRAM bandwidth)
+    EnergyBreakdown energy;             ///< whole batch
     EnergyBreakdown energyPerInference; ///< ÷ batch
-    double peakMemoryBytes = 0;      ///< params + peak live activations + state (KV cache)
+    double peakMemoryBytes = 0;         ///< params + peak live activations + state (KV cache)
     double activationPeakBytes = 0;
     double stateBytes = 0;
     bool fitsMemory = true;
     double criticalBatch = std::numeric_limits<double>::infinity(); ///< model-level, from totals
-    double compute_s = 0, memory_s = 0, overhead_s = 0; ///< time of layers by their bound
-    double spilledBytes = 0;         ///< activation bytes that went to DRAM because the chip was full
+    double compute_s = 0, memory_s = 0, overhead_s = 0;             ///< time of layers by their bound
+    double spilledBytes = 0; ///< activation bytes that went to DRAM because the chip was full
     int layersSpilling = 0;
-    double unitsAllocatedMean = 0;   ///< time-weighted mean of units allocated ÷ total
-    double peakFlops = 0;            ///< dense peak used for utilization
-    double ridge = 0;                ///< peak ÷ DRAM bandwidth (FLOP/byte), nominal
+    double unitsAllocatedMean = 0; ///< time-weighted mean of units allocated ÷ total
+    double peakFlops = 0;          ///< dense peak used for utilization
+    double ridge = 0;              ///< peak ÷ DRAM bandwidth (FLOP/byte), nominal
 };
 
 struct ScenarioResult {

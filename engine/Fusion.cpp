@@ -23,8 +23,10 @@ bool isFusableTail(OpKind k) {
     case OpKind::BatchNorm:
     case OpKind::Reshape:
     case OpKind::Flatten:
-    case OpKind::Identity: return true;
-    default: return false;
+    case OpKind::Identity:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -52,7 +54,8 @@ std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder)
             for (int t : op.inputs) {
                 const Tensor& tensor = g.tensor(t);
                 if (tensor.kind != TensorKind::Activation || tensor.graphOutput) continue;
-                if (layerOfTensor[static_cast<std::size_t>(t)] != last || g.consumers(t).size() != 1) continue;
+                if (layerOfTensor[static_cast<std::size_t>(t)] != last || g.consumers(t).size() != 1)
+                    continue;
                 if (!layers.back().notCosted.empty()) continue; // never hide work behind an uncosted op
                 target = last;
                 break;
@@ -66,8 +69,10 @@ std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder)
             l.view = cost.view;
             for (int t : op.inputs) {
                 if (g.tensor(t).kind == TensorKind::Weight) continue;
-                if (l.primaryInput < 0) l.primaryInput = t;
-                else if (op.kind == OpKind::MatMul && l.secondOperand < 0) l.secondOperand = t;
+                if (l.primaryInput < 0)
+                    l.primaryInput = t;
+                else if (op.kind == OpKind::MatMul && l.secondOperand < 0)
+                    l.secondOperand = t;
             }
             layers.push_back(std::move(l));
             target = static_cast<int>(layers.size()) - 1;
@@ -78,7 +83,8 @@ std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder)
         l.view = l.view && cost.view;
         if (!cost.costed) l.notCosted.push_back(op.type);
         accumulate(l, cost);
-        for (int t : op.outputs) layerOfTensor[static_cast<std::size_t>(t)] = target;
+        for (int t : op.outputs)
+            layerOfTensor[static_cast<std::size_t>(t)] = target;
     }
 
     // External inputs and outputs of each layer.

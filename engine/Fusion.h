@@ -12,11 +12,11 @@
 namespace bs {
 
 struct Layer {
-    std::string name;       ///< the anchor op's name
-    std::string opTypes;    ///< e.g. "Conv+BatchNormalization+Relu"
-    std::vector<int> ops;   ///< op ids, anchor first
+    std::string name;     ///< the anchor op's name
+    std::string opTypes;  ///< e.g. "Conv+BatchNormalization+Relu"
+    std::vector<int> ops; ///< op ids, anchor first
     int anchor = -1;
-    OpCost anchorCost;      ///< the anchor's GEMM view and routing
+    OpCost anchorCost; ///< the anchor's GEMM view and routing
     // Per-sample sums over the layer's ops.
     double macs = 0, vectorMacs = 0, vectorFlops = 0, weightReadElems = 0, gatherElems = 0;
     std::int64_t params = 0;

@@ -1,7 +1,6 @@
 #include "Graph.h"
 
 #include <boost/graph/topological_sort.hpp>
-
 #include <iterator>
 #include <limits>
 #include <sstream>
@@ -22,47 +21,82 @@ std::int64_t elementCount(const Shape& shape) {
 std::string shapeString(const Shape& shape) {
     std::ostringstream s;
     s << '[';
-    for (std::size_t i = 0; i < shape.size(); ++i) s << (i ? "," : "") << shape[i];
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        s << (i ? "," : "") << shape[i];
     s << ']';
     return s.str();
 }
 
 std::string_view opKindName(OpKind kind) {
     switch (kind) {
-    case OpKind::Conv: return "Conv";
-    case OpKind::ConvTranspose: return "ConvTranspose";
-    case OpKind::Gemm: return "Gemm";
-    case OpKind::MatMul: return "MatMul";
-    case OpKind::ExpertGemm: return "ExpertGemm";
-    case OpKind::Add: return "Add";
-    case OpKind::Sub: return "Sub";
-    case OpKind::Mul: return "Mul";
-    case OpKind::Div: return "Div";
-    case OpKind::Relu: return "Relu";
-    case OpKind::LeakyRelu: return "LeakyRelu";
-    case OpKind::Clip: return "Clip";
-    case OpKind::Sigmoid: return "Sigmoid";
-    case OpKind::Tanh: return "Tanh";
-    case OpKind::Gelu: return "Gelu";
-    case OpKind::Silu: return "Silu";
-    case OpKind::HardSwish: return "HardSwish";
-    case OpKind::BatchNorm: return "BatchNormalization";
-    case OpKind::LayerNorm: return "LayerNormalization";
-    case OpKind::RmsNorm: return "RMSNorm";
-    case OpKind::Softmax: return "Softmax";
-    case OpKind::MaxPool: return "MaxPool";
-    case OpKind::AvgPool: return "AveragePool";
-    case OpKind::GlobalAvgPool: return "GlobalAveragePool";
-    case OpKind::Resize: return "Resize";
-    case OpKind::Concat: return "Concat";
-    case OpKind::Split: return "Split";
-    case OpKind::Slice: return "Slice";
-    case OpKind::Transpose: return "Transpose";
-    case OpKind::Reshape: return "Reshape";
-    case OpKind::Flatten: return "Flatten";
-    case OpKind::Identity: return "Identity";
-    case OpKind::Gather: return "Gather";
-    case OpKind::Unknown: return "Unknown";
+    case OpKind::Conv:
+        return "Conv";
+    case OpKind::ConvTranspose:
+        return "ConvTranspose";
+    case OpKind::Gemm:
+        return "Gemm";
+    case OpKind::MatMul:
+        return "MatMul";
+    case OpKind::ExpertGemm:
+        return "ExpertGemm";
+    case OpKind::Add:
+        return "Add";
+    case OpKind::Sub:
+        return "Sub";
+    case OpKind::Mul:
+        return "Mul";
+    case OpKind::Div:
+        return "Div";
+    case OpKind::Relu:
+        return "Relu";
+    case OpKind::LeakyRelu:
+        return "LeakyRelu";
+    case OpKind::Clip:
+        return "Clip";
+    case OpKind::Sigmoid:
+        return "Sigmoid";
+    case OpKind::Tanh:
+        return "Tanh";
+    case OpKind::Gelu:
+        return "Gelu";
+    case OpKind::Silu:
+        return "Silu";
+    case OpKind::HardSwish:
+        return "HardSwish";
+    case OpKind::BatchNorm:
+        return "BatchNormalization";
+    case OpKind::LayerNorm:
+        return "LayerNormalization";
+    case OpKind::RmsNorm:
+        return "RMSNorm";
+    case OpKind::Softmax:
+        return "Softmax";
+    case OpKind::MaxPool:
+        return "MaxPool";
+    case OpKind::AvgPool:
+        return "AveragePool";
+    case OpKind::GlobalAvgPool:
+        return "GlobalAveragePool";
+    case OpKind::Resize:
+        return "Resize";
+    case OpKind::Concat:
+        return "Concat";
+    case OpKind::Split:
+        return "Split";
+    case OpKind::Slice:
+        return "Slice";
+    case OpKind::Transpose:
+        return "Transpose";
+    case OpKind::Reshape:
+        return "Reshape";
+    case OpKind::Flatten:
+        return "Flatten";
+    case OpKind::Identity:
+        return "Identity";
+    case OpKind::Gather:
+        return "Gather";
+    case OpKind::Unknown:
+        return "Unknown";
     }
     return "Unknown";
 }
@@ -93,7 +127,9 @@ int Graph::addOp(Op op) {
     return id;
 }
 
-int Graph::producer(int tensorId) const { return producer_.at(static_cast<std::size_t>(tensorId)); }
+int Graph::producer(int tensorId) const {
+    return producer_.at(static_cast<std::size_t>(tensorId));
+}
 
 const std::vector<int>& Graph::consumers(int tensorId) const {
     return consumers_.at(static_cast<std::size_t>(tensorId));
@@ -104,7 +140,8 @@ Graph::Topology Graph::topology() const {
     for (std::size_t t = 0; t < tensors_.size(); ++t) {
         const int p = producer_[t];
         if (p < 0) continue;
-        for (int c : consumers_[t]) boost::add_edge(static_cast<std::size_t>(p), static_cast<std::size_t>(c), g);
+        for (int c : consumers_[t])
+            boost::add_edge(static_cast<std::size_t>(p), static_cast<std::size_t>(c), g);
     }
     return g;
 }
@@ -114,7 +151,9 @@ struct CycleFound {
     std::size_t vertex;
 };
 struct CycleDetector : boost::dfs_visitor<> {
-    template <class Edge, class G> void back_edge(Edge e, const G& g) { throw CycleFound{boost::target(e, g)}; }
+    template <class Edge, class G> void back_edge(Edge e, const G& g) {
+        throw CycleFound{boost::target(e, g)};
+    }
 };
 } // namespace
 
@@ -133,7 +172,8 @@ std::vector<int> Graph::topologicalOrder() const {
             if (producer_[t] >= c) insertionOrderValid = false;
     if (insertionOrderValid) {
         std::vector<int> order(ops_.size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = static_cast<int>(i);
         return order;
     }
     std::vector<std::size_t> reversed;

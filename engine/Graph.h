@@ -4,7 +4,6 @@
 // batch being evaluated, so one graph serves every batch size. Weights are batch-independent.
 // State tensors (a decoder's KV cache) are per-sample too but live in device memory between calls.
 #include <boost/graph/adjacency_list.hpp>
-
 #include <cstdint>
 #include <stdexcept>
 #include <string>

@@ -19,9 +19,13 @@ Shape broadcastShapes(const Shape& a, const Shape& b) {
 }
 } // namespace
 
-GraphBuilder::GraphBuilder(std::string modelName) { graph_.name = std::move(modelName); }
+GraphBuilder::GraphBuilder(std::string modelName) {
+    graph_.name = std::move(modelName);
+}
 
-std::string GraphBuilder::nextName(const char* type) { return std::string(type) + "_" + std::to_string(counter_++); }
+std::string GraphBuilder::nextName(const char* type) {
+    return std::string(type) + "_" + std::to_string(counter_++);
+}
 
 int GraphBuilder::input(const std::string& name, Shape perSampleShape) {
     return graph_.addTensor(Tensor{name, std::move(perSampleShape), TensorKind::Input, false});
@@ -31,7 +35,9 @@ int GraphBuilder::state(const std::string& name, Shape perSampleShape) {
     return graph_.addTensor(Tensor{name, std::move(perSampleShape), TensorKind::State, false});
 }
 
-void GraphBuilder::markOutput(int tensor) { graph_.tensor(tensor).graphOutput = true; }
+void GraphBuilder::markOutput(int tensor) {
+    graph_.tensor(tensor).graphOutput = true;
+}
 
 int GraphBuilder::weight(const std::string& name, Shape shape) {
     return graph_.addTensor(Tensor{name, std::move(shape), TensorKind::Weight, false});
@@ -41,18 +47,21 @@ int GraphBuilder::activation(const std::string& opName, Shape shape) {
     return graph_.addTensor(Tensor{opName + ":out", std::move(shape), TensorKind::Activation, false});
 }
 
-int GraphBuilder::conv(int x, std::int64_t outChannels, std::int64_t kernel, std::int64_t stride, std::int64_t pad,
-                       std::int64_t groups, bool bias, std::int64_t dilation) {
+int GraphBuilder::conv(int x, std::int64_t outChannels, std::int64_t kernel, std::int64_t stride,
+                       std::int64_t pad, std::int64_t groups, bool bias, std::int64_t dilation) {
     const Shape in = shape(x);
     if (in.size() != 4) throw GraphError("conv expects NCHW input, got " + shapeString(in));
     const std::int64_t cin = in[1];
-    if (cin % groups != 0 || outChannels % groups != 0) throw GraphError("conv groups do not divide channels");
+    if (cin % groups != 0 || outChannels % groups != 0)
+        throw GraphError("conv groups do not divide channels");
     const std::int64_t effK = dilation * (kernel - 1) + 1;
     const std::int64_t oh = (in[2] + 2 * pad - effK) / stride + 1;
     const std::int64_t ow = (in[3] + 2 * pad - effK) / stride + 1;
     if (oh <= 0 || ow <= 0) throw GraphError("conv output is empty for input " + shapeString(in));
     const std::string name = nextName("conv");
-    Op op{name, "Conv", OpKind::Conv, {x, weight(name + ".weight", {outChannels, cin / groups, kernel, kernel})}, {}, {}};
+    Op op{name,         "Conv",
+          OpKind::Conv, {x, weight(name + ".weight", {outChannels, cin / groups, kernel, kernel})},
+          {},           {}};
     if (bias) op.inputs.push_back(weight(name + ".bias", {outChannels}));
     op.attrs.kernel = {kernel, kernel};
     op.attrs.strides = {stride, stride};
@@ -70,8 +79,12 @@ int GraphBuilder::batchNorm(int x) {
     const std::string name = nextName("bn");
     // Learned scale and shift are parameters (running statistics are buffers, as torchvision counts).
     const int y = activation(name, shape(x));
-    graph_.addOp(Op{name, "BatchNormalization", OpKind::BatchNorm,
-                    {x, weight(name + ".weight", {c}), weight(name + ".bias", {c})}, {y}, {}});
+    graph_.addOp(Op{name,
+                    "BatchNormalization",
+                    OpKind::BatchNorm,
+                    {x, weight(name + ".weight", {c}), weight(name + ".bias", {c})},
+                    {y},
+                    {}});
     return y;
 }
 
@@ -89,22 +102,44 @@ int GraphBuilder::binary(int a, int b, OpKind kind, const char* type) {
     return y;
 }
 
-int GraphBuilder::relu(int x) { return unary(x, OpKind::Relu, "Relu"); }
-int GraphBuilder::relu6(int x) { return unary(x, OpKind::Clip, "Clip"); }
-int GraphBuilder::leakyRelu(int x) { return unary(x, OpKind::LeakyRelu, "LeakyRelu"); }
-int GraphBuilder::silu(int x) { return unary(x, OpKind::Silu, "Silu"); }
-int GraphBuilder::gelu(int x) { return unary(x, OpKind::Gelu, "Gelu"); }
-int GraphBuilder::sigmoid(int x) { return unary(x, OpKind::Sigmoid, "Sigmoid"); }
-int GraphBuilder::softmax(int x) { return unary(x, OpKind::Softmax, "Softmax"); }
-int GraphBuilder::add(int a, int b) { return binary(a, b, OpKind::Add, "Add"); }
-int GraphBuilder::mul(int a, int b) { return binary(a, b, OpKind::Mul, "Mul"); }
+int GraphBuilder::relu(int x) {
+    return unary(x, OpKind::Relu, "Relu");
+}
+int GraphBuilder::relu6(int x) {
+    return unary(x, OpKind::Clip, "Clip");
+}
+int GraphBuilder::leakyRelu(int x) {
+    return unary(x, OpKind::LeakyRelu, "LeakyRelu");
+}
+int GraphBuilder::silu(int x) {
+    return unary(x, OpKind::Silu, "Silu");
+}
+int GraphBuilder::gelu(int x) {
+    return unary(x, OpKind::Gelu, "Gelu");
+}
+int GraphBuilder::sigmoid(int x) {
+    return unary(x, OpKind::Sigmoid, "Sigmoid");
+}
+int GraphBuilder::softmax(int x) {
+    return unary(x, OpKind::Softmax, "Softmax");
+}
+int GraphBuilder::add(int a, int b) {
+    return binary(a, b, OpKind::Add, "Add");
+}
+int GraphBuilder::mul(int a, int b) {
+    return binary(a, b, OpKind::Mul, "Mul");
+}
 
 int GraphBuilder::layerNorm(int x) {
     const std::int64_t c = shape(x).back();
     const std::string name = nextName("ln");
     const int y = activation(name, shape(x));
-    graph_.addOp(Op{name, "LayerNormalization", OpKind::LayerNorm,
-                    {x, weight(name + ".weight", {c}), weight(name + ".bias", {c})}, {y}, {}});
+    graph_.addOp(Op{name,
+                    "LayerNormalization",
+                    OpKind::LayerNorm,
+                    {x, weight(name + ".weight", {c}), weight(name + ".bias", {c})},
+                    {y},
+                    {}});
     return y;
 }
 
@@ -151,7 +186,8 @@ int GraphBuilder::concat(const std::vector<int>& xs, std::int64_t axis) {
     Shape out = shape(xs.at(0));
     const auto ax = static_cast<std::size_t>(axis < 0 ? axis + static_cast<std::int64_t>(out.size()) : axis);
     out[ax] = 0;
-    for (int t : xs) out[ax] += shape(t).at(ax);
+    for (int t : xs)
+        out[ax] += shape(t).at(ax);
     const std::string name = nextName("concat");
     const int y = activation(name, out);
     Op op{name, "Concat", OpKind::Concat, xs, {y}, {}};
@@ -209,7 +245,8 @@ int GraphBuilder::reshape(int x, Shape perSampleShape) {
 int GraphBuilder::transpose(int x, const std::vector<int>& perm) {
     const Shape in = shape(x);
     Shape out(in.size());
-    for (std::size_t i = 0; i < perm.size(); ++i) out[i] = in.at(static_cast<std::size_t>(perm[i]));
+    for (std::size_t i = 0; i < perm.size(); ++i)
+        out[i] = in.at(static_cast<std::size_t>(perm[i]));
     const std::string name = nextName("transpose");
     const int y = activation(name, out);
     graph_.addOp(Op{name, "Transpose", OpKind::Transpose, {x}, {y}, {}});
@@ -254,7 +291,9 @@ int GraphBuilder::expertGemm(int x, std::int64_t experts, std::int64_t topK, dou
     const std::int64_t in = out.back();
     out.back() = outFeatures;
     const std::string name = nextName("experts");
-    Op op{name, "ExpertGemm", OpKind::ExpertGemm, {x, weight(name + ".weight", {experts, in, outFeatures})}, {}, {}};
+    Op op{
+        name, "ExpertGemm", OpKind::ExpertGemm, {x, weight(name + ".weight", {experts, in, outFeatures})}, {},
+        {}};
     op.attrs.experts = experts;
     op.attrs.topK = topK;
     op.attrs.imbalance = imbalance;

@@ -18,8 +18,8 @@ class GraphBuilder {
     void markOutput(int tensor);
 
     // Convolutions (2-D, NCHW). Bias off by default as in torchvision (BN follows).
-    int conv(int x, std::int64_t outChannels, std::int64_t kernel, std::int64_t stride = 1, std::int64_t pad = 0,
-             std::int64_t groups = 1, bool bias = false, std::int64_t dilation = 1);
+    int conv(int x, std::int64_t outChannels, std::int64_t kernel, std::int64_t stride = 1,
+             std::int64_t pad = 0, std::int64_t groups = 1, bool bias = false, std::int64_t dilation = 1);
     int batchNorm(int x);
     int relu(int x);
     int relu6(int x);
@@ -53,7 +53,8 @@ class GraphBuilder {
     int addLearned(int x, const std::string& what);
     /// Mixture-of-experts grouped GEMM: every token goes to topK of `experts` experts, each an
     /// independent [K, N] weight; `imbalance` is the busiest expert's load over the mean load.
-    int expertGemm(int x, std::int64_t experts, std::int64_t topK, double imbalance, std::int64_t outFeatures);
+    int expertGemm(int x, std::int64_t experts, std::int64_t topK, double imbalance,
+                   std::int64_t outFeatures);
 
     /// An op this engine does not cost (kept in the graph, reported as "not costed").
     int unknown(int x, const std::string& type);

@@ -8,17 +8,22 @@ namespace bs {
 
 std::string_view archClassName(ArchClass c) {
     switch (c) {
-    case ArchClass::Gpu: return "gpu";
-    case ArchClass::Systolic: return "systolic";
-    case ArchClass::Cpu: return "cpu";
-    case ArchClass::Tile: return "tile";
+    case ArchClass::Gpu:
+        return "gpu";
+    case ArchClass::Systolic:
+        return "systolic";
+    case ArchClass::Cpu:
+        return "cpu";
+    case ArchClass::Tile:
+        return "tile";
     }
     return "gpu";
 }
 
 std::string HardwarePreset::supportedPrecisions() const {
     std::string out;
-    for (const auto& [p, _] : peakTflops) out += (out.empty() ? "" : ", ") + std::string(precisionName(p));
+    for (const auto& [p, _] : peakTflops)
+        out += (out.empty() ? "" : ", ") + std::string(precisionName(p));
     return out;
 }
 
@@ -30,6 +35,8 @@ double HardwarePreset::peakFlops(Precision p) const {
     return it->second.value * 1e12;
 }
 
-double HardwarePreset::vectorFlops(Precision p) const { return std::min(vectorTflops.value * 1e12, peakFlops(p)); }
+double HardwarePreset::vectorFlops(Precision p) const {
+    return std::min(vectorTflops.value * 1e12, peakFlops(p));
+}
 
 } // namespace bs

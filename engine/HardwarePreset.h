@@ -34,7 +34,7 @@ struct HardwarePreset {
     std::string vendor;
     std::string status; ///< datasheet | modelled | measured | calibrated
     std::string notes;
-    std::string file;   ///< where it was loaded from ("" for presets built in code)
+    std::string file; ///< where it was loaded from ("" for presets built in code)
     ArchClass archClass = ArchClass::Gpu;
     Precision defaultPrecision = Precision::FP32;
 
@@ -45,18 +45,18 @@ struct HardwarePreset {
     std::map<Precision, Sourced> flopsPerClockPerUnit;
     Sourced vectorTflops;
 
-    MemoryLevel dram;   ///< capacity in GiB
-    MemoryLevel onchip; ///< capacity in MiB
+    MemoryLevel dram;                 ///< capacity in GiB
+    MemoryLevel onchip;               ///< capacity in MiB
     std::optional<MemoryLevel> local; ///< capacity in KiB per unit
 
     // mapping (class-specific; unused fields stay 0)
     std::vector<std::pair<int, int>> tileCandidates; ///< gpu: thread-block output tiles M×N
     std::string tileCandidatesSource;
-    Sourced kAlign, maxSplitK;         ///< gpu
-    Sourced arrayRows, arrayCols;      ///< systolic
+    Sourced kAlign, maxSplitK;                     ///< gpu
+    Sourced arrayRows, arrayCols;                  ///< systolic
     Sourced simdFp32Lanes, microTileM, microTileN; ///< cpu
-    Sourced tileRows, tileCols;        ///< tile
-    Sourced vectorGrainElems;          ///< all classes
+    Sourced tileRows, tileCols;                    ///< tile
+    Sourced vectorGrainElems;                      ///< all classes
 
     std::map<Precision, Sourced> pjPerFlop;
     Sourced idleWatts, tdpWatts;

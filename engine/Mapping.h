@@ -15,7 +15,8 @@ struct MappingResult {
 
 /// `m`, `n`, `k`, `groups` are for the whole batch. `peakFlops` is the chip's dense peak at the
 /// precision times its achievable compute fraction.
-MappingResult mapGemm(const HardwarePreset& hw, double m, double n, double k, double groups, double peakFlops);
+MappingResult mapGemm(const HardwarePreset& hw, double m, double n, double k, double groups,
+                      double peakFlops);
 
 /// Non-matrix work of `flops` FLOPs over `elements` output elements on the vector units.
 MappingResult mapVector(const HardwarePreset& hw, double flops, double elements, double vectorFlopsPerS);

@@ -30,13 +30,14 @@ std::vector<Knob> encoderKnobs(int layers, int hidden, int heads, int ffn) {
 
 std::vector<ModelDescriptor> makeModels() {
     std::vector<ModelDescriptor> m;
-    m.push_back({"resnet18", "torchvision ResNet-18 (11.7 M params, 1.81 GMACs at 224²)", imageKnobs(224), "", true,
-                 [](const KnobValues& k) { return zoo::resnet(k, 18); }});
-    m.push_back({"resnet50", "torchvision ResNet-50 (25.6 M params, 4.09 GMACs at 224²)", imageKnobs(224), "", true,
-                 [](const KnobValues& k) { return zoo::resnet(k, 50); }});
-    m.push_back({"mobilenet_v2", "torchvision MobileNetV2 (3.5 M params, 0.30 GMACs at 224²)", imageKnobs(224), "",
-                 true, zoo::mobilenetV2});
-    m.push_back({"mlp", "multi-layer perceptron: depth Linear(width→width)+ReLU layers (seed 003)",
+    m.push_back({"resnet18", "torchvision ResNet-18 (11.7 M params, 1.81 GMACs at 224²)", imageKnobs(224), "",
+                 true, [](const KnobValues& k) { return zoo::resnet(k, 18); }});
+    m.push_back({"resnet50", "torchvision ResNet-50 (25.6 M params, 4.09 GMACs at 224²)", imageKnobs(224), "",
+                 true, [](const KnobValues& k) { return zoo::resnet(k, 50); }});
+    m.push_back({"mobilenet_v2", "torchvision MobileNetV2 (3.5 M params, 0.30 GMACs at 224²)",
+                 imageKnobs(224), "", true, zoo::mobilenetV2});
+    m.push_back({"mlp",
+                 "multi-layer perceptron: depth Linear(width→width)+ReLU layers (seed 003)",
                  {intKnob("depth", 8, 1, 1024, "number of Linear layers"),
                   intKnob("width", 1024, 1, 131072, "features per layer")},
                  "",
@@ -51,31 +52,39 @@ std::vector<ModelDescriptor> makeModels() {
     m.push_back({"bert-large", "BERT-large encoder with pooler (24 layers, d 1024, 16 heads, FFN 4096)",
                  encoderKnobs(24, 1024, 16, 4096), "seq", false,
                  [](const KnobValues& k) { return zoo::bertEncoder(k, "bert-large"); }});
-    m.push_back({"yolov3", "YOLOv3 (Darknet-53 backbone, 3 detection scales; 65.9 GFLOPs at 416²)", imageKnobs(416), "",
-                 true, zoo::yolov3});
-    m.push_back({"llm",
-                 "decoder-only LLM (Llama-style: RMSNorm, GQA attention, SwiGLU FFN) in prefill or decode phase",
-                 {intKnob("layers", 32, 1, 512, "decoder layers"), intKnob("hidden", 4096, 64, 65536, "model width"),
-                  intKnob("heads", 32, 1, 1024, "query heads"),
-                  intKnob("kv_heads", 32, 1, 1024, "key/value heads (grouped-query attention when < heads)"),
-                  intKnob("ffn", 11008, 1, 262144, "SwiGLU inner width"),
-                  intKnob("vocab", 32000, 1, 1000000, "vocabulary size"),
-                  Knob{"phase", 0, 0, 1, "prefill: process the prompt; decode: one new token per sequence",
-                       {"prefill", "decode"}, true},
-                  intKnob("seq", 512, 1, 131072, "prefill: prompt tokens"),
-                  intKnob("context", 2048, 1, 1048576, "decode: tokens already in the KV cache")},
-                 "seq",
-                 false,
-                 zoo::llmDecoder});
-    m.push_back({"moe",
-                 "mixture-of-experts transformer block (attention + top-k routed SwiGLU experts, Mixtral-style)",
-                 {intKnob("seq", 128, 1, 131072, "tokens per sample"), intKnob("hidden", 4096, 64, 65536, "model width"),
-                  intKnob("heads", 32, 1, 1024, "attention heads"), intKnob("ffn", 14336, 1, 262144, "expert inner width"),
-                  intKnob("experts", 8, 1, 1024, "experts E"), intKnob("top_k", 2, 1, 1024, "experts per token k"),
-                  Knob{"imbalance", 1.0, 1.0, 64.0, "busiest expert's tokens ÷ mean tokens per expert", {}, false}},
-                 "seq",
-                 false,
-                 zoo::moeBlock});
+    m.push_back({"yolov3", "YOLOv3 (Darknet-53 backbone, 3 detection scales; 65.9 GFLOPs at 416²)",
+                 imageKnobs(416), "", true, zoo::yolov3});
+    m.push_back(
+        {"llm",
+         "decoder-only LLM (Llama-style: RMSNorm, GQA attention, SwiGLU FFN) in prefill or decode phase",
+         {intKnob("layers", 32, 1, 512, "decoder layers"), intKnob("hidden", 4096, 64, 65536, "model width"),
+          intKnob("heads", 32, 1, 1024, "query heads"),
+          intKnob("kv_heads", 32, 1, 1024, "key/value heads (grouped-query attention when < heads)"),
+          intKnob("ffn", 11008, 1, 262144, "SwiGLU inner width"),
+          intKnob("vocab", 32000, 1, 1000000, "vocabulary size"),
+          Knob{"phase",
+               0,
+               0,
+               1,
+               "prefill: process the prompt; decode: one new token per sequence",
+               {"prefill", "decode"},
+               true},
+          intKnob("seq", 512, 1, 131072, "prefill: prompt tokens"),
+          intKnob("context", 2048, 1, 1048576, "decode: tokens already in the KV cache")},
+         "seq",
+         false,
+         zoo::llmDecoder});
+    m.push_back(
+        {"moe",
+         "mixture-of-experts transformer block (attention + top-k routed SwiGLU experts, Mixtral-style)",
+         {intKnob("seq", 128, 1, 131072, "tokens per sample"),
+          intKnob("hidden", 4096, 64, 65536, "model width"), intKnob("heads", 32, 1, 1024, "attention heads"),
+          intKnob("ffn", 14336, 1, 262144, "expert inner width"), intKnob("experts", 8, 1, 1024, "experts E"),
+          intKnob("top_k", 2, 1, 1024, "experts per token k"),
+          Knob{"imbalance", 1.0, 1.0, 64.0, "busiest expert's tokens ÷ mean tokens per expert", {}, false}},
+         "seq",
+         false,
+         zoo::moeBlock});
     return m;
 }
 
@@ -94,17 +103,20 @@ const ModelDescriptor* ModelZoo::find(const std::string& id) {
 
 KnobValues ModelZoo::resolve(const ModelDescriptor& model, const KnobValues& overrides) {
     KnobValues v;
-    for (const Knob& k : model.knobs) v[k.name] = k.value;
+    for (const Knob& k : model.knobs)
+        v[k.name] = k.value;
     for (const auto& [name, value] : overrides) {
         const auto it = v.find(name);
         if (it == v.end()) {
             std::string known;
-            for (const Knob& k : model.knobs) known += (known.empty() ? "" : ", ") + k.name;
+            for (const Knob& k : model.knobs)
+                known += (known.empty() ? "" : ", ") + k.name;
             throw ZooError("model '" + model.id + "' has no knob '" + name + "' (knobs: " + known + ")");
         }
         for (const Knob& k : model.knobs) {
             if (k.name != name) continue;
-            if (!std::isfinite(value) || value < k.min || value > k.max || (k.integer && value != std::floor(value))) {
+            if (!std::isfinite(value) || value < k.min || value > k.max ||
+                (k.integer && value != std::floor(value))) {
                 std::ostringstream s;
                 s << "model '" << model.id << "': knob '" << name << "' = " << value << " is out of range ["
                   << k.min << ", " << k.max << "]" << (k.integer ? " (integer)" : "");
@@ -124,7 +136,8 @@ Graph ModelZoo::build(const std::string& id, const KnobValues& overrides) {
     return g;
 }
 
-double ModelZoo::parseKnobValue(const ModelDescriptor& model, const std::string& knobName, const std::string& text) {
+double ModelZoo::parseKnobValue(const ModelDescriptor& model, const std::string& knobName,
+                                const std::string& text) {
     for (const Knob& k : model.knobs) {
         if (k.name != knobName) continue;
         for (std::size_t i = 0; i < k.choices.size(); ++i)
@@ -138,8 +151,10 @@ double ModelZoo::parseKnobValue(const ModelDescriptor& model, const std::string&
         }
         if (used != text.size() || text.empty()) {
             std::string expect = k.choices.empty() ? "a number" : "one of";
-            for (const std::string& c : k.choices) expect += " " + c;
-            throw ZooError("model '" + model.id + "': knob '" + knobName + "' = '" + text + "' is not " + expect);
+            for (const std::string& c : k.choices)
+                expect += " " + c;
+            throw ZooError("model '" + model.id + "': knob '" + knobName + "' = '" + text + "' is not " +
+                           expect);
         }
         return v;
     }

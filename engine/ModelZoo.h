@@ -13,7 +13,7 @@ namespace bs {
 
 struct Knob {
     std::string name;
-    double value = 0;   ///< default (for a choice knob: index into choices)
+    double value = 0; ///< default (for a choice knob: index into choices)
     double min = 0;
     double max = 0;
     std::string help;
@@ -48,7 +48,8 @@ class ModelZoo {
     /// resolve() + build. Throws ZooError for an unknown id.
     static Graph build(const std::string& id, const KnobValues& overrides = {});
     /// Parses a knob value given as text ("224", "decode"); throws ZooError naming the knob.
-    static double parseKnobValue(const ModelDescriptor& model, const std::string& knob, const std::string& text);
+    static double parseKnobValue(const ModelDescriptor& model, const std::string& knob,
+                                 const std::string& text);
 };
 
 /// Reads a knob that resolve() guaranteed is present.

@@ -6,11 +6,14 @@ namespace bs {
 
 namespace {
 
-bool isWeight(const Graph& g, int t) { return g.tensor(t).kind == TensorKind::Weight; }
+bool isWeight(const Graph& g, int t) {
+    return g.tensor(t).kind == TensorKind::Weight;
+}
 
 double product(const Shape& s, std::size_t from, std::size_t to) {
     double n = 1;
-    for (std::size_t i = from; i < to && i < s.size(); ++i) n *= static_cast<double>(s[i]);
+    for (std::size_t i = from; i < to && i < s.size(); ++i)
+        n *= static_cast<double>(s[i]);
     return n;
 }
 
@@ -35,7 +38,8 @@ const Tensor& output(const Graph& g, const Op& op) {
 
 double outputElems(const Graph& g, const Op& op) {
     double n = 0;
-    for (int t : op.outputs) n += static_cast<double>(g.tensor(t).elements());
+    for (int t : op.outputs)
+        n += static_cast<double>(g.tensor(t).elements());
     return n;
 }
 
@@ -46,7 +50,8 @@ void costConv(const Graph& g, const Op& op, OpCost& c) {
     for (int t : op.inputs)
         if (isWeight(g, t) && g.tensor(t).shape.size() == out.size()) w = &g.tensor(t);
     if (!w || in.size() < 3 || out.size() != in.size())
-        throw GraphError("op '" + op.name + "': Conv needs an N,C,spatial input and a weight of the same rank");
+        throw GraphError("op '" + op.name +
+                         "': Conv needs an N,C,spatial input and a weight of the same rank");
     const double groups = static_cast<double>(std::max<std::int64_t>(1, op.attrs.groups));
     const double kernelArea = product(w->shape, 2, w->shape.size());
     const double outPixels = product(out, 2, out.size());
@@ -60,6 +65,8 @@ void costConv(const Graph& g, const Op& op, OpCost& c) {
         return;
     }
     c.macs = outPixels * cout * cinPerGroup * kernelArea;
+    // A bias input adds one FLOP per output element in the epilogue, as for Gemm.
+    if (op.inputs.size() > 2) c.vectorFlops = outPixels * cout;
     const double nPerGroup = cout / groups;
     if (groups > 1 && nPerGroup <= 1 && cinPerGroup <= 1) {
         // Depthwise: one input channel per output channel; runs on vector units, not tensor cores.
@@ -79,18 +86,30 @@ double flopsPerElement(OpKind kind) {
     case OpKind::Mul:
     case OpKind::Relu:
     case OpKind::LeakyRelu:
-    case OpKind::Clip: return 1;
-    case OpKind::Div: return 1;
-    case OpKind::BatchNorm: return 2;    // scale and shift (folded statistics)
-    case OpKind::Sigmoid: return 4;      // exp, add, divide, negate
-    case OpKind::Tanh: return 4;
-    case OpKind::Silu: return 5;         // sigmoid + multiply
-    case OpKind::HardSwish: return 4;
-    case OpKind::Gelu: return 8;         // tanh approximation: ~8 FLOPs
-    case OpKind::Softmax: return 5;      // max, subtract, exp, sum, divide
-    case OpKind::LayerNorm: return 8;    // mean, variance (2), normalise (2), scale, shift, rsqrt share
-    case OpKind::RmsNorm: return 5;      // square, sum, rsqrt share, normalise, scale
-    default: return 0;
+    case OpKind::Clip:
+        return 1;
+    case OpKind::Div:
+        return 1;
+    case OpKind::BatchNorm:
+        return 2; // scale and shift (folded statistics)
+    case OpKind::Sigmoid:
+        return 4; // exp, add, divide, negate
+    case OpKind::Tanh:
+        return 4;
+    case OpKind::Silu:
+        return 5; // sigmoid + multiply
+    case OpKind::HardSwish:
+        return 4;
+    case OpKind::Gelu:
+        return 8; // tanh approximation: ~8 FLOPs
+    case OpKind::Softmax:
+        return 5; // max, subtract, exp, sum, divide
+    case OpKind::LayerNorm:
+        return 8; // mean, variance (2), normalise (2), scale, shift, rsqrt share
+    case OpKind::RmsNorm:
+        return 5; // square, sum, rsqrt share, normalise, scale
+    default:
+        return 0;
     }
 }
 
@@ -128,8 +147,10 @@ OpCost costOf(const Graph& g, const Op& op) {
         c.macs = static_cast<double>(elementCount(out)) * k;
         // Rank 2 ([1, N] per sample): the batch stacks rows (M); otherwise it multiplies the
         // leading (head) axes.
-        if (out.size() == 2) c.gemm = GemmShape{m, n, k, 1, true};
-        else c.gemm = GemmShape{m, n, k, lead, false};
+        if (out.size() == 2)
+            c.gemm = GemmShape{m, n, k, 1, true};
+        else
+            c.gemm = GemmShape{m, n, k, lead, false};
         break;
     }
     case OpKind::ExpertGemm: {
@@ -150,8 +171,9 @@ OpCost costOf(const Graph& g, const Op& op) {
     }
     case OpKind::MaxPool:
     case OpKind::AvgPool: {
-        const double kArea = std::accumulate(op.attrs.kernel.begin(), op.attrs.kernel.end(), 1.0,
-                                             [](double a, std::int64_t b) { return a * static_cast<double>(b); });
+        const double kArea =
+            std::accumulate(op.attrs.kernel.begin(), op.attrs.kernel.end(), 1.0,
+                            [](double a, std::int64_t b) { return a * static_cast<double>(b); });
         c.vectorFlops = outputElems(g, op) * kArea;
         break;
     }

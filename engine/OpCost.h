@@ -17,14 +17,14 @@ struct GemmShape {
 };
 
 struct OpCost {
-    bool costed = true;          ///< false: the engine has no formula for this op (reported, never 0)
-    bool view = false;           ///< no data moves (Reshape, Flatten, Identity)
-    double macs = 0;             ///< per sample, on the matrix engine
-    double vectorMacs = 0;       ///< per sample, MACs done on vector units (depthwise conv)
-    double vectorFlops = 0;      ///< per sample, non-MAC FLOPs (activations, norms, softmax, pools)
-    std::int64_t params = 0;     ///< parameter elements this op owns
-    double weightReadElems = 0;  ///< batch-independent weight elements read from memory
-    double gatherElems = 0;      ///< per sample table elements read (embedding rows)
+    bool costed = true;         ///< false: the engine has no formula for this op (reported, never 0)
+    bool view = false;          ///< no data moves (Reshape, Flatten, Identity)
+    double macs = 0;            ///< per sample, on the matrix engine
+    double vectorMacs = 0;      ///< per sample, MACs done on vector units (depthwise conv)
+    double vectorFlops = 0;     ///< per sample, non-MAC FLOPs (activations, norms, softmax, pools)
+    std::int64_t params = 0;    ///< parameter elements this op owns
+    double weightReadElems = 0; ///< batch-independent weight elements read from memory
+    double gatherElems = 0;     ///< per sample table elements read (embedding rows)
     std::optional<GemmShape> gemm;
     // Mixture-of-experts routing (ExpertGemm): tokens per sample, experts, top-k, imbalance.
     double expertTokens = 0;

@@ -11,8 +11,8 @@ namespace bs {
 
 enum class Precision { FP32, TF32, FP16, BF16, FP8, INT8 };
 
-inline constexpr std::array<Precision, 6> kAllPrecisions = {Precision::FP32, Precision::TF32, Precision::FP16,
-                                                             Precision::BF16, Precision::FP8,  Precision::INT8};
+inline constexpr std::array<Precision, 6> kAllPrecisions = {
+    Precision::FP32, Precision::TF32, Precision::FP16, Precision::BF16, Precision::FP8, Precision::INT8};
 
 /// Bytes one element occupies in memory at this precision.
 double bytesPerElement(Precision p);

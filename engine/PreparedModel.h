@@ -3,7 +3,8 @@
 // tensor, and liveness over the layer order. Liveness gives (a) the peak of live activations per
 // sample, so peak memory at batch B = params + B × peak, and (b) for every tensor the largest
 // live set during its lifetime: at batch B the share 1 − budget ÷ (B × that × bytes) of the tensor
-// spills to DRAM (none when it fits in the on-chip activation budget). Both scale linearly with B, so evaluate() does no graph walks.
+// spills to DRAM (none when it fits in the on-chip activation budget). Both scale linearly with B, so
+// evaluate() does no graph walks.
 #include "Fusion.h"
 #include "Graph.h"
 
@@ -15,9 +16,9 @@ namespace bs {
 
 struct TensorInfo {
     double elemsPerSample = 0;
-    bool alwaysDram = false;   ///< graph input or state: lives in device memory
-    bool graphOutput = false;  ///< written to device memory
-    int root = -1;             ///< tensor whose storage this one is (views alias their input)
+    bool alwaysDram = false;     ///< graph input or state: lives in device memory
+    bool graphOutput = false;    ///< written to device memory
+    int root = -1;               ///< tensor whose storage this one is (views alias their input)
     double maxLivePerSample = 0; ///< largest live activation set (elements) during its lifetime
 };
 

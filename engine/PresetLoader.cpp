@@ -9,27 +9,35 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
+#include <algorithm>
 #include <cmath>
-#include <regex>
 #include <set>
 
 namespace bs {
 
 namespace {
 
-QString q(const char* s) { return QString::fromLatin1(s); }
-std::string s(const QString& x) { return x.toStdString(); }
+QString q(const char* s) {
+    return QString::fromLatin1(s);
+}
+std::string s(const QString& x) {
+    return x.toStdString();
+}
 
 // Walks one preset object, collecting issues with full field paths.
 class Reader {
   public:
     Reader(std::string file, std::vector<PresetIssue>& issues) : file_(std::move(file)), issues_(issues) {}
 
-    void error(const std::string& field, const std::string& msg) { issues_.push_back({file_, field, msg, false}); }
-    void warn(const std::string& field, const std::string& msg) { issues_.push_back({file_, field, msg, true}); }
+    void error(const std::string& field, const std::string& msg) {
+        issues_.push_back({file_, field, msg, false});
+    }
+    void warn(const std::string& field, const std::string& msg) {
+        issues_.push_back({file_, field, msg, true});
+    }
 
-    QJsonObject object(const QJsonObject& parent, const char* key, const std::string& path, bool required = true) {
+    QJsonObject object(const QJsonObject& parent, const char* key, const std::string& path,
+                       bool required = true) {
         const QJsonValue v = parent.value(q(key));
         if (v.isUndefined()) {
             if (required) error(join(path, key), "missing");
@@ -39,7 +47,8 @@ class Reader {
         return v.toObject();
     }
 
-    std::string string(const QJsonObject& parent, const char* key, const std::string& path, bool required = true) {
+    std::string string(const QJsonObject& parent, const char* key, const std::string& path,
+                       bool required = true) {
         const QJsonValue v = parent.value(q(key));
         if (v.isUndefined()) {
             if (required) error(join(path, key), "missing");
@@ -68,28 +77,32 @@ class Reader {
         const QJsonObject o = v.toObject();
         Sourced out;
         const QJsonValue val = o.value(q("value"));
-        if (val.isUndefined()) error(field + ".value", "missing");
-        else if (!val.isDouble()) error(field + ".value", "must be a number (NaN and text are not numbers)");
+        if (val.isUndefined())
+            error(field + ".value", "missing");
+        else if (!val.isDouble())
+            error(field + ".value", "must be a number (NaN and text are not numbers)");
         else {
             out.value = val.toDouble();
-            if (!std::isfinite(out.value)) error(field + ".value", "must be finite");
+            if (!std::isfinite(out.value))
+                error(field + ".value", "must be finite");
             else if (out.value <= minExclusive && !(allowZero && out.value == 0))
-                error(field + ".value",
-                      std::string(allowZero ? "must be ≥ " : "must be > ") + fmt(minExclusive) + " (got " + fmt(out.value) + ")");
+                error(field + ".value", std::string(allowZero ? "must be ≥ " : "must be > ") +
+                                            fmt(minExclusive) + " (got " + fmt(out.value) + ")");
             else if (out.value > maxInclusive)
                 error(field + ".value", "must be ≤ " + fmt(maxInclusive) + " (got " + fmt(out.value) + ")");
         }
         const QJsonValue src = o.value(q("source"));
         if (!src.isString() || src.toString().trimmed().isEmpty())
             error(field + ".source", "missing: every number needs its source (or \"estimate: reasoning\")");
-        else out.source = s(src.toString());
+        else
+            out.source = s(src.toString());
         for (const QString& k : o.keys())
             if (k != q("value") && k != q("source")) error(field + "." + s(k), "unknown field");
         return out;
     }
 
-    std::map<Precision, Sourced> perPrecision(const QJsonObject& parent, const char* key, const std::string& path,
-                                              double maxInclusive) {
+    std::map<Precision, Sourced> perPrecision(const QJsonObject& parent, const char* key,
+                                              const std::string& path, double maxInclusive) {
         std::map<Precision, Sourced> out;
         const QJsonObject o = object(parent, key, path);
         for (const QString& k : o.keys()) {
@@ -100,14 +113,17 @@ class Reader {
             }
             out[*p] = number(o, k.toLatin1().constData(), join(path, key), 0, maxInclusive);
         }
-        if (o.isEmpty() && parent.contains(q(key))) error(join(path, key), "must list at least one precision");
+        if (o.isEmpty() && parent.contains(q(key)))
+            error(join(path, key), "must list at least one precision");
         return out;
     }
 
-    void unknownKeys(const QJsonObject& o, const std::string& path, std::initializer_list<const char*> known) {
+    void unknownKeys(const QJsonObject& o, const std::string& path,
+                     std::initializer_list<const char*> known) {
         for (const QString& k : o.keys()) {
             bool found = false;
-            for (const char* n : known) found = found || k == q(n);
+            for (const char* n : known)
+                found = found || k == q(n);
             if (!found) error(join(path, s(k).c_str()), "unknown field");
         }
     }
@@ -129,8 +145,8 @@ class Reader {
 
 constexpr double kBig = 1e9; // generous upper bound that still rejects absurd values
 
-MemoryLevel readLevel(Reader& r, const QJsonObject& mem, const char* key, const char* capacityKey, double capMax,
-                      bool withBandwidth, bool required) {
+MemoryLevel readLevel(Reader& r, const QJsonObject& mem, const char* key, const char* capacityKey,
+                      double capMax, bool withBandwidth, bool required) {
     MemoryLevel l;
     const std::string path = std::string("memory.") + key;
     const QJsonObject o = r.object(mem, key, "memory", required);
@@ -154,16 +170,21 @@ void readMapping(Reader& r, const QJsonObject& root, HardwarePreset& p) {
     case ArchClass::Gpu: {
         const QJsonObject tc = r.object(m, "tile_candidates", "mapping");
         const QJsonArray arr = tc.value(q("value")).toArray();
-        if (arr.isEmpty()) r.error("mapping.tile_candidates.value", "must be a non-empty array of [M, N] tiles");
+        if (arr.isEmpty())
+            r.error("mapping.tile_candidates.value", "must be a non-empty array of [M, N] tiles");
         for (int i = 0; i < arr.size(); ++i) {
             const QJsonArray t = arr.at(i).toArray();
-            const int tm = t.size() == 2 ? t.at(0).toInt(-1) : -1, tn = t.size() == 2 ? t.at(1).toInt(-1) : -1;
+            const int tm = t.size() == 2 ? t.at(0).toInt(-1) : -1,
+                      tn = t.size() == 2 ? t.at(1).toInt(-1) : -1;
             if (tm <= 0 || tn <= 0)
-                r.error("mapping.tile_candidates.value[" + std::to_string(i) + "]", "must be [M, N] with M, N > 0");
-            else p.tileCandidates.emplace_back(tm, tn);
+                r.error("mapping.tile_candidates.value[" + std::to_string(i) + "]",
+                        "must be [M, N] with M, N > 0");
+            else
+                p.tileCandidates.emplace_back(tm, tn);
         }
         p.tileCandidatesSource = s(tc.value(q("source")).toString());
-        if (!tc.isEmpty() && p.tileCandidatesSource.empty()) r.error("mapping.tile_candidates.source", "missing");
+        if (!tc.isEmpty() && p.tileCandidatesSource.empty())
+            r.error("mapping.tile_candidates.source", "missing");
         p.kAlign = r.number(m, "k_align", "mapping", 0, 4096);
         p.maxSplitK = r.number(m, "max_split_k", "mapping", 0, 1024);
         r.unknownKeys(m, "mapping", {"vector_grain_elems", "tile_candidates", "k_align", "max_split_k"});
@@ -178,7 +199,8 @@ void readMapping(Reader& r, const QJsonObject& root, HardwarePreset& p) {
         p.simdFp32Lanes = r.number(m, "simd_fp32_lanes", "mapping", 0, 1024);
         p.microTileM = r.number(m, "micro_tile_m", "mapping", 0, 4096);
         p.microTileN = r.number(m, "micro_tile_n", "mapping", 0, 4096);
-        r.unknownKeys(m, "mapping", {"vector_grain_elems", "simd_fp32_lanes", "micro_tile_m", "micro_tile_n"});
+        r.unknownKeys(m, "mapping",
+                      {"vector_grain_elems", "simd_fp32_lanes", "micro_tile_m", "micro_tile_n"});
         break;
     case ArchClass::Tile:
         p.tileRows = r.number(m, "tile_rows", "mapping", 0, 65536);
@@ -191,7 +213,8 @@ void readMapping(Reader& r, const QJsonObject& root, HardwarePreset& p) {
 void crossChecks(Reader& r, const HardwarePreset& p) {
     for (const auto& [prec, peak] : p.peakTflops) {
         const std::string name(precisionName(prec));
-        if (!p.pjPerFlop.count(prec)) r.error("energy.pj_per_flop." + name, "missing for a precision with a peak");
+        if (!p.pjPerFlop.count(prec))
+            r.error("energy.pj_per_flop." + name, "missing for a precision with a peak");
         const auto f = p.flopsPerClockPerUnit.find(prec);
         if (f == p.flopsPerClockPerUnit.end()) {
             r.error("flops_per_clock_per_unit." + name, "missing for a precision with a peak");
@@ -199,13 +222,15 @@ void crossChecks(Reader& r, const HardwarePreset& p) {
         }
         const double rebuilt = p.units() * f->second.value * p.clockGhz.value * 1e9 / 1e12;
         if (peak.value > 0 && rebuilt > 0 && std::abs(rebuilt - peak.value) / peak.value > 0.10)
-            r.warn("peak_tflops." + name,
-                   "peak " + Reader::fmt(peak.value) + " TFLOP/s differs by more than 10 % from units × FLOP/clock × "
-                   "clock = " + Reader::fmt(rebuilt) + " TFLOP/s");
+            r.warn("peak_tflops." + name, "peak " + Reader::fmt(peak.value) +
+                                              " TFLOP/s differs by more than 10 % from units × FLOP/clock × "
+                                              "clock = " +
+                                              Reader::fmt(rebuilt) + " TFLOP/s");
     }
     for (const auto& [prec, _] : p.flopsPerClockPerUnit)
         if (!p.peakTflops.count(prec))
-            r.error("flops_per_clock_per_unit." + std::string(precisionName(prec)), "precision has no peak_tflops entry");
+            r.error("flops_per_clock_per_unit." + std::string(precisionName(prec)),
+                    "precision has no peak_tflops entry");
     if (!p.peakTflops.empty() && !p.supports(p.defaultPrecision))
         r.error("default_precision", "'" + std::string(precisionName(p.defaultPrecision)) +
                                          "' has no peak (supported: " + p.supportedPrecisions() + ")");
@@ -238,10 +263,14 @@ PresetLoadResult parsePreset(const std::string& jsonText, const std::string& fil
 
     const QJsonValue schema = root.value(q("schema"));
     if (!schema.isDouble() || schema.toInt() != 1)
-        r.error("schema", schema.isUndefined() ? "missing (expected 1)" : "unsupported schema version (expected 1)");
+        r.error("schema",
+                schema.isUndefined() ? "missing (expected 1)" : "unsupported schema version (expected 1)");
     p.id = r.string(root, "id", "");
-    if (!p.id.empty() && !std::regex_match(p.id, std::regex("[a-z0-9][a-z0-9-]*")))
-        r.error("id", "'" + p.id + "' must be lower-case letters, digits and '-'");
+    const bool idOk =
+        !p.id.empty() && p.id.front() != '-' && std::all_of(p.id.begin(), p.id.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        });
+    if (!p.id.empty() && !idOk) r.error("id", "'" + p.id + "' must be lower-case letters, digits and '-'");
     p.name = r.string(root, "name", "");
     p.vendor = r.string(root, "vendor", "");
     p.status = r.string(root, "status", "");
@@ -250,14 +279,21 @@ PresetLoadResult parsePreset(const std::string& jsonText, const std::string& fil
         r.error("status", "'" + p.status + "' is not one of datasheet, modelled, measured, calibrated");
     p.notes = r.string(root, "notes", "", false);
     const std::string cls = r.string(root, "class", "");
-    if (cls == "gpu") p.archClass = ArchClass::Gpu;
-    else if (cls == "systolic") p.archClass = ArchClass::Systolic;
-    else if (cls == "cpu") p.archClass = ArchClass::Cpu;
-    else if (cls == "tile") p.archClass = ArchClass::Tile;
-    else if (!cls.empty()) r.error("class", "'" + cls + "' is not one of gpu, systolic, cpu, tile");
+    if (cls == "gpu")
+        p.archClass = ArchClass::Gpu;
+    else if (cls == "systolic")
+        p.archClass = ArchClass::Systolic;
+    else if (cls == "cpu")
+        p.archClass = ArchClass::Cpu;
+    else if (cls == "tile")
+        p.archClass = ArchClass::Tile;
+    else if (!cls.empty())
+        r.error("class", "'" + cls + "' is not one of gpu, systolic, cpu, tile");
     const std::string dp = r.string(root, "default_precision", "");
-    if (const auto prec = parsePrecision(dp)) p.defaultPrecision = *prec;
-    else if (!dp.empty()) r.error("default_precision", "unknown precision '" + dp + "' (known: " + precisionList() + ")");
+    if (const auto prec = parsePrecision(dp))
+        p.defaultPrecision = *prec;
+    else if (!dp.empty())
+        r.error("default_precision", "unknown precision '" + dp + "' (known: " + precisionList() + ")");
 
     p.clockGhz = r.number(root, "clock_ghz", "", 0, 100);
     const QJsonObject cu = r.object(root, "compute_units", "");
@@ -278,7 +314,8 @@ PresetLoadResult parsePreset(const std::string& jsonText, const std::string& fil
     const QJsonObject mem = r.object(root, "memory", "");
     p.dram = readLevel(r, mem, "dram", "capacity_gib", 1e6, true, true);
     p.onchip = readLevel(r, mem, "onchip", "capacity_mib", 1e7, true, true);
-    if (mem.contains(q("local"))) p.local = readLevel(r, mem, "local", "capacity_kib_per_unit", 1e7, false, false);
+    if (mem.contains(q("local")))
+        p.local = readLevel(r, mem, "local", "capacity_kib_per_unit", 1e7, false, false);
     r.unknownKeys(mem, "memory", {"dram", "onchip", "local"});
 
     if (!cls.empty()) readMapping(r, root, p);
@@ -297,16 +334,18 @@ PresetLoadResult parsePreset(const std::string& jsonText, const std::string& fil
     p.computeFraction = r.number(eff, "compute_fraction", "efficiency", 0, 1);
     p.bandwidthFraction = r.number(eff, "bandwidth_fraction", "efficiency", 0, 1);
     p.onchipActivationFraction = r.number(eff, "onchip_activation_fraction", "efficiency", 0, 1);
-    r.unknownKeys(eff, "efficiency", {"compute_fraction", "bandwidth_fraction", "onchip_activation_fraction"});
+    r.unknownKeys(eff, "efficiency",
+                  {"compute_fraction", "bandwidth_fraction", "onchip_activation_fraction"});
 
     r.unknownKeys(root, "",
-                  {"schema", "id", "name", "vendor", "class", "status", "notes", "default_precision", "clock_ghz",
-                   "compute_units", "peak_tflops", "flops_per_clock_per_unit", "vector_tflops", "memory", "mapping",
-                   "energy", "overheads", "efficiency"});
+                  {"schema", "id", "name", "vendor", "class", "status", "notes", "default_precision",
+                   "clock_ghz", "compute_units", "peak_tflops", "flops_per_clock_per_unit", "vector_tflops",
+                   "memory", "mapping", "energy", "overheads", "efficiency"});
     crossChecks(r, p);
 
     bool anyError = false;
-    for (const PresetIssue& i : result.issues) anyError = anyError || !i.warning;
+    for (const PresetIssue& i : result.issues)
+        anyError = anyError || !i.warning;
     if (!anyError) result.preset = std::move(p);
     return result;
 }
@@ -327,7 +366,9 @@ PresetLoadResult loadPresetFile(const std::string& path) {
     return parsePreset(f.readAll().toStdString(), path);
 }
 
-void PresetLibrary::add(HardwarePreset preset) { presets_.push_back(std::move(preset)); }
+void PresetLibrary::add(HardwarePreset preset) {
+    presets_.push_back(std::move(preset));
+}
 
 void PresetLibrary::loadDirectory(const std::string& dir) {
     const QDir d(QString::fromStdString(dir));
@@ -384,7 +425,8 @@ HardwarePreset resolvePreset(const PresetLibrary& lib, const std::string& idOrPa
         throw EngineError(msg);
     }
     std::string ids;
-    for (const HardwarePreset& p : lib.presets()) ids += (ids.empty() ? "" : ", ") + p.id;
+    for (const HardwarePreset& p : lib.presets())
+        ids += (ids.empty() ? "" : ", ") + p.id;
     throw EngineError("unknown hardware '" + idOrPath + "' (presets: " + ids + "; or give a .json path)");
 }
 

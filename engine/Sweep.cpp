@@ -43,7 +43,8 @@ std::vector<int> parseBatchList(const std::string& text) {
         if (b < a) throw EngineError("bad batch list '" + text + "': range '" + item + "' is empty");
         for (long v = a; v <= b; v = factor ? v * factor : v + 1) {
             out.push_back(static_cast<int>(v));
-            if (out.size() > 1'000'000) throw EngineError("batch list '" + text + "' has more than 1,000,000 entries");
+            if (out.size() > 1'000'000)
+                throw EngineError("batch list '" + text + "' has more than 1,000,000 entries");
         }
     }
     if (out.empty()) throw EngineError("empty batch list");
@@ -53,25 +54,29 @@ std::vector<int> parseBatchList(const std::string& text) {
 std::vector<SweepPoint> sweepBatches(const Scenario& s, const std::vector<int>& batches) {
     std::vector<SweepPoint> out;
     out.reserve(batches.size());
-    for (int b : batches) out.push_back({evaluateTotals(s, b), static_cast<double>(b)});
+    for (int b : batches)
+        out.push_back({evaluateTotals(s, b), static_cast<double>(b)});
     return out;
 }
 
-std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base, const std::string& knobName,
-                                  const std::vector<int>& values, const HardwarePreset& hw, Precision precision,
-                                  int batch) {
+std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base,
+                                  const std::string& knobName, const std::vector<int>& values,
+                                  const HardwarePreset& hw, Precision precision, int batch) {
     std::vector<SweepPoint> out;
     for (int v : values) {
         KnobValues k = base;
-        if (knobName == "resolution") k["height"] = k["width"] = v;
-        else k[knobName] = v;
+        if (knobName == "resolution")
+            k["height"] = k["width"] = v;
+        else
+            k[knobName] = v;
         const PreparedModel model(ModelZoo::build(modelId, k));
         out.push_back({evaluateTotals({&model, &hw, precision}, batch), static_cast<double>(v)});
     }
     return out;
 }
 
-std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep, std::optional<double> latencyBudget_s) {
+std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep,
+                                      std::optional<double> latencyBudget_s) {
     const SweepPoint* bestBudget = nullptr;
     const SweepPoint* bestThroughput = nullptr;
     const SweepPoint* bestEnergy = nullptr;
@@ -79,8 +84,10 @@ std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep, std:
     for (const SweepPoint& p : sweep) {
         if (!p.totals.fitsMemory) continue;
         ++fitting;
-        if (!bestThroughput || p.totals.throughput_per_s > bestThroughput->totals.throughput_per_s) bestThroughput = &p;
-        if (!bestEnergy || p.totals.energyPerInference.total() < bestEnergy->totals.energyPerInference.total())
+        if (!bestThroughput || p.totals.throughput_per_s > bestThroughput->totals.throughput_per_s)
+            bestThroughput = &p;
+        if (!bestEnergy ||
+            p.totals.energyPerInference.total() < bestEnergy->totals.energyPerInference.total())
             bestEnergy = &p;
         if (latencyBudget_s && p.totals.latency_s <= *latencyBudget_s &&
             (!bestBudget || p.totals.throughput_per_s > bestBudget->totals.throughput_per_s))
@@ -98,9 +105,12 @@ std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep, std:
     const std::string noneFits = fitting == 0 ? "no batch in the sweep fits in device memory" : "";
     if (latencyBudget_s) {
         std::ostringstream why;
-        if (bestBudget) why << "highest throughput with latency ≤ " << *latencyBudget_s * 1e3 << " ms";
-        else if (fitting) why << "no batch meets the " << *latencyBudget_s * 1e3 << " ms latency budget";
-        else why << noneFits;
+        if (bestBudget)
+            why << "highest throughput with latency ≤ " << *latencyBudget_s * 1e3 << " ms";
+        else if (fitting)
+            why << "no batch meets the " << *latencyBudget_s * 1e3 << " ms latency budget";
+        else
+            why << noneFits;
         out.push_back(make("latency budget", bestBudget, why.str()));
     }
     out.push_back(make("max throughput", bestThroughput,

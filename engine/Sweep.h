@@ -23,19 +23,20 @@ std::vector<SweepPoint> sweepBatches(const Scenario& s, const std::vector<int>& 
 
 /// Rebuilds the zoo model with `knobName` set to each value (other knobs from `base`) and
 /// evaluates at `batch`. For "resolution" both height and width are set.
-std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base, const std::string& knobName,
-                                  const std::vector<int>& values, const HardwarePreset& hw, Precision precision,
-                                  int batch);
+std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base,
+                                  const std::string& knobName, const std::vector<int>& values,
+                                  const HardwarePreset& hw, Precision precision, int batch);
 
 struct Recommendation {
-    std::string what;     ///< "latency budget", "max throughput", "min energy"
+    std::string what; ///< "latency budget", "max throughput", "min energy"
     std::optional<int> batch;
-    std::string reason;   ///< why, or why none qualifies
+    std::string reason; ///< why, or why none qualifies
     Totals totals;
 };
 
 /// From a batch sweep (batches that fit in memory only): the highest-throughput batch whose latency
 /// is within `latencyBudget_s` (if given), the max-throughput batch and the min-energy batch.
-std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep, std::optional<double> latencyBudget_s);
+std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep,
+                                      std::optional<double> latencyBudget_s);
 
 } // namespace bs

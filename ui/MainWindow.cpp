@@ -7,12 +7,12 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QLogValueAxis>
-#include <QValueAxis>
 #include <QVBoxLayout>
-#include <QHBoxLayout>
+#include <QValueAxis>
 
 namespace bs {
 
@@ -52,7 +52,8 @@ void addSeries(QChartView* view, const QString& name, const std::vector<SweepPoi
         if (y > 0) s->append(p.value, y);
     }
     view->chart()->addSeries(s);
-    for (QAbstractAxis* a : view->chart()->axes()) s->attachAxis(a);
+    for (QAbstractAxis* a : view->chart()->axes())
+        s->attachAxis(a);
 }
 
 } // namespace
@@ -62,7 +63,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     auto* central = new QWidget;
     auto* layout = new QVBoxLayout(central);
     auto* charts = new QHBoxLayout;
-    auto* util = makeChart(QStringLiteral("Utilization vs batch (FLOP-weighted)"), QStringLiteral("% of dense peak"), false);
+    auto* util = makeChart(QStringLiteral("Utilization vs batch (FLOP-weighted)"),
+                           QStringLiteral("% of dense peak"), false);
     auto* thr = makeChart(QStringLiteral("Throughput vs batch"), QStringLiteral("inferences / s"), true);
     charts->addWidget(util);
     charts->addWidget(thr);
@@ -82,7 +84,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                 const HardwarePreset* hw = lib.find(hwId);
                 if (!hw) continue;
                 const auto pts = sweepBatches({&model, hw, Precision::BF16}, batches);
-                const QString name = QString::fromLatin1(modelId) + QStringLiteral(" · ") + QString::fromStdString(hw->name);
+                const QString name =
+                    QString::fromLatin1(modelId) + QStringLiteral(" · ") + QString::fromStdString(hw->name);
                 addSeries(util, name, pts, true);
                 addSeries(thr, name, pts, false);
                 const Totals& b64 = pts[6].totals;
@@ -95,7 +98,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         }
         status->setText(summary.trimmed());
     } catch (const std::exception& e) {
-        status->setText(QStringLiteral("Could not evaluate the default scenario: ") + QString::fromUtf8(e.what()));
+        status->setText(QStringLiteral("Could not evaluate the default scenario: ") +
+                        QString::fromUtf8(e.what()));
     }
 }
 

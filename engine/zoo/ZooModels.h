@@ -10,8 +10,9 @@ Graph mobilenetV2(const KnobValues& k);       // knobs height, width, classes, w
 Graph mlp(const KnobValues& k);               // knobs depth, width, inputs, outputs
 // BERT-style encoders; knobs seq, layers, hidden, heads, ffn, vocab
 Graph bertEncoder(const KnobValues& k, const std::string& name);
-Graph yolov3(const KnobValues& k);            // knobs height, width, classes
-Graph llmDecoder(const KnobValues& k);        // knobs layers, hidden, heads, kv_heads, ffn, vocab, phase, seq, context
-Graph moeBlock(const KnobValues& k);          // knobs tokens(seq), hidden, ffn, experts, top_k, imbalance (x100)
+Graph yolov3(const KnobValues& k); // knobs height, width, classes
+Graph llmDecoder(
+    const KnobValues& k);            // knobs layers, hidden, heads, kv_heads, ffn, vocab, phase, seq, context
+Graph moeBlock(const KnobValues& k); // knobs tokens(seq), hidden, ffn, experts, top_k, imbalance (x100)
 
 } // namespace bs::zoo

@@ -1,0 +1,75 @@
+// Engine benchmarks (Google Benchmark). Figures are recorded in docs/PERFORMANCE.md; run with
+//   build/release/bench/bench_engine --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include "Evaluator.h"
+#include "ModelZoo.h"
+#include "PresetLoader.h"
+#include "Sweep.h"
+
+#include <benchmark/benchmark.h>
+#include <memory>
+
+using namespace bs;
+
+namespace {
+
+struct Fixture {
+    PresetLibrary lib = PresetLibrary::shipped();
+    std::vector<std::unique_ptr<PreparedModel>> models;
+    Fixture() {
+        for (const ModelDescriptor& d : ModelZoo::models())
+            models.push_back(std::make_unique<PreparedModel>(ModelZoo::build(d.id)));
+    }
+};
+
+Fixture& fixture() {
+    static Fixture f;
+    return f;
+}
+
+// One ResNet-50 scenario with its per-layer placements (what the layers table shows).
+void BM_EvaluateResnet50(benchmark::State& state) {
+    Fixture& f = fixture();
+    const PreparedModel& m = *f.models[1];
+    const Scenario s{&m, f.lib.find("h100-sxm"), Precision::BF16};
+    for (auto _ : state)
+        benchmark::DoNotOptimize(evaluate(s, static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_EvaluateResnet50)->Arg(1)->Arg(64)->Unit(benchmark::kMicrosecond);
+
+// Every zoo model × every shipped preset × a batch list, at each preset's default precision.
+void sweepAll(benchmark::State& state, const std::vector<int>& batches) {
+    Fixture& f = fixture();
+    std::size_t points = 0;
+    for (auto _ : state) {
+        points = 0;
+        for (const HardwarePreset& hw : f.lib.presets())
+            for (const auto& m : f.models) {
+                auto pts = sweepBatches({m.get(), &hw, hw.defaultPrecision}, batches);
+                points += pts.size();
+                benchmark::DoNotOptimize(pts);
+            }
+    }
+    state.counters["scenario_points"] = static_cast<double>(points);
+}
+
+void BM_FullSweepPow2(benchmark::State& state) {
+    sweepAll(state, parseBatchList("1..1024*2"));
+}
+BENCHMARK(BM_FullSweepPow2)->Unit(benchmark::kMillisecond);
+
+void BM_FullSweepEveryBatch(benchmark::State& state) {
+    sweepAll(state, parseBatchList("1..1024"));
+}
+BENCHMARK(BM_FullSweepEveryBatch)->Unit(benchmark::kMillisecond);
+
+// Building + fusing + liveness of every zoo model (done once per model/knob change).
+void BM_PrepareZoo(benchmark::State& state) {
+    for (auto _ : state)
+        for (const ModelDescriptor& d : ModelZoo::models())
+            benchmark::DoNotOptimize(PreparedModel(ModelZoo::build(d.id)));
+}
+BENCHMARK(BM_PrepareZoo)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+BENCHMARK_MAIN();

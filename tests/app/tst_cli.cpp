@@ -1,0 +1,200 @@
+// The command line as a user drives it: columns, formats, and one-line errors with exit code 2.
+#include "Cli.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+#include <sstream>
+
+namespace {
+struct Run {
+    int code;
+    std::string out, err;
+};
+Run cli(const QStringList& args) {
+    std::ostringstream out, err;
+    const int code = bs::cli::run(args, out, err);
+    return {code, out.str(), err.str()};
+}
+QStringList split(const char* s) {
+    return QString::fromUtf8(s).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+// Minimal RFC 4180 reader for the checks (quoted fields, doubled quotes, CRLF).
+std::vector<QStringList> parseCsv(const std::string& text) {
+    std::vector<QStringList> rows;
+    QStringList row;
+    QString field;
+    bool quoted = false;
+    const QString s = QString::fromStdString(text);
+    for (qsizetype i = 0; i < s.size(); ++i) {
+        const QChar c = s[i];
+        if (quoted) {
+            if (c == QLatin1Char('"') && i + 1 < s.size() && s[i + 1] == QLatin1Char('"'))
+                field += c, ++i;
+            else if (c == QLatin1Char('"'))
+                quoted = false;
+            else
+                field += c;
+        } else if (c == QLatin1Char('"'))
+            quoted = true;
+        else if (c == QLatin1Char(','))
+            row << field, field.clear();
+        else if (c == QLatin1Char('\r'))
+            continue;
+        else if (c == QLatin1Char('\n'))
+            row << field, field.clear(), rows.push_back(row), row.clear();
+        else
+            field += c;
+    }
+    return rows;
+}
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+  private slots:
+    void sweepColumnsAndRows() {
+        const Run r = cli(split("sweep --model resnet18 --hardware h100-sxm --batches 1,2,4,8"));
+        QCOMPARE(r.code, 0);
+        const auto rows = parseCsv(r.out);
+        QCOMPARE(rows.size(), std::size_t(5));
+        for (const char* col :
+             {"batch", "latency_ms", "throughput_per_s", "utilization", "bandwidth_utilization",
+              "energy_per_inference_mj", "peak_memory_mb", "fits_memory", "bound"})
+            QVERIFY2(rows[0].contains(QString::fromLatin1(col)), col);
+        for (std::size_t i = 1; i < rows.size(); ++i)
+            QCOMPARE(rows[i].size(), rows[0].size());
+        QCOMPARE(rows[4][0], QStringLiteral("8"));
+        QVERIFY(r.out.find("\r\n") != std::string::npos); // RFC 4180 line ends
+    }
+
+    void layersColumnsAndShares() {
+        const Run r = cli(split("layers --model resnet50 --hardware tpu-v4 --batch 16"));
+        QCOMPARE(r.code, 0);
+        const auto rows = parseCsv(r.out);
+        const QStringList want =
+            split("index name ops flops weight_bytes dram_bytes arithmetic_intensity bound "
+                  "units_allocated units_total compute_ms memory_ms overhead_ms latency_ms share");
+        for (const QString& c : want)
+            QVERIFY2(rows[0].contains(c), qPrintable(c));
+        const auto shareCol = rows[0].indexOf(QStringLiteral("share"));
+        const auto unitsCol = rows[0].indexOf(QStringLiteral("units_allocated"));
+        double share = 0;
+        for (std::size_t i = 1; i < rows.size(); ++i) {
+            share += rows[i][shareCol].toDouble();
+            QVERIFY(rows[i][unitsCol].toDouble() > 0); // never "0/132"
+        }
+        QVERIFY(std::abs(share - 1) < 1e-6);
+        QVERIFY(r.out.find("\"Conv+BatchNormalization+Relu\"") == std::string::npos); // no needless quoting
+    }
+
+    void jsonFormat() {
+        const Run r =
+            cli(split("sweep --model mlp --hardware t4 --precision fp16 --batches 1..4 --format json"));
+        QCOMPARE(r.code, 0);
+        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(r.out));
+        QVERIFY(doc.isArray());
+        QCOMPARE(doc.array().size(), 4);
+        QVERIFY(doc.array().at(0).toObject().value(QStringLiteral("latency_ms")).isDouble());
+    }
+
+    void knobSweepAndParams() {
+        Run r = cli(
+            split("sweep --model bert-base --hardware a100-sxm4-80gb --over seq --values 64,128 --batch 4"));
+        QCOMPARE(r.code, 0);
+        QCOMPARE(parseCsv(r.out).size(), std::size_t(3));
+        r = cli(split("layers --model llm --hardware h100-sxm --param phase=decode --param context=512 "
+                      "--param layers=2"));
+        QCOMPARE(r.code, 0);
+        r = cli(split("sweep --model yolov3 --hardware megapixel-edge --resolution 1920x1088 --batches 1,2"));
+        QCOMPARE(r.code, 0);
+    }
+
+    void recommend() {
+        const Run r = cli(split("recommend --model resnet50 --hardware h100-sxm --latency-budget-ms 2"));
+        QCOMPARE(r.code, 0);
+        const auto rows = parseCsv(r.out);
+        QCOMPARE(rows.size(), std::size_t(4));
+        QCOMPARE(rows[1][0], QStringLiteral("latency budget"));
+        QVERIFY(rows[1][2].toDouble() <= 2.0);
+    }
+
+    void listings() {
+        Run r = cli(split("presets"));
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.find("tpu-v4,") != std::string::npos);
+        r = cli(split("models --format json"));
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.find("\"yolov3\"") != std::string::npos);
+    }
+
+    void errorsAreOneLineWithExitCode2_data() {
+        QTest::addColumn<QString>("args");
+        QTest::addColumn<QString>("fragment");
+        QTest::newRow("unknown model") << QStringLiteral("sweep --model resnet99 --hardware t4")
+                                       << QStringLiteral("unknown model 'resnet99'");
+        QTest::newRow("unknown hardware") << QStringLiteral("sweep --model resnet18 --hardware h300")
+                                          << QStringLiteral("unknown hardware 'h300'");
+        QTest::newRow("missing precision")
+            << QStringLiteral("sweep --model resnet18 --hardware tpu-v4 --precision fp32")
+            << QStringLiteral("no fp32 peak");
+        QTest::newRow("bad precision")
+            << QStringLiteral("sweep --model resnet18 --hardware t4 --precision fp7")
+            << QStringLiteral("unknown precision 'fp7'");
+        QTest::newRow("bad batches") << QStringLiteral("sweep --model resnet18 --hardware t4 --batches 0,1")
+                                     << QStringLiteral("'0' is not an integer");
+        QTest::newRow("bad knob") << QStringLiteral("sweep --model mlp --hardware t4 --param depth=x")
+                                  << QStringLiteral("knob 'depth'");
+        QTest::newRow("unknown knob") << QStringLiteral("sweep --model mlp --hardware t4 --param color=3")
+                                      << QStringLiteral("no knob 'color'");
+        QTest::newRow("seq on cnn") << QStringLiteral("sweep --model resnet18 --hardware t4 --seq 12")
+                                    << QStringLiteral("no sequence length");
+        QTest::newRow("unknown option") << QStringLiteral("layers --model resnet18 --hardware t4 --bacth 4")
+                                        << QStringLiteral("unknown option '--bacth'");
+        QTest::newRow("bad batch") << QStringLiteral("layers --model resnet18 --hardware t4 --batch -3")
+                                   << QStringLiteral("--batch '-3'");
+        QTest::newRow("bad budget") << QStringLiteral(
+                                           "recommend --model resnet18 --hardware t4 --latency-budget-ms nan")
+                                    << QStringLiteral("latency-budget-ms 'nan'");
+        QTest::newRow("bad format") << QStringLiteral("presets --format xml")
+                                    << QStringLiteral("--format 'xml'");
+        QTest::newRow("unknown command")
+            << QStringLiteral("sweeps") << QStringLiteral("unknown command 'sweeps'");
+    }
+    void errorsAreOneLineWithExitCode2() {
+        QFETCH(QString, args);
+        QFETCH(QString, fragment);
+        const Run r = cli(args.split(QLatin1Char(' ')));
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.out.empty());
+        QVERIFY2(r.err.find(fragment.toStdString()) != std::string::npos, r.err.c_str());
+        QCOMPARE(std::count(r.err.begin(), r.err.end(), '\n'), std::ptrdiff_t(1));
+    }
+
+    void invalidPresetFileNamesFileAndField() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.json"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"schema": 1, "id": "broken"})");
+        f.close();
+        const Run r = cli({QStringLiteral("sweep"), QStringLiteral("--model"), QStringLiteral("mlp"),
+                           QStringLiteral("--hardware"), path});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.find(path.toStdString() + ": clock_ghz: missing") != std::string::npos);
+    }
+
+    void helpForEveryCommand() {
+        for (const char* c : {"presets", "models", "sweep", "layers", "recommend"}) {
+            const Run r = cli({QString::fromLatin1(c), QStringLiteral("--help")});
+            QCOMPARE(r.code, 0);
+            QVERIFY(r.out.find("Usage: batchscope") != std::string::npos);
+        }
+        QVERIFY(cli({QStringLiteral("--help")}).out.find("Commands:") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

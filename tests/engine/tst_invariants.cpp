@@ -1,0 +1,100 @@
+// Properties that must hold for every shipped preset × zoo model × batch 1..256 at the preset's
+// default precision (and at every precision it supports, on a few batches).
+#include "EngineError.h"
+#include "Evaluator.h"
+#include "ModelZoo.h"
+#include "PresetLoader.h"
+
+#include <QtTest>
+#include <memory>
+
+using namespace bs;
+
+class TestInvariants : public QObject {
+    Q_OBJECT
+
+    PresetLibrary lib_;
+    std::vector<std::unique_ptr<PreparedModel>> models_;
+
+    static void checkResult(const ScenarioResult& r, const HardwarePreset& hw, Precision prec,
+                            const QString& where) {
+        const Totals& t = r.totals;
+        const double peak = hw.peakFlops(prec);
+        const double bw = hw.dramBytesPerS();
+        QVERIFY2(t.utilization > 0 && t.utilization <= 1 + 1e-12,
+                 qPrintable(where + QStringLiteral(" utilization")));
+        QVERIFY2(t.latency_s >= std::max(t.flops / peak, t.dramBytes / bw) * (1 - 1e-12),
+                 qPrintable(where + QStringLiteral(" latency below roofline")));
+        const EnergyBreakdown& e = t.energyPerInference;
+        QVERIFY2(e.total() > 0 && e.static_j >= 0 && e.compute_j > 0 && e.dram_j > 0 && e.sram_j >= 0,
+                 qPrintable(where + QStringLiteral(" energy parts")));
+        double layerDynamic = 0, layerLatency = 0;
+        for (const LayerPlacement& p : r.layers) {
+            layerDynamic += p.energy_j;
+            layerLatency += p.latency_s;
+            QVERIFY2(p.unitsAllocated <= p.unitsTotal, qPrintable(where + QStringLiteral(" units > total")));
+            if (p.flops > 0)
+                QVERIFY2(p.unitsAllocated > 0,
+                         qPrintable(where + QStringLiteral(" layer with FLOPs on 0 units")));
+            QVERIFY2(p.latency_s >= std::max(p.flops / peak, p.dramBytes / bw) * (1 - 1e-12),
+                     qPrintable(where + QStringLiteral(" layer below roofline")));
+        }
+        const double dyn = t.energy.compute_j + t.energy.dram_j + t.energy.sram_j;
+        QVERIFY2(std::abs(layerDynamic - dyn) <= 1e-9 * dyn,
+                 qPrintable(where + QStringLiteral(" energy sum")));
+        QVERIFY2(std::abs(e.total() * t.batch - t.energy.total()) <= 1e-9 * t.energy.total(),
+                 qPrintable(where + QStringLiteral(" per-inference energy")));
+        QVERIFY2(std::abs(layerLatency - t.latency_s) <= 1e-9 * t.latency_s,
+                 qPrintable(where + QStringLiteral(" latency sum")));
+    }
+
+  private slots:
+    void initTestCase() {
+        lib_ = PresetLibrary::shipped();
+        QVERIFY(lib_.presets().size() >= 9);
+        for (const ModelDescriptor& d : ModelZoo::models())
+            models_.push_back(std::make_unique<PreparedModel>(ModelZoo::build(d.id)));
+    }
+
+    void everyPresetModelBatch() {
+        int evaluations = 0;
+        for (const HardwarePreset& hw : lib_.presets())
+            for (const auto& m : models_) {
+                const Precision prec = hw.defaultPrecision;
+                for (int b = 1; b <= 256; ++b) {
+                    const QString where =
+                        QString::fromStdString(hw.id + " × " + m->graph().name + " @" + std::to_string(b));
+                    checkResult(evaluate({m.get(), &hw, prec}, b), hw, prec, where);
+                    if (QTest::currentTestFailed()) return;
+                    ++evaluations;
+                }
+            }
+        QVERIFY(evaluations >= 9 * 10 * 256);
+    }
+
+    void everySupportedPrecision() {
+        for (const HardwarePreset& hw : lib_.presets())
+            for (const auto& [prec, _] : hw.peakTflops)
+                for (const auto& m : models_)
+                    for (int b : {1, 7, 64}) {
+                        const QString where = QString::fromStdString(
+                            hw.id + " " + std::string(precisionName(prec)) + " × " + m->graph().name);
+                        checkResult(evaluate({m.get(), &hw, prec}, b), hw, prec, where);
+                        if (QTest::currentTestFailed()) return;
+                    }
+    }
+
+    void batchingNeverReducesWorkPerSample() {
+        // FLOPs and weight bytes per batch: FLOPs scale with batch, weights do not.
+        const HardwarePreset* hw = lib_.find("h100-sxm");
+        QVERIFY(hw);
+        const Totals a = evaluateTotals({models_[1].get(), hw, Precision::BF16}, 1);
+        const Totals b = evaluateTotals({models_[1].get(), hw, Precision::BF16}, 64);
+        QVERIFY(std::abs(b.flops / a.flops - 64) < 1e-9);
+        QVERIFY(std::abs(b.weightBytes - a.weightBytes) < 1e-6);
+        QVERIFY(b.throughput_per_s > a.throughput_per_s);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestInvariants)
+#include "tst_invariants.moc"

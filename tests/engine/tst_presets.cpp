@@ -1,0 +1,139 @@
+// Preset validation: every shipped preset loads; every kind of bad field is reported with the
+// file and the field; inconsistent peaks warn.
+#include "PresetLoader.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace bs;
+
+namespace {
+std::string shippedText(const char* id) {
+    QFile f(QString::fromStdString(PresetLibrary::shippedPresetDir() + "/" + id + ".json"));
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return f.readAll().toStdString();
+}
+
+bool hasIssue(const PresetLoadResult& r, const std::string& field, const std::string& fragment,
+              bool warning) {
+    for (const PresetIssue& i : r.issues)
+        if (i.field == field && i.message.find(fragment) != std::string::npos && i.warning == warning)
+            return true;
+    return false;
+}
+
+std::string replaceOnce(std::string s, const std::string& from, const std::string& to) {
+    const auto pos = s.find(from);
+    if (pos == std::string::npos) return {};
+    return s.replace(pos, from.size(), to);
+}
+} // namespace
+
+class TestPresets : public QObject {
+    Q_OBJECT
+  private slots:
+    void shippedPresetsLoadCleanly() {
+        const PresetLibrary lib = PresetLibrary::shipped();
+        for (const PresetIssue& i : lib.issues())
+            QVERIFY2(i.warning, i.str().c_str());
+        for (const char* id : {"h100-sxm", "h100-pcie", "a100-sxm4-80gb", "t4", "tpu-v4", "xeon-8490h",
+                               "kpu-t256", "k210", "inferx-x1", "megapixel-edge"})
+            QVERIFY2(lib.find(id), id);
+        for (const HardwarePreset& p : lib.presets()) {
+            QVERIFY(!p.clockGhz.source.empty());
+            QVERIFY(!p.dram.bandwidthGBs.source.empty());
+            for (const auto& [prec, peak] : p.peakTflops)
+                QVERIFY2(!peak.source.empty(), p.id.c_str());
+        }
+    }
+
+    void datasheetPeaks() {
+        // Dense peaks (no sparsity), the numbers public tools got 2× wrong.
+        const PresetLibrary lib = PresetLibrary::shipped();
+        QCOMPARE(lib.find("h100-sxm")->peakTflops.at(Precision::BF16).value, 989.4);
+        QCOMPARE(lib.find("h100-sxm")->units(), 132.0);
+        QCOMPARE(lib.find("tpu-v4")->units(), 8.0); // 2 TensorCores × 4 MXUs, not "2 MXUs"
+        QCOMPARE(lib.find("tpu-v4")->peakTflops.at(Precision::BF16).value, 275.0);
+        QCOMPARE(lib.find("t4")->peakTflops.at(Precision::FP16).value, 65.0);
+        QVERIFY(!lib.find("tpu-v4")->supports(Precision::FP32));
+    }
+
+    void badFieldsNameFileAndField_data() {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("message");
+        const std::string t4 = shippedText("t4");
+        QVERIFY(!t4.empty());
+        // Edit the DRAM bandwidth number in place (first "bandwidth_gb_s": {"value": ...).
+        QTest::newRow("negative") << QStringLiteral("\"value\": 320") << QStringLiteral("\"value\": -320")
+                                  << QStringLiteral("memory.dram.bandwidth_gb_s.value")
+                                  << QStringLiteral("must be >");
+        QTest::newRow("zero") << QStringLiteral("\"value\": 320") << QStringLiteral("\"value\": 0")
+                              << QStringLiteral("memory.dram.bandwidth_gb_s.value")
+                              << QStringLiteral("must be >");
+        QTest::newRow("nan-as-text") << QStringLiteral("\"value\": 320")
+                                     << QStringLiteral("\"value\": \"NaN\"")
+                                     << QStringLiteral("memory.dram.bandwidth_gb_s.value")
+                                     << QStringLiteral("must be a number");
+        QTest::newRow("unknown-precision")
+            << QStringLiteral("\"fp16\": {") << QStringLiteral("\"fp17\": {")
+            << QStringLiteral("peak_tflops.fp17") << QStringLiteral("unknown precision");
+        QTest::newRow("missing") << QStringLiteral("\"clock_ghz\"") << QStringLiteral("\"clock_mhz\"")
+                                 << QStringLiteral("clock_ghz") << QStringLiteral("missing");
+        QTest::newRow("bad-class") << QStringLiteral("\"class\": \"gpu\"")
+                                   << QStringLiteral("\"class\": \"fpga\"") << QStringLiteral("class")
+                                   << QStringLiteral("not one of");
+        QTest::newRow("no-source") << QStringLiteral("\"source\"") << QStringLiteral("\"sauce\"") << QString()
+                                   << QStringLiteral("");
+    }
+    void badFieldsNameFileAndField() {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QFETCH(QString, field);
+        QFETCH(QString, message);
+        const std::string text = replaceOnce(shippedText("t4"), from.toStdString(), to.toStdString());
+        QVERIFY2(!text.empty(), "pattern not found in t4.json");
+        const PresetLoadResult r = parsePreset(text, "my/t4.json");
+        QVERIFY(!r.ok());
+        if (field.isEmpty()) return; // any error will do; checked by ok()
+        QVERIFY2(hasIssue(r, field.toStdString(), message.toStdString(), false),
+                 r.issues.empty() ? "no issues" : r.issues.front().str().c_str());
+        for (const PresetIssue& i : r.issues)
+            QCOMPARE(i.file, std::string("my/t4.json"));
+        QVERIFY(r.issues.front().str().rfind("my/t4.json: ", 0) == 0);
+    }
+
+    void inconsistentPeakWarns() {
+        // 40 SMs × 1024 FLOP/clk × 1.59 GHz = 65.1 TF; claim 130 TF dense fp16 (a sparsity-style 2×).
+        const std::string text = replaceOnce(shippedText("t4"), "\"value\": 65", "\"value\": 130");
+        QVERIFY(!text.empty());
+        const PresetLoadResult r = parsePreset(text, "t4.json");
+        QVERIFY(r.ok()); // a warning, not an error
+        QVERIFY(hasIssue(r, "peak_tflops.fp16", "differs by more than 10 %", true));
+    }
+
+    void notJsonAndUnreadable() {
+        QVERIFY(!parsePreset("{ \"schema\": 1, ", "x.json").ok());
+        QVERIFY(!parsePreset("[]", "x.json").ok());
+        const PresetLoadResult r = loadPresetFile("/nonexistent/preset.json");
+        QVERIFY(!r.ok());
+        QVERIFY(r.issues.front().str().find("/nonexistent/preset.json") != std::string::npos);
+    }
+
+    void resolveUnknownIdListsPresets() {
+        const PresetLibrary lib = PresetLibrary::shipped();
+        try {
+            resolvePreset(lib, "h300");
+            QFAIL("no exception");
+        } catch (const std::exception& e) {
+            QVERIFY(std::string(e.what()).find("unknown hardware 'h300'") != std::string::npos);
+            QVERIFY(std::string(e.what()).find("h100-sxm") != std::string::npos);
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestPresets)
+#include "tst_presets.moc"
