@@ -89,25 +89,27 @@ int runModels(const Options& o, std::ostream& out) {
 
 // ---- sweep -----------------------------------------------------------------------------------
 
+// Sweep columns; `first` names the swept knob's column for --over seq|resolution (empty: none).
 std::vector<QString> sweepHeader(const QString& first) {
-    return {first,
-            QStringLiteral("batch"),
-            QStringLiteral("latency_ms"),
-            QStringLiteral("throughput_per_s"),
-            QStringLiteral("utilization"),
-            QStringLiteral("bandwidth_utilization"),
-            QStringLiteral("energy_per_inference_mj"),
-            QStringLiteral("static_mj"),
-            QStringLiteral("compute_mj"),
-            QStringLiteral("dram_mj"),
-            QStringLiteral("sram_mj"),
-            QStringLiteral("peak_memory_mb"),
-            QStringLiteral("fits_memory"),
-            QStringLiteral("bound"),
-            QStringLiteral("gflops"),
-            QStringLiteral("dram_mb"),
-            QStringLiteral("spilled_mb"),
-            QStringLiteral("critical_batch")};
+    std::vector<QString> h{QStringLiteral("batch"),
+                           QStringLiteral("latency_ms"),
+                           QStringLiteral("throughput_per_s"),
+                           QStringLiteral("utilization"),
+                           QStringLiteral("bandwidth_utilization"),
+                           QStringLiteral("energy_per_inference_mj"),
+                           QStringLiteral("static_mj"),
+                           QStringLiteral("compute_mj"),
+                           QStringLiteral("dram_mj"),
+                           QStringLiteral("sram_mj"),
+                           QStringLiteral("peak_memory_mb"),
+                           QStringLiteral("fits_memory"),
+                           QStringLiteral("bound"),
+                           QStringLiteral("gflops"),
+                           QStringLiteral("dram_mb"),
+                           QStringLiteral("spilled_mb"),
+                           QStringLiteral("critical_batch")};
+    if (!first.isEmpty()) h.insert(h.begin(), first);
+    return h;
 }
 
 QString dominantBound(const Totals& t) {
@@ -141,14 +143,10 @@ int runSweep(const Options& o, std::ostream& out) {
     const std::string over = o.value("over", "batch");
     if (over == "batch") {
         if (o.has("batch")) throw EngineError("--batch applies to --over seq|resolution; use --batches");
-        std::vector<QString> header = sweepHeader({});
-        header.erase(header.begin());
-        Table t(header);
+        Table t(sweepHeader({}));
         const Scenario sc{s.model.get(), &s.hardware, s.precision};
-        for (const SweepPoint& p : sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2")))) {
-            std::vector<Cell> row = sweepRow(p.totals);
-            t.addRow(row);
-        }
+        for (const SweepPoint& p : sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2"))))
+            t.addRow(sweepRow(p.totals));
         writeTable(t, o, out);
         return 0;
     }

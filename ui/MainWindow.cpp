@@ -13,6 +13,7 @@
 #include <QLogValueAxis>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <algorithm>
 
 namespace bs {
 
@@ -88,7 +89,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                     QString::fromLatin1(modelId) + QStringLiteral(" · ") + QString::fromStdString(hw->name);
                 addSeries(util, name, pts, true);
                 addSeries(thr, name, pts, false);
-                const Totals& b64 = pts[6].totals;
+                const auto at64 =
+                    std::find_if(pts.begin(), pts.end(), [](const SweepPoint& p) { return p.value == 64; });
+                if (at64 == pts.end()) continue;
+                const Totals& b64 = at64->totals;
                 summary += QStringLiteral("%1 bf16, batch 64: %2 % utilization, %3 inf/s, %4 ms\n")
                                .arg(name)
                                .arg(b64.utilization * 100, 0, 'f', 1)

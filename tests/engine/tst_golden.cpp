@@ -16,6 +16,15 @@ bool near(double a, double b, double rel = 1e-9) {
     return std::abs(a - b) <= rel * std::max(std::abs(a), std::abs(b));
 }
 
+// image [1,16,32,32] → 1×1 conv 16→16 → 3×3 conv 16→32 (pad 1) → output.
+PreparedModel convChain() {
+    GraphBuilder b("conv2");
+    const int x = b.input("x", {1, 16, 32, 32});
+    const int y = b.conv(x, 16, 1);
+    b.markOutput(b.conv(y, 32, 3, 1, 1));
+    return PreparedModel(b.take());
+}
+
 PreparedModel gemm256() {
     GraphBuilder b("gemm");
     const int x = b.input("x", {1, 256});
@@ -102,11 +111,7 @@ class TestGolden : public QObject {
     //   DRAM = weights 9216 + output 65536 = 74752 B → 7.4752 µs < compute 9.216 µs.
     //   latency = 9.216 + 1 = 10.216 µs, compute-bound.
     void convComputeBoundWhenInputOnChip() {
-        GraphBuilder b("conv2");
-        const int x = b.input("x", {1, 16, 32, 32});
-        const int y = b.conv(x, 16, 1);
-        b.markOutput(b.conv(y, 32, 3, 1, 1));
-        const PreparedModel m(b.take());
+        const PreparedModel m = convChain();
         const HardwarePreset hw = test::toyGpu();
         const ScenarioResult r = evaluate({&m, &hw, Precision::FP16}, 1);
         const LayerPlacement& p = r.layers[1];
@@ -120,11 +125,7 @@ class TestGolden : public QObject {
     //   budget 48 KiB → half of the intermediate's bytes (32768 B) go out and come back: +16384
     //   written by the first conv, +16384 read by the second.
     void activationsSpillWhenChipIsFull() {
-        GraphBuilder b("conv2");
-        const int x = b.input("x", {1, 16, 32, 32});
-        const int y = b.conv(x, 16, 1);
-        b.markOutput(b.conv(y, 32, 3, 1, 1));
-        const PreparedModel m(b.take());
+        const PreparedModel m = convChain();
         HardwarePreset hw = test::toyGpu();
         hw.onchip.capacity.value = 96.0 / 1024; // MiB
         hw.onchipActivationFraction.value = 0.5;
