@@ -21,6 +21,7 @@ Commands:
   sweep       evaluate a scenario over batch sizes (or sequence lengths / resolutions)
   layers      per-layer roofline placement at one batch size
   recommend   best batch under a latency budget, max-throughput and min-energy batches
+  import      import an ONNX file and summarise it (opset, nodes, layers, params, GMACs)
 
 Run 'batchscope <command> --help' for the options of a command.
 Presets are read from $BATCHSCOPE_PRESET_DIR if set, else the installed or source presets/.

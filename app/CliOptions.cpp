@@ -14,8 +14,12 @@ Options Options::parse(const Command& cmd, const QStringList& args) {
             o.help = true;
             continue;
         }
-        if (!a.startsWith(QStringLiteral("--")))
-            throw std::runtime_error("unexpected argument '" + a.toStdString() + "'");
+        if (!a.startsWith(QStringLiteral("--"))) {
+            if (!cmd.positional || o.has(cmd.positional))
+                throw std::runtime_error("unexpected argument '" + a.toStdString() + "'");
+            o.values_[cmd.positional].push_back(a.toStdString());
+            continue;
+        }
         QString key = a.mid(2), value;
         bool inlineValue = false;
         if (const qsizetype eq = key.indexOf(QLatin1Char('=')); eq >= 0) {

@@ -8,6 +8,9 @@
 #include "Sweep.h"
 #include "Table.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <cmath>
 #include <ostream>
 
@@ -31,7 +34,7 @@ void writeTable(const Table& t, const Options& o, std::ostream& out) {
 
 const std::vector<OptionSpec> kScenarioOptions = {
     {"model", true, false},      {"hardware", true, false}, {"precision", true, false}, {"seq", true, false},
-    {"resolution", true, false}, {"param", true, true},     {"format", true, false},
+    {"resolution", true, false}, {"param", true, true},     {"format", true, false},    {"dim", true, true},
 };
 
 std::vector<OptionSpec> withScenario(std::vector<OptionSpec> extra) {
@@ -40,7 +43,9 @@ std::vector<OptionSpec> withScenario(std::vector<OptionSpec> extra) {
 }
 
 const char* kScenarioHelp = R"(Scenario options:
-  --model ID            built-in model id (see 'batchscope models')
+  --model ID|FILE       built-in model id (see 'batchscope models') or an .onnx file
+  --dim NAME=N          ONNX files: value of a symbolic input dimension (repeatable),
+                        e.g. --dim sequence=256; the batch axis follows the batch
   --hardware ID|FILE    preset id (see 'batchscope presets') or a preset JSON file
   --precision P         fp32, tf32, fp16, bf16, fp8 or int8 (default: the preset's default);
                         a precision the chip lacks is an error, never a silent substitute
@@ -150,23 +155,111 @@ int runSweep(const Options& o, std::ostream& out) {
         writeTable(t, o, out);
         return 0;
     }
-    if (over != "seq" && over != "resolution")
-        throw EngineError("--over '" + over + "' is not batch, seq or resolution");
     if (!o.has("values")) throw EngineError("--over " + over + " needs --values, e.g. --values 128,256,512");
-    const ModelDescriptor* desc = ModelZoo::find(s.modelId);
-    if (over == "seq" && desc->seqKnob.empty())
-        throw EngineError("model '" + s.modelId + "' has no sequence length");
-    if (over == "resolution" && !desc->hasResolution)
-        throw EngineError("model '" + s.modelId + "' has no resolution");
-    const std::string knobName = over == "seq" ? desc->seqKnob : "resolution";
+    const std::vector<int> values = parseBatchList(o.value("values"));
+    const int batch = o.positiveInt("batch", 1);
+    std::vector<SweepPoint> points;
+    if (s.fromFile) {
+        if (!s.onnx.dims.count(over))
+            throw EngineError("--over '" + over + "': " + s.modelId +
+                              " has no symbolic dimension of that name" +
+                              " (ONNX files sweep batch or one of their --dim names)");
+        auto reimport = [&](int v) {
+            OnnxImportOptions opt{s.dims};
+            opt.dims[over] = v;
+            return importOnnxFile(s.modelId, opt).graph;
+        };
+        points = sweepRebuilt(reimport, values, s.hardware, s.precision, batch);
+    } else {
+        if (over != "seq" && over != "resolution")
+            throw EngineError("--over '" + over + "' is not batch, seq or resolution");
+        const ModelDescriptor* desc = ModelZoo::find(s.modelId);
+        if (over == "seq" && desc->seqKnob.empty())
+            throw EngineError("model '" + s.modelId + "' has no sequence length");
+        if (over == "resolution" && !desc->hasResolution)
+            throw EngineError("model '" + s.modelId + "' has no resolution");
+        const std::string knobName = over == "seq" ? desc->seqKnob : "resolution";
+        points = sweepKnob(s.modelId, s.knobs, knobName, values, s.hardware, s.precision, batch);
+    }
     Table t(sweepHeader(qs(over)));
-    for (const SweepPoint& p : sweepKnob(s.modelId, s.knobs, knobName, parseBatchList(o.value("values")),
-                                         s.hardware, s.precision, o.positiveInt("batch", 1))) {
+    for (const SweepPoint& p : points) {
         std::vector<Cell> row = sweepRow(p.totals);
         row.insert(row.begin(), p.value);
         t.addRow(row);
     }
     writeTable(t, o, out);
+    return 0;
+}
+
+// ---- import ----------------------------------------------------------------------------------
+
+int runImport(const Options& o, std::ostream& out) {
+    const std::string file = o.value("file");
+    if (file.empty())
+        throw EngineError("import needs an ONNX file: batchscope import FILE [--dim NAME=N]...");
+    OnnxModel imported = importOnnxFile(file, {dimsFromOptions(o)});
+    const OnnxSummary& s = imported.summary;
+    const PreparedModel model(std::move(imported.graph));
+    auto joined = [](const auto& map, const char* sep) {
+        QStringList parts;
+        for (const auto& [k, v] : map)
+            parts << qs(k.empty() ? std::string("ai.onnx") : k) + QLatin1String(sep) + QString::number(v);
+        return parts;
+    };
+    QStringList inputs, warnings;
+    for (const std::string& i : s.inputs)
+        inputs << qs(i);
+    for (const std::string& w : s.warnings)
+        warnings << qs(w);
+    // One ordered list of fields serves both the text and the JSON form.
+    const std::vector<std::pair<QString, QJsonValue>> fields{
+        {QStringLiteral("file"), qs(s.file)},
+        {QStringLiteral("producer"), qs(s.producer)},
+        {QStringLiteral("ir_version"), static_cast<double>(s.irVersion)},
+        {QStringLiteral("opsets"), QJsonArray::fromStringList(joined(s.opsets, " "))},
+        {QStringLiteral("inputs"), QJsonArray::fromStringList(inputs)},
+        {QStringLiteral("batch_dim"), s.batchDim.empty() ? QJsonValue() : QJsonValue(qs(s.batchDim))},
+        {QStringLiteral("dims"), QJsonArray::fromStringList(joined(s.dims, "="))},
+        {QStringLiteral("nodes"), s.nodes},
+        {QStringLiteral("folded_nodes"), s.foldedNodes},
+        {QStringLiteral("ops"), model.opCount()},
+        {QStringLiteral("fused_layers"), model.kernelLayerCount()},
+        {QStringLiteral("params"), static_cast<double>(model.params())},
+        {QStringLiteral("gmacs_per_sample"), model.macsPerSample() / 1e9},
+        {QStringLiteral("gflops_per_sample"), model.flopsPerSample() / 1e9},
+        {QStringLiteral("initializers_without_data"), static_cast<double>(s.initializersWithoutData)},
+        {QStringLiteral("external_initializers"), static_cast<double>(s.externalInitializers)},
+        {QStringLiteral("not_costed"), QJsonArray::fromStringList(joined(s.notCosted, " x"))},
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
+    };
+    const std::string format = o.value("format", "text");
+    if (format == "json") {
+        QJsonObject obj;
+        for (const auto& [k, v] : fields)
+            obj.insert(k, v);
+        out << QJsonDocument(obj).toJson(QJsonDocument::Indented).toStdString();
+        return 0;
+    }
+    if (format != "text") throw EngineError("--format '" + format + "' is not text or json");
+    for (const auto& [k, v] : fields) {
+        QString text;
+        if (v.isArray()) {
+            QStringList items;
+            for (const QJsonValue& item : v.toArray())
+                items << item.toString();
+            text = items.isEmpty() ? QStringLiteral("none")
+                                   : items.join(k == QLatin1String("warnings") ? QStringLiteral("\n  ")
+                                                                               : QStringLiteral(", "));
+            if (k == QLatin1String("warnings") && !items.isEmpty()) text.prepend(QStringLiteral("\n  "));
+        } else if (v.isDouble()) {
+            const double d = v.toDouble();
+            text = d == std::floor(d) && std::abs(d) < 1e15 ? QString::number(static_cast<qint64>(d))
+                                                            : QString::number(d, 'f', 3);
+        } else {
+            text = v.isNull() ? QStringLiteral("none (fixed shapes)") : v.toString();
+        }
+        out << k.leftJustified(26).toStdString() << text.toStdString() << "\n";
+    }
     return 0;
 }
 
@@ -291,9 +384,10 @@ std::vector<Command> makeCommands() {
                      "Sweep options:\n"
                      "  --batches LIST        batch sizes: 1,2,4 | 1..64 (every integer) | 1..1024*2\n"
                      "                        (geometric) or a mix; default 1..1024*2\n"
-                     "  --over batch|seq|resolution   what to sweep (default batch)\n"
-                     "  --values LIST         values of --over seq|resolution (same syntax)\n"
-                     "  --batch N             batch for --over seq|resolution (default 1)\n\n"
+                     "  --over batch|seq|resolution|DIM   what to sweep (default batch); for an ONNX\n"
+                     "                        file, DIM is one of its symbolic dimensions (re-imported)\n"
+                     "  --values LIST         values of --over seq|resolution|DIM (same syntax)\n"
+                     "  --batch N             batch for --over seq|resolution|DIM (default 1)\n\n"
                      "Columns: batch, latency_ms, throughput_per_s, utilization (FLOP-weighted: FLOPs ÷\n"
                      "(latency × dense peak)), bandwidth_utilization, energy_per_inference_mj and its\n"
                      "static/compute/dram/sram parts, peak_memory_mb, fits_memory, bound (where most\n"
@@ -328,6 +422,21 @@ std::vector<Command> makeCommands() {
              "  --latency-budget-ms X latency budget in milliseconds\n"
              "  --batches LIST        candidate batches (default 1..1024*2)\n",
          withScenario({{"latency-budget-ms", true, false}, {"batches", true, false}}), runRecommend});
+    c.push_back({"import",
+                 "Usage: batchscope import FILE [--dim NAME=N]... [--format text|json]\n\n"
+                 "Imports an ONNX file (with weights, weight-free, or with missing external data:\n"
+                 "only dims are read) and prints: file, producer, IR version, opsets, inputs (per\n"
+                 "sample), the batch dimension, bound dims, nodes, folded constant nodes, imported\n"
+                 "ops, fused layers, params, GMACs and GFLOPs per sample, ops not costed (type x\n"
+                 "count) and warnings.\n\n"
+                 "  --dim NAME=N          value of a symbolic input dimension (repeatable); the batch\n"
+                 "                        axis is bound to 1 (one sample) and follows --batch elsewhere\n"
+                 "  --format text|json    output format (default text)\n\n"
+                 "Use the file anywhere a model id goes: batchscope sweep --model FILE --hardware ID.\n"
+                 "Errors (not ONNX, truncated, cycles, shapes that cannot be inferred) exit 2.\n",
+                 {{"file", true, false}, {"dim", true, true}, {"format", true, false}},
+                 runImport,
+                 "file"});
     return c;
 }
 

@@ -13,6 +13,7 @@ struct Command {
     std::string help;
     std::vector<OptionSpec> options;
     int (*run)(const Options&, std::ostream&);
+    const char* positional = nullptr; ///< option a bare argument fills (import FILE), or none
 };
 
 const Command* findCommand(const QString& name);

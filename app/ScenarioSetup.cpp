@@ -48,19 +48,41 @@ KnobValues knobsFromOptions(const ModelDescriptor& model, const Options& o) {
     return k;
 }
 
+std::map<std::string, std::int64_t> dimsFromOptions(const Options& o) {
+    std::map<std::string, std::int64_t> dims;
+    for (const std::string& kv : o.values("dim")) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) throw EngineError("--dim '" + kv + "' must be name=value");
+        dims[kv.substr(0, eq)] = positive(kv.substr(eq + 1), "--dim " + kv.substr(0, eq));
+    }
+    return dims;
+}
+
 ScenarioSetup ScenarioSetup::fromOptions(const Options& o) {
     ScenarioSetup s;
     if (!o.has("model")) throw EngineError("--model is required (see 'batchscope models')");
     if (!o.has("hardware")) throw EngineError("--hardware is required (see 'batchscope presets')");
     s.modelId = o.value("model");
     const ModelDescriptor* desc = ModelZoo::find(s.modelId);
-    if (!desc) {
-        if (QFileInfo::exists(QString::fromStdString(s.modelId)))
-            throw EngineError("cannot read model file '" + s.modelId +
-                              "': this build has no ONNX import yet; use a built-in model id");
-        throw EngineError("unknown model '" + s.modelId + "' (see 'batchscope models')");
+    Graph graph;
+    if (desc) {
+        if (o.has("dim")) throw EngineError("--dim applies to ONNX files; built-in models take --param");
+        s.knobs = ModelZoo::resolve(*desc, knobsFromOptions(*desc, o));
+    } else if (looksLikeModelFile(s.modelId) || QFileInfo::exists(QString::fromStdString(s.modelId))) {
+        for (const char* zooOnly : {"seq", "resolution", "param"})
+            if (o.has(zooOnly))
+                throw EngineError(
+                    std::string("--") + zooOnly +
+                    " applies to built-in models; set an ONNX file's dimensions with --dim NAME=VALUE");
+        s.fromFile = true;
+        s.dims = dimsFromOptions(o);
+        OnnxModel imported = importOnnxFile(s.modelId, {s.dims});
+        graph = std::move(imported.graph);
+        s.onnx = std::move(imported.summary);
+    } else {
+        throw EngineError("unknown model '" + s.modelId +
+                          "' (see 'batchscope models', or give an .onnx file)");
     }
-    s.knobs = ModelZoo::resolve(*desc, knobsFromOptions(*desc, o));
     const PresetLibrary lib = PresetLibrary::shipped();
     s.hardware = resolvePreset(lib, o.value("hardware"));
     s.precision = s.hardware.defaultPrecision;
@@ -72,7 +94,8 @@ ScenarioSetup ScenarioSetup::fromOptions(const Options& o) {
         s.precision = *p;
     }
     s.hardware.peakFlops(s.precision); // throws naming the precisions the chip has
-    s.model = std::make_unique<PreparedModel>(ModelZoo::build(s.modelId, s.knobs));
+    s.model =
+        std::make_unique<PreparedModel>(s.fromFile ? std::move(graph) : ModelZoo::build(s.modelId, s.knobs));
     return s;
 }
 

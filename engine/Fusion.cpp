@@ -21,6 +21,7 @@ bool isFusableTail(OpKind k) {
     case OpKind::Silu:
     case OpKind::HardSwish:
     case OpKind::BatchNorm:
+    case OpKind::Elementwise:
     case OpKind::Reshape:
     case OpKind::Flatten:
     case OpKind::Identity:

@@ -95,6 +95,12 @@ std::string_view opKindName(OpKind kind) {
         return "Identity";
     case OpKind::Gather:
         return "Gather";
+    case OpKind::Elementwise:
+        return "Elementwise";
+    case OpKind::Reduce:
+        return "Reduce";
+    case OpKind::DataMovement:
+        return "DataMovement";
     case OpKind::Unknown:
         return "Unknown";
     }
@@ -184,8 +190,9 @@ std::vector<int> Graph::topologicalOrder() const {
 
 std::int64_t Graph::parameterCount() const {
     std::int64_t n = 0;
-    for (const Tensor& t : tensors_)
-        if (t.kind == TensorKind::Weight) n += t.elements();
+    for (std::size_t i = 0; i < tensors_.size(); ++i)
+        if (tensors_[i].kind == TensorKind::Weight && tensors_[i].parameter && !consumers_[i].empty())
+            n += tensors_[i].elements();
     return n;
 }
 

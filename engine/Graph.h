@@ -29,6 +29,9 @@ struct Tensor {
     Shape shape; ///< activations/inputs/state: leading batch axis of 1
     TensorKind kind = TensorKind::Activation;
     bool graphOutput = false; ///< written back to device memory (model output, KV-cache append)
+    /// Weights only: counts as a model parameter. False for constants that are not learned
+    /// (BatchNorm running statistics, index tables, scalar constants of an imported graph).
+    bool parameter = true;
     std::int64_t elements() const { return elementCount(shape); }
 };
 
@@ -65,8 +68,11 @@ enum class OpKind {
     Reshape,
     Flatten,
     Identity,
-    Gather, ///< embedding lookup: reads only the rows it gathers
-    Unknown ///< an op the engine cannot cost: reported as "not costed"
+    Gather,       ///< embedding lookup: reads only the rows it gathers
+    Elementwise,  ///< any other pointwise op: OpAttrs::flopsPerElement FLOPs per output element
+    Reduce,       ///< reduction (ReduceMean, ArgMax...): OpAttrs::flopsPerElement per input element
+    DataMovement, ///< copies or rearranges data without arithmetic (Pad, Expand, Tile, DepthToSpace)
+    Unknown       ///< an op the engine cannot cost: reported as "not costed"
 };
 
 std::string_view opKindName(OpKind kind);
@@ -82,7 +88,8 @@ struct OpAttrs {
     // ExpertGemm routing
     std::int64_t experts = 1;
     std::int64_t topK = 1;
-    double imbalance = 1.0; ///< busiest expert's load ÷ mean load (≥ 1)
+    double imbalance = 1.0;       ///< busiest expert's load ÷ mean load (≥ 1)
+    double flopsPerElement = 1.0; ///< Elementwise and Reduce only
 };
 
 struct Op {
@@ -124,7 +131,7 @@ class Graph {
     std::vector<int> topologicalOrder() const;
     Topology topology() const;
 
-    /// Sum of all weight tensor elements: the parameter count.
+    /// Elements of the weight tensors marked `parameter` that some op reads, each counted once.
     std::int64_t parameterCount() const;
 
     std::string name;

@@ -180,6 +180,15 @@ OpCost costOf(const Graph& g, const Op& op) {
     case OpKind::GlobalAvgPool:
         c.vectorFlops = static_cast<double>(firstActivationInput(g, op).elements());
         break;
+    case OpKind::Reduce:
+        addWeights(g, op, c);
+        c.vectorFlops =
+            static_cast<double>(firstActivationInput(g, op).elements()) * op.attrs.flopsPerElement;
+        break;
+    case OpKind::Elementwise:
+        addWeights(g, op, c);
+        c.vectorFlops = outputElems(g, op) * op.attrs.flopsPerElement;
+        break;
     case OpKind::Gather:
         c.params = 0;
         for (int t : op.inputs)
@@ -195,6 +204,7 @@ OpCost costOf(const Graph& g, const Op& op) {
     case OpKind::Split:
     case OpKind::Slice:
     case OpKind::Transpose:
+    case OpKind::DataMovement:
     case OpKind::Resize: // nearest-neighbour: data movement only
         addWeights(g, op, c);
         break;

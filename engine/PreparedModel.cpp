@@ -93,8 +93,8 @@ PreparedModel::PreparedModel(Graph g) : graph_(std::move(g)) {
     for (std::size_t t = 0; t < nt; ++t)
         info_[t].maxLivePerSample = info_[static_cast<std::size_t>(info_[t].root)].maxLivePerSample;
 
+    params_ = graph_.parameterCount(); // shared weights once, not per reading layer
     for (const Layer& l : layers_) {
-        params_ += l.params;
         macs_ += l.macs + l.vectorMacs;
         flops_ += l.flopsPerSample();
         for (const std::string& type : l.notCosted)

@@ -31,6 +31,7 @@ class PreparedModel {
     const std::vector<Layer>& layers() const { return layers_; }
     const TensorInfo& tensor(int id) const { return info_[static_cast<std::size_t>(id)]; }
 
+    /// Parameter elements, each weight tensor once however many layers read it.
     std::int64_t params() const { return params_; }
     double macsPerSample() const { return macs_; }
     double flopsPerSample() const { return flops_; }

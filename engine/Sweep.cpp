@@ -62,14 +62,23 @@ std::vector<SweepPoint> sweepBatches(const Scenario& s, const std::vector<int>& 
 std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base,
                                   const std::string& knobName, const std::vector<int>& values,
                                   const HardwarePreset& hw, Precision precision, int batch) {
+    return sweepRebuilt(
+        [&](int v) {
+            KnobValues k = base;
+            if (knobName == "resolution")
+                k["height"] = k["width"] = v;
+            else
+                k[knobName] = v;
+            return ModelZoo::build(modelId, k);
+        },
+        values, hw, precision, batch);
+}
+
+std::vector<SweepPoint> sweepRebuilt(const std::function<Graph(int)>& build, const std::vector<int>& values,
+                                     const HardwarePreset& hw, Precision precision, int batch) {
     std::vector<SweepPoint> out;
     for (int v : values) {
-        KnobValues k = base;
-        if (knobName == "resolution")
-            k["height"] = k["width"] = v;
-        else
-            k[knobName] = v;
-        const PreparedModel model(ModelZoo::build(modelId, k));
+        const PreparedModel model(build(v));
         out.push_back({evaluateTotals({&model, &hw, precision}, batch), static_cast<double>(v)});
     }
     return out;

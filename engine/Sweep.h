@@ -4,6 +4,7 @@
 #include "Evaluator.h"
 #include "ModelZoo.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,11 @@ std::vector<SweepPoint> sweepBatches(const Scenario& s, const std::vector<int>& 
 std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base,
                                   const std::string& knobName, const std::vector<int>& values,
                                   const HardwarePreset& hw, Precision precision, int batch);
+
+/// The model rebuilt by `build` for each value (an ONNX file re-imported with a dimension bound
+/// to it, say), evaluated at `batch`.
+std::vector<SweepPoint> sweepRebuilt(const std::function<Graph(int)>& build, const std::vector<int>& values,
+                                     const HardwarePreset& hw, Precision precision, int batch);
 
 struct Recommendation {
     std::string what; ///< "latency budget", "max throughput", "min energy"

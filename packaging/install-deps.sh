@@ -9,6 +9,7 @@ packages=(
   libgl-dev libqt6opengl6-dev
   libboost-graph-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
+  libonnx-testdata  # ~1,000 ONNX models: the importer's robustness corpus (tst_onnx_corpus)
   libbenchmark-dev
   xvfb xauth
   clang-format clang-tidy

@@ -1,0 +1,860 @@
+#include "OnnxImport.h"
+
+#include "OpCost.h"
+
+#include <algorithm>
+#include <climits>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/stubs/logging.h>
+#include <onnx/defs/schema.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+#include <optional>
+#include <queue>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace bs {
+
+namespace {
+
+constexpr std::int64_t kNewestOpset = 17; // what libonnx 1.12's schemas know
+constexpr std::int64_t kNewestIr = 8;
+
+[[noreturn]] void fail(const std::string& file, const std::string& what) {
+    throw OnnxError(file + ": " + what);
+}
+
+/// First line of a library message, trimmed and bounded.
+std::string oneLine(const std::string& s) {
+    std::string line = s.substr(0, s.find('\n'));
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r'))
+        line.pop_back();
+    if (line.size() > 300) line = line.substr(0, 300) + "...";
+    return line;
+}
+
+bool isStandardDomain(const std::string& d) {
+    return d.empty() || d == "ai.onnx";
+}
+
+/// ai.onnx, ai.onnx.ml, ai.onnx.preview.training: schemas libonnx knows. Anything else is custom.
+bool isOnnxDomain(const std::string& d) {
+    return isStandardDomain(d) || d.rfind("ai.onnx.", 0) == 0;
+}
+
+std::string opTypeOf(const onnx::NodeProto& n) {
+    return isStandardDomain(n.domain()) ? n.op_type() : n.domain() + ":" + n.op_type();
+}
+
+std::string nodeLabel(const onnx::NodeProto& n, int index) {
+    if (!n.name().empty()) return "node '" + n.name() + "' (" + opTypeOf(n) + ")";
+    std::string label = "node #" + std::to_string(index) + " (" + opTypeOf(n);
+    if (n.output_size() > 0) label += ", output '" + n.output(0) + "'";
+    return label + ")";
+}
+
+std::optional<Shape> shapeOf(const onnx::TypeProto& t) {
+    if (!t.has_tensor_type() || !t.tensor_type().has_shape()) return std::nullopt;
+    Shape s;
+    for (const auto& d : t.tensor_type().shape().dim()) {
+        if (!d.has_dim_value() || d.dim_value() < 0) return std::nullopt;
+        s.push_back(d.dim_value());
+    }
+    return s;
+}
+
+bool isFloatType(int t) {
+    using T = onnx::TensorProto;
+    return t == T::FLOAT || t == T::FLOAT16 || t == T::BFLOAT16 || t == T::DOUBLE;
+}
+
+bool isQuantType(int t) {
+    using T = onnx::TensorProto;
+    return t == T::INT8 || t == T::UINT8;
+}
+
+struct OpMapping {
+    OpKind kind;
+    double flops = 1; ///< Elementwise / Reduce FLOPs per element
+};
+
+/// Standard ONNX op types the engine can cost. Anything else is "not costed".
+const std::unordered_map<std::string, OpMapping>& opTable() {
+    static const std::unordered_map<std::string, OpMapping> table = [] {
+        std::unordered_map<std::string, OpMapping> t{
+            {"Conv", {OpKind::Conv}},
+            {"ConvInteger", {OpKind::Conv}},
+            {"QLinearConv", {OpKind::Conv}},
+            {"ConvTranspose", {OpKind::ConvTranspose}},
+            {"Gemm", {OpKind::Gemm}},
+            {"MatMul", {OpKind::MatMul}},
+            {"MatMulInteger", {OpKind::MatMul}},
+            {"QLinearMatMul", {OpKind::MatMul}},
+            {"Add", {OpKind::Add}},
+            {"Sub", {OpKind::Sub}},
+            {"Mul", {OpKind::Mul}},
+            {"Div", {OpKind::Div}},
+            {"Relu", {OpKind::Relu}},
+            {"LeakyRelu", {OpKind::LeakyRelu}},
+            {"Clip", {OpKind::Clip}},
+            {"Sigmoid", {OpKind::Sigmoid}},
+            {"Tanh", {OpKind::Tanh}},
+            {"HardSwish", {OpKind::HardSwish}},
+            {"BatchNormalization", {OpKind::BatchNorm}},
+            {"LayerNormalization", {OpKind::LayerNorm}},
+            {"InstanceNormalization", {OpKind::LayerNorm}},
+            {"GroupNormalization", {OpKind::LayerNorm}},
+            {"MeanVarianceNormalization", {OpKind::LayerNorm}},
+            {"LpNormalization", {OpKind::LayerNorm}},
+            {"Softmax", {OpKind::Softmax}},
+            {"LogSoftmax", {OpKind::Softmax}},
+            {"Hardmax", {OpKind::Softmax}},
+            {"MaxPool", {OpKind::MaxPool}},
+            {"AveragePool", {OpKind::AvgPool}},
+            {"LpPool", {OpKind::AvgPool}},
+            {"GlobalAveragePool", {OpKind::GlobalAvgPool}},
+            {"GlobalMaxPool", {OpKind::GlobalAvgPool}},
+            {"GlobalLpPool", {OpKind::GlobalAvgPool}},
+            {"Resize", {OpKind::Resize}},
+            {"Upsample", {OpKind::Resize}},
+            {"Concat", {OpKind::Concat}},
+            {"Split", {OpKind::Split}},
+            {"Slice", {OpKind::Slice}},
+            {"Transpose", {OpKind::Transpose}},
+            {"Reshape", {OpKind::Reshape}},
+            {"Flatten", {OpKind::Flatten}},
+            {"Squeeze", {OpKind::Reshape}},
+            {"Unsqueeze", {OpKind::Reshape}},
+            {"Identity", {OpKind::Identity}},
+            {"Dropout", {OpKind::Identity}}, // inference: a no-op
+            {"Gather", {OpKind::Gather}},
+        };
+        // Pointwise ops, FLOPs per output element (transcendentals as a few FLOPs; docs/MODEL.md).
+        for (const char* op : {"Abs",
+                               "Neg",
+                               "Sign",
+                               "Floor",
+                               "Ceil",
+                               "Round",
+                               "Reciprocal",
+                               "Max",
+                               "Min",
+                               "Sum",
+                               "Mean",
+                               "Mod",
+                               "PRelu",
+                               "ThresholdedRelu",
+                               "Shrink",
+                               "Equal",
+                               "Less",
+                               "Greater",
+                               "LessOrEqual",
+                               "GreaterOrEqual",
+                               "Where",
+                               "And",
+                               "Or",
+                               "Xor",
+                               "Not",
+                               "BitShift",
+                               "IsNaN",
+                               "IsInf",
+                               "QuantizeLinear",
+                               "DequantizeLinear"})
+            t.emplace(op, OpMapping{OpKind::Elementwise, 1});
+        for (const char* op : {"Cast", "CastLike"})
+            t.emplace(op, OpMapping{OpKind::Elementwise, 0});
+        for (const char* op : {"HardSigmoid", "Softsign"})
+            t.emplace(op, OpMapping{OpKind::Elementwise, 3});
+        for (const char* op : {"Sqrt", "Exp", "Log"})
+            t.emplace(op, OpMapping{OpKind::Elementwise, 4});
+        for (const char* op : {"Elu", "Selu", "Celu", "Softplus"})
+            t.emplace(op, OpMapping{OpKind::Elementwise, 5});
+        for (const char* op : {"Pow", "Erf", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh",
+                               "Asinh", "Acosh", "Atanh", "Gelu"})
+            t.emplace(op, OpMapping{OpKind::Elementwise, 8});
+        t.emplace("Mish", OpMapping{OpKind::Elementwise, 10});
+        for (const char* op : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
+                               "ReduceLogSum", "ArgMax", "ArgMin"})
+            t.emplace(op, OpMapping{OpKind::Reduce, 1});
+        for (const char* op : {"ReduceL2", "ReduceSumSquare"})
+            t.emplace(op, OpMapping{OpKind::Reduce, 2});
+        t.emplace("ReduceLogSumExp", OpMapping{OpKind::Reduce, 5});
+        for (const char* op : {"Pad", "Expand", "Tile", "DepthToSpace", "SpaceToDepth", "GatherElements",
+                               "GatherND", "ScatterND", "ScatterElements", "Scatter", "ReverseSequence",
+                               "Compress", "Trilu", "CenterCropPad", "OneHot"})
+            t.emplace(op, OpMapping{OpKind::DataMovement, 0});
+        return t;
+    }();
+    return table;
+}
+
+/// Inputs that carry data the op computes on. The others (Reshape's target shape, Slice's starts,
+/// Resize's sizes, reduction axes) only steer shapes; they are resolved by shape inference.
+std::vector<int> dataInputs(const onnx::NodeProto& n) {
+    static const std::unordered_map<std::string, std::vector<int>> only{
+        {"Reshape", {0}},
+        {"Expand", {0}},
+        {"Tile", {0}},
+        {"Slice", {0}},
+        {"Pad", {0}},
+        {"Squeeze", {0}},
+        {"Unsqueeze", {0}},
+        {"Split", {0}},
+        {"Resize", {0}},
+        {"Upsample", {0}},
+        {"TopK", {0}},
+        {"ReduceMean", {0}},
+        {"ReduceSum", {0}},
+        {"ReduceMax", {0}},
+        {"ReduceMin", {0}},
+        {"ReduceProd", {0}},
+        {"ReduceL1", {0}},
+        {"ReduceL2", {0}},
+        {"ReduceLogSum", {0}},
+        {"ReduceLogSumExp", {0}},
+        {"ReduceSumSquare", {0}},
+        {"OneHot", {0, 2}},
+        {"CenterCropPad", {0}},
+        {"Trilu", {0}},
+        {"Dropout", {0}},
+        {"Clip", {0}},
+        {"Shape", {}},
+        {"Size", {}},
+        {"ConstantOfShape", {}},
+        {"Range", {}},
+        {"EyeLike", {}},
+    };
+    if (isStandardDomain(n.domain())) {
+        auto it = only.find(n.op_type());
+        if (it != only.end()) {
+            std::vector<int> idx;
+            for (int i : it->second)
+                if (i < n.input_size() && !n.input(i).empty()) idx.push_back(i);
+            return idx;
+        }
+    }
+    std::vector<int> idx;
+    for (int i = 0; i < n.input_size(); ++i)
+        if (!n.input(i).empty()) idx.push_back(i);
+    return idx;
+}
+
+bool isControlFlow(const onnx::NodeProto& n) {
+    return isStandardDomain(n.domain()) &&
+           (n.op_type() == "If" || n.op_type() == "Loop" || n.op_type() == "Scan");
+}
+
+std::vector<std::int64_t> intsAttr(const onnx::NodeProto& n, const char* name) {
+    for (const auto& a : n.attribute())
+        if (a.name() == name) return {a.ints().begin(), a.ints().end()};
+    return {};
+}
+
+std::optional<std::int64_t> intAttr(const onnx::NodeProto& n, const char* name) {
+    for (const auto& a : n.attribute())
+        if (a.name() == name) return a.i();
+    return std::nullopt;
+}
+
+/// Silences protobuf's own stderr logging: every parse failure becomes our one-line message.
+void quietProtobuf() {
+    static const bool once = [] {
+        google::protobuf::SetLogHandler(
+            [](google::protobuf::LogLevel, const char*, int, const std::string&) {});
+        return true;
+    }();
+    (void)once;
+}
+
+class Importer {
+  public:
+    Importer(std::string file, const OnnxImportOptions& options) : file_(std::move(file)), opt_(options) {}
+
+    OnnxModel run(const std::string& bytes) {
+        parse(bytes);
+        readHeader();
+        sortNodes();
+        bindDims();
+        inferShapes();
+        collectShapes();
+        foldConstants();
+        buildGraph();
+        return {std::move(graph_), std::move(summary_)};
+    }
+
+  private:
+    std::string file_;
+    const OnnxImportOptions& opt_;
+    onnx::ModelProto model_;
+    OnnxSummary summary_;
+    Graph graph_;
+    std::unordered_set<std::string> initializers_, graphInputs_;
+    std::unordered_map<std::string, int> producer_; ///< tensor → node index (after sorting)
+    std::unordered_map<std::string, Shape> shapes_;
+    std::unordered_map<std::string, int> elemType_;
+    std::unordered_set<std::string> constant_; ///< initializers and folded values
+    std::vector<bool> folded_;
+    std::string inferenceError_; ///< the first node error strict shape inference reported
+
+    [[noreturn]] void fail(const std::string& what) const { bs::fail(file_, what); }
+
+    void parse(const std::string& bytes) {
+        if (bytes.size() > opt_.maxFileBytes)
+            fail(std::to_string(bytes.size() >> 20) +
+                 " MiB is over protobuf's 2 GiB limit for one message; "
+                 "save large models with external data (onnx.save(..., save_as_external_data=True))");
+        if (bytes.empty()) fail("the file is empty");
+        quietProtobuf();
+        google::protobuf::io::ArrayInputStream raw(bytes.data(), static_cast<int>(bytes.size()));
+        google::protobuf::io::CodedInputStream coded(&raw);
+        coded.SetTotalBytesLimit(INT_MAX);
+        if (!model_.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage())
+            fail("not an ONNX model: the protobuf cannot be parsed (truncated, corrupt or another format)");
+        if (!model_.has_graph()) fail("not an ONNX model: no graph in the protobuf");
+        if (model_.graph().node_size() == 0) fail("the graph has no nodes");
+        if (model_.graph().node_size() > opt_.maxNodes)
+            fail("the graph has " + std::to_string(model_.graph().node_size()) +
+                 " nodes, over the limit of " + std::to_string(opt_.maxNodes));
+    }
+
+    void readHeader() {
+        summary_.file = file_;
+        summary_.irVersion = model_.ir_version();
+        summary_.producer = model_.producer_name();
+        if (!model_.producer_version().empty()) summary_.producer += " " + model_.producer_version();
+        summary_.nodes = model_.graph().node_size();
+        for (const auto& o : model_.opset_import())
+            summary_.opsets[o.domain() == "ai.onnx" ? std::string() : o.domain()] = o.version();
+        auto def = summary_.opsets.find(std::string());
+        if (def == summary_.opsets.end() && !summary_.opsets.empty()) {
+            summary_.warnings.push_back("no ai.onnx opset is declared, only other domains");
+        } else if (def == summary_.opsets.end()) {
+            if (model_.ir_version() >= 3)
+                fail("no opset is declared (opset_import is missing: truncated file?)");
+            summary_.warnings.push_back("IR version " + std::to_string(model_.ir_version()) +
+                                        " declares no opset; opset 1 assumed");
+            model_.add_opset_import()->set_version(1);
+            summary_.opsets[std::string()] = 1;
+        } else if (def->second > kNewestOpset) {
+            summary_.warnings.push_back("opset " + std::to_string(def->second) +
+                                        " is newer than this ONNX library knows (" +
+                                        std::to_string(kNewestOpset) + "): shapes follow opset-" +
+                                        std::to_string(kNewestOpset) + " rules");
+        }
+        // ONNX refuses a graph whose nodes use an undeclared domain; declare it and say so.
+        std::set<std::string> undeclared;
+        for (const auto& n : model_.graph().node()) {
+            const std::string d = n.domain() == "ai.onnx" ? std::string() : n.domain();
+            if (!summary_.opsets.count(d)) undeclared.insert(d);
+        }
+        for (const std::string& d : undeclared) {
+            auto* o = model_.add_opset_import();
+            o->set_domain(d);
+            o->set_version(1);
+            summary_.warnings.push_back("nodes use domain '" + (d.empty() ? std::string("ai.onnx") : d) +
+                                        "', which the file does not declare; version 1 assumed");
+        }
+        if (model_.ir_version() > kNewestIr)
+            summary_.warnings.push_back("IR version " + std::to_string(model_.ir_version()) +
+                                        " is newer than this ONNX library reads (" +
+                                        std::to_string(kNewestIr) + ")");
+        for (const auto& init : model_.graph().initializer()) {
+            if (init.name().empty()) fail("an initializer has no name");
+            initializers_.insert(init.name());
+            for (auto d : init.dims())
+                if (d < 0) fail("initializer '" + init.name() + "' has a negative dimension");
+            const bool external = init.data_location() == onnx::TensorProto::EXTERNAL;
+            if (external)
+                ++summary_.externalInitializers;
+            else if (!init.has_raw_data() && init.float_data_size() == 0 && init.int32_data_size() == 0 &&
+                     init.int64_data_size() == 0 && init.double_data_size() == 0 &&
+                     init.uint64_data_size() == 0 && init.string_data_size() == 0)
+                ++summary_.initializersWithoutData;
+        }
+        for (const auto& in : model_.graph().input())
+            if (!initializers_.count(in.name())) graphInputs_.insert(in.name());
+        if (summary_.externalInitializers > 0)
+            summary_.warnings.push_back(
+                std::to_string(summary_.externalInitializers) +
+                " initializers are stored as external data; only their dims are read");
+    }
+
+    /// Orders the nodes so producers come first (keeping the file's order where it already is) and
+    /// rejects duplicate outputs, undefined inputs and cycles.
+    void sortNodes() {
+        const auto& nodes = model_.graph().node();
+        const int n = nodes.size();
+        std::unordered_map<std::string, int> producer;
+        for (int i = 0; i < n; ++i)
+            for (const auto& out : nodes[i].output()) {
+                if (out.empty()) continue;
+                if (initializers_.count(out) || graphInputs_.count(out))
+                    fail(nodeLabel(nodes[i], i) + " writes '" + out +
+                         "', which is a graph input or initializer");
+                auto [it, fresh] = producer.emplace(out, i);
+                if (!fresh)
+                    fail(nodeLabel(nodes[i], i) + " writes '" + out + "', which " +
+                         nodeLabel(nodes[it->second], it->second) + " also writes");
+            }
+        std::vector<std::vector<int>> users(static_cast<std::size_t>(n));
+        std::vector<int> pending(static_cast<std::size_t>(n), 0);
+        for (int i = 0; i < n; ++i)
+            for (const auto& in : nodes[i].input()) {
+                if (in.empty()) continue;
+                auto it = producer.find(in);
+                if (it == producer.end()) {
+                    if (initializers_.count(in) || graphInputs_.count(in)) continue;
+                    fail(nodeLabel(nodes[i], i) + " reads '" + in +
+                         "', which no node, graph input or initializer defines");
+                }
+                users[static_cast<std::size_t>(it->second)].push_back(i);
+                ++pending[static_cast<std::size_t>(i)];
+            }
+        std::priority_queue<int, std::vector<int>, std::greater<>> ready;
+        for (int i = 0; i < n; ++i)
+            if (pending[static_cast<std::size_t>(i)] == 0) ready.push(i);
+        std::vector<int> order;
+        order.reserve(static_cast<std::size_t>(n));
+        while (!ready.empty()) {
+            const int i = ready.top();
+            ready.pop();
+            order.push_back(i);
+            for (int u : users[static_cast<std::size_t>(i)])
+                if (--pending[static_cast<std::size_t>(u)] == 0) ready.push(u);
+        }
+        if (static_cast<int>(order.size()) < n) {
+            // Walk back through unfinished producers until a node repeats: it lies on a cycle.
+            int at = 0;
+            while (pending[static_cast<std::size_t>(at)] == 0)
+                ++at;
+            std::vector<bool> seen(static_cast<std::size_t>(n), false);
+            while (!seen[static_cast<std::size_t>(at)]) {
+                seen[static_cast<std::size_t>(at)] = true;
+                for (const auto& in : nodes[at].input()) {
+                    auto it = producer.find(in);
+                    if (it != producer.end() && pending[static_cast<std::size_t>(it->second)] > 0) {
+                        at = it->second;
+                        break;
+                    }
+                }
+            }
+            fail("the graph has a cycle through " + nodeLabel(nodes[at], at));
+        }
+        bool sorted = true;
+        for (int i = 0; i < n; ++i)
+            sorted = sorted && order[static_cast<std::size_t>(i)] == i;
+        if (!sorted) {
+            google::protobuf::RepeatedPtrField<onnx::NodeProto> reordered;
+            auto* mutableNodes = model_.mutable_graph()->mutable_node();
+            for (int i : order)
+                reordered.Add()->Swap(mutableNodes->Mutable(i));
+            mutableNodes->Swap(&reordered);
+            summary_.warnings.push_back("nodes were not in topological order; sorted");
+        }
+        for (int i = 0; i < n; ++i)
+            for (const auto& out : model_.graph().node(i).output())
+                if (!out.empty()) producer_[out] = i;
+    }
+
+    /// The batch axis binds to 1 (a graph holds one sample); other symbolic dims take --dim values.
+    void bindDims() {
+        std::map<std::string, std::int64_t> bind;
+        std::vector<std::string> unbound;
+        std::set<std::string> seen;
+        std::optional<std::int64_t> fixedLeading;
+        for (const auto& in : model_.graph().input()) {
+            if (!graphInputs_.count(in.name())) continue;
+            const auto& type = in.type();
+            if (!type.has_tensor_type())
+                fail("input '" + in.name() +
+                     "' is not a tensor (sequence, map or optional inputs are not supported)");
+            if (!type.tensor_type().has_shape()) fail("input '" + in.name() + "' has no shape in the file");
+            const auto& dims = type.tensor_type().shape().dim();
+            for (int axis = 0; axis < dims.size(); ++axis) {
+                const auto& d = dims[axis];
+                if (d.has_dim_value()) {
+                    if (d.dim_value() <= 0)
+                        fail("input '" + in.name() + "' axis " + std::to_string(axis) + " has size " +
+                             std::to_string(d.dim_value()));
+                    if (axis == 0 && !fixedLeading) fixedLeading = d.dim_value();
+                    continue;
+                }
+                const std::string name = d.has_dim_param() ? d.dim_param() : std::string();
+                if (axis == 0 && summary_.batchDim.empty() && !name.empty()) summary_.batchDim = name;
+                if (name.empty()) {
+                    if (axis != 0)
+                        fail("input '" + in.name() + "' axis " + std::to_string(axis) +
+                             " is dynamic and unnamed; give it a name or a size in the file");
+                    continue; // an unnamed leading axis is a batch axis
+                }
+                if (seen.insert(name).second && name != summary_.batchDim) {
+                    auto it = opt_.dims.find(name);
+                    if (it == opt_.dims.end())
+                        unbound.push_back("'" + name + "' (input '" + in.name() + "' axis " +
+                                          std::to_string(axis) + ")");
+                    else
+                        bind[name] = it->second;
+                }
+            }
+        }
+        for (const auto& [name, value] : opt_.dims) {
+            if (name == summary_.batchDim && !name.empty())
+                fail("--dim " + name + ": '" + name +
+                     "' is the batch axis; the batch comes from --batch/--batches");
+            if (!seen.count(name)) {
+                std::string known;
+                for (const auto& s : seen)
+                    known += (known.empty() ? "" : ", ") + s;
+                fail("--dim " + name + ": no input has a dimension named '" + name + "'" +
+                     (known.empty() ? std::string(" (all input shapes are fixed)")
+                                    : " (symbolic dims: " + known + ")"));
+            }
+            if (value <= 0) fail("--dim " + name + ": the value must be a positive integer");
+        }
+        if (!unbound.empty()) {
+            std::string list;
+            for (const auto& u : unbound)
+                list += (list.empty() ? "" : ", ") + u;
+            fail(std::string(unbound.size() > 1 ? "symbolic dimensions " : "symbolic dimension ") + list +
+                 (unbound.size() > 1 ? " have" : " has") + " no value; set it with --dim NAME=VALUE");
+        }
+        if (!summary_.batchDim.empty()) bind[summary_.batchDim] = 1;
+        summary_.dims = bind;
+        summary_.dims.erase(summary_.batchDim);
+        if (summary_.batchDim.empty() && fixedLeading && *fixedLeading > 1)
+            summary_.warnings.push_back("the inputs have fixed shapes with a leading dimension of " +
+                                        std::to_string(*fixedLeading) +
+                                        ": one evaluated sample runs the graph as stored");
+
+        auto apply = [&](onnx::ValueInfoProto& v, bool isInput) {
+            if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
+            auto* dims = v.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim();
+            for (int axis = 0; axis < dims->size(); ++axis) {
+                auto* d = dims->Mutable(axis);
+                if (d->has_dim_param()) {
+                    auto it = bind.find(d->dim_param());
+                    if (it != bind.end()) d->set_dim_value(it->second);
+                } else if (isInput && axis == 0 && !d->has_dim_value()) {
+                    d->set_dim_value(1);
+                }
+            }
+        };
+        auto* g = model_.mutable_graph();
+        for (auto& v : *g->mutable_input())
+            apply(v, graphInputs_.count(v.name()) > 0);
+        for (auto& v : *g->mutable_output())
+            apply(v, false);
+        for (auto& v : *g->mutable_value_info())
+            apply(v, false);
+        for (const auto& in : g->input()) {
+            if (!graphInputs_.count(in.name())) continue;
+            const auto s = shapeOf(in.type());
+            try {
+                if (s)
+                    summary_.inputs.push_back(in.name() + " " + shapeString(*s) + " (" +
+                                              std::to_string(elementCount(*s)) + " elements)");
+            } catch (const std::overflow_error&) {
+                fail("input '" + in.name() + "' shape " + shapeString(*s) +
+                     " has more elements than int64 can count");
+            }
+        }
+    }
+
+    void inferShapes() {
+        // Strict first, so the first node error is on hand if a shape we need stays unknown;
+        // then lenient, so one failing node (unused output, custom op) does not stop the rest.
+        try {
+            onnx::shape_inference::InferShapes(model_, onnx::OpSchemaRegistry::Instance(),
+                                               onnx::ShapeInferenceOptions(false, 1, true));
+            return;
+        } catch (const std::exception& e) {
+            inferenceError_ = oneLine(e.what());
+        }
+        try {
+            onnx::shape_inference::InferShapes(model_, onnx::OpSchemaRegistry::Instance(),
+                                               onnx::ShapeInferenceOptions(false, 0, true));
+        } catch (const std::exception& e) {
+            fail("shape inference failed: " + oneLine(e.what()));
+        }
+    }
+
+    void collectShapes() {
+        const auto& g = model_.graph();
+        auto take = [&](const onnx::ValueInfoProto& v) {
+            if (v.type().has_tensor_type()) elemType_[v.name()] = v.type().tensor_type().elem_type();
+            if (auto s = shapeOf(v.type())) shapes_[v.name()] = *s;
+        };
+        for (const auto& v : g.value_info())
+            take(v);
+        for (const auto& v : g.output())
+            take(v);
+        for (const auto& v : g.input())
+            take(v);
+        for (const auto& init : g.initializer()) {
+            shapes_[init.name()] = Shape(init.dims().begin(), init.dims().end());
+            elemType_[init.name()] = init.data_type();
+        }
+    }
+
+    /// Constant subgraphs (Constant nodes, Shape/Size, anything computed only from initializers)
+    /// are folded as any runtime does at load time: their outputs become constant weights.
+    void foldConstants() {
+        const auto& nodes = model_.graph().node();
+        constant_ = initializers_;
+        folded_.assign(static_cast<std::size_t>(nodes.size()), false);
+        for (int i = 0; i < nodes.size(); ++i) {
+            const auto& n = nodes[i];
+            if (isControlFlow(n) || !isOnnxDomain(n.domain())) continue;
+            // An embedding lookup reads rows of its table at run time even when the indices are
+            // constant (position ids): folding it would count the rows as the parameters.
+            if (isStandardDomain(n.domain()) && n.op_type() == "Gather" && n.input_size() > 0 &&
+                initializers_.count(n.input(0)) && isFloatType(elemTypeOf(n.input(0))))
+                continue;
+            bool allConstant = true;
+            for (int k : dataInputs(n))
+                allConstant = allConstant && constant_.count(n.input(k)) > 0;
+            if (!allConstant) continue;
+            folded_[static_cast<std::size_t>(i)] = true;
+            ++summary_.foldedNodes;
+            for (const auto& out : n.output())
+                if (!out.empty()) constant_.insert(out);
+        }
+    }
+
+    int elemTypeOf(const std::string& name) const {
+        auto it = elemType_.find(name);
+        return it == elemType_.end() ? 0 : it->second;
+    }
+
+    std::string missingShapeReason(const std::string& tensor) const {
+        auto it = producer_.find(tensor);
+        if (it == producer_.end()) return "'" + tensor + "' has no known shape";
+        const auto& n = model_.graph().node(it->second);
+        std::string why =
+            nodeLabel(n, it->second) + ": the shape of its output '" + tensor + "' cannot be inferred";
+        std::string runtimeInput;
+        for (const auto& in : n.input())
+            if (!in.empty() && !constant_.count(in) && !shapes_.count(in)) runtimeInput = in;
+        for (int i = 0; i < n.input_size() && runtimeInput.empty(); ++i) {
+            const std::vector<int> data = dataInputs(n);
+            const bool steering = std::find(data.begin(), data.end(), i) == data.end();
+            if (steering && !n.input(i).empty() && !constant_.count(n.input(i))) runtimeInput = n.input(i);
+        }
+        if (!isOnnxDomain(n.domain()))
+            why += " (custom domain '" + n.domain() + "' is unknown to ONNX shape inference)";
+        else if (isControlFlow(n))
+            why += " (control flow, or a sequence/optional output)";
+        else if (!runtimeInput.empty())
+            why += " (it depends on the values of '" + runtimeInput + "', known only at run time)";
+        else if (!inferenceError_.empty())
+            why += " (" + inferenceError_ + ")";
+        else
+            why += " (ONNX shape inference cannot resolve it and the file declares no value_info for it)";
+        return why;
+    }
+
+    int tensorFor(const std::string& name, const onnx::NodeProto& consumer, int inputIndex) {
+        auto known = tensorIds_.find(name);
+        if (known != tensorIds_.end()) return known->second;
+        auto s = shapes_.find(name);
+        if (s == shapes_.end()) fail(missingShapeReason(name));
+        Tensor t;
+        t.name = name;
+        t.shape = s->second;
+        if (constant_.count(name)) {
+            t.kind = TensorKind::Weight;
+            const int type = elemTypeOf(name);
+            const bool bnStatistics = consumer.op_type() == "BatchNormalization" && inputIndex >= 3;
+            const std::int64_t elems = checkedElements(name, t.shape);
+            t.parameter = !bnStatistics &&
+                          ((isFloatType(type) && elems > 1) || (isQuantType(type) && t.shape.size() >= 2));
+        } else if (graphInputs_.count(name)) {
+            t.kind = TensorKind::Input;
+        } else {
+            fail(missingShapeReason(name)); // produced by a live node whose output had no shape
+        }
+        const int id = graph_.addTensor(std::move(t));
+        tensorIds_[name] = id;
+        return id;
+    }
+
+    std::int64_t checkedElements(const std::string& name, const Shape& s) const {
+        try {
+            return elementCount(s);
+        } catch (const std::overflow_error&) {
+            auto it = producer_.find(name);
+            const std::string where =
+                it == producer_.end()
+                    ? "'" + name + "'"
+                    : nodeLabel(model_.graph().node(it->second), it->second) + ": output '" + name + "'";
+            fail(where + " shape " + shapeString(s) + " has more elements than int64 can count");
+        }
+    }
+
+    std::unordered_map<std::string, int> tensorIds_;
+
+    void buildGraph() {
+        const auto& g = model_.graph();
+        graph_.name = g.name().empty() ? std::filesystem::path(file_).stem().string() : g.name();
+        std::unordered_set<std::string> consumedLive, graphOutputs;
+        for (int i = 0; i < g.node_size(); ++i)
+            if (!folded_[static_cast<std::size_t>(i)])
+                for (int k : dataInputs(g.node(i)))
+                    consumedLive.insert(g.node(i).input(k));
+        for (const auto& o : g.output())
+            graphOutputs.insert(o.name());
+        std::set<std::string> usedNames;
+        int live = 0;
+        for (int i = 0; i < g.node_size(); ++i) {
+            if (folded_[static_cast<std::size_t>(i)]) continue;
+            const auto& n = g.node(i);
+            ++live;
+            Op op;
+            op.type = opTypeOf(n);
+            op.name = n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name();
+            if (!usedNames.insert(op.name).second) op.name += "#" + std::to_string(i);
+            std::vector<int> idx = dataInputs(n);
+            for (int k : idx)
+                op.inputs.push_back(tensorFor(n.input(k), n, k));
+            bool emptyOutput = false;
+            for (const auto& out : n.output()) {
+                if (out.empty()) continue;
+                const bool needed = consumedLive.count(out) || graphOutputs.count(out);
+                auto s = shapes_.find(out);
+                if (s == shapes_.end()) {
+                    if (needed) fail(missingShapeReason(out));
+                    continue; // an unused optional output (Dropout mask, TopK indices)
+                }
+                Tensor t;
+                t.name = out;
+                t.shape = s->second;
+                t.kind = TensorKind::Activation;
+                t.graphOutput = graphOutputs.count(out) > 0;
+                emptyOutput = emptyOutput || checkedElements(out, t.shape) == 0;
+                const int id = graph_.addTensor(std::move(t));
+                tensorIds_[out] = id;
+                op.outputs.push_back(id);
+            }
+            if (op.outputs.empty()) continue; // nothing downstream reads it
+            mapOp(n, i, op);
+            if (emptyOutput && op.kind != OpKind::Unknown) {
+                summary_.warnings.push_back(nodeLabel(n, i) + " produces an empty tensor; not costed");
+                op.kind = OpKind::Unknown;
+            }
+            if (op.kind != OpKind::Unknown) {
+                try {
+                    (void)costOf(graph_, op);
+                } catch (const std::exception& e) {
+                    summary_.warnings.push_back(nodeLabel(n, i) + ": " + e.what() + "; not costed");
+                    op.kind = OpKind::Unknown;
+                }
+            }
+            if (op.kind == OpKind::Unknown) ++summary_.notCosted[op.type];
+            graph_.addOp(std::move(op));
+        }
+        if (live == 0)
+            fail("nothing to cost: every node computes from constants or input shapes alone, not input data");
+    }
+
+    void mapOp(const onnx::NodeProto& n, int index, Op& op) {
+        auto isConst = [&](int k) { return k < n.input_size() && constant_.count(n.input(k)) > 0; };
+        if (!isOnnxDomain(n.domain())) {
+            op.kind = OpKind::Unknown;
+            summary_.warnings.push_back(nodeLabel(n, index) + ": custom domain '" + n.domain() +
+                                        "'; not costed");
+            return;
+        }
+        if (!isStandardDomain(n.domain())) {
+            op.kind = OpKind::Unknown; // ai.onnx.ml and training ops: listed as not costed
+            return;
+        }
+        if (isControlFlow(n)) {
+            op.kind = OpKind::Unknown;
+            summary_.warnings.push_back(nodeLabel(n, index) + ": control flow; its subgraphs are not costed");
+            return;
+        }
+        auto it = opTable().find(n.op_type());
+        if (it == opTable().end()) {
+            op.kind = OpKind::Unknown;
+            return;
+        }
+        op.kind = it->second.kind;
+        op.attrs.flopsPerElement = it->second.flops;
+        op.attrs.kernel = intsAttr(n, "kernel_shape");
+        op.attrs.strides = intsAttr(n, "strides");
+        op.attrs.pads = intsAttr(n, "pads");
+        op.attrs.dilations = intsAttr(n, "dilations");
+        op.attrs.groups = intAttr(n, "group").value_or(1);
+        op.attrs.axis = intAttr(n, "axis").value_or(-1);
+        op.attrs.transB = intAttr(n, "transB").value_or(0) != 0;
+        const std::string& type = n.op_type();
+        if (type == "MatMul" || type == "MatMulInteger") {
+            if (isConst(1)) op.kind = OpKind::Gemm; // activation × weight: a Linear layer
+        } else if (type == "QLinearMatMul") {
+            if (isConst(3)) op.kind = OpKind::Gemm;
+        } else if (type == "Gemm") {
+            if (!isConst(1)) op.kind = OpKind::MatMul;
+        } else if (type == "Gather") {
+            if (!isConst(0)) op.kind = OpKind::DataMovement; // gathering from activations
+        } else if (op.kind == OpKind::Conv || op.kind == OpKind::ConvTranspose) {
+            if (!isConst(type == "QLinearConv" ? 3 : 1)) {
+                op.kind = OpKind::Unknown;
+                summary_.warnings.push_back(nodeLabel(n, index) +
+                                            ": the convolution weight is computed at run time; not costed");
+            }
+        }
+        if ((op.kind == OpKind::MaxPool || op.kind == OpKind::AvgPool) && op.attrs.kernel.empty()) {
+            op.kind = OpKind::Unknown;
+            summary_.warnings.push_back(nodeLabel(n, index) + ": pooling without kernel_shape; not costed");
+        }
+    }
+};
+
+} // namespace
+
+OnnxModel importOnnxBytes(const std::string& bytes, const std::string& displayName,
+                          const OnnxImportOptions& options) {
+    Importer importer(displayName, options);
+    try {
+        return importer.run(bytes);
+    } catch (const OnnxError&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        fail(displayName, "out of memory while importing");
+    } catch (const std::exception& e) {
+        fail(displayName, oneLine(e.what()));
+    }
+}
+
+OnnxModel importOnnxFile(const std::string& path, const OnnxImportOptions& options) {
+    std::error_code ec;
+    const std::filesystem::path p(path);
+    if (!std::filesystem::exists(p, ec)) fail(path, "no such file");
+    if (std::filesystem::is_directory(p, ec)) fail(path, "is a directory, not an ONNX file");
+    const auto size = std::filesystem::file_size(p, ec);
+    if (ec) fail(path, "cannot read the file size: " + ec.message());
+    if (size > options.maxFileBytes)
+        fail(path, std::to_string(size >> 20) +
+                       " MiB is over protobuf's 2 GiB limit for one message; "
+                       "save large models with external data (onnx.save(..., save_as_external_data=True))");
+    std::ifstream in(p, std::ios::binary);
+    if (!in) fail(path, "cannot open the file");
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) fail(path, "cannot read the file");
+    return importOnnxBytes(bytes, path, options);
+}
+
+bool looksLikeModelFile(const std::string& model) {
+    const std::string ext = ".onnx";
+    return model.find('/') != std::string::npos ||
+           (model.size() > ext.size() && model.compare(model.size() - ext.size(), ext.size(), ext) == 0);
+}
+
+} // namespace bs

@@ -1,0 +1,434 @@
+// ONNX import: the shipped weight-free exports against the built-in models, symbolic dimensions,
+// and one clear error (file + node) for every kind of bad input the issue lists.
+#include "Evaluator.h"
+#include "ModelZoo.h"
+#include "OnnxImport.h"
+#include "PreparedModel.h"
+#include "PresetLoader.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <onnx/onnx_pb.h>
+
+using namespace bs;
+
+namespace {
+
+std::string dataFile(const char* name) {
+    return std::string(BATCHSCOPE_TEST_DATA_DIR) + "/" + name;
+}
+
+const std::map<std::string, std::int64_t> k224{{"height", 224}, {"width", 224}};
+
+// ---- small hand-built models -------------------------------------------------------------------
+
+void setShape(onnx::ValueInfoProto* v, const std::vector<std::int64_t>& dims, const char* batch = nullptr) {
+    auto* t = v->mutable_type()->mutable_tensor_type();
+    t->set_elem_type(onnx::TensorProto::FLOAT);
+    auto* shape = t->mutable_shape();
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+        auto* d = shape->add_dim();
+        if (i == 0 && batch)
+            d->set_dim_param(batch);
+        else
+            d->set_dim_value(dims[i]);
+    }
+}
+
+onnx::ModelProto baseModel() {
+    onnx::ModelProto m;
+    m.set_ir_version(8);
+    m.set_producer_name("tst_onnx_import");
+    m.add_opset_import()->set_version(13);
+    return m;
+}
+
+onnx::NodeProto* addNode(onnx::GraphProto* g, const char* type, std::vector<std::string> in,
+                         std::vector<std::string> out, const char* name = "") {
+    auto* n = g->add_node();
+    n->set_op_type(type);
+    n->set_name(name);
+    for (auto& i : in)
+        n->add_input(i);
+    for (auto& o : out)
+        n->add_output(o);
+    return n;
+}
+
+/// x[batch,16] → MatMul(W[16,32]) → Relu → y; W has no data (weight-free) unless `withData`.
+onnx::ModelProto linearRelu(bool withData = false) {
+    onnx::ModelProto m = baseModel();
+    auto* g = m.mutable_graph();
+    g->set_name("linear_relu");
+    setShape(g->add_input(), {1, 16}, "N");
+    g->mutable_input(0)->set_name("x");
+    auto* w = g->add_initializer();
+    w->set_name("W");
+    w->set_data_type(onnx::TensorProto::FLOAT);
+    w->add_dims(16);
+    w->add_dims(32);
+    if (withData)
+        for (int i = 0; i < 16 * 32; ++i)
+            w->add_float_data(0.01f * static_cast<float>(i));
+    addNode(g, "MatMul", {"x", "W"}, {"h"}, "fc");
+    addNode(g, "Relu", {"h"}, {"y"}, "act");
+    g->add_output()->set_name("y");
+    return m;
+}
+
+std::string bytes(const onnx::ModelProto& m) {
+    std::string s;
+    m.SerializeToString(&s);
+    return s;
+}
+
+/// Imports and expects an OnnxError whose message holds every one of `parts`.
+void expectError(const std::string& data, const std::vector<std::string>& parts,
+                 const OnnxImportOptions& opt = {}) {
+    try {
+        importOnnxBytes(data, "bad.onnx", opt);
+        QFAIL("expected an OnnxError");
+    } catch (const OnnxError& e) {
+        const std::string msg = e.what();
+        QVERIFY2(msg.rfind("bad.onnx: ", 0) == 0, msg.c_str());
+        QVERIFY2(msg.find('\n') == std::string::npos, msg.c_str());
+        for (const std::string& p : parts)
+            QVERIFY2(msg.find(p) != std::string::npos, (msg + "  [missing: " + p + "]").c_str());
+    }
+}
+
+} // namespace
+
+class TstOnnxImport : public QObject {
+    Q_OBJECT
+
+  private slots:
+    // ---- the shipped exports match the built-in models -----------------------------------------
+
+    void matchesBuiltIn_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("zoo");
+        QTest::addColumn<bool>("image");
+        QTest::newRow("resnet18") << "resnet18.onnx"
+                                  << "resnet18" << true;
+        QTest::newRow("resnet50") << "resnet50.onnx"
+                                  << "resnet50" << true;
+        QTest::newRow("mobilenet_v2") << "mobilenet_v2.onnx"
+                                      << "mobilenet_v2" << true;
+        QTest::newRow("distilbert") << "distilbert_encoder.onnx"
+                                    << "distilbert" << false;
+    }
+    void matchesBuiltIn() {
+        QFETCH(QString, file);
+        QFETCH(QString, zoo);
+        QFETCH(bool, image);
+        OnnxImportOptions opt;
+        if (image) opt.dims = k224;
+        OnnxModel imported = importOnnxFile(dataFile(file.toUtf8().constData()), opt);
+        QCOMPARE(imported.summary.batchDim, std::string("batch"));
+        QVERIFY(imported.summary.notCosted.empty());
+        QVERIFY(imported.summary.initializersWithoutData > 0); // really weight-free
+        const PreparedModel onnx(std::move(imported.graph));
+        const PreparedModel builtIn(ModelZoo::build(zoo.toStdString()));
+        // Parameters are counted from dims: exactly torchvision's / Hugging Face's.
+        QCOMPARE(onnx.params(), builtIn.params());
+        QVERIFY2(std::abs(onnx.macsPerSample() / builtIn.macsPerSample() - 1) < 0.005,
+                 qPrintable(QString::number(onnx.macsPerSample() / builtIn.macsPerSample())));
+        if (!image) return; // the encoder's export has explicit transposes and an Erf GELU
+        // Same sweep within 2 % on every class of chip.
+        const PresetLibrary lib = PresetLibrary::shipped();
+        for (const char* hw : {"h100-sxm", "tpu-v4", "xeon-8490h", "t4", "kpu-t256"}) {
+            const HardwarePreset& p = resolvePreset(lib, hw);
+            for (int batch : {1, 2, 8, 32, 64, 256}) {
+                const Totals a = evaluateTotals({&onnx, &p, p.defaultPrecision}, batch);
+                const Totals b = evaluateTotals({&builtIn, &p, p.defaultPrecision}, batch);
+                QVERIFY2(std::abs(a.latency_s / b.latency_s - 1) < 0.02,
+                         qPrintable(QStringLiteral("%1 batch %2: %3 vs %4 s")
+                                        .arg(QLatin1String(hw))
+                                        .arg(batch)
+                                        .arg(a.latency_s)
+                                        .arg(b.latency_s)));
+                QVERIFY(std::abs(a.energyPerInference.total() / b.energyPerInference.total() - 1) < 0.02);
+            }
+        }
+    }
+
+    void encoderSweepClose() {
+        // The encoder export is not the built-in graph op for op (Q scaling Div, head transposes,
+        // GELU as Div/Erf/Add/Mul/Mul), so it reads a few per cent slower: within 15 %, never faster.
+        const PreparedModel onnx(importOnnxFile(dataFile("distilbert_encoder.onnx")).graph);
+        const PreparedModel builtIn(ModelZoo::build("distilbert"));
+        const PresetLibrary lib = PresetLibrary::shipped();
+        const HardwarePreset& p = resolvePreset(lib, "h100-sxm");
+        for (int batch : {1, 16, 128}) {
+            const double ratio = evaluateTotals({&onnx, &p, p.defaultPrecision}, batch).latency_s /
+                                 evaluateTotals({&builtIn, &p, p.defaultPrecision}, batch).latency_s;
+            QVERIFY2(ratio >= 1.0 && ratio < 1.15, qPrintable(QString::number(ratio)));
+        }
+    }
+
+    // ---- symbolic dimensions ---------------------------------------------------------------------
+
+    void dimsReinfer() {
+        const std::string f = dataFile("resnet50.onnx");
+        const PreparedModel at224(importOnnxFile(f, {k224}).graph);
+        OnnxModel big = importOnnxFile(f, {{{"height", 448}, {"width", 448}}});
+        QCOMPARE(big.summary.dims.at("height"), std::int64_t{448});
+        const PreparedModel at448(std::move(big.graph));
+        QCOMPARE(at448.params(), at224.params());
+        // Convolutions scale with the pixel count; only the final FC (2 M of 4.1 G MACs) does not.
+        const double ratio = at448.macsPerSample() / at224.macsPerSample();
+        QVERIFY2(ratio > 3.99 && ratio < 4.0, qPrintable(QString::number(ratio)));
+        // Non-square works too and is re-inferred through every stride.
+        const PreparedModel wide(importOnnxFile(f, {{{"height", 1088}, {"width", 1920}}}).graph);
+        QVERIFY(wide.macsPerSample() > 40 * at224.macsPerSample());
+    }
+
+    void batchAxisFollowsTheBatch() {
+        const PreparedModel m(importOnnxFile(dataFile("resnet18.onnx"), {k224}).graph);
+        const PresetLibrary lib = PresetLibrary::shipped();
+        const HardwarePreset& p = resolvePreset(lib, "h100-sxm");
+        const Totals b1 = evaluateTotals({&m, &p, Precision::BF16}, 1);
+        const Totals b64 = evaluateTotals({&m, &p, Precision::BF16}, 64);
+        QCOMPARE(b64.flops, 64 * b1.flops);
+        QVERIFY(b64.throughput_per_s > 5 * b1.throughput_per_s);
+    }
+
+    void dimErrors() {
+        const std::string f = dataFile("resnet18.onnx");
+        auto expectFileError = [&](const OnnxImportOptions& opt, std::vector<std::string> parts) {
+            try {
+                importOnnxFile(f, opt);
+                QFAIL("expected an OnnxError");
+            } catch (const OnnxError& e) {
+                const std::string msg = e.what();
+                QVERIFY2(msg.rfind(f + ": ", 0) == 0, msg.c_str());
+                for (const auto& p : parts)
+                    QVERIFY2(msg.find(p) != std::string::npos, msg.c_str());
+            }
+        };
+        expectFileError({}, {"symbolic dimensions 'height'", "'width'", "--dim"});
+        expectFileError({{{"height", 224}}}, {"symbolic dimension 'width'", "axis 3"});
+        expectFileError({{{"height", 224}, {"width", 224}, {"batch", 8}}}, {"--dim batch", "batch axis"});
+        expectFileError({{{"height", 224}, {"width", 224}, {"seq", 8}}}, {"--dim seq", "height, width"});
+        expectFileError({{{"height", 0}, {"width", 224}}}, {"--dim height", "positive"});
+    }
+
+    // ---- weights: present, absent, external and missing ------------------------------------------
+
+    void weightsPresentAbsentOrExternal() {
+        const OnnxModel free = importOnnxBytes(bytes(linearRelu(false)), "free.onnx");
+        const OnnxModel full = importOnnxBytes(bytes(linearRelu(true)), "full.onnx");
+        onnx::ModelProto ext = linearRelu(false);
+        auto* w = ext.mutable_graph()->mutable_initializer(0);
+        w->set_data_location(onnx::TensorProto::EXTERNAL);
+        auto* loc = w->add_external_data();
+        loc->set_key("location");
+        loc->set_value("weights_that_do_not_exist.bin");
+        const OnnxModel external = importOnnxBytes(bytes(ext), "ext.onnx");
+        QCOMPARE(free.summary.initializersWithoutData, std::int64_t{1});
+        QCOMPARE(full.summary.initializersWithoutData, std::int64_t{0});
+        QCOMPARE(external.summary.externalInitializers, std::int64_t{1});
+        QVERIFY(!external.summary.warnings.empty());
+        for (const OnnxModel* m : {&free, &full, &external}) {
+            const PreparedModel pm(m->graph);
+            QCOMPARE(pm.params(), std::int64_t{16 * 32});
+            QCOMPARE(pm.macsPerSample(), 16.0 * 32.0);
+            QCOMPARE(pm.kernelLayerCount(), 1); // Relu fused into the GEMM
+        }
+    }
+
+    // ---- what is not costed is reported -----------------------------------------------------------
+
+    void notCostedOpsAreListed() {
+        // A standard op without a cost formula (TopK) and a custom-domain op whose output shape the
+        // file declares: both import, both are listed, neither silently costs zero.
+        onnx::ModelProto m = linearRelu();
+        auto* g = m.mutable_graph();
+        g->clear_output();
+        auto* k = g->add_initializer();
+        k->set_name("k");
+        k->set_data_type(onnx::TensorProto::INT64);
+        k->add_dims(1);
+        k->add_int64_data(4);
+        addNode(g, "TopK", {"y", "k"}, {"top", "idx"}, "topk");
+        auto* custom = addNode(g, "FancyNorm", {"top"}, {"z"}, "fancy");
+        custom->set_domain("com.example");
+        setShape(g->add_value_info(), {1, 4}, "N");
+        g->mutable_value_info(0)->set_name("z");
+        addNode(g, "Relu", {"z"}, {"out"}, "after");
+        g->add_output()->set_name("out");
+        auto* op = m.add_opset_import();
+        op->set_domain("com.example");
+        op->set_version(1);
+        const OnnxModel r = importOnnxBytes(bytes(m), "mixed.onnx");
+        QCOMPARE(r.summary.notCosted.at("TopK"), 1);
+        QCOMPARE(r.summary.notCosted.at("com.example:FancyNorm"), 1);
+        bool warned = false;
+        for (const auto& w : r.summary.warnings)
+            warned = warned || w.find("custom domain 'com.example'") != std::string::npos;
+        QVERIFY(warned);
+        const PreparedModel pm(r.graph);
+        QCOMPARE(pm.notCosted().size(), std::size_t{2});
+    }
+
+    void controlFlowIsReported() {
+        // If(cond) { Identity(x) } else { Identity(x) } feeding a Relu: shapes flow out of the
+        // branches, the If itself is listed as not costed with a control-flow warning.
+        onnx::ModelProto m = linearRelu();
+        auto* g = m.mutable_graph();
+        g->clear_output();
+        auto* cond = g->add_initializer();
+        cond->set_name("cond");
+        cond->set_data_type(onnx::TensorProto::BOOL);
+        cond->add_int32_data(1);
+        auto* node = addNode(g, "If", {"cond"}, {"branch_out"}, "choose");
+        for (const char* branch : {"then_branch", "else_branch"}) {
+            auto* a = node->add_attribute();
+            a->set_name(branch);
+            a->set_type(onnx::AttributeProto::GRAPH);
+            auto* body = a->mutable_g();
+            body->set_name(branch);
+            addNode(body, "Identity", {"y"}, {std::string(branch) + "_y"});
+            setShape(body->add_output(), {1, 32}, "N");
+            body->mutable_output(0)->set_name(std::string(branch) + "_y");
+        }
+        addNode(g, "Relu", {"branch_out"}, {"out"}, "after");
+        g->add_output()->set_name("out");
+        const OnnxModel r = importOnnxBytes(bytes(m), "if.onnx");
+        QCOMPARE(r.summary.notCosted.at("If"), 1);
+        bool warned = false;
+        for (const auto& w : r.summary.warnings)
+            warned = warned || w.find("control flow") != std::string::npos;
+        QVERIFY(warned);
+    }
+
+    // ---- errors: one line, the file, the node ------------------------------------------------------
+
+    void rejectsWhatIsNotOnnx() {
+        expectError("", {"empty"});
+        expectError("this is a text file, not a protobuf\n", {"not an ONNX model"});
+        std::string full;
+        {
+            std::ifstream in(dataFile("resnet50.onnx"), std::ios::binary);
+            full.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        QVERIFY(full.size() > 1000);
+        for (std::size_t cut : {full.size() / 3, full.size() / 2, full.size() - 7})
+            expectError(full.substr(0, cut), {"not an ONNX model"});
+        onnx::ModelProto noGraph = baseModel();
+        expectError(bytes(noGraph), {"no graph"});
+    }
+
+    void rejectsBrokenGraphs() {
+        {
+            onnx::ModelProto m = linearRelu(); // Relu reads its own output through a second Relu
+            auto* g = m.mutable_graph();
+            g->mutable_node(1)->set_input(0, "loop_back");
+            addNode(g, "Relu", {"y"}, {"loop_back"}, "back");
+            expectError(bytes(m), {"cycle", "node '"});
+        }
+        {
+            onnx::ModelProto m = linearRelu();
+            m.mutable_graph()->mutable_node(1)->set_input(0, "nowhere");
+            expectError(bytes(m), {"node 'act' (Relu)", "'nowhere'", "no node"});
+        }
+        {
+            onnx::ModelProto m = linearRelu();
+            addNode(m.mutable_graph(), "Relu", {"x"}, {"h"}, "twin");
+            expectError(bytes(m), {"'h'", "node 'fc' (MatMul)"});
+        }
+        {
+            onnx::ModelProto m = linearRelu(); // unsorted nodes are fine: sorted with a warning
+            m.mutable_graph()->mutable_node()->SwapElements(0, 1);
+            const OnnxModel r = importOnnxBytes(bytes(m), "unsorted.onnx");
+            QCOMPARE(PreparedModel(r.graph).kernelLayerCount(), 1);
+        }
+    }
+
+    void rejectsShapesItCannotKnow() {
+        {
+            // A custom op's output with no declared shape feeding a costed op.
+            onnx::ModelProto m = linearRelu();
+            auto* g = m.mutable_graph();
+            g->clear_output();
+            addNode(g, "Mystery", {"y"}, {"z"}, "mystery")->set_domain("com.example");
+            addNode(g, "Relu", {"z"}, {"out"});
+            g->add_output()->set_name("out");
+            expectError(bytes(m), {"node 'mystery' (com.example:Mystery)", "'z'", "custom domain"});
+        }
+        {
+            // A Reshape whose target shape is a graph input: only known at run time.
+            onnx::ModelProto m = linearRelu();
+            auto* g = m.mutable_graph();
+            g->clear_output();
+            auto* shape = g->add_input();
+            shape->set_name("target");
+            shape->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::INT64);
+            shape->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(2);
+            addNode(g, "Reshape", {"y", "target"}, {"r"}, "reshape");
+            addNode(g, "Relu", {"r"}, {"out"});
+            g->add_output()->set_name("out");
+            expectError(bytes(m), {"node 'reshape' (Reshape)", "'target'", "run time"});
+        }
+        {
+            // Element counts that overflow int64.
+            onnx::ModelProto m = linearRelu();
+            auto* dims =
+                m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+            dims->mutable_dim(1)->set_dim_value(std::int64_t{1} << 40);
+            dims->add_dim()->set_dim_value(std::int64_t{1} << 40);
+            expectError(bytes(m), {"input 'x'", "int64"});
+        }
+        {
+            // Sequences are not tensors.
+            onnx::ModelProto m = linearRelu();
+            m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_sequence_type();
+            expectError(bytes(m), {"input 'x'", "not a tensor"});
+        }
+    }
+
+    void limitsSizeAndNodeCount() {
+        // The limits are checked before shape inference; lowered here to exercise them cheaply
+        // (defaults: 1,000,000 nodes and protobuf's 2 GiB).
+        OnnxImportOptions few;
+        few.maxNodes = 1;
+        expectError(bytes(linearRelu()), {"2 nodes", "limit of 1"}, few);
+        OnnxImportOptions small;
+        small.maxFileBytes = 16;
+        expectError(bytes(linearRelu()), {"2 GiB"}, small);
+        onnx::ModelProto constantOnly = baseModel();
+        addNode(constantOnly.mutable_graph(), "Shape", {"x"}, {"s"}, "shape_only");
+        setShape(constantOnly.mutable_graph()->add_input(), {1, 4}, "N");
+        constantOnly.mutable_graph()->mutable_input(0)->set_name("x");
+        constantOnly.mutable_graph()->add_output()->set_name("s");
+        expectError(bytes(constantOnly), {"nothing to cost"});
+    }
+
+    void hugeFilesAreRefusedBeforeReading() {
+        // A sparse file just over 2 GiB: refused from its size, nothing is read or allocated.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("huge.onnx")).toStdString();
+        { std::ofstream(path, std::ios::binary) << 'x'; }
+        std::filesystem::resize_file(path, (std::uintmax_t{1} << 31) + 16);
+        try {
+            importOnnxFile(path);
+            QFAIL("expected an OnnxError");
+        } catch (const OnnxError& e) {
+            const std::string msg = e.what();
+            QVERIFY2(msg.find(path) == 0 && msg.find("2 GiB") != std::string::npos, msg.c_str());
+        }
+        try {
+            importOnnxFile(path + ".missing");
+            QFAIL("expected an OnnxError");
+        } catch (const OnnxError& e) {
+            QVERIFY(std::string(e.what()).find("no such file") != std::string::npos);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TstOnnxImport)
+#include "tst_onnx_import.moc"
