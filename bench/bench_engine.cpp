@@ -2,6 +2,7 @@
 //   build/release/bench/bench_engine --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include "Evaluator.h"
 #include "ModelZoo.h"
+#include "OnnxImport.h"
 #include "PresetLoader.h"
 #include "Sweep.h"
 
@@ -69,6 +70,19 @@ void BM_PrepareZoo(benchmark::State& state) {
             benchmark::DoNotOptimize(PreparedModel(ModelZoo::build(d.id)));
 }
 BENCHMARK(BM_PrepareZoo)->Unit(benchmark::kMillisecond);
+
+// ONNX import + costing of the weight-free ResNet-50 (tests/data): read, parse, bind dims, shape
+// inference, graph build, fusion, liveness and one evaluation. Goal: median ≤ 30 ms.
+void BM_ImportAndCostResnet50Onnx(benchmark::State& state) {
+    Fixture& f = fixture();
+    const std::string file = std::string(BATCHSCOPE_TEST_DATA_DIR) + "/resnet50.onnx";
+    const HardwarePreset* hw = f.lib.find("h100-sxm");
+    for (auto _ : state) {
+        const PreparedModel m(importOnnxFile(file, {{{"height", 224}, {"width", 224}}}).graph);
+        benchmark::DoNotOptimize(evaluateTotals({&m, hw, Precision::BF16}, 64));
+    }
+}
+BENCHMARK(BM_ImportAndCostResnet50Onnx)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

@@ -17,8 +17,14 @@ Run cli(const QStringList& args) {
     const int code = bs::cli::run(args, out, err);
     return {code, out.str(), err.str()};
 }
+/// Splits on spaces; "@DATA@" stands for the shipped test models' directory.
+QStringList split(const QString& s) {
+    QString text = s;
+    text.replace(QStringLiteral("@DATA@"), QStringLiteral(BATCHSCOPE_TEST_DATA_DIR));
+    return text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
 QStringList split(const char* s) {
-    return QString::fromUtf8(s).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    return split(QString::fromUtf8(s));
 }
 
 // Minimal RFC 4180 reader for the checks (quoted fields, doubled quotes, CRLF).
@@ -162,11 +168,32 @@ class TestCli : public QObject {
                                     << QStringLiteral("--format 'xml'");
         QTest::newRow("unknown command")
             << QStringLiteral("sweeps") << QStringLiteral("unknown command 'sweeps'");
+        QTest::newRow("import: no file") << QStringLiteral("import") << QStringLiteral("needs an ONNX file");
+        QTest::newRow("import: missing file")
+            << QStringLiteral("import @DATA@/nope.onnx") << QStringLiteral("nope.onnx: no such file");
+        QTest::newRow("import: not onnx") << QStringLiteral("import @DATA@/make_onnx_models.py")
+                                          << QStringLiteral("make_onnx_models.py: not an ONNX model");
+        QTest::newRow("import: unbound dims")
+            << QStringLiteral("import @DATA@/resnet18.onnx") << QStringLiteral("--dim NAME=VALUE");
+        QTest::newRow("import: bad dim") << QStringLiteral("import @DATA@/resnet18.onnx --dim height=tall")
+                                         << QStringLiteral("--dim height");
+        QTest::newRow("dim on built-in")
+            << QStringLiteral("sweep --model resnet18 --hardware t4 --dim height=3")
+            << QStringLiteral("--dim applies to ONNX files");
+        QTest::newRow("seq on onnx")
+            << QStringLiteral("sweep --model @DATA@/distilbert_encoder.onnx --hardware t4 --seq 256")
+            << QStringLiteral("--seq applies to built-in models");
+        QTest::newRow("over unknown dim")
+            << QStringLiteral(
+                   "sweep --model @DATA@/distilbert_encoder.onnx --hardware t4 --over seq --values 1")
+            << QStringLiteral("no symbolic dimension");
+        QTest::newRow("unknown model or file")
+            << QStringLiteral("sweep --model ./missing.onnx --hardware t4") << QStringLiteral("no such file");
     }
     void errorsAreOneLineWithExitCode2() {
         QFETCH(QString, args);
         QFETCH(QString, fragment);
-        const Run r = cli(args.split(QLatin1Char(' ')));
+        const Run r = cli(split(args));
         QCOMPARE(r.code, 2);
         QVERIFY(r.out.empty());
         QVERIFY2(r.err.find(fragment.toStdString()) != std::string::npos, r.err.c_str());
@@ -186,8 +213,51 @@ class TestCli : public QObject {
         QVERIFY(r.err.find(path.toStdString() + ": clock_ghz: missing") != std::string::npos);
     }
 
+    void importSummary() {
+        const Run r = cli(split("import @DATA@/resnet50.onnx --dim height=224 --dim width=224"));
+        QCOMPARE(r.code, 0);
+        for (const char* line :
+             {"params                    25557032", "opsets                    ai.onnx 13",
+              "batch_dim                 batch", "dims                      height=224, width=224",
+              "gmacs_per_sample          4.0", "not_costed                none",
+              "inputs                    input [1,3,224,224]"})
+            QVERIFY2(r.out.find(line) != std::string::npos, r.out.c_str());
+        const Run j = cli(split("import @DATA@/distilbert_encoder.onnx --format json"));
+        QCOMPARE(j.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(j.out)).object();
+        QCOMPARE(o.value(QStringLiteral("params")).toDouble(), 66362880.0);
+        QCOMPARE(o.value(QStringLiteral("opsets")).toArray().at(0).toString(), QStringLiteral("ai.onnx 17"));
+        QVERIFY(o.value(QStringLiteral("fused_layers")).toInt() > 50);
+        QVERIFY(o.value(QStringLiteral("warnings")).toArray().isEmpty());
+    }
+
+    void onnxFileWorksLikeAModelId() {
+        const Run file = cli(split("sweep --model @DATA@/resnet18.onnx --dim height=224 --dim width=224 "
+                                   "--hardware h100-sxm --batches 1,16"));
+        const Run zoo = cli(split("sweep --model resnet18 --hardware h100-sxm --batches 1,16"));
+        QCOMPARE(file.code, 0);
+        const auto a = parseCsv(file.out), b = parseCsv(zoo.out);
+        QCOMPARE(a.size(), std::size_t{3});
+        for (std::size_t row = 1; row < 3; ++row) // latency_ms within 2 %
+            QVERIFY(std::abs(a[row][1].toDouble() / b[row][1].toDouble() - 1) < 0.02);
+        const Run layers = cli(split("layers --model @DATA@/resnet18.onnx --dim height=224 --dim width=224 "
+                                     "--hardware t4 --batch 8"));
+        QCOMPARE(layers.code, 0);
+        QVERIFY2(layers.out.find("/conv1/Conv") != std::string::npos, layers.out.c_str()); // ONNX node names
+        // Sweeping a symbolic dimension re-imports the file at each value.
+        const Run over = cli(split("sweep --model @DATA@/resnet18.onnx --dim height=224 --dim width=224 "
+                                   "--hardware t4 --over height --values 224,448"));
+        QCOMPARE(over.code, 0);
+        const auto rows = parseCsv(over.out);
+        QCOMPARE(rows.size(), std::size_t{3});
+        const int gflops = static_cast<int>(rows[0].indexOf(QStringLiteral("gflops")));
+        QVERIFY(gflops > 0);
+        const double ratio = rows[2][gflops].toDouble() / rows[1][gflops].toDouble();
+        QVERIFY2(ratio > 1.95 && ratio < 2.01, qPrintable(QString::number(ratio))); // twice the rows
+    }
+
     void helpForEveryCommand() {
-        for (const char* c : {"presets", "models", "sweep", "layers", "recommend"}) {
+        for (const char* c : {"presets", "models", "sweep", "layers", "recommend", "import"}) {
             const Run r = cli({QString::fromLatin1(c), QStringLiteral("--help")});
             QCOMPARE(r.code, 0);
             QVERIFY(r.out.find("Usage: batchscope") != std::string::npos);
