@@ -3,7 +3,11 @@
 #include "OpCost.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -17,6 +21,10 @@
 #include <queue>
 #include <set>
 #include <sstream>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -261,6 +269,134 @@ std::optional<std::int64_t> intAttr(const onnx::NodeProto& n, const char* name) 
     for (const auto& a : n.attribute())
         if (a.name() == name) return a.i();
     return std::nullopt;
+}
+
+constexpr unsigned kInferenceSeconds = 60;
+constexpr std::uint64_t kInferenceMemory = std::uint64_t{4} << 30; ///< beyond what the process maps
+
+struct InferenceResult {
+    int crashSignal = 0;       ///< the child died of this signal
+    std::string strictError;   ///< the first node error strict inference reported
+    std::string fatalError;    ///< lenient inference failed as a whole
+    onnx::GraphProto inferred; ///< value_info and outputs with the inferred types
+};
+
+void runInference(onnx::ModelProto& m, InferenceResult& r) {
+    // Strict first, so the first node error is on hand if a shape we need stays unknown; then
+    // lenient, so one failing node (unused output, custom op) does not stop the rest.
+    try {
+        onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(),
+                                           onnx::ShapeInferenceOptions(false, 1, true));
+    } catch (const std::exception& e) {
+        r.strictError = oneLine(e.what());
+        try {
+            onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(),
+                                               onnx::ShapeInferenceOptions(false, 0, true));
+        } catch (const std::bad_alloc&) {
+            r.fatalError = "it ran out of memory";
+        } catch (const std::exception& e2) {
+            r.fatalError = oneLine(e2.what());
+        }
+    }
+    *r.inferred.mutable_value_info() = m.graph().value_info();
+    *r.inferred.mutable_output() = m.graph().output();
+}
+
+void putString(std::string& out, const std::string& s) {
+    const auto n = static_cast<std::uint32_t>(s.size());
+    out.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
+}
+
+bool takeString(const std::string& in, std::size_t& at, std::string& s) {
+    std::uint32_t n = 0;
+    if (in.size() < at + sizeof n) return false;
+    std::memcpy(&n, in.data() + at, sizeof n);
+    at += sizeof n;
+    if (in.size() < at + n) return false;
+    s = in.substr(at, n);
+    at += n;
+    return true;
+}
+
+/// libonnx 1.12's inference functions trust node attributes (a malformed Scan or Loop can make them
+/// read out of bounds), so inference runs in a forked child with a time and memory limit. The
+/// child sends back only the inferred value_info and outputs; a crash becomes an error message.
+InferenceResult inferShapesIsolated(const onnx::ModelProto& model) {
+    InferenceResult r;
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("cannot create a pipe for shape inference");
+    std::fflush(nullptr);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        throw std::runtime_error("cannot fork for shape inference");
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        const rlimit noCore{0, 0}; // a crash here is expected input, not a bug to dump
+        setrlimit(RLIMIT_CORE, &noCore);
+        prctl(PR_SET_DUMPABLE, 0); // also for a core_pattern pipe, which ignores RLIMIT_CORE
+        // Die quietly: crash handlers inherited from the application (QtTest prints a stack trace
+        // through gdb) must not run for a crash inside libonnx.
+        for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM})
+            std::signal(sig, SIG_DFL);
+#if !defined(__SANITIZE_ADDRESS__)
+        // Limit the address space to what is mapped now plus a budget (ASan maps terabytes of
+        // shadow memory, so sanitizer builds go without).
+        long pages = 0;
+        if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+            if (std::fscanf(f, "%ld", &pages) != 1) pages = 0;
+            std::fclose(f);
+        }
+        const rlim_t limit = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
+                             static_cast<rlim_t>(kInferenceMemory);
+        const rlimit lim{limit, limit};
+        setrlimit(RLIMIT_AS, &lim);
+#endif
+        alarm(kInferenceSeconds);
+        std::string payload;
+        {
+            onnx::ModelProto copy = model;
+            InferenceResult child;
+            runInference(copy, child);
+            putString(payload, child.strictError);
+            putString(payload, child.fatalError);
+            payload += child.inferred.SerializeAsString();
+        }
+        const char* p = payload.data();
+        std::size_t left = payload.size();
+        while (left > 0) {
+            const ssize_t n = write(fds[1], p, left);
+            if (n <= 0) break;
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    std::string payload;
+    char buf[1 << 16];
+    for (;;) {
+        const ssize_t n = read(fds[0], buf, sizeof buf);
+        if (n > 0)
+            payload.append(buf, static_cast<std::size_t>(n));
+        else if (n == 0 || errno != EINTR)
+            break;
+    }
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status)) {
+        r.crashSignal = WTERMSIG(status);
+        return r;
+    }
+    std::size_t at = 0;
+    if (!takeString(payload, at, r.strictError) || !takeString(payload, at, r.fatalError) ||
+        !r.inferred.ParseFromString(payload.substr(at)))
+        r.fatalError = "the shape inference process returned no result";
+    return r;
 }
 
 /// Silences protobuf's own stderr logging: every parse failure becomes our one-line message.
@@ -568,21 +704,19 @@ class Importer {
     }
 
     void inferShapes() {
-        // Strict first, so the first node error is on hand if a shape we need stays unknown;
-        // then lenient, so one failing node (unused output, custom op) does not stop the rest.
-        try {
-            onnx::shape_inference::InferShapes(model_, onnx::OpSchemaRegistry::Instance(),
-                                               onnx::ShapeInferenceOptions(false, 1, true));
-            return;
-        } catch (const std::exception& e) {
-            inferenceError_ = oneLine(e.what());
-        }
-        try {
-            onnx::shape_inference::InferShapes(model_, onnx::OpSchemaRegistry::Instance(),
-                                               onnx::ShapeInferenceOptions(false, 0, true));
-        } catch (const std::exception& e) {
-            fail("shape inference failed: " + oneLine(e.what()));
-        }
+        const InferenceResult r = inferShapesIsolated(model_);
+        if (r.crashSignal == SIGALRM || r.crashSignal == SIGKILL)
+            fail("ONNX shape inference did not finish within " + std::to_string(kInferenceSeconds) +
+                 " s; the graph is malformed or pathological");
+        if (r.crashSignal != 0)
+            fail("ONNX shape inference crashed (signal " + std::to_string(r.crashSignal) +
+                 ") on this file: a node's attributes or inputs are malformed");
+        if (!r.fatalError.empty()) fail("shape inference failed: " + r.fatalError);
+        inferenceError_ = r.strictError;
+        auto* g = model_.mutable_graph();
+        onnx::GraphProto inferred = r.inferred;
+        g->mutable_value_info()->Swap(inferred.mutable_value_info());
+        g->mutable_output()->Swap(inferred.mutable_output());
     }
 
     void collectShapes() {

@@ -390,6 +390,22 @@ class TstOnnxImport : public QObject {
         }
     }
 
+    void libonnxCrashesAreContained() {
+        // A fuzzed Scan (a mutated attribute name, so num_scan_inputs is missing) makes libonnx
+        // 1.12's ScanInferenceFunction read out of bounds. Inference runs in a child process, so
+        // the crash becomes a message and this process carries on.
+        const std::string f = dataFile("malformed/scan_crashes_onnx_inference.onnx");
+        try {
+            importOnnxFile(f);
+            QFAIL("expected an OnnxError");
+        } catch (const OnnxError& e) {
+            const std::string msg = e.what();
+            QVERIFY2(msg.rfind(f + ": ", 0) == 0 && msg.find("crashed") != std::string::npos, msg.c_str());
+        }
+        QCOMPARE(PreparedModel(importOnnxFile(dataFile("resnet18.onnx"), {k224}).graph).params(),
+                 std::int64_t{11'689'512});
+    }
+
     void limitsSizeAndNodeCount() {
         // The limits are checked before shape inference; lowered here to exercise them cheaply
         // (defaults: 1,000,000 nodes and protobuf's 2 GiB).
