@@ -321,7 +321,7 @@ bool takeString(const std::string& in, std::size_t& at, std::string& s) {
 /// libonnx 1.12's inference functions trust node attributes (a malformed Scan or Loop can make them
 /// read out of bounds), so inference runs in a forked child with a time and memory limit. The
 /// child sends back only the inferred value_info and outputs; a crash becomes an error message.
-InferenceResult inferShapesIsolated(const onnx::ModelProto& model) {
+InferenceResult inferShapesIsolated(onnx::ModelProto& model) {
     InferenceResult r;
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("cannot create a pipe for shape inference");
@@ -357,9 +357,8 @@ InferenceResult inferShapesIsolated(const onnx::ModelProto& model) {
         alarm(kInferenceSeconds);
         std::string payload;
         {
-            onnx::ModelProto copy = model;
             InferenceResult child;
-            runInference(copy, child);
+            runInference(model, child); // the child's own copy-on-write pages: the parent's stays as is
             putString(payload, child.strictError);
             putString(payload, child.fatalError);
             payload += child.inferred.SerializeAsString();
