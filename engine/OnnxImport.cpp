@@ -287,6 +287,8 @@ void runInference(onnx::ModelProto& m, InferenceResult& r) {
     try {
         onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(),
                                            onnx::ShapeInferenceOptions(false, 1, true));
+    } catch (const std::bad_alloc&) {
+        r.fatalError = "it ran out of memory"; // the lenient pass would only do it again
     } catch (const std::exception& e) {
         r.strictError = oneLine(e.what());
         try {
@@ -323,6 +325,7 @@ bool takeString(const std::string& in, std::size_t& at, std::string& s) {
 /// child sends back only the inferred value_info and outputs; a crash becomes an error message.
 InferenceResult inferShapesIsolated(onnx::ModelProto& model) {
     InferenceResult r;
+    (void)onnx::OpSchemaRegistry::Instance(); // built once here, inherited by every child
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("cannot create a pipe for shape inference");
     std::fflush(nullptr);
@@ -892,6 +895,12 @@ class Importer {
             if (op.kind == OpKind::Unknown) ++summary_.notCosted[op.type];
             graph_.addOp(std::move(op));
         }
+        // Each tensor's count fits in int64 (checkedElements); their sum must too.
+        std::int64_t params = 0;
+        for (const Tensor& t : graph_.tensors())
+            if (t.kind == TensorKind::Weight && t.parameter &&
+                __builtin_add_overflow(params, t.elements(), &params))
+                fail("the parameters together have more elements than int64 can count");
         if (live == 0)
             fail("nothing to cost: every node computes from constants or input shapes alone, not input data");
     }
