@@ -1,13 +1,12 @@
 #include "OnnxImport.h"
 
+#include "OnnxInference.h"
+#include "OnnxOps.h"
 #include "OpCost.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <csignal>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -16,19 +15,16 @@
 #include <google/protobuf/stubs/logging.h>
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
-#include <onnx/shape_inference/implementation.h>
 #include <optional>
 #include <queue>
 #include <set>
 #include <sstream>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
 
 namespace bs {
+
+using namespace onnximport;
 
 namespace {
 
@@ -39,366 +35,10 @@ constexpr std::int64_t kNewestIr = 8;
     throw OnnxError(file + ": " + what);
 }
 
-/// First line of a library message, trimmed and bounded.
-std::string oneLine(const std::string& s) {
-    std::string line = s.substr(0, s.find('\n'));
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r'))
-        line.pop_back();
-    if (line.size() > 300) line = line.substr(0, 300) + "...";
-    return line;
-}
-
-bool isStandardDomain(const std::string& d) {
-    return d.empty() || d == "ai.onnx";
-}
-
-/// ai.onnx, ai.onnx.ml, ai.onnx.preview.training: schemas libonnx knows. Anything else is custom.
-bool isOnnxDomain(const std::string& d) {
-    return isStandardDomain(d) || d.rfind("ai.onnx.", 0) == 0;
-}
-
-std::string opTypeOf(const onnx::NodeProto& n) {
-    return isStandardDomain(n.domain()) ? n.op_type() : n.domain() + ":" + n.op_type();
-}
-
-std::string nodeLabel(const onnx::NodeProto& n, int index) {
-    if (!n.name().empty()) return "node '" + n.name() + "' (" + opTypeOf(n) + ")";
-    std::string label = "node #" + std::to_string(index) + " (" + opTypeOf(n);
-    if (n.output_size() > 0) label += ", output '" + n.output(0) + "'";
-    return label + ")";
-}
-
-std::optional<Shape> shapeOf(const onnx::TypeProto& t) {
-    if (!t.has_tensor_type() || !t.tensor_type().has_shape()) return std::nullopt;
-    Shape s;
-    for (const auto& d : t.tensor_type().shape().dim()) {
-        if (!d.has_dim_value() || d.dim_value() < 0) return std::nullopt;
-        s.push_back(d.dim_value());
-    }
-    return s;
-}
-
-bool isFloatType(int t) {
-    using T = onnx::TensorProto;
-    return t == T::FLOAT || t == T::FLOAT16 || t == T::BFLOAT16 || t == T::DOUBLE;
-}
-
-bool isQuantType(int t) {
-    using T = onnx::TensorProto;
-    return t == T::INT8 || t == T::UINT8;
-}
-
-struct OpMapping {
-    OpKind kind;
-    double flops = 1; ///< Elementwise / Reduce FLOPs per element
-};
-
-/// Standard ONNX op types the engine can cost. Anything else is "not costed".
-const std::unordered_map<std::string, OpMapping>& opTable() {
-    static const std::unordered_map<std::string, OpMapping> table = [] {
-        std::unordered_map<std::string, OpMapping> t{
-            {"Conv", {OpKind::Conv}},
-            {"ConvInteger", {OpKind::Conv}},
-            {"QLinearConv", {OpKind::Conv}},
-            {"ConvTranspose", {OpKind::ConvTranspose}},
-            {"Gemm", {OpKind::Gemm}},
-            {"MatMul", {OpKind::MatMul}},
-            {"MatMulInteger", {OpKind::MatMul}},
-            {"QLinearMatMul", {OpKind::MatMul}},
-            {"Add", {OpKind::Add}},
-            {"Sub", {OpKind::Sub}},
-            {"Mul", {OpKind::Mul}},
-            {"Div", {OpKind::Div}},
-            {"Relu", {OpKind::Relu}},
-            {"LeakyRelu", {OpKind::LeakyRelu}},
-            {"Clip", {OpKind::Clip}},
-            {"Sigmoid", {OpKind::Sigmoid}},
-            {"Tanh", {OpKind::Tanh}},
-            {"HardSwish", {OpKind::HardSwish}},
-            {"BatchNormalization", {OpKind::BatchNorm}},
-            {"LayerNormalization", {OpKind::LayerNorm}},
-            {"InstanceNormalization", {OpKind::LayerNorm}},
-            {"GroupNormalization", {OpKind::LayerNorm}},
-            {"MeanVarianceNormalization", {OpKind::LayerNorm}},
-            {"LpNormalization", {OpKind::LayerNorm}},
-            {"Softmax", {OpKind::Softmax}},
-            {"LogSoftmax", {OpKind::Softmax}},
-            {"Hardmax", {OpKind::Softmax}},
-            {"MaxPool", {OpKind::MaxPool}},
-            {"AveragePool", {OpKind::AvgPool}},
-            {"LpPool", {OpKind::AvgPool}},
-            {"GlobalAveragePool", {OpKind::GlobalAvgPool}},
-            {"GlobalMaxPool", {OpKind::GlobalAvgPool}},
-            {"GlobalLpPool", {OpKind::GlobalAvgPool}},
-            {"Resize", {OpKind::Resize}},
-            {"Upsample", {OpKind::Resize}},
-            {"Concat", {OpKind::Concat}},
-            {"Split", {OpKind::Split}},
-            {"Slice", {OpKind::Slice}},
-            {"Transpose", {OpKind::Transpose}},
-            {"Reshape", {OpKind::Reshape}},
-            {"Flatten", {OpKind::Flatten}},
-            {"Squeeze", {OpKind::Reshape}},
-            {"Unsqueeze", {OpKind::Reshape}},
-            {"Identity", {OpKind::Identity}},
-            {"Dropout", {OpKind::Identity}}, // inference: a no-op
-            {"Gather", {OpKind::Gather}},
-        };
-        // Pointwise ops, FLOPs per output element (transcendentals as a few FLOPs; docs/MODEL.md).
-        for (const char* op : {"Abs",
-                               "Neg",
-                               "Sign",
-                               "Floor",
-                               "Ceil",
-                               "Round",
-                               "Reciprocal",
-                               "Max",
-                               "Min",
-                               "Sum",
-                               "Mean",
-                               "Mod",
-                               "PRelu",
-                               "ThresholdedRelu",
-                               "Shrink",
-                               "Equal",
-                               "Less",
-                               "Greater",
-                               "LessOrEqual",
-                               "GreaterOrEqual",
-                               "Where",
-                               "And",
-                               "Or",
-                               "Xor",
-                               "Not",
-                               "BitShift",
-                               "IsNaN",
-                               "IsInf",
-                               "QuantizeLinear",
-                               "DequantizeLinear"})
-            t.emplace(op, OpMapping{OpKind::Elementwise, 1});
-        for (const char* op : {"Cast", "CastLike"})
-            t.emplace(op, OpMapping{OpKind::Elementwise, 0});
-        for (const char* op : {"HardSigmoid", "Softsign"})
-            t.emplace(op, OpMapping{OpKind::Elementwise, 3});
-        for (const char* op : {"Sqrt", "Exp", "Log"})
-            t.emplace(op, OpMapping{OpKind::Elementwise, 4});
-        for (const char* op : {"Elu", "Selu", "Celu", "Softplus"})
-            t.emplace(op, OpMapping{OpKind::Elementwise, 5});
-        for (const char* op : {"Pow", "Erf", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh",
-                               "Asinh", "Acosh", "Atanh", "Gelu"})
-            t.emplace(op, OpMapping{OpKind::Elementwise, 8});
-        t.emplace("Mish", OpMapping{OpKind::Elementwise, 10});
-        for (const char* op : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
-                               "ReduceLogSum", "ArgMax", "ArgMin"})
-            t.emplace(op, OpMapping{OpKind::Reduce, 1});
-        for (const char* op : {"ReduceL2", "ReduceSumSquare"})
-            t.emplace(op, OpMapping{OpKind::Reduce, 2});
-        t.emplace("ReduceLogSumExp", OpMapping{OpKind::Reduce, 5});
-        for (const char* op : {"Pad", "Expand", "Tile", "DepthToSpace", "SpaceToDepth", "GatherElements",
-                               "GatherND", "ScatterND", "ScatterElements", "Scatter", "ReverseSequence",
-                               "Compress", "Trilu", "CenterCropPad", "OneHot"})
-            t.emplace(op, OpMapping{OpKind::DataMovement, 0});
-        return t;
-    }();
-    return table;
-}
-
-/// Inputs that carry data the op computes on. The others (Reshape's target shape, Slice's starts,
-/// Resize's sizes, reduction axes) only steer shapes; they are resolved by shape inference.
-std::vector<int> dataInputs(const onnx::NodeProto& n) {
-    static const std::unordered_map<std::string, std::vector<int>> only{
-        {"Reshape", {0}},
-        {"Expand", {0}},
-        {"Tile", {0}},
-        {"Slice", {0}},
-        {"Pad", {0}},
-        {"Squeeze", {0}},
-        {"Unsqueeze", {0}},
-        {"Split", {0}},
-        {"Resize", {0}},
-        {"Upsample", {0}},
-        {"TopK", {0}},
-        {"ReduceMean", {0}},
-        {"ReduceSum", {0}},
-        {"ReduceMax", {0}},
-        {"ReduceMin", {0}},
-        {"ReduceProd", {0}},
-        {"ReduceL1", {0}},
-        {"ReduceL2", {0}},
-        {"ReduceLogSum", {0}},
-        {"ReduceLogSumExp", {0}},
-        {"ReduceSumSquare", {0}},
-        {"OneHot", {0, 2}},
-        {"CenterCropPad", {0}},
-        {"Trilu", {0}},
-        {"Dropout", {0}},
-        {"Clip", {0}},
-        {"Shape", {}},
-        {"Size", {}},
-        {"ConstantOfShape", {}},
-        {"Range", {}},
-        {"EyeLike", {}},
-    };
-    if (isStandardDomain(n.domain())) {
-        auto it = only.find(n.op_type());
-        if (it != only.end()) {
-            std::vector<int> idx;
-            for (int i : it->second)
-                if (i < n.input_size() && !n.input(i).empty()) idx.push_back(i);
-            return idx;
-        }
-    }
-    std::vector<int> idx;
-    for (int i = 0; i < n.input_size(); ++i)
-        if (!n.input(i).empty()) idx.push_back(i);
-    return idx;
-}
-
-bool isControlFlow(const onnx::NodeProto& n) {
-    return isStandardDomain(n.domain()) &&
-           (n.op_type() == "If" || n.op_type() == "Loop" || n.op_type() == "Scan");
-}
-
-std::vector<std::int64_t> intsAttr(const onnx::NodeProto& n, const char* name) {
-    for (const auto& a : n.attribute())
-        if (a.name() == name) return {a.ints().begin(), a.ints().end()};
-    return {};
-}
-
-std::optional<std::int64_t> intAttr(const onnx::NodeProto& n, const char* name) {
-    for (const auto& a : n.attribute())
-        if (a.name() == name) return a.i();
-    return std::nullopt;
-}
-
-constexpr unsigned kInferenceSeconds = 60;
-constexpr std::uint64_t kInferenceMemory = std::uint64_t{4} << 30; ///< beyond what the process maps
-
-struct InferenceResult {
-    int crashSignal = 0;       ///< the child died of this signal
-    std::string strictError;   ///< the first node error strict inference reported
-    std::string fatalError;    ///< lenient inference failed as a whole
-    onnx::GraphProto inferred; ///< value_info and outputs with the inferred types
-};
-
-void runInference(onnx::ModelProto& m, InferenceResult& r) {
-    // Strict first, so the first node error is on hand if a shape we need stays unknown; then
-    // lenient, so one failing node (unused output, custom op) does not stop the rest.
-    try {
-        onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(),
-                                           onnx::ShapeInferenceOptions(false, 1, true));
-    } catch (const std::bad_alloc&) {
-        r.fatalError = "it ran out of memory"; // the lenient pass would only do it again
-    } catch (const std::exception& e) {
-        r.strictError = oneLine(e.what());
-        try {
-            onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(),
-                                               onnx::ShapeInferenceOptions(false, 0, true));
-        } catch (const std::bad_alloc&) {
-            r.fatalError = "it ran out of memory";
-        } catch (const std::exception& e2) {
-            r.fatalError = oneLine(e2.what());
-        }
-    }
-    *r.inferred.mutable_value_info() = m.graph().value_info();
-    *r.inferred.mutable_output() = m.graph().output();
-}
-
-void putString(std::string& out, const std::string& s) {
-    const auto n = static_cast<std::uint32_t>(s.size());
-    out.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
-}
-
-bool takeString(const std::string& in, std::size_t& at, std::string& s) {
-    std::uint32_t n = 0;
-    if (in.size() < at + sizeof n) return false;
-    std::memcpy(&n, in.data() + at, sizeof n);
-    at += sizeof n;
-    if (in.size() < at + n) return false;
-    s = in.substr(at, n);
-    at += n;
-    return true;
-}
-
-/// libonnx 1.12's inference functions trust node attributes (a malformed Scan or Loop can make them
-/// read out of bounds), so inference runs in a forked child with a time and memory limit. The
-/// child sends back only the inferred value_info and outputs; a crash becomes an error message.
-InferenceResult inferShapesIsolated(onnx::ModelProto& model) {
-    InferenceResult r;
-    (void)onnx::OpSchemaRegistry::Instance(); // built once here, inherited by every child
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("cannot create a pipe for shape inference");
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        throw std::runtime_error("cannot fork for shape inference");
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        const rlimit noCore{0, 0}; // a crash here is expected input, not a bug to dump
-        setrlimit(RLIMIT_CORE, &noCore);
-        prctl(PR_SET_DUMPABLE, 0); // also for a core_pattern pipe, which ignores RLIMIT_CORE
-        // Die quietly: crash handlers inherited from the application (QtTest prints a stack trace
-        // through gdb) must not run for a crash inside libonnx.
-        for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM})
-            std::signal(sig, SIG_DFL);
-#if !defined(__SANITIZE_ADDRESS__)
-        // Limit the address space to what is mapped now plus a budget (ASan maps terabytes of
-        // shadow memory, so sanitizer builds go without).
-        long pages = 0;
-        if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-            if (std::fscanf(f, "%ld", &pages) != 1) pages = 0;
-            std::fclose(f);
-        }
-        const rlim_t limit = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
-                             static_cast<rlim_t>(kInferenceMemory);
-        const rlimit lim{limit, limit};
-        setrlimit(RLIMIT_AS, &lim);
-#endif
-        alarm(kInferenceSeconds);
-        std::string payload;
-        {
-            InferenceResult child;
-            runInference(model, child); // the child's own copy-on-write pages: the parent's stays as is
-            putString(payload, child.strictError);
-            putString(payload, child.fatalError);
-            payload += child.inferred.SerializeAsString();
-        }
-        const char* p = payload.data();
-        std::size_t left = payload.size();
-        while (left > 0) {
-            const ssize_t n = write(fds[1], p, left);
-            if (n <= 0) break;
-            p += n;
-            left -= static_cast<std::size_t>(n);
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    std::string payload;
-    char buf[1 << 16];
-    for (;;) {
-        const ssize_t n = read(fds[0], buf, sizeof buf);
-        if (n > 0)
-            payload.append(buf, static_cast<std::size_t>(n));
-        else if (n == 0 || errno != EINTR)
-            break;
-    }
-    close(fds[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFSIGNALED(status)) {
-        r.crashSignal = WTERMSIG(status);
-        return r;
-    }
-    std::size_t at = 0;
-    if (!takeString(payload, at, r.strictError) || !takeString(payload, at, r.fatalError) ||
-        !r.inferred.ParseFromString(payload.substr(at)))
-        r.fatalError = "the shape inference process returned no result";
-    return r;
+std::string tooLarge(std::uint64_t bytes) {
+    return std::to_string(bytes >> 20) +
+           " MiB is over protobuf's 2 GiB limit for one message; "
+           "save large models with external data (onnx.save(..., save_as_external_data=True))";
 }
 
 /// Silences protobuf's own stderr logging: every parse failure becomes our one-line message.
@@ -444,10 +84,7 @@ class Importer {
     [[noreturn]] void fail(const std::string& what) const { bs::fail(file_, what); }
 
     void parse(const std::string& bytes) {
-        if (bytes.size() > opt_.maxFileBytes)
-            fail(std::to_string(bytes.size() >> 20) +
-                 " MiB is over protobuf's 2 GiB limit for one message; "
-                 "save large models with external data (onnx.save(..., save_as_external_data=True))");
+        if (bytes.size() > opt_.maxFileBytes) fail(tooLarge(bytes.size()));
         if (bytes.empty()) fail("the file is empty");
         quietProtobuf();
         google::protobuf::io::ArrayInputStream raw(bytes.data(), static_cast<int>(bytes.size()));
@@ -982,10 +619,7 @@ OnnxModel importOnnxFile(const std::string& path, const OnnxImportOptions& optio
     if (std::filesystem::is_directory(p, ec)) fail(path, "is a directory, not an ONNX file");
     const auto size = std::filesystem::file_size(p, ec);
     if (ec) fail(path, "cannot read the file size: " + ec.message());
-    if (size > options.maxFileBytes)
-        fail(path, std::to_string(size >> 20) +
-                       " MiB is over protobuf's 2 GiB limit for one message; "
-                       "save large models with external data (onnx.save(..., save_as_external_data=True))");
+    if (size > options.maxFileBytes) fail(path, tooLarge(size));
     std::ifstream in(p, std::ios::binary);
     if (!in) fail(path, "cannot open the file");
     std::string bytes(static_cast<std::size_t>(size), '\0');
