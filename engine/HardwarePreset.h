@@ -34,7 +34,8 @@ struct HardwarePreset {
     std::string vendor;
     std::string status; ///< datasheet | modelled | measured | calibrated
     std::string notes;
-    std::string file; ///< where it was loaded from ("" for presets built in code)
+    std::string derivedFrom; ///< id of the preset this user preset was duplicated from ("" if none)
+    std::string file;        ///< where it was loaded from ("" for presets built in code)
     ArchClass archClass = ArchClass::Gpu;
     Precision defaultPrecision = Precision::FP32;
 

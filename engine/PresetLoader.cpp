@@ -278,6 +278,7 @@ PresetLoadResult parsePreset(const std::string& jsonText, const std::string& fil
         p.status != "calibrated")
         r.error("status", "'" + p.status + "' is not one of datasheet, modelled, measured, calibrated");
     p.notes = r.string(root, "notes", "", false);
+    p.derivedFrom = r.string(root, "derived_from", "", false);
     const std::string cls = r.string(root, "class", "");
     if (cls == "gpu")
         p.archClass = ArchClass::Gpu;
@@ -338,9 +339,10 @@ PresetLoadResult parsePreset(const std::string& jsonText, const std::string& fil
                   {"compute_fraction", "bandwidth_fraction", "onchip_activation_fraction"});
 
     r.unknownKeys(root, "",
-                  {"schema", "id", "name", "vendor", "class", "status", "notes", "default_precision",
-                   "clock_ghz", "compute_units", "peak_tflops", "flops_per_clock_per_unit", "vector_tflops",
-                   "memory", "mapping", "energy", "overheads", "efficiency"});
+                  {"schema", "id", "name", "vendor", "class", "status", "notes", "derived_from",
+                   "default_precision", "clock_ghz", "compute_units", "peak_tflops",
+                   "flops_per_clock_per_unit", "vector_tflops", "memory", "mapping", "energy", "overheads",
+                   "efficiency"});
     crossChecks(r, p);
 
     bool anyError = false;
