@@ -165,7 +165,7 @@ int runSweep(const Options& o, std::ostream& out) {
                               " has no symbolic dimension of that name" +
                               " (ONNX files sweep batch or one of their --dim names)");
         auto reimport = [&](int v) {
-            OnnxImportOptions opt{s.dims};
+            OnnxImportOptions opt = OnnxImportOptions::withDims(s.dims);
             opt.dims[over] = v;
             return importOnnxFile(s.modelId, opt).graph;
         };
@@ -197,7 +197,7 @@ int runImport(const Options& o, std::ostream& out) {
     const std::string file = o.value("file");
     if (file.empty())
         throw EngineError("import needs an ONNX file: batchscope import FILE [--dim NAME=N]...");
-    OnnxModel imported = importOnnxFile(file, {dimsFromOptions(o)});
+    OnnxModel imported = importOnnxFile(file, OnnxImportOptions::withDims(dimsFromOptions(o)));
     const OnnxSummary& s = imported.summary;
     const PreparedModel model(std::move(imported.graph));
     auto joined = [](const auto& map, const char* sep) {

@@ -76,7 +76,7 @@ ScenarioSetup ScenarioSetup::fromOptions(const Options& o) {
                     " applies to built-in models; set an ONNX file's dimensions with --dim NAME=VALUE");
         s.fromFile = true;
         s.dims = dimsFromOptions(o);
-        OnnxModel imported = importOnnxFile(s.modelId, {s.dims});
+        OnnxModel imported = importOnnxFile(s.modelId, OnnxImportOptions::withDims(s.dims));
         graph = std::move(imported.graph);
         s.onnx = std::move(imported.summary);
     } else {

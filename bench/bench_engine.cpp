@@ -89,7 +89,8 @@ void BM_ImportAndCostResnet50Onnx(benchmark::State& state) {
     const HardwarePreset* hw = f.lib.find("h100-sxm");
     const double before = childCpuMs();
     for (auto _ : state) {
-        const PreparedModel m(importOnnxFile(file, {{{"height", 224}, {"width", 224}}}).graph);
+        const PreparedModel m(
+            importOnnxFile(file, OnnxImportOptions::withDims({{"height", 224}, {"width", 224}})).graph);
         benchmark::DoNotOptimize(evaluateTotals({&m, hw, Precision::BF16}, 64));
     }
     state.counters["child_cpu_ms"] = (childCpuMs() - before) / static_cast<double>(state.iterations());

@@ -56,13 +56,17 @@ class Importer {
     Importer(std::string file, const OnnxImportOptions& options) : file_(std::move(file)), opt_(options) {}
 
     OnnxModel run(const std::string& bytes) {
+        stage(0, "parsing");
         parse(bytes);
         readHeader();
         sortNodes();
         bindDims();
+        stage(1, "inferring shapes");
         inferShapes();
+        stage(2, "folding constants");
         collectShapes();
         foldConstants();
+        stage(3, "building the graph");
         buildGraph();
         return {std::move(graph_), std::move(summary_)};
     }
@@ -82,6 +86,11 @@ class Importer {
     std::string inferenceError_; ///< the first node error strict shape inference reported
 
     [[noreturn]] void fail(const std::string& what) const { bs::fail(file_, what); }
+
+    void stage(int step, const char* name) const {
+        if (opt_.cancel && opt_.cancel->load()) fail("import cancelled");
+        if (opt_.progress) opt_.progress(step, 4, name);
+    }
 
     void parse(const std::string& bytes) {
         if (bytes.size() > opt_.maxFileBytes) fail(tooLarge(bytes.size()));
@@ -241,7 +250,7 @@ class Importer {
     /// The batch axis binds to 1 (a graph holds one sample); other symbolic dims take --dim values.
     void bindDims() {
         std::map<std::string, std::int64_t> bind;
-        std::vector<std::string> unbound;
+        std::vector<std::string> unbound, unboundNames;
         std::set<std::string> seen;
         std::optional<std::int64_t> fixedLeading;
         for (const auto& in : model_.graph().input()) {
@@ -271,11 +280,13 @@ class Importer {
                 }
                 if (seen.insert(name).second && name != summary_.batchDim) {
                     auto it = opt_.dims.find(name);
-                    if (it == opt_.dims.end())
+                    if (it == opt_.dims.end()) {
+                        unboundNames.push_back(name);
                         unbound.push_back("'" + name + "' (input '" + in.name() + "' axis " +
                                           std::to_string(axis) + ")");
-                    else
+                    } else {
                         bind[name] = it->second;
+                    }
                 }
             }
         }
@@ -297,8 +308,10 @@ class Importer {
             std::string list;
             for (const auto& u : unbound)
                 list += (list.empty() ? "" : ", ") + u;
-            fail(std::string(unbound.size() > 1 ? "symbolic dimensions " : "symbolic dimension ") + list +
-                 (unbound.size() > 1 ? " have" : " has") + " no value; set it with --dim NAME=VALUE");
+            throw OnnxUnboundDimsError(
+                file_ + ": " + (unbound.size() > 1 ? "symbolic dimensions " : "symbolic dimension ") + list +
+                    (unbound.size() > 1 ? " have" : " has") + " no value; set it with --dim NAME=VALUE",
+                unboundNames);
         }
         if (!summary_.batchDim.empty()) bind[summary_.batchDim] = 1;
         summary_.dims = bind;
@@ -343,7 +356,8 @@ class Importer {
     }
 
     void inferShapes() {
-        const InferenceResult r = inferShapesIsolated(model_);
+        const InferenceResult r = inferShapesIsolated(model_, opt_.cancel);
+        if (r.cancelled) fail("import cancelled");
         if (r.crashSignal == SIGALRM || r.crashSignal == SIGKILL)
             fail("ONNX shape inference did not finish within " + std::to_string(kInferenceSeconds) +
                  " s; the graph is malformed or pathological");

@@ -8,7 +8,9 @@
 // node or input at fault.
 #include "Graph.h"
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -21,12 +23,30 @@ class OnnxError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// Symbolic input dimensions without a value: the caller can ask the user for them and retry.
+class OnnxUnboundDimsError : public OnnxError {
+  public:
+    OnnxUnboundDimsError(const std::string& message, std::vector<std::string> dimNames)
+        : OnnxError(message), names(std::move(dimNames)) {}
+    std::vector<std::string> names;
+};
+
 struct OnnxImportOptions {
+    static OnnxImportOptions withDims(std::map<std::string, std::int64_t> values) {
+        OnnxImportOptions o;
+        o.dims = std::move(values);
+        return o;
+    }
     /// Values for symbolic dimensions by name (--dim sequence=256). The batch axis cannot be set.
     std::map<std::string, std::int64_t> dims;
     /// Protobuf cannot parse one message of 2 GiB or more; larger models keep weights outside.
     std::uint64_t maxFileBytes = (std::uint64_t{1} << 31) - 1;
     int maxNodes = 1'000'000; ///< refuse larger graphs before shape inference
+    /// Called before each stage (0-based step of `steps`) with its name; from the importing thread.
+    std::function<void(int step, int steps, const std::string& stage)> progress;
+    /// Set from another thread to abandon the import: it stops at the next stage, or kills the
+    /// shape inference child, and throws OnnxError("...: import cancelled").
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct OnnxSummary {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
+#include <poll.h>
 #include <stdexcept>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -62,7 +63,7 @@ bool takeString(const std::string& in, std::size_t& at, std::string& s) {
 
 } // namespace
 
-InferenceResult inferShapesIsolated(onnx::ModelProto& model) {
+InferenceResult inferShapesIsolated(onnx::ModelProto& model, const std::atomic<bool>* cancel) {
     InferenceResult r;
     (void)onnx::OpSchemaRegistry::Instance(); // built once here, inherited by every child
     int fds[2];
@@ -119,6 +120,17 @@ InferenceResult inferShapesIsolated(onnx::ModelProto& model) {
     std::string payload;
     char buf[1 << 16];
     for (;;) {
+        if (cancel) {
+            // Poll so a cancel request is seen while the child is still working.
+            pollfd pfd{fds[0], POLLIN, 0};
+            const int ready = poll(&pfd, 1, 50);
+            if (cancel->load()) {
+                kill(pid, SIGKILL);
+                r.cancelled = true;
+                break;
+            }
+            if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+        }
         const ssize_t n = read(fds[0], buf, sizeof buf);
         if (n > 0)
             payload.append(buf, static_cast<std::size_t>(n));
@@ -129,6 +141,7 @@ InferenceResult inferShapesIsolated(onnx::ModelProto& model) {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    if (r.cancelled) return r;
     if (WIFSIGNALED(status)) {
         r.crashSignal = WTERMSIG(status);
         return r;

@@ -186,8 +186,8 @@ class TstOnnxImport : public QObject {
 
     void dimsReinfer() {
         const std::string f = dataFile("resnet50.onnx");
-        const PreparedModel at224(importOnnxFile(f, {k224}).graph);
-        OnnxModel big = importOnnxFile(f, {{{"height", 448}, {"width", 448}}});
+        const PreparedModel at224(importOnnxFile(f, OnnxImportOptions::withDims(k224)).graph);
+        OnnxModel big = importOnnxFile(f, OnnxImportOptions::withDims({{"height", 448}, {"width", 448}}));
         QCOMPARE(big.summary.dims.at("height"), std::int64_t{448});
         const PreparedModel at448(std::move(big.graph));
         QCOMPARE(at448.params(), at224.params());
@@ -195,12 +195,14 @@ class TstOnnxImport : public QObject {
         const double ratio = at448.macsPerSample() / at224.macsPerSample();
         QVERIFY2(ratio > 3.99 && ratio < 4.0, qPrintable(QString::number(ratio)));
         // Non-square works too and is re-inferred through every stride.
-        const PreparedModel wide(importOnnxFile(f, {{{"height", 1088}, {"width", 1920}}}).graph);
+        const PreparedModel wide(
+            importOnnxFile(f, OnnxImportOptions::withDims({{"height", 1088}, {"width", 1920}})).graph);
         QVERIFY(wide.macsPerSample() > 40 * at224.macsPerSample());
     }
 
     void batchAxisFollowsTheBatch() {
-        const PreparedModel m(importOnnxFile(dataFile("resnet18.onnx"), {k224}).graph);
+        const PreparedModel m(
+            importOnnxFile(dataFile("resnet18.onnx"), OnnxImportOptions::withDims(k224)).graph);
         const PresetLibrary lib = PresetLibrary::shipped();
         const HardwarePreset& p = resolvePreset(lib, "h100-sxm");
         const Totals b1 = evaluateTotals({&m, &p, Precision::BF16}, 1);
@@ -223,10 +225,53 @@ class TstOnnxImport : public QObject {
             }
         };
         expectFileError({}, {"symbolic dimensions 'height'", "'width'", "--dim"});
-        expectFileError({{{"height", 224}}}, {"symbolic dimension 'width'", "axis 3"});
-        expectFileError({{{"height", 224}, {"width", 224}, {"batch", 8}}}, {"--dim batch", "batch axis"});
-        expectFileError({{{"height", 224}, {"width", 224}, {"seq", 8}}}, {"--dim seq", "height, width"});
-        expectFileError({{{"height", 0}, {"width", 224}}}, {"--dim height", "positive"});
+        expectFileError(OnnxImportOptions::withDims({{"height", 224}}),
+                        {"symbolic dimension 'width'", "axis 3"});
+        expectFileError(OnnxImportOptions::withDims({{"height", 224}, {"width", 224}, {"batch", 8}}),
+                        {"--dim batch", "batch axis"});
+        expectFileError(OnnxImportOptions::withDims({{"height", 224}, {"width", 224}, {"seq", 8}}),
+                        {"--dim seq", "height, width"});
+        expectFileError(OnnxImportOptions::withDims({{"height", 0}, {"width", 224}}),
+                        {"--dim height", "positive"});
+        try {
+            importOnnxFile(f, OnnxImportOptions::withDims({{"height", 224}}));
+            QFAIL("expected an OnnxUnboundDimsError");
+        } catch (const OnnxUnboundDimsError& e) {
+            QCOMPARE(e.names, std::vector<std::string>{"width"});
+        }
+    }
+
+    // The window imports on a worker thread: progress reports each stage in order, and a cancel
+    // request stops the import with a message (before parsing, or by killing the inference child).
+    void progressAndCancel() {
+        const std::string f = dataFile("resnet18.onnx");
+        OnnxImportOptions opt;
+        opt.dims = {{"height", 224}, {"width", 224}};
+        std::vector<int> steps;
+        opt.progress = [&](int step, int total, const std::string& stage) {
+            QCOMPARE(total, 4);
+            QVERIFY(!stage.empty());
+            steps.push_back(step);
+        };
+        importOnnxFile(f, opt);
+        QCOMPARE(steps, (std::vector<int>{0, 1, 2, 3}));
+
+        std::atomic<bool> cancel{true};
+        opt.cancel = &cancel;
+        steps.clear();
+        QVERIFY_THROWS_EXCEPTION(OnnxError, importOnnxFile(f, opt));
+        QVERIFY(steps.empty());
+        // Cancel while the child is inferring: set it from the progress callback of stage 1.
+        cancel = false;
+        opt.progress = [&](int step, int, const std::string&) {
+            if (step == 1) cancel = true;
+        };
+        try {
+            importOnnxFile(f, opt);
+            QFAIL("expected a cancelled import");
+        } catch (const OnnxError& e) {
+            QVERIFY2(std::string(e.what()).find("import cancelled") != std::string::npos, e.what());
+        }
     }
 
     // ---- weights: present, absent, external and missing ------------------------------------------
@@ -402,8 +447,10 @@ class TstOnnxImport : public QObject {
             const std::string msg = e.what();
             QVERIFY2(msg.rfind(f + ": ", 0) == 0 && msg.find("crashed") != std::string::npos, msg.c_str());
         }
-        QCOMPARE(PreparedModel(importOnnxFile(dataFile("resnet18.onnx"), {k224}).graph).params(),
-                 std::int64_t{11'689'512});
+        QCOMPARE(
+            PreparedModel(importOnnxFile(dataFile("resnet18.onnx"), OnnxImportOptions::withDims(k224)).graph)
+                .params(),
+            std::int64_t{11'689'512});
     }
 
     void limitsSizeAndNodeCount() {
