@@ -104,8 +104,13 @@ QString PresetStore::duplicate(const QString& id, QString* error) {
     const Entry& src = entries_[static_cast<std::size_t>(i)];
     // A copy of a copy still diffs against the shipped preset it came from.
     const QString origin = src.builtIn ? id : originOf(id);
+    // A file that failed to load still occupies its name: never overwrite what the user may repair.
+    const auto taken = [&](const QString& candidate) {
+        return contains(candidate) ||
+               QFileInfo::exists(QDir(userDir_).filePath(candidate + QStringLiteral(".json")));
+    };
     QString newId = id + QStringLiteral("-copy");
-    for (int n = 2; contains(newId); ++n)
+    for (int n = 2; taken(newId); ++n)
         newId = id + QStringLiteral("-copy-%1").arg(n);
     QJsonObject json = src.json;
     json[QStringLiteral("id")] = newId;
