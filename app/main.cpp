@@ -15,9 +15,11 @@ int main(int argc, char** argv) {
         return bs::cli::run(args, std::cout, std::cerr);
     }
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Batchscope"));
+    QApplication::setOrganizationName(QStringLiteral("Batchscope"));
+    QApplication::setApplicationName(QStringLiteral("batchscope"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Batchscope"));
     bs::MainWindow w;
-    w.resize(1200, 640);
+    if (w.geometry().width() < 800) w.resize(1600, 1000);
     w.show();
     return QApplication::exec();
 }

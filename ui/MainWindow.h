@@ -1,15 +1,96 @@
 #pragma once
-// The explorer window. For now: the default comparison (ResNet-50 and ResNet-18 on H100 and
-// TPU v4) as utilization-vs-batch and throughput-vs-batch charts from the engine's batch sweep.
-// The full explorer (scenario list, preset editor, linked charts) grows from here.
+// The explorer window: the scenario list and the selected scenario's editor on the left, the batch
+// and latency-budget controls on top, one summary line per scenario, the four linked charts, the
+// per-layer table, and the preset editor in a dock. It wires views to the Explorer and holds no
+// evaluation logic of its own.
 #include <QMainWindow>
+#include <QTimer>
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QListView;
+class QMenu;
 
 namespace bs {
+
+class BatchControls;
+class EnergyChart;
+class Explorer;
+class LatencyThroughputChart;
+class LayerTablePanel;
+class ModelPanel;
+class PresetEditor;
+class PresetStore;
+class RooflineChart;
+class Settings;
+class UtilizationChart;
+struct ExplorerSnapshot;
+
+struct MainWindowOptions {
+    QString settingsFile;           ///< empty: the application's QSettings
+    QString userPresetDir;          ///< empty: Settings::userPresetDir()
+    bool defaultScenarios = true;   ///< start with the seeds' comparison
+    bool restoreWindowState = true; ///< geometry and dock layout from the last session
+};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
   public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(const MainWindowOptions& options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Explorer* explorer() const { return explorer_; }
+    BatchControls* batchControls() const { return controls_; }
+    RooflineChart* roofline() const { return roofline_; }
+    UtilizationChart* utilization() const { return utilization_; }
+    LatencyThroughputChart* latencyThroughput() const { return latency_; }
+    EnergyChart* energy() const { return energy_; }
+    LayerTablePanel* layerTable() const { return table_; }
+    ModelPanel* modelPanel() const { return modelPanel_; }
+    PresetEditor* presetEditor() const { return presetEditor_; }
+    QListView* scenarioList() const { return list_; }
+    /// The summary lines, one label per visible scenario (full story in each line's tooltip).
+    QWidget* summary() const { return summary_; }
+    QStringList summaryLines() const;
+    /// Adds a scenario for `file` on the selected scenario's preset (import runs in the background).
+    void openOnnx(const QString& file);
+    void setDarkTheme(bool dark);
+    void selectScenario(int id);
+
+  protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+  private:
+    void buildMenus();
+    void onSnapshot(const ExplorerSnapshot& s, unsigned changes);
+    void updateRecentMenu();
+    void updateSummary(const ExplorerSnapshot& s);
+    void chooseOnnx();
+    void addScenario();
+    void showMetricHelp();
+
+    std::unique_ptr<Settings> settings_;
+    PresetStore* presets_;
+    Explorer* explorer_;
+    BatchControls* controls_;
+    QListView* list_;
+    ModelPanel* modelPanel_;
+    QWidget* summary_;
+    std::vector<QLabel*> summaryLines_;
+    RooflineChart* roofline_;
+    UtilizationChart* utilization_;
+    LatencyThroughputChart* latency_;
+    EnergyChart* energy_;
+    LayerTablePanel* table_;
+    PresetEditor* presetEditor_;
+    QMenu* recentMenu_ = nullptr;
+    QAction* darkAction_ = nullptr;
+    QAction* breakdownAction_ = nullptr;
+    bool dark_ = false;
+    QTimer summaryTimer_;
 };
 
 } // namespace bs

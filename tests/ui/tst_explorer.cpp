@@ -1,7 +1,363 @@
-// Placeholder: replaced by the suite's real tests.
+// The explorer window driven like a user: the slider moves every chart and the table, scenarios
+// add series, a preset edit re-evaluates, ONNX imports run off the UI thread; plus screenshots.
+#include "BatchControls.h"
+#include "EnergyChart.h"
+#include "Explorer.h"
+#include "LatencyThroughputChart.h"
+#include "LayerTableModel.h"
+#include "LayerTablePanel.h"
+#include "MainWindow.h"
+#include "ModelPanel.h"
+#include "PresetStore.h"
+#include "RooflineChart.h"
+#include "UtilizationChart.h"
+
+#include <QAbstractItemModelTester>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDir>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
-class Placeholder : public QObject {
+#include <QXYSeries>
+
+using namespace bs;
+
+namespace {
+
+// Every point of every XY series of a chart: what the chart draws, as one comparable list.
+QList<QPointF> chartData(QChartView* view) {
+    QList<QPointF> all;
+    for (QAbstractSeries* s : view->chart()->series())
+        if (auto* xy = qobject_cast<QXYSeries*>(s)) all += xy->points();
+    return all;
+}
+
+int seriesCount(QChartView* view) {
+    return static_cast<int>(view->chart()->series().size());
+}
+
+QList<QVariant> tableColumn(LayerTablePanel* t, int column) {
+    QList<QVariant> values;
+    QAbstractItemModel* m = t->model();
+    for (int r = 0; r < m->rowCount(); ++r)
+        values << m->data(m->index(r, column), LayerTableModel::SortRole);
+    return values;
+}
+
+void saveShot(QWidget* w, const QString& name) {
+    QDir().mkpath(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR));
+    const QString path = QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/") + name;
+    QVERIFY2(w->grab().save(path), qPrintable(path));
+}
+
+} // namespace
+
+class TstExplorer : public QObject {
     Q_OBJECT
+    QTemporaryDir tmp_;
+
+    MainWindowOptions options(bool defaults = true) const {
+        MainWindowOptions o;
+        o.settingsFile = tmp_.filePath(QStringLiteral("settings.ini"));
+        o.userPresetDir = tmp_.filePath(QStringLiteral("presets"));
+        o.defaultScenarios = defaults;
+        o.restoreWindowState = false;
+        return o;
+    }
+
+    static void waitIdle(MainWindow& w) {
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        QCoreApplication::processEvents();
+    }
+
+  private slots:
+    void initTestCase() { QVERIFY(tmp_.isValid()); }
+
+    void defaultScenariosAreTheSeedsComparison() {
+        MainWindow w(options());
+        w.resize(1600, 1000);
+        w.show();
+        waitIdle(w);
+        const ExplorerSnapshot& s = w.explorer()->snapshot();
+        QCOMPARE(s.scenarios.size(), std::size_t{4});
+        QStringList labels;
+        for (const EvaluatedScenario& e : s.scenarios) {
+            QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
+            QCOMPARE(e.sweep.size(), Explorer::sweepGrid().size());
+            QCOMPARE(e.current.totals.batch, s.batch);
+            QVERIFY(!e.current.layers.empty());
+            labels << e.label;
+        }
+        QVERIFY(labels[0].startsWith(QStringLiteral("resnet50")) &&
+                labels[0].contains(QStringLiteral("H100")));
+        QVERIFY(labels[1].startsWith(QStringLiteral("resnet50")) &&
+                labels[1].contains(QStringLiteral("TPU")));
+        QVERIFY(labels[2].startsWith(QStringLiteral("resnet18")));
+        // One summary line per scenario, saying the numbers at the current batch.
+        const QStringList lines = w.summaryLines();
+        QCOMPARE(lines.size(), 4);
+        for (const QString& line : lines)
+            QVERIFY2(line.contains(QStringLiteral("batch %1").arg(s.batch)) &&
+                         line.contains(QStringLiteral("Limiter")),
+                     qPrintable(line));
+        QVERIFY(w.layerTable()->model()->rowCount() > 20);
+        saveShot(&w, QStringLiteral("main-default.png"));
+    }
+
+    void sliderMovesEveryChartAndTheTable() {
+        MainWindow w(options());
+        w.resize(1600, 1000);
+        w.show();
+        waitIdle(w);
+        QChartView* charts[] = {w.roofline(), w.utilization(), w.latencyThroughput(), w.energy()};
+        QList<QList<QPointF>> before;
+        for (QChartView* c : charts)
+            before << chartData(c);
+        const QList<QVariant> latencyBefore = tableColumn(w.layerTable(), LayerTableModel::ColLatency);
+        const int batchBefore = w.explorer()->batch();
+
+        QSlider* slider = w.batchControls()->slider();
+        slider->setFocus();
+        QTest::keyClick(slider, Qt::Key_PageDown); // one octave down
+        QVERIFY(w.explorer()->batch() < batchBefore);
+        QCOMPARE(w.batchControls()->spinBox()->value(), w.explorer()->batch());
+        QCOMPARE(w.explorer()->snapshot().scenarios[0].current.totals.batch, w.explorer()->batch());
+        for (int i = 0; i < 4; ++i)
+            QVERIFY2(chartData(charts[i]) != before[i],
+                     qPrintable(QStringLiteral("chart %1 did not move").arg(i)));
+        QVERIFY(tableColumn(w.layerTable(), LayerTableModel::ColLatency) != latencyBefore);
+
+        // The spin box takes any integer; the slider snaps to the nearest stop.
+        w.batchControls()->spinBox()->setValue(100);
+        QCOMPARE(w.explorer()->batch(), 100);
+        const int stop = Explorer::sweepGrid()[static_cast<std::size_t>(slider->value())];
+        QVERIFY(std::abs(stop - 100) <= 6);
+        QTest::keyClick(slider, Qt::Key_Right);
+        QVERIFY(w.explorer()->batch() > stop);
+    }
+
+    void addingScenariosAddsSeries() {
+        MainWindow w(options());
+        w.show();
+        waitIdle(w);
+        QChartView* charts[] = {w.roofline(), w.utilization(), w.latencyThroughput(), w.energy()};
+        int before[4];
+        for (int i = 0; i < 4; ++i)
+            before[i] = seriesCount(charts[i]);
+        const int id =
+            w.explorer()->addScenario(QStringLiteral("bert-base"), QStringLiteral("a100-sxm4-80gb"));
+        waitIdle(w);
+        QCOMPARE(w.explorer()->snapshot().scenarios.size(), std::size_t{5});
+        for (int i = 0; i < 4; ++i)
+            QVERIFY2(seriesCount(charts[i]) > before[i], qPrintable(QStringLiteral("chart %1").arg(i)));
+        // Hiding it takes it out of every view again.
+        w.explorer()->scenarios()->setVisible(id, false);
+        waitIdle(w);
+        QCOMPARE(w.explorer()->snapshot().scenarios.size(), std::size_t{4});
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(seriesCount(charts[i]), before[i]);
+    }
+
+    void modelPanelEditsTheSelectedScenario() {
+        MainWindow w(options());
+        w.show();
+        waitIdle(w);
+        const int id = w.explorer()->selectedScenarioId();
+        const double macs224 = w.explorer()->snapshot().scenarios[0].model->macsPerSample();
+        auto* height = w.modelPanel()->findChild<QSpinBox*>(QStringLiteral("knob_height"));
+        auto* width = w.modelPanel()->findChild<QSpinBox*>(QStringLiteral("knob_width"));
+        QVERIFY(height && width);
+        height->setValue(448);
+        waitIdle(w);
+        width = w.modelPanel()->findChild<QSpinBox*>(QStringLiteral("knob_width"));
+        width->setValue(448);
+        waitIdle(w);
+        const EvaluatedScenario& e = w.explorer()->snapshot().scenarios[0];
+        QCOMPARE(e.id, id);
+        QVERIFY(e.label.contains(QStringLiteral("448²")));
+        QVERIFY(std::abs(e.model->macsPerSample() / macs224 - 4.0) < 0.05);
+        // The other resnet50 scenario still has its own 224² model.
+        QCOMPARE(w.explorer()->snapshot().scenarios[1].model->macsPerSample(), macs224);
+
+        // Precision: only the preset's precisions are offered; choosing one re-evaluates.
+        QComboBox* prec = w.modelPanel()->precisionCombo();
+        const int fp32 = prec->findText(QStringLiteral("fp32"));
+        QVERIFY(fp32 >= 0);
+        const double bf16Latency = e.current.totals.latency_s;
+        prec->setCurrentIndex(fp32);
+        emit prec->activated(fp32);
+        waitIdle(w);
+        QVERIFY(w.explorer()->snapshot().scenarios[0].current.totals.latency_s > bf16Latency);
+    }
+
+    void presetEditReevaluatesItsScenarios() {
+        MainWindow w(options());
+        w.show();
+        waitIdle(w);
+        PresetStore* store = w.explorer()->presets();
+        QString error;
+        const QString copy = store->duplicate(QStringLiteral("h100-sxm"), &error);
+        QVERIFY2(!copy.isEmpty(), qPrintable(error));
+        ScenarioSpec s = *w.explorer()->scenarios()->find(w.explorer()->selectedScenarioId());
+        s.presetId = copy;
+        w.explorer()->scenarios()->update(s);
+        waitIdle(w);
+        const double before = w.explorer()->snapshot().scenarios[0].current.totals.latency_s;
+        const auto sweepBefore = w.explorer()->snapshot().scenarios[0].sweep.front().totals.latency_s;
+        // Halve DRAM bandwidth: the memory-bound batch-1 end of the sweep must get slower.
+        QJsonObject json = store->json(copy);
+        QJsonObject mem = json[QStringLiteral("memory")].toObject();
+        QJsonObject dram = mem[QStringLiteral("dram")].toObject();
+        QJsonObject bw = dram[QStringLiteral("bandwidth_gb_s")].toObject();
+        bw[QStringLiteral("value")] = bw[QStringLiteral("value")].toDouble() / 8;
+        dram[QStringLiteral("bandwidth_gb_s")] = bw;
+        mem[QStringLiteral("dram")] = dram;
+        json[QStringLiteral("memory")] = mem;
+        QVERIFY(store->update(copy, json));
+        waitIdle(w);
+        QVERIFY(w.explorer()->snapshot().scenarios[0].current.totals.latency_s > before);
+        QVERIFY(w.explorer()->snapshot().scenarios[0].sweep.front().totals.latency_s > sweepBefore);
+        // The TPU scenarios did not change preset and are untouched.
+        QCOMPARE(w.explorer()->snapshot().scenarios[1].hardware->id, std::string("tpu-v4"));
+        QVERIFY(store->remove(copy));
+    }
+
+    void onnxImportRunsOffTheUiThreadAndAsksForDims() {
+        MainWindow w(options(false));
+        w.show();
+        const QString file = QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet18.onnx");
+        w.openOnnx(file);
+        waitIdle(w);
+        const ScenarioSpec* spec = w.explorer()->scenarios()->find(w.explorer()->selectedScenarioId());
+        QVERIFY(spec && spec->isOnnx());
+        Explorer::ModelStatus st = w.explorer()->modelStatus(*spec);
+        QCOMPARE(st.unboundDims, (QStringList{QStringLiteral("height"), QStringLiteral("width")}));
+        QVERIFY(!w.explorer()->snapshot().scenarios[0].error.isEmpty());
+        // The user types the dims and presses Enter: the file is imported again with them.
+        auto* dims = w.modelPanel()->findChild<QLineEdit*>(QStringLiteral("onnxDims"));
+        QVERIFY(dims && dims->isVisible());
+        dims->setText(QStringLiteral("height=224, width=224"));
+        QTest::keyClick(dims, Qt::Key_Return);
+        int eventLoopTurns = 0;
+        while (w.explorer()->isBusy() && eventLoopTurns < 100000) {
+            QTest::qWait(1); // the UI thread keeps turning while the import runs
+            ++eventLoopTurns;
+        }
+        QVERIFY(eventLoopTurns > 0);
+        waitIdle(w);
+        spec = w.explorer()->scenarios()->find(w.explorer()->selectedScenarioId());
+        st = w.explorer()->modelStatus(*spec);
+        QVERIFY2(st.model, qPrintable(st.error));
+        QCOMPARE(st.model->params(), std::int64_t{11689512});
+        const EvaluatedScenario& e = w.explorer()->snapshot().scenarios[0];
+        QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
+        QVERIFY(e.label.contains(QStringLiteral("resnet18.onnx")));
+        QVERIFY(w.modelPanel()->summaryView()->isVisible());
+        QVERIFY(w.modelPanel()->summaryView()->toPlainText().contains(QStringLiteral("nodes")));
+    }
+
+    void cancellingAnImportLeavesAMessage() {
+        MainWindow w(options(false));
+        // Not shown: painting in processEvents() below could outlast the 15 ms import.
+
+        ScenarioSpec s;
+        s.onnxPath = QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet50.onnx");
+        s.dims = {{"height", 224}, {"width", 224}};
+        s.presetId = QStringLiteral("h100-sxm");
+        s.precision = Precision::BF16;
+        w.explorer()->scenarios()->add(s);
+        // Let the refresh start the import job, then press Cancel as the user would.
+        for (int i = 0;
+             i < 1000 && !w.explorer()->modelStatus(w.explorer()->scenarios()->specs()[0]).preparing; ++i)
+            QCoreApplication::processEvents(); // not QTRY: its 50 ms poll would let the import finish
+        QVERIFY(w.explorer()->modelStatus(w.explorer()->scenarios()->specs()[0]).preparing);
+        w.explorer()->cancelImports();
+        waitIdle(w);
+        const Explorer::ModelStatus st = w.explorer()->modelStatus(w.explorer()->scenarios()->specs()[0]);
+        QVERIFY(!st.model);
+        QVERIFY2(st.error.contains(QStringLiteral("import cancelled")), qPrintable(st.error));
+    }
+
+    void brokenOnnxGivesAMessageNotACrash() {
+        MainWindow w(options(false));
+        w.show();
+        const QString bad = tmp_.filePath(QStringLiteral("bad.onnx"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a protobuf");
+        f.close();
+        w.openOnnx(bad);
+        waitIdle(w);
+        const EvaluatedScenario& e = w.explorer()->snapshot().scenarios.at(0);
+        QVERIFY(e.error.contains(QStringLiteral("bad.onnx")));
+        QVERIFY(w.summaryLines().join(QString()).contains(QStringLiteral("bad.onnx")));
+    }
+
+    void scenarioListModelIsAValidModel() {
+        PresetStore store(QString::fromLocal8Bit(qgetenv("BATCHSCOPE_PRESET_DIR")), QString());
+        ScenarioListModel m(&store);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ScenarioSpec s;
+        s.modelId = QStringLiteral("resnet50");
+        s.presetId = QStringLiteral("h100-sxm");
+        const int a = m.add(s);
+        const int b = m.duplicate(a);
+        QCOMPARE(m.rowCount(), 2);
+        QVERIFY(m.find(b)->color != m.find(a)->color);
+        QVERIFY(m.setData(m.index(1), Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY(!m.find(b)->visible);
+        m.remove(a);
+        QCOMPARE(m.rowCount(), 1);
+        QCOMPARE(m.data(m.index(0), ScenarioListModel::IdRole).toInt(), b);
+    }
+
+    void settingsPersistThemeBatchAndBudget() {
+        {
+            MainWindow w(options(false));
+            w.setDarkTheme(true);
+            w.batchControls()->setBatch(256);
+            w.batchControls()->setLatencyBudget_s(0.005);
+            w.close();
+        }
+        MainWindow again(options(false));
+        QCOMPARE(again.batchControls()->batch(), 256);
+        QCOMPARE(again.explorer()->batch(), 256);
+        QVERIFY(again.explorer()->latencyBudget().has_value());
+        QCOMPARE(*again.explorer()->latencyBudget(), 0.005);
+        again.setDarkTheme(false);
+        again.close();
+    }
+
+    void fourScenarioComparisonScreenshots() {
+        MainWindow w(options(false));
+        w.resize(1600, 1000);
+        w.show();
+        Explorer* x = w.explorer();
+        x->addScenario(QStringLiteral("resnet50"), QStringLiteral("h100-sxm"));
+        x->addScenario(QStringLiteral("resnet50"), QStringLiteral("tpu-v4"));
+        x->addScenario(QStringLiteral("bert-base"), QStringLiteral("a100-sxm4-80gb"));
+        x->addScenario(QStringLiteral("resnet50"), QStringLiteral("t4"));
+        w.selectScenario(x->scenarios()->specs().front().id);
+        w.batchControls()->setBatch(32);
+        w.batchControls()->setLatencyBudget_s(0.010);
+        waitIdle(w);
+        QCOMPARE(x->snapshot().scenarios.size(), std::size_t{4});
+        saveShot(&w, QStringLiteral("main-four-scenarios.png"));
+        w.setDarkTheme(true);
+        QCoreApplication::processEvents();
+        saveShot(&w, QStringLiteral("main-four-scenarios-dark.png"));
+        w.setDarkTheme(false);
+    }
 };
-QTEST_MAIN(Placeholder)
+
+QTEST_MAIN(TstExplorer)
 #include "tst_explorer.moc"

@@ -1,0 +1,158 @@
+// Frame time of the explorer window: a batch-slider step with 4 scenarios of a graph of ≥ 800
+// operators, from the slider's value change to all four charts, the layer table and the summary
+// repainted. Driven by QTest on the offscreen platform; prints median, p95 and max over the steps.
+// Run: QT_QPA_PLATFORM=offscreen BATCHSCOPE_PRESET_DIR=presets build/release/bench/bench_ui
+#include "BatchControls.h"
+#include "EnergyChart.h"
+#include "Explorer.h"
+#include "LatencyThroughputChart.h"
+#include "LayerTablePanel.h"
+#include "MainWindow.h"
+#include "RooflineChart.h"
+#include "UtilizationChart.h"
+
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QSlider>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <algorithm>
+#include <cstdio>
+
+using namespace bs;
+
+namespace {
+struct PaintCounter : QObject {
+    int paints = 0;
+    bool eventFilter(QObject*, QEvent* e) override {
+        if (e->type() == QEvent::Paint) ++paints;
+        return false;
+    }
+};
+} // namespace
+
+class BenchUi : public QObject {
+    Q_OBJECT
+  private slots:
+    void sliderStepFrameTime() {
+        QTemporaryDir tmp;
+        MainWindowOptions o;
+        o.settingsFile = tmp.filePath(QStringLiteral("s.ini"));
+        o.userPresetDir = tmp.filePath(QStringLiteral("presets"));
+        o.defaultScenarios = false;
+        o.restoreWindowState = false;
+        MainWindow w(o);
+        w.resize(1600, 1000);
+        w.show();
+        Explorer* x = w.explorer();
+        for (const char* chip : {"h100-sxm", "a100-sxm4-80gb", "mi300x", "tpu-v4"})
+            x->addScenario(QStringLiteral("llm"), QString::fromLatin1(chip));
+        w.selectScenario(x->scenarios()->specs().front().id);
+        QTRY_VERIFY_WITH_TIMEOUT(!x->isBusy(), 120000);
+        QCOMPARE(x->snapshot().scenarios.size(), std::size_t{4});
+        const int ops = x->snapshot().scenarios[0].model->opCount();
+        const std::size_t layers = x->snapshot().scenarios[0].current.layers.size();
+        QVERIFY2(ops >= 800, "the benchmark needs a graph of at least 800 operators");
+
+        QSlider* slider = w.batchControls()->slider();
+        QWidget* views[] = {w.roofline()->viewport(),           w.utilization()->viewport(),
+                            w.latencyThroughput()->viewport(),  w.energy()->viewport(),
+                            w.layerTable()->view()->viewport(), w.summary()};
+        // One step: the value changes, then the event loop runs once, which is where Qt paints every
+        // widget marked dirty (the paint counters below check that each chart was repainted).
+        auto step = [&](int pos) {
+            QElapsedTimer t;
+            t.start();
+            slider->setValue(pos);
+            QCoreApplication::processEvents();
+            return static_cast<double>(t.nsecsElapsed()) * 1e-6;
+        };
+        // Sweep the slider back and forth over its whole range, as a user dragging it would.
+        std::vector<int> positions;
+        for (int round = 0; round < 3; ++round) {
+            for (int p = slider->minimum(); p <= slider->maximum(); ++p)
+                positions.push_back(p);
+            for (int p = slider->maximum(); p >= slider->minimum(); --p)
+                positions.push_back(p);
+        }
+        for (int i = 0; i < 20; ++i)
+            step(positions[static_cast<std::size_t>(i)]); // warm caches and glyph images
+        std::vector<double> ms;
+        std::vector<PaintCounter> painted(6);
+        for (std::size_t k = 0; k < 6; ++k)
+            views[k]->installEventFilter(&painted[k]);
+        for (int p : positions)
+            ms.push_back(step(p));
+        for (std::size_t k = 0; k < 4; ++k)
+            QVERIFY2(painted[k].paints >= static_cast<int>(positions.size()) * 9 / 10,
+                     "a chart was not repainted");
+        std::printf(
+            "  paints per step: roofline %.2f, utilization %.2f, latency %.2f, energy %.2f, table %.2f\n",
+            painted[0].paints / double(positions.size()), painted[1].paints / double(positions.size()),
+            painted[2].paints / double(positions.size()), painted[3].paints / double(positions.size()),
+            painted[4].paints / double(positions.size()));
+        std::sort(ms.begin(), ms.end());
+        const auto pct = [&](double q) {
+            return ms[static_cast<std::size_t>(q * static_cast<double>(ms.size() - 1))];
+        };
+        std::printf(
+            "slider step, 4 scenarios x llm (%d ops, %zu kernels), %zu steps: median %.2f ms, p95 %.2f ms, "
+            "max %.2f ms (targets: median <= 8, p95 <= 16)\n",
+            ops, layers, ms.size(), pct(0.5), pct(0.95), ms.back());
+
+        // Where a step's time goes: evaluation, each view's update, each view's repaint (medians).
+        QObject::disconnect(x, &Explorer::snapshotChanged, nullptr, nullptr);
+        const char* names[] = {"evaluate",      "roofline",     "utilization",    "latency",
+                               "energy",        "table",        "paint roofline", "paint utilization",
+                               "paint latency", "paint energy", "paint table",    "summary+paint"};
+        std::vector<std::vector<double>> parts(12);
+        for (std::size_t i = 0; i < 200; ++i) {
+            const int b = Explorer::sweepGrid()[i % Explorer::sweepGrid().size()];
+            QElapsedTimer t;
+            auto lap = [&](std::size_t k) {
+                parts[k].push_back(static_cast<double>(t.nsecsElapsed()) * 1e-6);
+                t.restart();
+            };
+            t.start();
+            x->setBatch(b);
+            lap(0);
+            const ExplorerSnapshot& s = x->snapshot();
+            w.roofline()->setSnapshot(s, ChangeBatch);
+            lap(1);
+            w.utilization()->setSnapshot(s, ChangeBatch);
+            lap(2);
+            w.latencyThroughput()->setSnapshot(s, ChangeBatch);
+            lap(3);
+            w.energy()->setSnapshot(s, ChangeBatch);
+            lap(4);
+            w.layerTable()->setScenario(&s.scenarios[0]);
+            lap(5);
+            QCoreApplication::processEvents();
+            for (std::size_t k = 0; k < 5; ++k) {
+                views[k]->repaint();
+                lap(6 + k);
+            }
+            views[5]->repaint();
+            lap(11);
+        }
+        // A repaint with nothing changed: the cost of the static content (roofs, axes, labels).
+        std::vector<double> still;
+        for (int i = 0; i < 50; ++i) {
+            QElapsedTimer t;
+            t.start();
+            views[0]->repaint();
+            still.push_back(static_cast<double>(t.nsecsElapsed()) * 1e-6);
+        }
+        std::sort(still.begin(), still.end());
+        std::printf("  roofline repaint with no change: median %.2f ms (view %dx%d)\n",
+                    still[still.size() / 2], w.roofline()->width(), w.roofline()->height());
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            std::sort(parts[k].begin(), parts[k].end());
+            std::printf("  %-18s median %.2f ms\n", names[k], parts[k][parts[k].size() / 2]);
+        }
+    }
+};
+
+QTEST_MAIN(BenchUi)
+#include "bench_ui.moc"

@@ -1,0 +1,59 @@
+#pragma once
+// Edits the selected scenario: its model (built-in with knobs such as resolution or sequence
+// length, or an ONNX file with its symbolic dims), preset, precision and colour; shows an ONNX
+// import's progress (with cancel) and its summary (ops not costed, warnings) or its error.
+#include <QWidget>
+
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QToolButton;
+
+namespace bs {
+
+class Explorer;
+struct ScenarioSpec;
+
+class ModelPanel : public QWidget {
+    Q_OBJECT
+  public:
+    explicit ModelPanel(Explorer* explorer, QWidget* parent = nullptr);
+    void setScenario(int id); ///< -1 disables the panel
+    int scenarioId() const { return id_; }
+    void refreshPresets();
+    QComboBox* modelCombo() const { return model_; }
+    QComboBox* presetCombo() const { return preset_; }
+    QComboBox* precisionCombo() const { return precision_; }
+    QPlainTextEdit* summaryView() const { return summary_; }
+
+  signals:
+    void openOnnxRequested();
+
+  private:
+    void rebuild();
+    void rebuildKnobs(const ScenarioSpec& spec);
+    void updateStatus();
+    void apply(const ScenarioSpec& spec);
+
+    Explorer* explorer_;
+    int id_ = -1;
+    QToolButton* color_;
+    QComboBox* model_;
+    QFormLayout* knobs_;
+    QWidget* knobBox_;
+    QLineEdit* dims_;
+    QWidget* dimsRow_;
+    QComboBox* preset_;
+    QComboBox* precision_;
+    QProgressBar* progress_;
+    QPushButton* cancel_;
+    QLabel* status_;
+    QPlainTextEdit* summary_;
+    bool updating_ = false;
+};
+
+} // namespace bs
