@@ -467,6 +467,19 @@ void SnapshotChart::addBatchLine() {
     moveBatchLine();
 }
 
+void SnapshotChart::followBatch(const std::vector<SweepCurve>& curves, const TotalsToValue& xy) {
+    const auto [lo, hi] = axisRange(axisX());
+    const double b = snap_.batch;
+    if (b < lo || b > hi) {
+        const auto [nlo, nhi] = batchAxisRange(snap_);
+        setRangeIfChanged(axisX(), nlo, nhi);
+        placeLabels();
+    }
+    for (const SweepCurve& c : curves)
+        moveCurrent(c, xy);
+    moveBatchLine();
+}
+
 void SnapshotChart::moveBatchLine() {
     if (!batchLine_) return;
     const auto [lo, hi] = axisRange(axisY_);

@@ -144,6 +144,9 @@ class SnapshotChart : public QChartView {
     /// Vertical dashed line at the current batch over the whole y range, labelled "batch N".
     void addBatchLine();
     void moveBatchLine();
+    /// A batch step on a chart whose x axis is the batch: widen the axis if the batch left it, move
+    /// every curve's current marker and the batch line.
+    void followBatch(const std::vector<SweepCurve>& curves, const TotalsToValue& xy);
     /// Nearest sweep point of any curve within a few pixels: {scenario index, sweep index}.
     std::pair<int, int> nearestSweepPoint(const std::vector<SweepCurve>& curves, const TotalsToValue& xy,
                                           const QPointF& chartPos) const;

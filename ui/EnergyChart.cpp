@@ -153,16 +153,7 @@ void EnergyChart::rebuild() {
 }
 
 void EnergyChart::updateBatch() {
-    const auto [lo, hi] = axisRange(axisX());
-    const double b = snapshot().batch;
-    if (b < lo || b > hi) {
-        const auto [nlo, nhi] = batchAxisRange(snapshot());
-        setRangeIfChanged(axisX(), nlo, nhi);
-        placeLabels();
-    }
-    for (const SweepCurve& c : curves_)
-        moveCurrent(c, [this](const Totals& t) { return value(t); });
-    moveBatchLine();
+    followBatch(curves_, [this](const Totals& t) { return value(t); });
 }
 
 void EnergyChart::updateSelection() {

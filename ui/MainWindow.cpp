@@ -121,6 +121,13 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         viewMenu->addAction(scenarioDock->toggleViewAction());
         viewMenu->addAction(presetDock->toggleViewAction());
     }
+    if (auto* tools = findChild<QToolBar*>(QStringLiteral("scenarioToolBar"))) {
+        QAction* presetsAction = presetDock->toggleViewAction();
+        presetsAction->setText(tr("Preset editor"));
+        presetsAction->setToolTip(
+            tr("Show the hardware preset editor: duplicate a built-in preset to edit it"));
+        tools->addAction(presetsAction);
+    }
     statusBar()->showMessage(tr("Ready"));
 
     // Wiring.
@@ -152,12 +159,17 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(presetEditor_, &PresetEditor::statusMessage, this,
             [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(presetEditor_, &PresetEditor::presetCreated, this, [this](const QString& id) {
-        // "Duplicate to edit" from a scenario's preset: that scenario now uses the copy.
+        // "Duplicate to edit" on the selected scenario's preset: a new scenario runs the same model
+        // on the copy, so every edit shows against the original side by side.
         const ScenarioSpec* s = explorer_->scenarios()->find(explorer_->selectedScenarioId());
         if (!s || presets_->originOf(id) != s->presetId) return;
         ScenarioSpec copy = *s;
         copy.presetId = id;
-        explorer_->scenarios()->update(copy);
+        copy.color = QColor();
+        const int newId = explorer_->scenarios()->add(copy);
+        selectScenario(newId);
+        statusBar()->showMessage(tr("Added a scenario on %1; edits to it re-evaluate that scenario").arg(id),
+                                 8000);
     });
 
     // Settings.

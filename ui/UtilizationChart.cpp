@@ -21,7 +21,7 @@ void UtilizationChart::rebuild() {
                               "&nbsp;· – – ✕ batches that do not fit in device memory</small>"));
     auto* ax = makeLogAxis(2, QStringLiteral("batch size"), QStringLiteral("%d"));
     ay_ = new QValueAxis;
-    ay_->setTitleText(QStringLiteral("utilization (% of peak)"));
+    ay_->setTitleText(QStringLiteral("utilization %"));
     ay_->setLabelFormat(QStringLiteral("%g"));
     setAxes(ax, ay_);
     const ExplorerSnapshot& s = snapshot();
@@ -52,16 +52,7 @@ void UtilizationChart::rebuild() {
 }
 
 void UtilizationChart::updateBatch() {
-    const auto [lo, hi] = axisRange(axisX());
-    const double b = snapshot().batch;
-    if (b < lo || b > hi) {
-        const auto [nlo, nhi] = batchAxisRange(snapshot());
-        setRangeIfChanged(axisX(), nlo, nhi);
-        placeLabels();
-    }
-    for (const SweepCurve& c : curves_)
-        moveCurrent(c, value);
-    moveBatchLine();
+    followBatch(curves_, value);
 }
 
 QString UtilizationChart::pointToolTip(const QPointF& chartPos) const {

@@ -8,6 +8,7 @@
 #include "LayerTablePanel.h"
 #include "MainWindow.h"
 #include "ModelPanel.h"
+#include "PresetEditor.h"
 #include "PresetStore.h"
 #include "RooflineChart.h"
 #include "UtilizationChart.h"
@@ -21,7 +22,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMimeData>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScatterSeries>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableView>
@@ -229,6 +233,91 @@ class TstExplorer : public QObject {
         // The TPU scenarios did not change preset and are untouched.
         QCOMPARE(w.explorer()->snapshot().scenarios[1].hardware->id, std::string("tpu-v4"));
         QVERIFY(store->remove(copy));
+    }
+
+    // Through the window: duplicate the selected scenario's preset in the editor, edit a field,
+    // see the scenario on the copy re-evaluated; an invalid value changes nothing.
+    void presetEditorEditsReevaluate() {
+        MainWindow w(options());
+        w.show();
+        waitIdle(w);
+        w.selectScenario(w.explorer()->scenarios()->specs().front().id); // resnet50 on h100-sxm
+        PresetEditor* editor = w.presetEditor();
+        QCOMPARE(editor->currentId(), QStringLiteral("h100-sxm"));
+        auto* dup = editor->findChild<QPushButton*>(QStringLiteral("bannerDuplicateButton"));
+        QVERIFY(dup);
+        QTest::mouseClick(dup, Qt::LeftButton);
+        waitIdle(w);
+        const ExplorerSnapshot& s = w.explorer()->snapshot();
+        QCOMPARE(s.scenarios.size(), std::size_t{5});
+        QCOMPARE(s.scenarios.back().hardware->id, std::string("h100-sxm-copy"));
+        QCOMPARE(editor->currentId(), QStringLiteral("h100-sxm-copy"));
+        const double original = s.scenarios.back().sweep.front().totals.latency_s;
+        QCOMPARE(original, s.scenarios.front().sweep.front().totals.latency_s);
+
+        auto type = [&](const QString& text) {
+            auto* e = editor->findChild<QLineEdit*>(QStringLiteral("memory.dram.bandwidth_gb_s.value"));
+            QVERIFY(e && !e->isReadOnly());
+            e->selectAll();
+            QTest::keyClicks(e, text);
+            QTest::keyClick(e, Qt::Key_Return);
+            waitIdle(w);
+        };
+        type(QStringLiteral("335")); // a tenth of the bandwidth: the batch-1, weight-streaming end slows
+        const double slower = w.explorer()->snapshot().scenarios.back().sweep.front().totals.latency_s;
+        QVERIFY2(slower > 1.2 * original, qPrintable(QStringLiteral("%1 vs %2").arg(slower).arg(original)));
+        QCOMPARE(w.explorer()->snapshot().scenarios.front().sweep.front().totals.latency_s, original);
+
+        type(QStringLiteral("-5"));
+        auto* msg = editor->findChild<QLabel*>(QStringLiteral("memory.dram.bandwidth_gb_s.message"));
+        QVERIFY(msg && msg->isVisibleTo(editor) && !msg->text().isEmpty());
+        QCOMPARE(w.explorer()->snapshot().scenarios.back().sweep.front().totals.latency_s, slower);
+        QCOMPARE(w.explorer()->presets()->find(QStringLiteral("h100-sxm-copy"))->dram.bandwidthGBs.value,
+                 335.0);
+    }
+
+    void tableSelectionHighlightsTheLayerOnTheRoofline() {
+        MainWindow w(options());
+        w.resize(1600, 1000);
+        w.show();
+        waitIdle(w);
+        QTableView* view = w.layerTable()->view();
+        QVERIFY(w.roofline()->selectionSeries()->points().isEmpty());
+        view->selectRow(0); // the largest share of time, as sorted
+        const ExplorerSnapshot& s = w.explorer()->snapshot();
+        QVERIFY(s.selectedLayer >= 0);
+        const QPointF at = w.roofline()->layerValue(s.selectedScenario, s.selectedLayer);
+        QCOMPARE(w.roofline()->selectionSeries()->points(), QList<QPointF>{at});
+        // The highlight follows the layer when the batch moves.
+        w.batchControls()->setBatch(8);
+        const QPointF moved = w.roofline()->layerValue(s.selectedScenario, s.selectedLayer);
+        QVERIFY(moved != at);
+        QCOMPARE(w.roofline()->selectionSeries()->points(), QList<QPointF>{moved});
+    }
+
+    void droppingAnOnnxFileImportsIt() {
+        MainWindow w(options(false));
+        w.show();
+        QMimeData mime;
+        mime.setUrls(
+            {QUrl::fromLocalFile(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/distilbert_encoder.onnx"))});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&w, &drop);
+        waitIdle(w);
+        QCOMPARE(w.explorer()->snapshot().scenarios.size(), std::size_t{1});
+        const EvaluatedScenario& e = w.explorer()->snapshot().scenarios[0];
+        QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
+        QCOMPARE(e.model->params(), std::int64_t{66362880});
+        // A text file is not offered to the importer.
+        QMimeData text;
+        text.setUrls({QUrl::fromLocalFile(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/make_onnx_models.py"))});
+        QDragEnterEvent enterText(QPoint(10, 10), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        enterText.setAccepted(false);
+        QCoreApplication::sendEvent(&w, &enterText);
+        QVERIFY(!enterText.isAccepted());
     }
 
     void onnxImportRunsOffTheUiThreadAndAsksForDims() {
