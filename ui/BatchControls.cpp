@@ -37,7 +37,7 @@ BatchControls::BatchControls(QWidget* parent) : QWidget(parent) {
     slider_->setRange(0, static_cast<int>(stops().size()) - 1);
     slider_->setSingleStep(1);
     slider_->setPageStep(8); // one octave
-    slider_->setMinimumWidth(320);
+    slider_->setMinimumWidth(160);
     slider_->setToolTip(tr("Batch size on a log scale, 1 to 4096. Arrow keys step to the next integer stop, "
                            "Page Up/Down one octave. Every chart and the layer table follow it."));
     label->setBuddy(slider_);

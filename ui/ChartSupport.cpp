@@ -184,7 +184,7 @@ SnapshotChart::SnapshotChart(QWidget* parent) : QChartView(new QChart, parent) {
     // Hundreds of points move on every slider step: a BSP index would be rebuilt each time.
     scene()->setItemIndexMethod(QGraphicsScene::NoIndex);
     setMouseTracking(true);
-    setMinimumSize(320, 240);
+    setMinimumSize(240, 180);
     connect(chart(), &QChart::plotAreaChanged, this, [this] { placeLabels(); });
 }
 

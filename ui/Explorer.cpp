@@ -96,6 +96,23 @@ void Explorer::cancelImports() {
         if (e.preparing && e.cancel) e.cancel->store(true);
 }
 
+void Explorer::cancelImport(const QString& modelKey) {
+    const auto it = models_.find(modelKey);
+    if (it != models_.end() && it->preparing && it->cancel) it->cancel->store(true);
+}
+
+void Explorer::reloadModel(const ScenarioSpec& spec) {
+    const auto it = models_.find(spec.modelKey());
+    if (it == models_.end()) return;
+    if (it->preparing) return; // already being read
+    models_.erase(it);
+    // Sweeps of the old model must not be reused for the new one.
+    const QString prefix = spec.modelKey() + QStringLiteral("|");
+    for (auto sw = sweeps_.begin(); sw != sweeps_.end();)
+        sw = sw->first.startsWith(prefix) ? sweeps_.erase(sw) : std::next(sw);
+    scheduleRefresh();
+}
+
 void Explorer::setBatch(int batch) {
     batch = std::clamp(batch, 1, kMaxBatch);
     if (batch == batch_) return;
@@ -152,10 +169,15 @@ void Explorer::refresh() {
             tasks.push_back({sk, it->model, hw, spec.precision});
     }
     for (auto it = models_.begin(); it != models_.end();) {
-        if (!it->preparing && !wantedModels.count(it.key()))
-            it = models_.erase(it);
-        else
+        if (wantedModels.count(it.key())) {
             ++it;
+        } else if (it->preparing) {
+            // Nobody wants it any more (dims changed, scenario removed): free the worker thread.
+            if (it->cancel) it->cancel->store(true);
+            ++it;
+        } else {
+            it = models_.erase(it);
+        }
     }
     for (auto it = sweeps_.begin(); it != sweeps_.end();)
         it = wantedSweeps.count(it->first) ? std::next(it) : sweeps_.erase(it);
@@ -202,14 +224,15 @@ void Explorer::prepareModel(const ScenarioSpec& spec) {
         QMetaObject::invokeMethod(
             this,
             [this, key, cancel, result]() mutable {
-                jobFinished();
                 const auto it = models_.find(key);
                 // Dropped if the scenario moved on (its entry was replaced by a newer job).
-                if (it == models_.end() || it->cancel != cancel) return;
-                result.preparing = false;
-                *it = result;
-                emit modelPrepared(key, result.error);
-                scheduleRefresh();
+                if (it != models_.end() && it->cancel == cancel) {
+                    result.preparing = false;
+                    *it = result;
+                    scheduleRefresh(); // before jobFinished(): busy stays true until the refresh
+                    emit modelPrepared(key, result.error);
+                }
+                jobFinished();
             },
             Qt::QueuedConnection);
     });
@@ -228,10 +251,10 @@ void Explorer::startSweep(SweepTask task) {
         QMetaObject::invokeMethod(
             this,
             [this, key = task.key, points = std::move(points)]() mutable {
-                jobFinished();
                 sweepsInFlight_.erase(key);
                 sweeps_[key] = std::move(points);
                 scheduleRefresh();
+                jobFinished();
             },
             Qt::QueuedConnection);
     });

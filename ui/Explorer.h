@@ -66,6 +66,10 @@ class Explorer : public QObject {
     ModelStatus modelStatus(const ScenarioSpec& spec) const;
     bool isBusy() const { return jobsRunning_ > 0 || refreshTimer_.isActive(); }
     void cancelImports();
+    /// Cancels the import of one model (the scenario panel's Cancel button).
+    void cancelImport(const QString& modelKey);
+    /// Forgets a finished (or failed, or cancelled) model so that it is built or imported again.
+    void reloadModel(const ScenarioSpec& spec);
 
   signals:
     void snapshotChanged(const bs::ExplorerSnapshot& snapshot, unsigned changes);

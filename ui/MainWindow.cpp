@@ -128,21 +128,31 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
             tr("Show the hardware preset editor: duplicate a built-in preset to edit it"));
         tools->addAction(presetsAction);
     }
-    statusBar()->showMessage(tr("Ready"));
+    busy_ = new QLabel;
+    busy_->setObjectName(QStringLiteral("busyLabel"));
+    statusBar()->addPermanentWidget(busy_);
+    if (presets_->ids().isEmpty())
+        statusBar()->addPermanentWidget(
+            new QLabel(tr("<b>No hardware presets found</b> in %1 (set BATCHSCOPE_PRESET_DIR)")
+                           .arg(QString::fromStdString(PresetLibrary::shippedPresetDir()).toHtmlEscaped())));
 
     // Wiring.
     summaryTimer_.setSingleShot(true);
     summaryTimer_.setInterval(80);
     connect(&summaryTimer_, &QTimer::timeout, this, [this] { updateSummary(explorer_->snapshot()); });
     connect(explorer_, &Explorer::snapshotChanged, this, &MainWindow::onSnapshot);
+    // A permanent label: transient messages ("Importing…", "Added a scenario…") stay readable.
     connect(explorer_, &Explorer::busyChanged, this,
-            [this](bool busy) { statusBar()->showMessage(busy ? tr("Evaluating…") : tr("Ready")); });
+            [this](bool busy) { busy_->setText(busy ? tr("Evaluating…") : tr("Ready")); });
     connect(controls_, &BatchControls::batchChanged, explorer_, &Explorer::setBatch);
     connect(controls_, &BatchControls::latencyBudgetChanged, explorer_, &Explorer::setLatencyBudget);
     connect(list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& cur) {
                 const int id = cur.isValid() ? cur.data(ScenarioListModel::IdRole).toInt() : -1;
                 explorer_->selectScenario(id);
+                // The table keeps its row when the new scenario has the same layers; the roofline
+                // ring must agree with it either way.
+                table_->selectLayer(explorer_->snapshot().selectedLayer);
                 modelPanel_->setScenario(id);
                 if (const ScenarioSpec* s = explorer_->scenarios()->find(id))
                     presetEditor_->showPreset(s->presetId);
@@ -225,6 +235,10 @@ void MainWindow::buildMenus() {
             selectScenario(explorer_->scenarios()->specs().front().id);
     });
     rem->setShortcut(QKeySequence::Delete);
+    // Delete acts on the scenario list only: in the layer table or a text field it must not
+    // remove a scenario.
+    rem->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    list_->addAction(rem);
     rem->setToolTip(tr("Remove the selected scenario"));
 
     auto* view = menuBar()->addMenu(tr("&View"));
@@ -291,9 +305,10 @@ void MainWindow::addScenario() {
     if (cur) preset = ids[(ids.indexOf(cur->presetId) + 1) % ids.size()];
     const int id = explorer_->addScenario(
         cur ? (cur->isOnnx() ? cur->onnxPath : cur->modelId) : QStringLiteral("resnet50"), preset);
-    if (cur && !cur->isOnnx()) {
+    if (cur) {
         ScenarioSpec s = *explorer_->scenarios()->find(id);
         s.knobs = cur->knobs;
+        s.dims = cur->dims;
         explorer_->scenarios()->update(s);
     }
     selectScenario(id);
@@ -302,8 +317,14 @@ void MainWindow::addScenario() {
 void MainWindow::openOnnx(const QString& file) {
     const ScenarioSpec* cur = explorer_->scenarios()->find(explorer_->selectedScenarioId());
     const QString preset = cur ? cur->presetId : QStringLiteral("h100-sxm");
+    if (presets_->ids().isEmpty()) {
+        statusBar()->showMessage(tr("No hardware presets: cannot add a scenario"), 8000);
+        return;
+    }
     const int id =
         explorer_->addScenario(file, presets_->contains(preset) ? preset : presets_->ids().value(0));
+    // Opening a file again reads it again (it may have been re-exported since).
+    explorer_->reloadModel(*explorer_->scenarios()->find(id));
     settings_->addRecentFile(QFileInfo(file).absoluteFilePath());
     settings_->setLastDirectory(QFileInfo(file).absolutePath());
     updateRecentMenu();
@@ -339,7 +360,6 @@ void MainWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes) {
         summaryTimer_.start();
     else
         updateSummary(s);
-    if (changes & ChangeSweeps) modelPanel_->refreshPresets();
 }
 
 void MainWindow::updateSummary(const ExplorerSnapshot& s) {

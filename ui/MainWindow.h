@@ -87,6 +87,7 @@ class MainWindow : public QMainWindow {
     LayerTablePanel* table_;
     PresetEditor* presetEditor_;
     QMenu* recentMenu_ = nullptr;
+    QLabel* busy_ = nullptr;
     QAction* darkAction_ = nullptr;
     QAction* breakdownAction_ = nullptr;
     bool dark_ = false;

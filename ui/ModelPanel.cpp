@@ -5,6 +5,7 @@
 
 #include <QColorDialog>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -91,6 +92,11 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
            "Press Enter to re-import."));
     dimsLayout->addWidget(new QLabel(tr("Dims")));
     dimsLayout->addWidget(dims_, 1);
+    reload_ = new QPushButton(tr("Reload"));
+    reload_->setObjectName(QStringLiteral("reloadModel"));
+    reload_->setToolTip(
+        tr("Import the file again (after re-exporting it, or after a failed or cancelled import)"));
+    dimsLayout->addWidget(reload_);
     layout->addWidget(dimsRow_);
 
     auto* progressRow = new QHBoxLayout;
@@ -117,7 +123,7 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
         if (!cur) return;
         const QString data = model_->itemData(index).toString();
         if (data.isEmpty()) {
-            rebuild(); // back to the scenario's model while the file dialog is open
+            scheduleRebuild(); // back to the scenario's model while the file dialog is open
             emit openOnnxRequested();
             return;
         }
@@ -144,7 +150,8 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
     });
     connect(precision_, &QComboBox::activated, this, [this](int index) {
         const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
-        const auto p = parsePrecision(precision_->itemText(index).toStdString());
+        const auto p =
+            parsePrecision(precision_->itemText(index).section(QLatin1Char(' '), 0, 0).toStdString());
         if (!cur || !p) return;
         ScenarioSpec s = *cur;
         s.precision = *p;
@@ -175,9 +182,18 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
             }
             s.dims[kv[0].trimmed().toStdString()] = v;
         }
-        apply(s);
+        if (s.modelKey() == cur->modelKey())
+            explorer_->reloadModel(s); // same dims: the user wants the file read again
+        else
+            apply(s);
     });
-    connect(cancel_, &QPushButton::clicked, explorer_, &Explorer::cancelImports);
+    connect(cancel_, &QPushButton::clicked, this, [this] {
+        if (const ScenarioSpec* cur = explorer_->scenarios()->find(id_))
+            explorer_->cancelImport(cur->modelKey());
+    });
+    connect(reload_, &QPushButton::clicked, this, [this] {
+        if (const ScenarioSpec* cur = explorer_->scenarios()->find(id_)) explorer_->reloadModel(*cur);
+    });
     connect(explorer_, &Explorer::modelProgress, this,
             [this](const QString& key, int step, int steps, const QString& stage) {
                 const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
@@ -187,10 +203,13 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
                 progress_->setFormat(stage);
             });
     connect(explorer_, &Explorer::modelPrepared, this, &ModelPanel::updateStatus);
+    // Deferred: a spec change usually comes from one of this panel's own editors, still inside
+    // its signal; rebuilding now would delete the widget that is emitting.
     connect(explorer_->scenarios(), &ScenarioListModel::specChanged, this, [this](int id) {
-        if (id == id_) rebuild();
+        if (id == id_) scheduleRebuild();
     });
     connect(explorer_->presets(), &PresetStore::presetsChanged, this, &ModelPanel::refreshPresets);
+    connect(explorer_->presets(), &PresetStore::presetChanged, this, &ModelPanel::refreshPresets);
     refreshPresets();
     setScenario(-1);
 }
@@ -214,6 +233,18 @@ void ModelPanel::refreshPresets() {
             Qt::ToolTipRole);
     }
     rebuild();
+}
+
+void ModelPanel::scheduleRebuild() {
+    if (rebuildPending_) return;
+    rebuildPending_ = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            rebuildPending_ = false;
+            rebuild();
+        },
+        Qt::QueuedConnection);
 }
 
 void ModelPanel::setScenario(int id) {
@@ -245,18 +276,35 @@ void ModelPanel::rebuild() {
         model_->addItem(tr("Open ONNX file…"), QString());
         if (spec) {
             model_->setCurrentIndex(model_->findData(spec->isOnnx() ? spec->onnxPath : spec->modelId));
+            // A preset deleted or a precision the chip lacks is shown as such, not as a neighbour.
+            for (int i = preset_->count() - 1; i >= 0; --i)
+                if (preset_->itemData(i, Qt::UserRole + 1).toBool()) preset_->removeItem(i);
+            if (preset_->findData(spec->presetId) < 0) {
+                preset_->addItem(tr("%1 (missing)").arg(spec->presetId), spec->presetId);
+                preset_->setItemData(preset_->count() - 1, true, Qt::UserRole + 1);
+            }
             preset_->setCurrentIndex(preset_->findData(spec->presetId));
             precision_->clear();
-            if (const auto hw = explorer_->presets()->find(spec->presetId))
+            const auto hw = explorer_->presets()->find(spec->presetId);
+            if (hw)
                 for (Precision p : kAllPrecisions)
                     if (hw->supports(p)) precision_->addItem(QString::fromLatin1(precisionName(p)));
-            precision_->setCurrentText(QString::fromLatin1(precisionName(spec->precision)));
+            const QString prec = QString::fromLatin1(precisionName(spec->precision));
+            if (precision_->findText(prec) < 0) precision_->addItem(tr("%1 (not on this chip)").arg(prec));
+            precision_->setCurrentIndex(std::max(0, precision_->findText(prec, Qt::MatchStartsWith)));
             QPixmap swatch(16, 16);
             swatch.fill(spec->color);
             color_->setIcon(QIcon(swatch));
         }
     }
-    if (spec) rebuildKnobs(*spec);
+    if (spec) {
+        const QString knobsFor = spec->isOnnx() ? spec->onnxPath : spec->modelId;
+        if (knobsFor != knobsFor_) rebuildKnobs(*spec);
+        knobsFor_ = knobsFor;
+        updateKnobValues(*spec);
+    } else {
+        knobsFor_.clear();
+    }
     updating_ = false;
     updateStatus();
 }
@@ -265,18 +313,60 @@ void ModelPanel::rebuildKnobs(const ScenarioSpec& spec) {
     while (knobs_->rowCount() > 0)
         knobs_->removeRow(0);
     dimsRow_->setVisible(spec.isOnnx());
+    const ModelDescriptor* d = spec.isOnnx() ? nullptr : ModelZoo::find(spec.modelId.toStdString());
+    knobBox_->setVisible(d != nullptr);
+    if (!d) return;
+    for (const Knob& k : d->knobs) {
+        const QString name = QString::fromStdString(k.name);
+        auto setKnob = [this, name](double v) {
+            const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
+            if (!cur) return;
+            ScenarioSpec s = *cur;
+            s.knobs[name.toStdString()] = v;
+            apply(s);
+        };
+        QWidget* editor = nullptr;
+        if (!k.choices.empty()) {
+            auto* combo = new QComboBox;
+            for (const std::string& c : k.choices)
+                combo->addItem(QString::fromStdString(c));
+            connect(combo, &QComboBox::activated, this, setKnob);
+            editor = combo;
+        } else if (k.integer) {
+            auto* spin = new QSpinBox;
+            spin->setRange(static_cast<int>(k.min), static_cast<int>(std::min(k.max, 1e9)));
+            spin->setKeyboardTracking(false); // one rebuild per finished edit, not per digit
+            connect(spin, &QSpinBox::valueChanged, this, setKnob);
+            editor = spin;
+        } else {
+            auto* spin = new QDoubleSpinBox;
+            spin->setRange(k.min, k.max);
+            spin->setDecimals(2);
+            spin->setSingleStep(0.1);
+            spin->setKeyboardTracking(false);
+            connect(spin, &QDoubleSpinBox::valueChanged, this, setKnob);
+            editor = spin;
+        }
+        editor->setObjectName(QStringLiteral("knob_") + name);
+        editor->setToolTip(
+            QStringLiteral("%1 (default %2)").arg(QString::fromStdString(k.help)).arg(k.value));
+        knobs_->addRow(name, editor);
+    }
+}
+
+void ModelPanel::updateKnobValues(const ScenarioSpec& spec) {
     if (spec.isOnnx()) {
+        // Never under the user's cursor: a half-typed "height=224, wid" survives other updates.
+        if (dims_->hasFocus() && dims_->isModified()) return;
         QString text;
         for (const auto& [name, value] : spec.dims)
             text += QStringLiteral("%1%2=%3")
                         .arg(text.isEmpty() ? QString() : QStringLiteral(", "), QString::fromStdString(name))
                         .arg(value);
         dims_->setText(text);
-        knobBox_->hide();
         return;
     }
     const ModelDescriptor* d = ModelZoo::find(spec.modelId.toStdString());
-    knobBox_->setVisible(d != nullptr);
     if (!d) return;
     KnobValues values;
     try {
@@ -285,39 +375,15 @@ void ModelPanel::rebuildKnobs(const ScenarioSpec& spec) {
         values = ModelZoo::resolve(*d, {});
     }
     for (const Knob& k : d->knobs) {
-        const QString name = QString::fromStdString(k.name);
-        QWidget* editor = nullptr;
-        if (!k.choices.empty()) {
-            auto* combo = new QComboBox;
-            for (const std::string& c : k.choices)
-                combo->addItem(QString::fromStdString(c));
-            combo->setCurrentIndex(static_cast<int>(knob(values, k.name)));
-            connect(combo, &QComboBox::activated, this, [this, name](int index) {
-                const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
-                if (!cur) return;
-                ScenarioSpec s = *cur;
-                s.knobs[name.toStdString()] = index;
-                apply(s);
-            });
-            editor = combo;
-        } else {
-            auto* spin = new QSpinBox;
-            spin->setRange(static_cast<int>(k.min), static_cast<int>(std::min(k.max, 1e9)));
-            spin->setValue(static_cast<int>(knob(values, k.name)));
-            spin->setKeyboardTracking(false); // one rebuild per finished edit, not per digit
-            connect(spin, &QSpinBox::valueChanged, this, [this, name](int v) {
-                const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
-                if (!cur) return;
-                ScenarioSpec s = *cur;
-                s.knobs[name.toStdString()] = v;
-                apply(s);
-            });
-            editor = spin;
-        }
-        editor->setObjectName(QStringLiteral("knob_") + name);
-        editor->setToolTip(
-            QStringLiteral("%1 (default %2)").arg(QString::fromStdString(k.help)).arg(k.value));
-        knobs_->addRow(name, editor);
+        QWidget* w = knobBox_->findChild<QWidget*>(QStringLiteral("knob_") + QString::fromStdString(k.name));
+        const QSignalBlocker block(w);
+        const double v = knob(values, k.name);
+        if (auto* combo = qobject_cast<QComboBox*>(w))
+            combo->setCurrentIndex(static_cast<int>(v));
+        else if (auto* spin = qobject_cast<QSpinBox*>(w))
+            spin->setValue(static_cast<int>(v));
+        else if (auto* dspin = qobject_cast<QDoubleSpinBox*>(w))
+            dspin->setValue(v);
     }
 }
 

@@ -35,7 +35,9 @@ class ModelPanel : public QWidget {
 
   private:
     void rebuild();
-    void rebuildKnobs(const ScenarioSpec& spec);
+    void scheduleRebuild();
+    void rebuildKnobs(const ScenarioSpec& spec); ///< editors for the model's knobs (model changed)
+    void updateKnobValues(const ScenarioSpec& spec);
     void updateStatus();
     void apply(const ScenarioSpec& spec);
 
@@ -51,9 +53,12 @@ class ModelPanel : public QWidget {
     QComboBox* precision_;
     QProgressBar* progress_;
     QPushButton* cancel_;
+    QPushButton* reload_;
     QLabel* status_;
     QPlainTextEdit* summary_;
     bool updating_ = false;
+    bool rebuildPending_ = false;
+    QString knobsFor_; ///< model id or file the knob editors were built for
 };
 
 } // namespace bs

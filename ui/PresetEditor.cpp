@@ -140,9 +140,11 @@ PresetEditor::PresetEditor(PresetStore* store, QWidget* parent)
     connect(undo_, &QUndoStack::canUndoChanged, undoButton_, &QToolButton::setEnabled);
     connect(undo_, &QUndoStack::canRedoChanged, redoButton_, &QToolButton::setEnabled);
     connect(undo_, &QUndoStack::undoTextChanged, undoButton_,
-            [this](const QString& t) { undoButton_->setToolTip(QStringLiteral("Undo: ") + t); });
+            // Not [this]: the stack is a child and may announce its clearing while the editor is
+            // already being destroyed; the button is the only thing touched.
+            [b = undoButton_](const QString& t) { b->setToolTip(QStringLiteral("Undo: ") + t); });
     connect(undo_, &QUndoStack::redoTextChanged, redoButton_,
-            [this](const QString& t) { redoButton_->setToolTip(QStringLiteral("Redo: ") + t); });
+            [b = redoButton_](const QString& t) { b->setToolTip(QStringLiteral("Redo: ") + t); });
     undoButton_->setEnabled(false);
     redoButton_->setEnabled(false);
     connect(form_, &PresetForm::edited, this, &PresetEditor::onEdited);

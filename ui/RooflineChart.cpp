@@ -45,9 +45,10 @@ QString precisionText(Precision p) {
 RooflineChart::RooflineChart(QWidget* parent) : SnapshotChart(parent) {}
 
 void RooflineChart::rebuild() {
+    // The marker key is on the first line: compact views keep only that one.
     resetChart(QStringLiteral(
-        "<b>Roofline</b> — every layer at the current batch<br><small>● compute-bound &nbsp;■ DRAM-bound "
-        "&nbsp;◆ on-chip-memory-bound &nbsp;▲ launch-overhead-bound &nbsp;· size ∝ share of time &nbsp;· "
+        "<b>Roofline</b> <small>● compute &nbsp;■ DRAM &nbsp;◆ on-chip &nbsp;▲ overhead-bound</small><br>"
+        "<small>every layer at the current batch &nbsp;· size ∝ share of time &nbsp;· "
         "roofs: DRAM solid, on-chip dashed</small>"));
     ax_ = makeLogAxis(10, QStringLiteral("arithmetic intensity (FLOP per byte)"), QStringLiteral("%g"));
     ay_ = makeLogAxis(10, QStringLiteral("attained TFLOP/s"), QStringLiteral("%g"));

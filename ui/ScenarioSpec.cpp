@@ -37,10 +37,17 @@ QString ScenarioSpec::modelLabel() const {
         label += h == w ? QStringLiteral(" ") + QString::number(h) + QStringLiteral("²")
                         : QStringLiteral(" %1×%2").arg(w).arg(h);
     }
-    if (!d->seqKnob.empty()) label += QStringLiteral(" seq %1").arg(knob(v, d->seqKnob));
+    // In decode the sequence knob is unused and the context length is what matters.
+    const bool decode = v.count("phase") && v.count("context") && knob(v, "phase") == 1;
+    if (decode)
+        label += QStringLiteral(" decode ctx %1").arg(knob(v, "context"));
+    else if (!d->seqKnob.empty())
+        label += QStringLiteral(" seq %1").arg(knob(v, d->seqKnob));
     // Any other knob the user moved off its default is part of what the scenario is.
     for (const Knob& k : d->knobs) {
-        if (k.name == d->seqKnob || k.name == "height" || k.name == "width") continue;
+        if (k.name == d->seqKnob || k.name == "height" || k.name == "width" ||
+            (decode && (k.name == "phase" || k.name == "context")))
+            continue;
         const double value = knob(v, k.name);
         if (value == k.value) continue;
         label += k.choices.empty() ? QStringLiteral(" %1=%2").arg(QString::fromStdString(k.name)).arg(value)

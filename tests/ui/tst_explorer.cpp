@@ -18,6 +18,7 @@
 #include <QChartView>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -201,6 +202,82 @@ class TstExplorer : public QObject {
         emit prec->activated(fp32);
         waitIdle(w);
         QVERIFY(w.explorer()->snapshot().scenarios[0].current.totals.latency_s > bf16Latency);
+    }
+
+    // Knob editors driven by the keyboard: the edit rebuilds the model while the editor that
+    // emitted is still on the stack (this used to delete it under its own signal).
+    void knobEditsFromTheKeyboard() {
+        MainWindow w(options());
+        w.show();
+        waitIdle(w);
+        auto* height = w.modelPanel()->findChild<QSpinBox*>(QStringLiteral("knob_height"));
+        QVERIFY(height);
+        height->setFocus();
+        QTest::keyClick(height, Qt::Key_Up);
+        waitIdle(w);
+        QCOMPARE(w.explorer()->snapshot().scenarios[0].label.left(17), QStringLiteral("resnet50 224×225 "));
+        QCOMPARE(w.modelPanel()->findChild<QSpinBox*>(QStringLiteral("knob_height")), height); // not rebuilt
+        QCOMPARE(height->value(), 225);
+
+        // Switch the model to the LLM and pick decode with the keyboard.
+        QComboBox* model = w.modelPanel()->modelCombo();
+        const int llm = model->findData(QStringLiteral("llm"));
+        QVERIFY(llm >= 0);
+        model->setCurrentIndex(llm);
+        emit model->activated(llm);
+        waitIdle(w);
+        auto* phase = w.modelPanel()->findChild<QComboBox*>(QStringLiteral("knob_phase"));
+        QVERIFY(phase);
+        phase->setFocus();
+        QTest::keyClick(phase, Qt::Key_Down);
+        waitIdle(w);
+        QVERIFY2(w.explorer()->snapshot().scenarios[0].label.contains(QStringLiteral("decode")),
+                 qPrintable(w.explorer()->snapshot().scenarios[0].label));
+        QVERIFY(w.explorer()->snapshot().scenarios[0].error.isEmpty());
+        // MoE's imbalance is a real number: a double spin box.
+        const int moe = model->findData(QStringLiteral("moe"));
+        model->setCurrentIndex(moe);
+        emit model->activated(moe);
+        waitIdle(w);
+        QVERIFY(w.modelPanel()->findChild<QDoubleSpinBox*>(QStringLiteral("knob_imbalance")));
+    }
+
+    void deleteKeyOnlyActsInTheScenarioList() {
+        MainWindow w(options());
+        w.show();
+        waitIdle(w);
+        QTableView* table = w.layerTable()->view();
+        table->setFocus();
+        table->selectRow(0);
+        QTest::keyClick(table, Qt::Key_Delete);
+        QCOMPARE(w.explorer()->scenarios()->rowCount(), 4);
+        w.scenarioList()->setFocus();
+        QTest::keyClick(w.scenarioList(), Qt::Key_Delete);
+        QCOMPARE(w.explorer()->scenarios()->rowCount(), 3);
+    }
+
+    void reloadAfterAFailedImport() {
+        MainWindow w(options(false));
+        w.show();
+        const QString file = tmp_.filePath(QStringLiteral("reexported.onnx"));
+        QFile::remove(file);
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("half written");
+        f.close();
+        w.openOnnx(file);
+        waitIdle(w);
+        QVERIFY(!w.explorer()->snapshot().scenarios[0].error.isEmpty());
+        // The user re-exports the model and presses Reload.
+        QFile::remove(file);
+        QVERIFY(QFile::copy(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/distilbert_encoder.onnx"), file));
+        auto* reload = w.modelPanel()->findChild<QPushButton*>(QStringLiteral("reloadModel"));
+        QVERIFY(reload && reload->isVisible());
+        QTest::mouseClick(reload, Qt::LeftButton);
+        waitIdle(w);
+        const EvaluatedScenario& e = w.explorer()->snapshot().scenarios[0];
+        QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
+        QCOMPARE(e.model->params(), std::int64_t{66362880});
     }
 
     void presetEditReevaluatesItsScenarios() {
@@ -442,7 +519,7 @@ class TstExplorer : public QObject {
         QCOMPARE(x->snapshot().scenarios.size(), std::size_t{4});
         saveShot(&w, QStringLiteral("main-four-scenarios.png"));
         w.setDarkTheme(true);
-        QCoreApplication::processEvents();
+        QTest::qWait(50); // the old axes are deleted later: let the event loop run before grabbing
         saveShot(&w, QStringLiteral("main-four-scenarios-dark.png"));
         w.setDarkTheme(false);
     }
