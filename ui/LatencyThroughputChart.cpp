@@ -21,7 +21,7 @@ void LatencyThroughputChart::rebuild() {
     resetChart(
         QStringLiteral("<b>Latency vs throughput</b> — one point per batch<br><small>★ recommended "
                        "batch &nbsp;● current batch &nbsp;– – ✕ does not fit in device memory</small>"));
-    ax_ = makeLogAxis(10, QStringLiteral("throughput (inferences/s)"), QStringLiteral("%g"));
+    ax_ = makeLogAxis(10, QStringLiteral("throughput (inferences/s)"), QStringLiteral("%.0f"));
     ay_ = makeLogAxis(10, QStringLiteral("batch latency (ms)"), QStringLiteral("%g"));
     setAxes(ax_, ay_);
     fitRanges(true);
