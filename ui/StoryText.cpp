@@ -22,9 +22,9 @@ QString storyHtml(const EvaluatedScenario& s, const ExplorerSnapshot& snap, Stor
     auto html = [](const std::string& t) { return QString::fromStdString(t).toHtmlEscaped(); };
     std::string regime = story.regime, limiter = story.limiter;
     if (length == StoryLength::Line) {
-        // One line per scenario in the window: the headline and the limiter's name without its
-        // numbers; the regime and the numbers are in the line's tooltip.
-        regime.clear();
+        // Two lines at most per scenario in the window: the headline, the regime's first clause
+        // (where it turns compute-bound) and the limiter's name; the numbers are in the tooltip.
+        regime = regime.substr(0, regime.find(';'));
         limiter = limiter.substr(0, limiter.find(':'));
     }
     QString out = head + QStringLiteral(" — ") + html(story.headline) + QStringLiteral(". ");

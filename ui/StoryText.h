@@ -9,7 +9,7 @@ namespace bs {
 
 enum class StoryLength {
     Full, ///< headline, regime and limiter with their numbers
-    Line  ///< headline and the limiter's name: one line in the window
+    Line  ///< headline, the regime's first clause and the limiter's name: a summary line
 };
 /// Rich text; a scenario that could not be evaluated gives its error instead.
 QString storyHtml(const EvaluatedScenario& s, const ExplorerSnapshot& snap,
