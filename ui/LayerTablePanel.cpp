@@ -74,9 +74,12 @@ LayerTablePanel::LayerTablePanel(QWidget* parent) : QWidget(parent) {
     setScenario(nullptr);
 }
 
-void LayerTablePanel::setScenario(const EvaluatedScenario* s) {
+void LayerTablePanel::setScenario(const EvaluatedScenario* s, const QString& emptyHint) {
     if (!s) {
-        title_->setText(tr("<i>Select a scenario to see its layers at the current batch.</i>"));
+        title_->setText(QStringLiteral("<i>%1</i>")
+                            .arg(emptyHint.isEmpty()
+                                     ? tr("Select a scenario to see its layers at the current batch.")
+                                     : emptyHint.toHtmlEscaped()));
     } else if (!s->error.isEmpty()) {
         title_->setText(tr("<b>%1</b>: %2").arg(s->label.toHtmlEscaped(), s->error.toHtmlEscaped()));
     } else {

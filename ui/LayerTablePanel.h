@@ -22,7 +22,8 @@ class LayerTablePanel : public QWidget {
     explicit LayerTablePanel(QWidget* parent = nullptr);
 
     /// nullptr: empty table with a hint. Keeps the selected layer when the layers are the same.
-    void setScenario(const EvaluatedScenario* s);
+    /// `emptyHint` replaces the "select a scenario" text when `s` is null.
+    void setScenario(const EvaluatedScenario* s, const QString& emptyHint = {});
 
     LayerTableModel* model() const { return model_; }
     QSortFilterProxyModel* proxy() const { return proxy_; }

@@ -353,7 +353,14 @@ void MainWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes) {
     energy_->setSnapshot(s, changes);
     const EvaluatedScenario* sel =
         s.selectedScenario >= 0 ? &s.scenarios[static_cast<std::size_t>(s.selectedScenario)] : nullptr;
-    if (changes & (ChangeSweeps | ChangeBatch | ChangeSelection)) table_->setScenario(sel);
+    if (changes & (ChangeSweeps | ChangeBatch | ChangeSelection)) {
+        QString hint;
+        if (!sel)
+            if (const ScenarioSpec* spec = explorer_->scenarios()->find(explorer_->selectedScenarioId()))
+                hint = tr("%1 is hidden: tick it in the scenario list to see its layers.")
+                           .arg(explorer_->scenarios()->label(*spec));
+        table_->setScenario(sel, hint);
+    }
     // While the slider moves the charts get every step; the summary text (a story per scenario and
     // a rich-text layout each) follows once the slider rests for a moment.
     if (changes == ChangeBatch)

@@ -170,6 +170,15 @@ class TstExplorer : public QObject {
         QCOMPARE(w.explorer()->snapshot().scenarios.size(), std::size_t{4});
         for (int i = 0; i < 4; ++i)
             QCOMPARE(seriesCount(charts[i]), before[i]);
+        // Hiding the selected scenario empties the table and says why.
+        w.selectScenario(w.explorer()->scenarios()->specs().front().id);
+        w.explorer()->scenarios()->setVisible(w.explorer()->scenarios()->specs().front().id, false);
+        waitIdle(w);
+        QCOMPARE(w.layerTable()->model()->rowCount(), 0);
+        bool said = false;
+        for (const QLabel* l : w.layerTable()->findChildren<QLabel*>())
+            said = said || l->text().contains(QStringLiteral("is hidden"));
+        QVERIFY(said);
     }
 
     void modelPanelEditsTheSelectedScenario() {
