@@ -248,8 +248,18 @@ void SnapshotChart::resetChart(const QString& title) {
     c->legend()->setVisible(!compact_);
 }
 
+void SnapshotChart::fitBatchAxisLabels() {
+    // A batch axis labels every power of two (13 labels to 4096); in a narrow chart they elide to
+    // "1…", so every other power is labelled instead.
+    auto* lx = qobject_cast<QLogValueAxis*>(axisX_);
+    if (!lx || (lx->base() != 2 && lx->base() != 4)) return;
+    const double base = width() < 520 ? 4 : 2;
+    if (lx->base() != base) lx->setBase(base);
+}
+
 void SnapshotChart::resizeEvent(QResizeEvent* event) {
     QChartView::resizeEvent(event);
+    fitBatchAxisLabels();
     const bool compact = event->size().height() < kCompactHeight_px;
     if (compact == compact_) return;
     compact_ = compact;
@@ -262,6 +272,7 @@ void SnapshotChart::resizeEvent(QResizeEvent* event) {
 void SnapshotChart::setAxes(QAbstractAxis* x, QAbstractAxis* y) {
     axisX_ = x;
     axisY_ = y;
+    fitBatchAxisLabels();
     chart()->addAxis(x, Qt::AlignBottom);
     chart()->addAxis(y, Qt::AlignLeft);
     // Minor grid lines cost more to paint than all the data (about 1 ms per chart and frame, measured

@@ -160,6 +160,7 @@ class SnapshotChart : public QChartView {
     void mouseMoveEvent(QMouseEvent* event) override;
     bool viewportEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void fitBatchAxisLabels();
 
   private:
     struct Label {

@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QScatterSeries>
 #include <QTest>
 #include <QToolTip>
@@ -473,6 +474,22 @@ class TestCharts : public QObject {
         QVERIFY(seriesOf(roof).size() < full.size()); // no faint roofs of other precisions
         QCOMPARE(roof.pointCount(1), drawnLayers(s.scenarios[1]));
         saveShot(roof, QStringLiteral("roofline-compact"), QSize(560, 260));
+    }
+
+    void narrow_batch_axis_labels_every_other_power_of_two() {
+        const ExplorerSnapshot s = maker_.make(resnetOnTwoChips(), 8, powersOfTwo(4096));
+        UtilizationChart util;
+        util.resize(800, 400);
+        util.setSnapshot(s, ChangeAll);
+        auto* x = qobject_cast<QLogValueAxis*>(util.chart()->axes(Qt::Horizontal).value(0));
+        QVERIFY(x);
+        QCOMPARE(x->base(), 2.0);
+        util.resize(420, 400);
+        util.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&util));
+        QCOMPARE(x->base(), 4.0);
+        util.resize(900, 400);
+        QTRY_COMPARE(x->base(), 2.0);
     }
 
     void dark_theme_keeps_scenario_colours() {
