@@ -170,8 +170,10 @@ void RooflineChart::addRoofs() {
         corner->setColor(roofColor);
         corner->setBorderColor(markerBorder());
         corner->append(ridge, peak / kTera);
+        // Up and to the left of the knee: above the DRAM roof, where few layers sit (right of the
+        // knee is where the compute-bound layers cluster).
         addLabel(QStringLiteral("ridge ") + formatNumber(ridge) + QStringLiteral(" FLOP/B"),
-                 QPointF(ridge, peak / kTera), Qt::AlignRight | Qt::AlignBottom, roofColor, true);
+                 QPointF(ridge, peak / kTera), Qt::AlignLeft | Qt::AlignTop, roofColor, true);
         widenRidges(ridge);
         roofTop_tflops = std::max(roofTop_tflops, peak / kTera);
         if (onchip > dram) {
