@@ -182,6 +182,23 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
                                  8000);
     });
 
+    connect(presets_, &PresetStore::presetRemoved, this, [this](const QString& id, const QString& origin) {
+        // Scenarios on a deleted copy go back to the preset it came from rather than to an error.
+        if (origin.isEmpty() || !presets_->contains(origin)) return;
+        int moved = 0;
+        for (ScenarioSpec s : explorer_->scenarios()->specs()) {
+            if (s.presetId != id) continue;
+            s.presetId = origin;
+            if (const auto hw = presets_->find(origin); hw && !hw->supports(s.precision))
+                s.precision = hw->defaultPrecision;
+            explorer_->scenarios()->update(s);
+            ++moved;
+        }
+        if (moved > 0)
+            statusBar()->showMessage(
+                tr("%1 deleted: %n scenario(s) moved back to %2", nullptr, moved).arg(id, origin), 8000);
+    });
+
     // Settings.
     controls_->setBatch(settings_->batch());
     explorer_->setBatch(controls_->batch());

@@ -163,7 +163,9 @@ bool PresetStore::remove(const QString& id, QString* error) {
         if (error) *error = QStringLiteral("cannot delete %1").arg(file);
         return false;
     }
+    const QString origin = originOf(id);
     entries_.erase(entries_.begin() + i);
+    emit presetRemoved(id, origin);
     emit presetsChanged();
     return true;
 }

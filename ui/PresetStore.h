@@ -48,6 +48,8 @@ class PresetStore : public QObject {
   signals:
     void presetChanged(const QString& id);
     void presetsChanged(); ///< one added or removed
+    /// A user preset was deleted; `origin` is the preset it had been duplicated from ("" if none).
+    void presetRemoved(const QString& id, const QString& origin);
 
   private:
     struct Entry {

@@ -360,6 +360,12 @@ class TstExplorer : public QObject {
         QCOMPARE(w.explorer()->snapshot().scenarios.back().sweep.front().totals.latency_s, slower);
         QCOMPARE(w.explorer()->presets()->find(QStringLiteral("h100-sxm-copy"))->dram.bandwidthGBs.value,
                  335.0);
+
+        // Deleting the copy moves its scenario back to the shipped preset.
+        QVERIFY(w.explorer()->presets()->remove(QStringLiteral("h100-sxm-copy")));
+        waitIdle(w);
+        QCOMPARE(w.explorer()->snapshot().scenarios.back().hardware->id, std::string("h100-sxm"));
+        QVERIFY(w.explorer()->snapshot().scenarios.back().error.isEmpty());
     }
 
     void tableSelectionHighlightsTheLayerOnTheRoofline() {
