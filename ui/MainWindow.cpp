@@ -6,6 +6,7 @@
 #include "LatencyThroughputChart.h"
 #include "LayerTablePanel.h"
 #include "ModelPanel.h"
+#include "PresentationWindow.h"
 #include "PresetEditor.h"
 #include "PresetStore.h"
 #include "RooflineChart.h"
@@ -269,6 +270,11 @@ void MainWindow::buildMenus() {
         tr("Split the selected scenario's energy per inference into static, compute, "
            "DRAM and on-chip memory"));
     connect(breakdownAction_, &QAction::toggled, energy_, &EnergyChart::setBreakdownVisible);
+    view->addSeparator();
+    auto* present = view->addAction(tr("&Presentation mode"), this, [this] { startPresentation(); });
+    present->setShortcut(Qt::Key_F5);
+    present->setToolTip(tr("The four charts full screen with large type; arrow keys step the batch, Space "
+                           "plays the batch sweep, Esc leaves"));
     connect(energy_, &EnergyChart::breakdownVisibleChanged, breakdownAction_, &QAction::setChecked);
 
     auto* help = menuBar()->addMenu(tr("&Help"));
@@ -291,6 +297,16 @@ void MainWindow::buildMenus() {
     tools->addAction(darkAction_);
     tools->addAction(breakdownAction_);
     insertToolBarBreak(tools);
+}
+
+PresentationWindow* MainWindow::startPresentation() {
+    auto* p = new PresentationWindow(this);
+    for (SnapshotChart* c : p->charts())
+        c->setDarkTheme(dark_);
+    p->showFullScreen();
+    p->activateWindow();
+    p->setFocus();
+    return p;
 }
 
 void MainWindow::showMetricHelp() {

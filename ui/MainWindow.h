@@ -21,6 +21,7 @@ class LatencyThroughputChart;
 class LayerTablePanel;
 class ModelPanel;
 class PresetEditor;
+class PresentationWindow;
 class PresetStore;
 class RooflineChart;
 class Settings;
@@ -56,6 +57,9 @@ class MainWindow : public QMainWindow {
     /// Adds a scenario for `file` on the selected scenario's preset (import runs in the background).
     void openOnnx(const QString& file);
     void setDarkTheme(bool dark);
+    bool darkTheme() const { return dark_; }
+    /// Opens the charts full screen with large type (F5); returns the window (it deletes itself on close).
+    PresentationWindow* startPresentation();
     void selectScenario(int id);
 
   protected:
