@@ -1,6 +1,7 @@
 // batchscope: no arguments opens the explorer window; a command runs headless (see Cli.h).
 #include "Cli.h"
 #include "MainWindow.h"
+#include "SessionController.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -21,5 +22,6 @@ int main(int argc, char** argv) {
     bs::MainWindow w;
     if (w.geometry().width() < 800) w.resize(1600, 1000);
     w.show();
+    w.session()->startAutosave(); // after show(): a crash recovery question needs a visible parent
     return QApplication::exec();
 }

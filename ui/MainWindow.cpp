@@ -10,6 +10,7 @@
 #include "PresetEditor.h"
 #include "PresetStore.h"
 #include "RooflineChart.h"
+#include "SessionController.h"
 #include "Settings.h"
 #include "StoryText.h"
 #include "UtilizationChart.h"
@@ -228,6 +229,9 @@ void MainWindow::buildMenus() {
     open->setToolTip(tr("Import an ONNX model (also: drag a .onnx file onto the window)"));
     recentMenu_ = file->addMenu(tr("Open &recent"));
     updateRecentMenu();
+    file->addSeparator();
+    session_ = new SessionController(this, this);
+    file->addActions(session_->fileActions());
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -472,6 +476,17 @@ void MainWindow::setDarkTheme(bool dark) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    // Only an interactive window (autosave running) asks; tests close windows freely.
+    if (session_->autosaveRunning() && session_->isDirty()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved session"), tr("Save the changes to this session before closing?"),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !session_->saveSession())) {
+            event->ignore();
+            return;
+        }
+    }
+    session_->cleanExit();
     settings_->setWindow(saveGeometry(), saveState());
     settings_->setBatch(controls_->batch());
     const auto budget = controls_->latencyBudget_s();

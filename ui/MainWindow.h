@@ -22,6 +22,7 @@ class LayerTablePanel;
 class ModelPanel;
 class PresetEditor;
 class PresentationWindow;
+class SessionController;
 class PresetStore;
 class RooflineChart;
 class Settings;
@@ -60,6 +61,9 @@ class MainWindow : public QMainWindow {
     bool darkTheme() const { return dark_; }
     /// Opens the charts full screen with large type (F5); returns the window (it deletes itself on close).
     PresentationWindow* startPresentation();
+    /// Session files, autosave and recovery. main() calls session()->startAutosave() once the
+    /// window is shown; tests do not, so they never touch the user's autosave.
+    SessionController* session() const { return session_; }
     void selectScenario(int id);
 
   protected:
@@ -92,6 +96,7 @@ class MainWindow : public QMainWindow {
     PresetEditor* presetEditor_;
     QMenu* recentMenu_ = nullptr;
     QLabel* busy_ = nullptr;
+    SessionController* session_ = nullptr;
     QAction* darkAction_ = nullptr;
     QAction* breakdownAction_ = nullptr;
     bool dark_ = false;

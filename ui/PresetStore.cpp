@@ -91,6 +91,11 @@ bool PresetStore::save(const QString& file, const QJsonObject& json, QString* er
     return true;
 }
 
+bool PresetStore::idTaken(const QString& id) const {
+    // A file that failed to load still occupies its name: never overwrite what the user may repair.
+    return contains(id) || QFileInfo::exists(QDir(userDir_).filePath(id + QStringLiteral(".json")));
+}
+
 QString PresetStore::duplicate(const QString& id, QString* error) {
     const int i = indexOf(id);
     if (i < 0) {
@@ -104,13 +109,8 @@ QString PresetStore::duplicate(const QString& id, QString* error) {
     const Entry& src = entries_[static_cast<std::size_t>(i)];
     // A copy of a copy still diffs against the shipped preset it came from.
     const QString origin = src.builtIn ? id : originOf(id);
-    // A file that failed to load still occupies its name: never overwrite what the user may repair.
-    const auto taken = [&](const QString& candidate) {
-        return contains(candidate) ||
-               QFileInfo::exists(QDir(userDir_).filePath(candidate + QStringLiteral(".json")));
-    };
     QString newId = id + QStringLiteral("-copy");
-    for (int n = 2; taken(newId); ++n)
+    for (int n = 2; idTaken(newId); ++n)
         newId = id + QStringLiteral("-copy-%1").arg(n);
     QJsonObject json = src.json;
     json[QStringLiteral("id")] = newId;
@@ -168,6 +168,40 @@ bool PresetStore::remove(const QString& id, QString* error) {
     emit presetRemoved(id, origin);
     emit presetsChanged();
     return true;
+}
+
+QString PresetStore::importPreset(const QJsonObject& input, QString* error) {
+    const QString id = input.value(QStringLiteral("id")).toString();
+    if (id.isEmpty()) {
+        if (error) *error = QStringLiteral("the preset has no \"id\"");
+        return {};
+    }
+    if (userDir_.isEmpty()) {
+        if (error) *error = QStringLiteral("no user preset directory");
+        return {};
+    }
+    QString newId = id;
+    for (int n = 2; idTaken(newId); ++n)
+        newId = id + QStringLiteral("-%1").arg(n);
+    QJsonObject json = input;
+    json[QStringLiteral("id")] = newId;
+    const QString file = QDir(userDir_).filePath(newId + QStringLiteral(".json"));
+    PresetLoadResult r = parsePreset(QJsonDocument(json).toJson().toStdString(), file.toStdString());
+    if (!r.preset) {
+        if (error) {
+            QStringList problems;
+            for (const PresetIssue& issue : r.issues)
+                if (!issue.warning) problems << QString::fromStdString(issue.str());
+            *error = QStringLiteral("preset '%1' does not validate: %2")
+                         .arg(id, problems.join(QStringLiteral("; ")));
+        }
+        return {};
+    }
+    if (!save(file, json, error)) return {};
+    r.preset->file = file.toStdString();
+    entries_.push_back({std::make_shared<const HardwarePreset>(std::move(*r.preset)), json, false, file});
+    emit presetsChanged();
+    return newId;
 }
 
 } // namespace bs

@@ -44,6 +44,10 @@ class PresetStore : public QObject {
     bool update(const QString& id, const QJsonObject& json, std::vector<PresetIssue>* issues = nullptr);
     /// Deletes a user preset (file included). Built-in presets cannot be removed.
     bool remove(const QString& id, QString* error = nullptr);
+    /// Adds a preset saved elsewhere (embedded in a session file) as a user preset: keeps its "id"
+    /// when free, else "<id>-2", "-3", ...; validates and saves it, emits presetsChanged() and
+    /// returns the id it got. On failure returns "" and sets *error.
+    QString importPreset(const QJsonObject& json, QString* error = nullptr);
 
   signals:
     void presetChanged(const QString& id);
@@ -59,6 +63,8 @@ class PresetStore : public QObject {
         QString file;
     };
     int indexOf(const QString& id) const;
+    /// A loaded preset or a user file (perhaps one that failed to load) already has this id.
+    bool idTaken(const QString& id) const;
     void loadDir(const QString& dir, bool builtIn);
     bool save(const QString& file, const QJsonObject& json, QString* error) const;
 

@@ -1,0 +1,588 @@
+// Session files: save → load → save gives identical bytes and the same window; an interrupted save
+// leaves the previous file; newer, corrupt and incomplete files are refused with a message naming
+// the file and field; moved ONNX files are found; autosave writes after a change and a crash
+// (no clean exit) is offered for recovery.
+#include "BatchControls.h"
+#include "Explorer.h"
+#include "MainWindow.h"
+#include "PresetStore.h"
+#include "Session.h"
+#include "SessionController.h"
+
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace bs;
+
+namespace {
+
+const QString kCopy = QStringLiteral("h100-sxm-copy");
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool writeAll(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+void waitIdle(MainWindow& w) {
+    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+    QCoreApplication::processEvents();
+}
+
+void compareSpecs(const std::vector<ScenarioSpec>& a, const std::vector<ScenarioSpec>& b) {
+    QCOMPARE(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        QCOMPARE(a[i].modelId, b[i].modelId);
+        QVERIFY(a[i].knobs == b[i].knobs);
+        QCOMPARE(a[i].onnxPath, b[i].onnxPath);
+        QVERIFY(a[i].dims == b[i].dims);
+        QCOMPARE(a[i].presetId, b[i].presetId);
+        QCOMPARE(a[i].precision, b[i].precision);
+        QCOMPARE(a[i].color, b[i].color);
+        QCOMPARE(a[i].visible, b[i].visible);
+    }
+}
+
+QStringList snapshotLabels(MainWindow& w) {
+    QStringList labels;
+    for (const EvaluatedScenario& e : w.explorer()->snapshot().scenarios)
+        labels << e.label;
+    return labels;
+}
+
+} // namespace
+
+class TstSession : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    int n_ = 0;
+
+    QString fresh(const QString& name) {
+        const QString dir = tmp_.filePath(QStringLiteral("%1-%2").arg(name).arg(++n_));
+        QDir().mkpath(dir);
+        return dir;
+    }
+
+    MainWindowOptions options(const QString& presetDir, bool defaults = false) {
+        MainWindowOptions o;
+        o.settingsFile = tmp_.filePath(QStringLiteral("settings-%1.ini").arg(++n_));
+        o.userPresetDir = presetDir;
+        o.defaultScenarios = defaults;
+        o.restoreWindowState = false;
+        return o;
+    }
+
+    // Warnings go to a string instead of a modal box; recovery must not be offered unless a test says.
+    static void quiet(SessionController& c, QString* warning = nullptr) {
+        c.showWarning = [warning](const QString& m) {
+            if (warning) *warning = m;
+        };
+        c.askRecover = [](const QString& q) {
+            qWarning("unexpected recovery offer: %s", qPrintable(q));
+            return false;
+        };
+        c.confirmDiscard = [](const QString&) { return true; };
+        c.chooseFile = [](bool) { return QString(); };
+    }
+
+    // Four scenarios: a built-in model with knobs, one on an edited user preset, an ONNX file with
+    // dims, a hidden one; batch 100, a 10 ms budget, the ONNX scenario selected.
+    static void buildFour(MainWindow& w, const QString& onnx) {
+        PresetStore* presets = w.explorer()->presets();
+        QString error;
+        QCOMPARE(presets->duplicate(QStringLiteral("h100-sxm"), &error), kCopy);
+        QJsonObject json = presets->json(kCopy);
+        QJsonObject memory = json[QStringLiteral("memory")].toObject();
+        QJsonObject dram = memory[QStringLiteral("dram")].toObject();
+        QJsonObject bw = dram[QStringLiteral("bandwidth_gb_s")].toObject();
+        bw[QStringLiteral("value")] = 2000.5;
+        dram[QStringLiteral("bandwidth_gb_s")] = bw;
+        memory[QStringLiteral("dram")] = dram;
+        json[QStringLiteral("memory")] = memory;
+        QVERIFY(presets->update(kCopy, json));
+
+        ScenarioListModel* list = w.explorer()->scenarios();
+        ScenarioSpec a;
+        a.modelId = QStringLiteral("resnet50");
+        a.knobs = {{"height", 320}, {"width", 320}};
+        a.presetId = QStringLiteral("h100-sxm");
+        a.precision = Precision::FP16;
+        list->add(a);
+        ScenarioSpec b;
+        b.modelId = QStringLiteral("bert-base");
+        b.knobs = {{"seq", 384}};
+        b.presetId = kCopy;
+        b.precision = Precision::BF16;
+        b.color = QColor(0x12, 0x34, 0x56);
+        list->add(b);
+        ScenarioSpec c;
+        c.onnxPath = onnx;
+        c.dims = {{"height", 224}, {"width", 224}};
+        c.presetId = QStringLiteral("tpu-v4");
+        c.precision = Precision::BF16;
+        const int onnxId = list->add(c);
+        ScenarioSpec d;
+        d.modelId = QStringLiteral("moe");
+        d.knobs = {{"imbalance", 1.37}, {"top_k", 1}};
+        d.presetId = QStringLiteral("a100-sxm4-80gb");
+        d.precision = Precision::FP16;
+        d.visible = false;
+        list->add(d);
+        w.batchControls()->setBatch(100);
+        w.batchControls()->setLatencyBudget_s(0.01);
+        w.selectScenario(onnxId);
+    }
+
+  private slots:
+    void initTestCase() { QVERIFY(tmp_.isValid()); }
+    void init() { qputenv("BATCHSCOPE_AUTOSAVE_DIR", fresh(QStringLiteral("autosave")).toLocal8Bit()); }
+
+    void roundTripIsByteIdenticalAndRestoresTheWindow() {
+        const QString dir = fresh(QStringLiteral("roundtrip"));
+        const QString first = dir + QStringLiteral("/first.batchscope");
+        const QString second = dir + QStringLiteral("/second.batchscope");
+        MainWindow w(options(fresh(QStringLiteral("presets"))));
+        SessionController c(&w);
+        quiet(c);
+        buildFour(w, QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet50.onnx"));
+        QVERIFY(c.isDirty());
+        QVERIFY(c.saveSessionAs(first));
+        QVERIFY(!c.isDirty());
+        QCOMPARE(w.windowTitle(), QStringLiteral("first.batchscope — Batchscope"));
+
+        const QJsonObject root = QJsonDocument::fromJson(readAll(first)).object();
+        QCOMPARE(root[QStringLiteral("version")].toInt(), 1);
+        QCOMPARE(root[QStringLiteral("batch")].toInt(), 100);
+        QCOMPARE(root[QStringLiteral("latency_budget_ms")].toDouble(), 10.0);
+        QCOMPARE(root[QStringLiteral("selected_scenario")].toInt(), 2);
+        QCOMPARE(root[QStringLiteral("scenarios")].toArray().size(), 4);
+        // Only the user preset is embedded, with its edit.
+        const QJsonObject presets = root[QStringLiteral("presets")].toObject();
+        QCOMPARE(presets.keys(), QStringList{kCopy});
+        QCOMPARE(presets[kCopy]
+                     .toObject()[QStringLiteral("memory")]
+                     .toObject()[QStringLiteral("dram")]
+                     .toObject()[QStringLiteral("bandwidth_gb_s")]
+                     .toObject()[QStringLiteral("value")]
+                     .toDouble(),
+                 2000.5);
+
+        // Another machine: an empty user preset directory, default scenarios to be replaced.
+        MainWindow w2(options(fresh(QStringLiteral("presets")), true));
+        SessionController c2(&w2);
+        quiet(c2);
+        QVERIFY(!w2.explorer()->presets()->contains(kCopy));
+        QVERIFY(c2.openSession(first));
+        QVERIFY(!c2.isDirty());
+        QCOMPARE(c2.sessionFile(), QFileInfo(first).absoluteFilePath());
+        QVERIFY(c2.saveSessionAs(second));
+        QCOMPARE(readAll(second), readAll(first));
+
+        compareSpecs(w2.explorer()->scenarios()->specs(), w.explorer()->scenarios()->specs());
+        QCOMPARE(w2.explorer()->presets()->json(kCopy), w.explorer()->presets()->json(kCopy));
+        QCOMPARE(w2.explorer()->presets()->find(kCopy)->dram.bandwidthGBs.value, 2000.5);
+        QCOMPARE(w2.explorer()->scenarios()->rowOf(w2.explorer()->selectedScenarioId()), 2);
+        waitIdle(w);
+        waitIdle(w2);
+        QVERIFY(!c2.isDirty()); // nothing the window did on its own afterwards counts as an edit
+        const ExplorerSnapshot& s1 = w.explorer()->snapshot();
+        const ExplorerSnapshot& s2 = w2.explorer()->snapshot();
+        QCOMPARE(snapshotLabels(w2), snapshotLabels(w));
+        QCOMPARE(snapshotLabels(w2).size(), 3); // the hidden one is not drawn
+        QCOMPARE(s2.batch, 100);
+        QCOMPARE(s2.latencyBudget_s, s1.latencyBudget_s);
+        QVERIFY(s2.latencyBudget_s && qFuzzyCompare(*s2.latencyBudget_s, 0.01));
+        for (std::size_t i = 0; i < s2.scenarios.size(); ++i) {
+            QVERIFY2(s2.scenarios[i].error.isEmpty(), qPrintable(s2.scenarios[i].error));
+            QCOMPARE(s2.scenarios[i].current.totals.latency_s, s1.scenarios[i].current.totals.latency_s);
+        }
+        QCOMPARE(s2.selectedScenario, s1.selectedScenario);
+    }
+
+    void interruptedSaveLeavesThePreviousFile() {
+        const QString dir = fresh(QStringLiteral("interrupted"));
+        const QString path = dir + QStringLiteral("/s.batchscope");
+        MainWindow w(options(fresh(QStringLiteral("presets")), true));
+        SessionController c(&w);
+        quiet(c);
+        QVERIFY(c.saveSessionAs(path));
+        const QByteArray before = readAll(path);
+        QVERIFY(before.contains("\"batch\": 64"));
+
+        w.batchControls()->setBatch(200);
+        const SessionData changed = c.capture(path);
+        QString error;
+        bool hookRan = false;
+        // A crash between writing the new content and replacing the old file.
+        QVERIFY(!saveSessionFile(path, changed, &error, [&](QSaveFile& f) {
+            hookRan = true;
+            f.write("{ truncated");
+            return false;
+        }));
+        QVERIFY(hookRan);
+        QVERIFY2(error.contains(path) && error.contains(QStringLiteral("interrupted")), qPrintable(error));
+        QCOMPARE(readAll(path), before);
+        QCOMPARE(QDir(dir).entryList(QDir::Files),
+                 QStringList{QStringLiteral("s.batchscope")}); // no temp left
+        // The same save, not interrupted, does replace it (so the test above can fail).
+        QVERIFY(saveSessionFile(path, changed, &error, [](QSaveFile&) { return true; }));
+        QVERIFY(readAll(path).contains("\"batch\": 200"));
+
+        // A folder that is a file: the save fails with a message and the controller keeps its file.
+        const QString notADir = dir + QStringLiteral("/plain-file");
+        QVERIFY(writeAll(notADir, "x"));
+        QString warning;
+        quiet(c, &warning);
+        QVERIFY(!c.saveSessionAs(notADir + QStringLiteral("/s.batchscope")));
+        QVERIFY2(warning.contains(QStringLiteral("plain-file/s.batchscope")), qPrintable(warning));
+        QCOMPARE(c.sessionFile(), path);
+        QVERIFY(c.isDirty());
+        QCOMPARE(w.windowTitle(), QStringLiteral("s.batchscope* — Batchscope"));
+    }
+
+    void badFilesNameFileAndFieldAndChangeNothing_data() {
+        QTest::addColumn<QString>("edit");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("newer") << QStringLiteral("version=2")
+                               << QStringLiteral(
+                                      "was written by a newer Batchscope (format 2; this one reads 1)");
+        QTest::newRow("corrupt") << QStringLiteral("truncate") << QStringLiteral(": not valid JSON");
+        QTest::newRow("not a session")
+            << QStringLiteral("format") << QStringLiteral(": format: not a Batchscope session");
+        QTest::newRow("missing batch")
+            << QStringLiteral("remove batch") << QStringLiteral(": batch: missing");
+        QTest::newRow("batch type") << QStringLiteral("batch=\"64\"")
+                                    << QStringLiteral(": batch: expected a number, found a string");
+        QTest::newRow("missing preset") << QStringLiteral("remove scenarios[1].preset")
+                                        << QStringLiteral(": scenarios[1].preset: missing");
+        QTest::newRow("precision type")
+            << QStringLiteral("scenarios[2].precision=12")
+            << QStringLiteral(": scenarios[2].precision: expected a string, found a number");
+        QTest::newRow("bad precision")
+            << QStringLiteral("scenarios[0].precision=\"fp12\"")
+            << QStringLiteral(": scenarios[0].precision: 'fp12' is not a precision");
+        QTest::newRow("visible type")
+            << QStringLiteral("scenarios[3].visible=\"yes\"")
+            << QStringLiteral(": scenarios[3].visible: expected true or false, found a string");
+        QTest::newRow("fractional dim") << QStringLiteral("scenarios[2].dims=2.5")
+                                        << QStringLiteral(": scenarios[2].dims.height: expected an integer");
+        QTest::newRow("selection range") << QStringLiteral("selected_scenario=9")
+                                         << QStringLiteral(": selected_scenario: 9 is outside -1..3");
+        QTest::newRow("bad preset") << QStringLiteral("preset clock")
+                                    << QStringLiteral(": presets.h100-sxm-copy.clock_ghz");
+    }
+
+    void badFilesNameFileAndFieldAndChangeNothing() {
+        QFETCH(QString, edit);
+        QFETCH(QString, expected);
+        const QString dir = fresh(QStringLiteral("bad"));
+        const QString good = dir + QStringLiteral("/good.batchscope");
+        const QString bad = dir + QStringLiteral("/bad.batchscope");
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets"))));
+            SessionController c(&w);
+            quiet(c);
+            buildFour(w, QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet50.onnx"));
+            QVERIFY(c.saveSessionAs(good));
+        }
+        QJsonObject root = QJsonDocument::fromJson(readAll(good)).object();
+        QJsonArray scenarios = root[QStringLiteral("scenarios")].toArray();
+        const auto setScenario = [&](int i, const QString& key, const QJsonValue& v) {
+            QJsonObject o = scenarios[i].toObject();
+            if (v.isUndefined())
+                o.remove(key);
+            else
+                o[key] = v;
+            scenarios[i] = o;
+            root[QStringLiteral("scenarios")] = scenarios;
+        };
+        QByteArray bytes;
+        if (edit == QStringLiteral("version=2"))
+            root[QStringLiteral("version")] = 2;
+        else if (edit == QStringLiteral("format"))
+            root[QStringLiteral("format")] = QStringLiteral("something-else");
+        else if (edit == QStringLiteral("remove batch"))
+            root.remove(QStringLiteral("batch"));
+        else if (edit == QStringLiteral("batch=\"64\""))
+            root[QStringLiteral("batch")] = QStringLiteral("64");
+        else if (edit == QStringLiteral("remove scenarios[1].preset"))
+            setScenario(1, QStringLiteral("preset"), QJsonValue::Undefined);
+        else if (edit == QStringLiteral("scenarios[2].precision=12"))
+            setScenario(2, QStringLiteral("precision"), 12);
+        else if (edit == QStringLiteral("scenarios[0].precision=\"fp12\""))
+            setScenario(0, QStringLiteral("precision"), QStringLiteral("fp12"));
+        else if (edit == QStringLiteral("scenarios[3].visible=\"yes\""))
+            setScenario(3, QStringLiteral("visible"), QStringLiteral("yes"));
+        else if (edit == QStringLiteral("scenarios[2].dims=2.5"))
+            setScenario(2, QStringLiteral("dims"), QJsonObject{{QStringLiteral("height"), 2.5}});
+        else if (edit == QStringLiteral("selected_scenario=9"))
+            root[QStringLiteral("selected_scenario")] = 9;
+        else if (edit == QStringLiteral("preset clock")) {
+            QJsonObject presets = root[QStringLiteral("presets")].toObject();
+            QJsonObject p = presets[kCopy].toObject();
+            p[QStringLiteral("clock_ghz")] = QStringLiteral("fast");
+            presets[kCopy] = p;
+            root[QStringLiteral("presets")] = presets;
+        }
+        bytes = QJsonDocument(root).toJson();
+        if (edit == QStringLiteral("truncate")) bytes = readAll(good).left(200);
+        QVERIFY(writeAll(bad, bytes));
+
+        MainWindow w(options(fresh(QStringLiteral("presets")), true));
+        SessionController c(&w);
+        QString warning;
+        quiet(c, &warning);
+        const std::vector<ScenarioSpec> before = w.explorer()->scenarios()->specs();
+        const QStringList presetsBefore = w.explorer()->presets()->ids();
+        QVERIFY(!c.openSession(bad));
+        QVERIFY2(warning.startsWith(QFileInfo(bad).absoluteFilePath()), qPrintable(warning));
+        QVERIFY2(warning.contains(expected), qPrintable(warning));
+        QCOMPARE(c.lastMessage(), warning);
+        compareSpecs(w.explorer()->scenarios()->specs(), before);
+        QCOMPARE(w.explorer()->presets()->ids(), presetsBefore);
+        QCOMPARE(w.explorer()->batch(), 64);
+        QVERIFY(c.sessionFile().isEmpty());
+        QVERIFY(!c.isDirty());
+        QCOMPARE(w.windowTitle(), QStringLiteral("Untitled — Batchscope"));
+    }
+
+    void movedOnnxFileIsFoundNextToTheSessionOrByItsRelativePath() {
+        const QString project = fresh(QStringLiteral("project"));
+        QDir().mkpath(project + QStringLiteral("/models"));
+        const QString model = project + QStringLiteral("/models/net.onnx");
+        QVERIFY(QFile::copy(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet18.onnx"), model));
+        const QString session = project + QStringLiteral("/s.batchscope");
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets"))));
+            SessionController c(&w);
+            quiet(c);
+            buildFour(w, model);
+            QVERIFY(c.saveSessionAs(session));
+        }
+        QVERIFY(readAll(session).contains("\"onnx_relative_path\": \"models/net.onnx\""));
+
+        // The whole folder moved: the relative path finds it.
+        const QString moved = project + QStringLiteral("-moved");
+        QVERIFY(QDir().rename(project, moved));
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets")), true));
+            SessionController c(&w);
+            QString warning;
+            quiet(c, &warning);
+            QVERIFY(c.openSession(moved + QStringLiteral("/s.batchscope")));
+            QVERIFY2(warning.isEmpty(), qPrintable(warning));
+            QCOMPARE(w.explorer()->scenarios()->specs()[2].onnxPath,
+                     moved + QStringLiteral("/models/net.onnx"));
+            QVERIFY2(c.lastMessage().contains(QStringLiteral("moved: using ") + moved +
+                                              QStringLiteral("/models/net.onnx")),
+                     qPrintable(c.lastMessage()));
+            QVERIFY(c.isDirty()); // the file still names the old place
+            waitIdle(w);
+            const EvaluatedScenario& e = w.explorer()->snapshot().scenarios[2];
+            QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
+            QCOMPARE(e.model->params(), std::int64_t{11689512});
+        }
+
+        // Mailed: the session and the model side by side somewhere else.
+        const QString inbox = fresh(QStringLiteral("inbox"));
+        QVERIFY(
+            QFile::copy(moved + QStringLiteral("/s.batchscope"), inbox + QStringLiteral("/s.batchscope")));
+        QVERIFY(QFile::copy(moved + QStringLiteral("/models/net.onnx"), inbox + QStringLiteral("/net.onnx")));
+        QVERIFY(QDir(moved).removeRecursively());
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets")), true));
+            SessionController c(&w);
+            quiet(c);
+            QVERIFY(c.openSession(inbox + QStringLiteral("/s.batchscope")));
+            QCOMPARE(w.explorer()->scenarios()->specs()[2].onnxPath, inbox + QStringLiteral("/net.onnx"));
+        }
+
+        // Nowhere: the session opens, the scenario keeps its path and the message says what is missing.
+        QVERIFY(QFile::remove(inbox + QStringLiteral("/net.onnx")));
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets")), true));
+            SessionController c(&w);
+            QString warning;
+            quiet(c, &warning);
+            QVERIFY(c.openSession(inbox + QStringLiteral("/s.batchscope")));
+            QCOMPARE(w.explorer()->scenarios()->specs()[2].onnxPath, model);
+            QVERIFY2(warning.contains(model + QStringLiteral(" not found")), qPrintable(warning));
+        }
+    }
+
+    void conflictingUserPresetIsAddedUnderANewIdOnce() {
+        const QString dir = fresh(QStringLiteral("conflict"));
+        const QString session = dir + QStringLiteral("/s.batchscope");
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets"))));
+            SessionController c(&w);
+            quiet(c);
+            buildFour(w, QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet50.onnx"));
+            QVERIFY(c.saveSessionAs(session));
+        }
+        // Here h100-sxm-copy exists unedited: the session's edited copy must not overwrite it.
+        const QString presetDir = fresh(QStringLiteral("presets"));
+        MainWindow w(options(presetDir, true));
+        QCOMPARE(w.explorer()->presets()->duplicate(QStringLiteral("h100-sxm")), kCopy);
+        const QJsonObject mine = w.explorer()->presets()->json(kCopy);
+        SessionController c(&w);
+        quiet(c);
+        QVERIFY(c.openSession(session));
+        const QString other = kCopy + QStringLiteral("-2");
+        QCOMPARE(w.explorer()->scenarios()->specs()[1].presetId, other);
+        QCOMPARE(w.explorer()->presets()->json(kCopy), mine);
+        QCOMPARE(w.explorer()->presets()->find(other)->dram.bandwidthGBs.value, 2000.5);
+        QVERIFY(QFileInfo::exists(presetDir + QStringLiteral("/") + other + QStringLiteral(".json")));
+        QVERIFY(c.lastMessage().contains(other));
+        QVERIFY(c.isDirty());
+        // Opening it again reuses that copy.
+        QVERIFY(c.openSession(session));
+        QCOMPARE(w.explorer()->scenarios()->specs()[1].presetId, other);
+        QVERIFY(!w.explorer()->presets()->contains(kCopy + QStringLiteral("-3")));
+    }
+
+    void titleAndDirtyFollowChanges() {
+        MainWindow w(options(fresh(QStringLiteral("presets")), true));
+        SessionController c(&w);
+        quiet(c);
+        QCOMPARE(w.windowTitle(), QStringLiteral("Untitled — Batchscope"));
+        QVERIFY(!c.isDirty());
+        w.batchControls()->setBatch(8);
+        QVERIFY(c.isDirty());
+        QCOMPARE(w.windowTitle(), QStringLiteral("Untitled* — Batchscope"));
+        const QString path = fresh(QStringLiteral("title")) + QStringLiteral("/named");
+        QVERIFY(c.saveSessionAs(path));
+        QCOMPARE(c.sessionFile(), path + QStringLiteral(".batchscope")); // the suffix is added
+        QCOMPARE(w.windowTitle(), QStringLiteral("named.batchscope — Batchscope"));
+        w.explorer()->scenarios()->setVisible(w.explorer()->scenarios()->specs()[0].id, false);
+        QCOMPARE(w.windowTitle(), QStringLiteral("named.batchscope* — Batchscope"));
+        QVERIFY(c.saveSession());
+        QVERIFY(!c.isDirty());
+        // Editing a user preset a scenario runs on changes the session (its JSON is embedded).
+        PresetStore* presets = w.explorer()->presets();
+        const QString copy = presets->duplicate(QStringLiteral("h100-sxm"));
+        QVERIFY(!copy.isEmpty());
+        ScenarioSpec s = w.explorer()->scenarios()->specs()[0];
+        s.presetId = copy;
+        w.explorer()->scenarios()->update(s);
+        QVERIFY(c.saveSession());
+        QJsonObject json = presets->json(copy);
+        json[QStringLiteral("name")] = QStringLiteral("Renamed");
+        QVERIFY(presets->update(copy, json));
+        QVERIFY(c.isDirty());
+        QCOMPARE(c.fileActions().size(), 3);
+        QCOMPARE(c.fileActions()[0]->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+O")));
+        QCOMPARE(c.fileActions()[1]->shortcut(), QKeySequence(QStringLiteral("Ctrl+S")));
+    }
+
+    void autosaveAndRecoveryAfterACrash() {
+        const QString autosaveDir = SessionController::autosaveDir();
+        QVERIFY(autosaveDir.startsWith(tmp_.path())); // never the user's real autosave
+        const QString sessionPath = fresh(QStringLiteral("crash")) + QStringLiteral("/work.batchscope");
+        QString marker, autosave;
+        std::vector<ScenarioSpec> specsAtCrash;
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets")), true));
+            SessionController c(&w);
+            quiet(c);
+            c.setAutosaveIntervals(60000, 20);
+            QVERIFY(c.saveSessionAs(sessionPath));
+            c.startAutosave();
+            marker = c.markerFile();
+            autosave = c.autosaveFile();
+            QCOMPARE(autosave, autosaveDir + QStringLiteral("/autosave.batchscope"));
+            QVERIFY(QFileInfo::exists(marker));
+            QCOMPARE(readSessionFile(autosave).batch, 64);
+            w.batchControls()->setBatch(300);
+            w.explorer()->scenarios()->duplicate(w.explorer()->scenarios()->specs()[1].id);
+            QTRY_COMPARE(readSessionFile(autosave).batch, 300);
+            QTRY_COMPARE(readSessionFile(autosave).scenarios.size(), std::size_t{5});
+            specsAtCrash = w.explorer()->scenarios()->specs();
+            // No cleanExit(): as far as the next run can tell, this one crashed.
+        }
+        QVERIFY(QFileInfo::exists(marker));
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets")), true));
+            SessionController c(&w);
+            quiet(c);
+            QString asked;
+            c.askRecover = [&](const QString& q) {
+                asked = q;
+                return true;
+            };
+            c.startAutosave();
+            QVERIFY2(asked.contains(QStringLiteral("did not exit cleanly")) &&
+                         asked.contains(QStringLiteral("5 scenarios")) &&
+                         asked.contains(QStringLiteral("work.batchscope")),
+                     qPrintable(asked));
+            QCOMPARE(w.explorer()->batch(), 300);
+            QCOMPARE(w.batchControls()->batch(), 300);
+            compareSpecs(w.explorer()->scenarios()->specs(), specsAtCrash);
+            QCOMPARE(c.sessionFile(), sessionPath);
+            QVERIFY(c.isDirty());
+            QCOMPARE(w.windowTitle(), QStringLiteral("work.batchscope* — Batchscope"));
+            // A second window meanwhile gets its own autosave and is not offered this one.
+            MainWindow w2(options(fresh(QStringLiteral("presets")), true));
+            SessionController c2(&w2);
+            quiet(c2);
+            c2.startAutosave();
+            QVERIFY(c2.autosaveFile() != c.autosaveFile());
+            QVERIFY(QFileInfo::exists(c2.autosaveFile()));
+            c2.cleanExit();
+            QVERIFY(!QFileInfo::exists(c2.autosaveFile()));
+            // A normal quit: nothing to recover next time.
+            c.cleanExit();
+            QVERIFY(!QFileInfo::exists(marker));
+            QVERIFY(!QFileInfo::exists(autosave));
+        }
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets")), true));
+            SessionController c(&w);
+            quiet(c); // fails on any recovery offer
+            c.startAutosave();
+            QCOMPARE(w.explorer()->batch(), 64);
+            QCOMPARE(w.explorer()->scenarios()->specs().size(), std::size_t{4});
+            c.cleanExit();
+        }
+    }
+
+    void declinedRecoveryLeavesTheWindowAlone() {
+        {
+            MainWindow w(options(fresh(QStringLiteral("presets")), true));
+            SessionController c(&w);
+            quiet(c);
+            c.startAutosave();
+            w.batchControls()->setBatch(2);
+            QVERIFY(c.autosaveNow());
+        }
+        MainWindow w(options(fresh(QStringLiteral("presets")), true));
+        SessionController c(&w);
+        quiet(c);
+        int asked = 0;
+        c.askRecover = [&](const QString&) {
+            ++asked;
+            return false;
+        };
+        c.startAutosave();
+        QCOMPARE(asked, 1);
+        QCOMPARE(w.explorer()->batch(), 64);
+        QVERIFY(!c.isDirty());
+        // The declined autosave is replaced by this run's state.
+        QCOMPARE(readSessionFile(c.autosaveFile()).batch, 64);
+        c.cleanExit();
+    }
+};
+
+QTEST_MAIN(TstSession)
+#include "tst_session.moc"

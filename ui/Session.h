@@ -1,0 +1,67 @@
+#pragma once
+// A session file (.batchscope): everything needed to reopen a comparison, on this machine or
+// another one. JSON with a format name and version; the scenarios in list order, the JSON of every
+// user preset they use (so the session opens where those presets do not exist), the batch, the
+// latency budget and the selected scenario. Format and policies: docs/SESSIONS.md.
+//
+// This file is pure data: no window, no preset store. Writing is deterministic (keys sorted,
+// doubles in their shortest round-trip form), so save → load → save gives identical bytes.
+#include "ScenarioSpec.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+class QSaveFile;
+
+namespace bs {
+
+struct SessionScenario {
+    ScenarioSpec spec; ///< `id` is not stored: the list assigns new ids on load
+    /// For an ONNX model: its path relative to the session file's folder (the fallback when the
+    /// absolute path no longer exists); empty otherwise.
+    QString onnxRelativePath;
+};
+
+struct SessionData {
+    static constexpr int kFormatVersion = 1;
+    std::vector<SessionScenario> scenarios;     ///< in list order
+    std::map<QString, QJsonObject> userPresets; ///< user presets the scenarios use, by id
+    int batch = 64;
+    std::optional<double> latencyBudget_ms; ///< as the budget box shows it; empty: no budget
+    int selectedScenario = -1;              ///< index into scenarios, or -1
+};
+
+/// A session file that cannot be read: the message names the file and, where one is at fault, the
+/// field ("s.batchscope: scenarios[2].precision: 'fp12' is not a precision (fp32, ...)").
+class SessionError : public std::runtime_error {
+  public:
+    explicit SessionError(const QString& message)
+        : std::runtime_error(message.toStdString()), message_(message) {}
+    const QString& message() const { return message_; }
+
+  private:
+    QString message_;
+};
+
+QByteArray sessionToJson(const SessionData& data);
+/// Parses and validates a whole session (embedded presets included); throws SessionError.
+/// `fileName` only names the file in messages.
+SessionData sessionFromJson(const QByteArray& json, const QString& fileName);
+/// Reads `path` and parses it; throws SessionError (also when the file cannot be read).
+SessionData readSessionFile(const QString& path);
+
+/// Called after the new content is written to the temporary file and before it replaces `path`;
+/// returning false abandons the save, as a crash or a full disk would at that point (tests).
+using SessionSaveHook = std::function<bool(QSaveFile&)>;
+/// Writes atomically: the previous file is replaced only once the new one is complete, so an
+/// interrupted save leaves it intact. On failure returns false and sets *error.
+bool saveSessionFile(const QString& path, const SessionData& data, QString* error,
+                     const SessionSaveHook& beforeCommit = {});
+
+} // namespace bs
