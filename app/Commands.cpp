@@ -4,9 +4,9 @@
 #include "Evaluator.h"
 #include "ModelZoo.h"
 #include "PresetLoader.h"
+#include "ResultTables.h"
 #include "ScenarioSetup.h"
 #include "Sweep.h"
-#include "Table.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -94,53 +94,11 @@ int runModels(const Options& o, std::ostream& out) {
 
 // ---- sweep -----------------------------------------------------------------------------------
 
-// Sweep columns; `first` names the swept knob's column for --over seq|resolution (empty: none).
+// Sweep columns, led by the swept knob's column for --over seq|resolution.
 std::vector<QString> sweepHeader(const QString& first) {
-    std::vector<QString> h{QStringLiteral("batch"),
-                           QStringLiteral("latency_ms"),
-                           QStringLiteral("throughput_per_s"),
-                           QStringLiteral("utilization"),
-                           QStringLiteral("bandwidth_utilization"),
-                           QStringLiteral("energy_per_inference_mj"),
-                           QStringLiteral("static_mj"),
-                           QStringLiteral("compute_mj"),
-                           QStringLiteral("dram_mj"),
-                           QStringLiteral("sram_mj"),
-                           QStringLiteral("peak_memory_mb"),
-                           QStringLiteral("fits_memory"),
-                           QStringLiteral("bound"),
-                           QStringLiteral("gflops"),
-                           QStringLiteral("dram_mb"),
-                           QStringLiteral("spilled_mb"),
-                           QStringLiteral("critical_batch")};
-    if (!first.isEmpty()) h.insert(h.begin(), first);
+    std::vector<QString> h = sweepColumns();
+    h.insert(h.begin(), first);
     return h;
-}
-
-QString dominantBound(const Totals& t) {
-    if (t.compute_s >= t.memory_s && t.compute_s >= t.overhead_s) return QStringLiteral("compute");
-    return t.memory_s >= t.overhead_s ? QStringLiteral("memory") : QStringLiteral("overhead");
-}
-
-std::vector<Cell> sweepRow(const Totals& t) {
-    const EnergyBreakdown& e = t.energyPerInference;
-    return {static_cast<double>(t.batch),
-            t.latency_s * 1e3,
-            t.throughput_per_s,
-            t.utilization,
-            t.bandwidthUtilization,
-            e.total() * 1e3,
-            e.static_j * 1e3,
-            e.compute_j * 1e3,
-            e.dram_j * 1e3,
-            e.sram_j * 1e3,
-            t.peakMemoryBytes / 1e6,
-            t.fitsMemory,
-            dominantBound(t),
-            t.flops / 1e9,
-            t.dramBytes / 1e6,
-            t.spilledBytes / 1e6,
-            t.criticalBatch};
 }
 
 int runSweep(const Options& o, std::ostream& out) {
@@ -148,11 +106,8 @@ int runSweep(const Options& o, std::ostream& out) {
     const std::string over = o.value("over", "batch");
     if (over == "batch") {
         if (o.has("batch")) throw EngineError("--batch applies to --over seq|resolution; use --batches");
-        Table t(sweepHeader({}));
         const Scenario sc{s.model.get(), &s.hardware, s.precision};
-        for (const SweepPoint& p : sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2"))))
-            t.addRow(sweepRow(p.totals));
-        writeTable(t, o, out);
+        writeTable(sweepTable(sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2")))), o, out);
         return 0;
     }
     if (!o.has("values")) throw EngineError("--over " + over + " needs --values, e.g. --values 128,256,512");
@@ -183,7 +138,7 @@ int runSweep(const Options& o, std::ostream& out) {
     }
     Table t(sweepHeader(qs(over)));
     for (const SweepPoint& p : points) {
-        std::vector<Cell> row = sweepRow(p.totals);
+        std::vector<Cell> row = sweepCells(p.totals);
         row.insert(row.begin(), p.value);
         t.addRow(row);
     }
@@ -269,57 +224,7 @@ int runLayers(const Options& o, std::ostream& out) {
     ScenarioSetup s = ScenarioSetup::fromOptions(o);
     const int batch = o.positiveInt("batch", 1);
     const ScenarioResult r = evaluate({s.model.get(), &s.hardware, s.precision}, batch);
-    Table t({QStringLiteral("index"),
-             QStringLiteral("name"),
-             QStringLiteral("ops"),
-             QStringLiteral("flops"),
-             QStringLiteral("macs"),
-             QStringLiteral("weight_bytes"),
-             QStringLiteral("dram_bytes"),
-             QStringLiteral("sram_bytes"),
-             QStringLiteral("arithmetic_intensity"),
-             QStringLiteral("bound"),
-             QStringLiteral("units_allocated"),
-             QStringLiteral("units_total"),
-             QStringLiteral("compute_ms"),
-             QStringLiteral("memory_ms"),
-             QStringLiteral("overhead_ms"),
-             QStringLiteral("latency_ms"),
-             QStringLiteral("share"),
-             QStringLiteral("utilization"),
-             QStringLiteral("critical_batch"),
-             QStringLiteral("spills"),
-             QStringLiteral("not_costed")});
-    const bool all = o.has("all");
-    for (const LayerPlacement& p : r.layers) {
-        const Layer& l = s.model->layers()[static_cast<std::size_t>(p.index)];
-        if (l.view && !all) continue;
-        QStringList nc;
-        for (const std::string& n : l.notCosted)
-            nc << qs(n);
-        t.addRow({static_cast<double>(p.index),
-                  qs(l.name),
-                  qs(l.opTypes),
-                  p.flops,
-                  p.macs,
-                  p.weightBytes,
-                  p.dramBytes,
-                  p.sramBytes,
-                  p.arithmeticIntensity,
-                  qs(p.bound == Bound::Memory && p.memoryBoundOnChip ? "memory-onchip" : boundName(p.bound)),
-                  p.unitsAllocated,
-                  p.unitsTotal,
-                  p.compute_s * 1e3,
-                  p.memory_s * 1e3,
-                  p.overhead_s * 1e3,
-                  p.latency_s * 1e3,
-                  p.share,
-                  p.utilization,
-                  p.criticalBatch,
-                  p.inputSpilled || p.outputSpilled,
-                  nc.join(QLatin1Char(' '))});
-    }
-    writeTable(t, o, out);
+    writeTable(layerTable(*s.model, r, o.has("all")), o, out);
     return 0;
 }
 

@@ -5,7 +5,7 @@
 #include <QJsonObject>
 #include <cmath>
 
-namespace bs::cli {
+namespace bs {
 
 namespace {
 QString numberText(double v) {
@@ -13,12 +13,13 @@ QString numberText(double v) {
     if (std::isnan(v)) return QStringLiteral("nan");
     return QString::number(v, 'g', 10);
 }
-QString cellText(const Cell& c) {
+} // namespace
+
+QString Table::cellText(const Cell& c) {
     if (const double* d = std::get_if<double>(&c)) return numberText(*d);
     if (const bool* b = std::get_if<bool>(&c)) return *b ? QStringLiteral("true") : QStringLiteral("false");
     return std::get<QString>(c);
 }
-} // namespace
 
 QString Table::csvField(const QString& s) {
     if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n')) &&
@@ -67,4 +68,4 @@ QString Table::toJson() const {
     return QString::fromUtf8(QJsonDocument(arr).toJson(QJsonDocument::Indented));
 }
 
-} // namespace bs::cli
+} // namespace bs
