@@ -213,10 +213,32 @@ void SnapshotChart::setSnapshot(const ExplorerSnapshot& s, unsigned changes) {
 }
 
 void SnapshotChart::setDarkTheme(bool dark) {
+    if (print_) {
+        screenDark_ = dark;
+        return;
+    }
     if (dark == dark_ && built_) return;
     dark_ = dark;
     chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     // setTheme re-colours every series with the theme palette: rebuild with the scenario colours.
+    if (built_) {
+        rebuild();
+        placeLabels();
+    }
+}
+
+void SnapshotChart::setPrintMode(bool on) {
+    if (on == print_) return;
+    print_ = on;
+    if (on) {
+        screenDark_ = dark_;
+        screenCompact_ = compact_;
+        dark_ = compact_ = false;
+    } else {
+        dark_ = screenDark_;
+        compact_ = screenCompact_;
+    }
+    chart()->setTheme(dark_ ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     if (built_) {
         rebuild();
         placeLabels();
@@ -261,6 +283,10 @@ void SnapshotChart::resizeEvent(QResizeEvent* event) {
     QChartView::resizeEvent(event);
     fitBatchAxisLabels();
     const bool compact = event->size().height() < kCompactHeight_px;
+    if (print_) {
+        screenCompact_ = compact;
+        return;
+    }
     if (compact == compact_) return;
     compact_ = compact;
     if (built_) {

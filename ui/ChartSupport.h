@@ -90,7 +90,12 @@ class SnapshotChart : public QChartView {
     void setSnapshot(const ExplorerSnapshot& s, unsigned changes);
     /// QChart::ChartThemeDark or Light; series are re-coloured from the scenarios afterwards.
     void setDarkTheme(bool dark);
-    bool darkTheme() const { return dark_; }
+    /// The theme asked for with setDarkTheme (print mode draws light whatever it is).
+    bool darkTheme() const { return print_ ? screenDark_ : dark_; }
+    /// For export: light theme, legend and full title whatever the height. Turning it off brings
+    /// back the theme and compact mode the chart had; scenario colours never change.
+    void setPrintMode(bool on);
+    bool printMode() const { return print_; }
     const ExplorerSnapshot& snapshot() const { return snap_; }
     /// Texts of the labels anchored in the plot (ridge points, "batch N", roof names).
     QStringList annotationTexts() const;
@@ -178,6 +183,9 @@ class SnapshotChart : public QChartView {
     bool built_ = false;
     bool dark_ = false;
     bool compact_ = false;
+    bool print_ = false;
+    bool screenDark_ = false; ///< in print mode: the theme and compact mode to return to
+    bool screenCompact_ = false;
     bool pointTipShown_ = false;
     QAbstractAxis* axisX_ = nullptr;
     QAbstractAxis* axisY_ = nullptr;

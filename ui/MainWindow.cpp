@@ -3,6 +3,7 @@
 #include "BatchControls.h"
 #include "EnergyChart.h"
 #include "Explorer.h"
+#include "ExportActions.h"
 #include "LatencyThroughputChart.h"
 #include "LayerTablePanel.h"
 #include "ModelPanel.h"
@@ -234,6 +235,11 @@ void MainWindow::buildMenus() {
     file->addActions(session_->fileActions());
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    auto* exports = new ExportActions(this, this);
+    auto* exportMenu = menuBar()->addMenu(tr("E&xport"));
+    exportMenu->setObjectName(QStringLiteral("exportMenu"));
+    exportMenu->addActions(exports->actions());
 
     auto* edit = menuBar()->addMenu(tr("&Edit"));
     QAction* undo = presetEditor_->undoStack()->createUndoAction(this, tr("Undo preset edit"));

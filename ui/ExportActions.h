@@ -1,0 +1,76 @@
+#pragma once
+// The Export menu and the charts' "Export this chart…" context action: each chart or all four to
+// PNG (1× or 2×), SVG or PDF (ChartExport), the sweep of every visible scenario and the selected
+// scenario's layer table to CSV (CsvExport). The format is the chosen file's extension; a name
+// ending in "@2x.png" is written at twice the pixels.
+//
+// The main window adds the menu with
+//     auto* exports = new ExportActions(this, this);
+//     menuBar()->addMenu(tr("E&xport"))->addActions(exports->actions());
+// File dialogs and error boxes go through replaceable functions so tests can drive every action.
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <functional>
+#include <vector>
+
+class QAction;
+
+namespace bs {
+
+class MainWindow;
+class SnapshotChart;
+
+class ExportActions : public QObject {
+    Q_OBJECT
+  public:
+    explicit ExportActions(MainWindow* window, QObject* parent = nullptr);
+    /// Takes "Export this chart…" off the charts' context menus again.
+    ~ExportActions() override;
+
+    /// For the Export menu: one per chart, all four charts, a separator, sweep CSV, layer CSV.
+    QList<QAction*> actions() const { return actions_; }
+    /// Roofline, utilization, latency–throughput, energy: the order of the 2×2 grid.
+    std::vector<SnapshotChart*> charts() const;
+    /// The "Export this chart…" action added to `chart`'s context menu, or null.
+    QAction* contextAction(const SnapshotChart* chart) const;
+    QAction* allChartsAction() const { return allCharts_; }
+    QAction* sweepCsvAction() const { return sweepCsv_; }
+    QAction* layerCsvAction() const { return layerCsv_; }
+
+    /// Asks where to save: dialog title, suggested file name, QFileDialog filter. Returns the
+    /// path, with the extension of the chosen filter when none was typed, or "" when cancelled.
+    std::function<QString(const QString& title, const QString& suggestedName, const QString& filter)>
+        chooseFile;
+    /// Tells the user an export failed (the message names the file).
+    std::function<void(const QString& message)> reportError;
+
+    /// Dialog, then export; false when cancelled or failed.
+    bool exportChartInteractive(SnapshotChart* chart);
+    bool exportAllInteractive();
+    bool exportSweepInteractive();
+    bool exportLayersInteractive();
+
+    /// The filter offered for pictures: PNG, PNG at 2× ("*@2x.png"), SVG, PDF.
+    static QString pictureFilter();
+
+  signals:
+    void exported(const QString& path);
+
+  private:
+    QString defaultChooseFile(const QString& title, const QString& suggestedName, const QString& filter);
+    bool finish(bool ok, const QString& path, const QString& error);
+    void updateEnabled();
+
+    MainWindow* window_;
+    QList<QAction*> actions_;
+    std::vector<std::pair<SnapshotChart*, QAction*>> context_;
+    std::vector<QPointer<QAction>> added_; ///< owned by the charts, which may go first
+    QAction* allCharts_ = nullptr;
+    QAction* sweepCsv_ = nullptr;
+    QAction* layerCsv_ = nullptr;
+    QString lastDir_;
+};
+
+} // namespace bs
