@@ -16,6 +16,7 @@
 #include "PresetLoader.h"
 #include "ResultTables.h"
 #include "RooflineChart.h"
+#include "SnapshotMaker.h"
 #include "Sweep.h"
 #include "UtilizationChart.h"
 
@@ -44,62 +45,9 @@
 #include <sstream>
 
 using namespace bs;
+using namespace bs::test;
 
 namespace {
-
-struct Spec {
-    std::string model;
-    std::string hardware;
-    Precision precision;
-    QColor color;
-};
-
-/// Builds snapshots the way the explorer does: sweep, current batch, recommendation.
-class SnapshotMaker {
-  public:
-    SnapshotMaker() : lib_(PresetLibrary::shipped()) {}
-
-    ExplorerSnapshot make(const std::vector<Spec>& specs, int batch, const std::vector<int>& batches) {
-        ExplorerSnapshot s;
-        s.batch = batch;
-        s.sweepBatches = batches;
-        int id = 1;
-        for (const Spec& spec : specs) {
-            EvaluatedScenario e;
-            e.id = id++;
-            auto& m = models_[spec.model];
-            if (!m) m = std::make_shared<const PreparedModel>(ModelZoo::build(spec.model, {}));
-            e.model = m;
-            const HardwarePreset* hw = lib_.find(spec.hardware);
-            if (!hw) qFatal("missing preset %s", spec.hardware.c_str());
-            e.hardware = std::make_shared<const HardwarePreset>(*hw);
-            e.precision = spec.precision;
-            e.color = spec.color;
-            e.label = QString::fromStdString(spec.model + " · " + hw->name + " · ") +
-                      QString::fromLatin1(precisionName(spec.precision).data());
-            const Scenario sc{e.model.get(), e.hardware.get(), e.precision};
-            e.sweep = sweepBatches(sc, batches);
-            e.current = evaluate(sc, batch);
-            e.recommendedBatch = recommend(e.sweep, std::nullopt).front().batch;
-            s.scenarios.push_back(std::move(e));
-        }
-        s.selectedScenario = 0;
-        return s;
-    }
-
-  private:
-    PresetLibrary lib_;
-    std::map<std::string, std::shared_ptr<const PreparedModel>> models_;
-};
-
-const QColor kBlue(31, 119, 180), kOrange(255, 127, 14);
-
-std::vector<int> powersOfTwo(int max) {
-    std::vector<int> out;
-    for (int b = 1; b <= max; b *= 2)
-        out.push_back(b);
-    return out;
-}
 
 /// RFC 4180: quoted fields, doubled quotes, CRLF.
 std::vector<QStringList> parseCsv(const QString& s) {
@@ -233,6 +181,7 @@ class TstExport : public QObject {
         snap_ = maker_.make({{"resnet50", "h100-sxm", Precision::BF16, kBlue},
                              {"resnet50", "tpu-v4", Precision::BF16, kOrange}},
                             64, powersOfTwo(1024));
+        snap_.selectedScenario = 0;
         charts_.push_back(std::make_unique<RooflineChart>());
         charts_.push_back(std::make_unique<UtilizationChart>());
         charts_.push_back(std::make_unique<LatencyThroughputChart>());
