@@ -117,17 +117,27 @@ QString PresetStore::duplicate(const QString& id, QString* error) {
     json[QStringLiteral("name")] =
         QString(json.value(QStringLiteral("name")).toString() + QStringLiteral(" (copy)"));
     if (!origin.isEmpty()) json[QStringLiteral("derived_from")] = origin;
-    const QString file = QDir(userDir_).filePath(newId + QStringLiteral(".json"));
+    return addUserPreset(newId, json, error) ? newId : QString();
+}
+
+bool PresetStore::addUserPreset(const QString& id, const QJsonObject& json, QString* error) {
+    const QString file = QDir(userDir_).filePath(id + QStringLiteral(".json"));
     PresetLoadResult r = parsePreset(QJsonDocument(json).toJson().toStdString(), file.toStdString());
     if (!r.preset) {
-        if (error) *error = QStringLiteral("the copy does not validate");
-        return {};
+        if (error) {
+            QStringList problems;
+            for (const PresetIssue& issue : r.issues)
+                if (!issue.warning) problems << QString::fromStdString(issue.str());
+            *error = QStringLiteral("preset '%1' does not validate: %2")
+                         .arg(id, problems.join(QStringLiteral("; ")));
+        }
+        return false;
     }
-    if (!save(file, json, error)) return {};
+    if (!save(file, json, error)) return false;
     r.preset->file = file.toStdString();
     entries_.push_back({std::make_shared<const HardwarePreset>(std::move(*r.preset)), json, false, file});
     emit presetsChanged();
-    return newId;
+    return true;
 }
 
 bool PresetStore::update(const QString& id, const QJsonObject& input, std::vector<PresetIssue>* issues) {
@@ -185,23 +195,7 @@ QString PresetStore::importPreset(const QJsonObject& input, QString* error) {
         newId = id + QStringLiteral("-%1").arg(n);
     QJsonObject json = input;
     json[QStringLiteral("id")] = newId;
-    const QString file = QDir(userDir_).filePath(newId + QStringLiteral(".json"));
-    PresetLoadResult r = parsePreset(QJsonDocument(json).toJson().toStdString(), file.toStdString());
-    if (!r.preset) {
-        if (error) {
-            QStringList problems;
-            for (const PresetIssue& issue : r.issues)
-                if (!issue.warning) problems << QString::fromStdString(issue.str());
-            *error = QStringLiteral("preset '%1' does not validate: %2")
-                         .arg(id, problems.join(QStringLiteral("; ")));
-        }
-        return {};
-    }
-    if (!save(file, json, error)) return {};
-    r.preset->file = file.toStdString();
-    entries_.push_back({std::make_shared<const HardwarePreset>(std::move(*r.preset)), json, false, file});
-    emit presetsChanged();
-    return newId;
+    return addUserPreset(newId, json, error) ? newId : QString();
 }
 
 } // namespace bs

@@ -67,6 +67,9 @@ class PresetStore : public QObject {
     bool idTaken(const QString& id) const;
     void loadDir(const QString& dir, bool builtIn);
     bool save(const QString& file, const QJsonObject& json, QString* error) const;
+    /// Validates `json` (whose id is `id`), writes <userDir>/<id>.json and adds it; duplicate()
+    /// and importPreset() differ only in how they pick the id.
+    bool addUserPreset(const QString& id, const QJsonObject& json, QString* error);
 
     QString userDir_;
     std::vector<Entry> entries_;
