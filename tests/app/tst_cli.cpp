@@ -1,5 +1,6 @@
 // The command line as a user drives it: columns, formats, and one-line errors with exit code 2.
-#include "Cli.h"
+#include "CliRun.h"
+#include "FileChecks.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,53 +9,19 @@
 #include <sstream>
 
 namespace {
-struct Run {
-    int code;
-    std::string out, err;
-};
+using Run = bs::test::CliRun;
 Run cli(const QStringList& args) {
-    std::ostringstream out, err;
-    const int code = bs::cli::run(args, out, err);
-    return {code, out.str(), err.str()};
+    return bs::test::runCli(args);
 }
-/// Splits on spaces; "@DATA@" stands for the shipped test models' directory.
 QStringList split(const QString& s) {
-    QString text = s;
-    text.replace(QStringLiteral("@DATA@"), QStringLiteral(BATCHSCOPE_TEST_DATA_DIR));
-    return text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    return bs::test::splitArgs(s);
 }
 QStringList split(const char* s) {
     return split(QString::fromUtf8(s));
 }
 
-// Minimal RFC 4180 reader for the checks (quoted fields, doubled quotes, CRLF).
 std::vector<QStringList> parseCsv(const std::string& text) {
-    std::vector<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    const QString s = QString::fromStdString(text);
-    for (qsizetype i = 0; i < s.size(); ++i) {
-        const QChar c = s[i];
-        if (quoted) {
-            if (c == QLatin1Char('"') && i + 1 < s.size() && s[i + 1] == QLatin1Char('"'))
-                field += c, ++i;
-            else if (c == QLatin1Char('"'))
-                quoted = false;
-            else
-                field += c;
-        } else if (c == QLatin1Char('"'))
-            quoted = true;
-        else if (c == QLatin1Char(','))
-            row << field, field.clear();
-        else if (c == QLatin1Char('\r'))
-            continue;
-        else if (c == QLatin1Char('\n'))
-            row << field, field.clear(), rows.push_back(row), row.clear();
-        else
-            field += c;
-    }
-    return rows;
+    return bs::test::parseCsv(QString::fromStdString(text));
 }
 } // namespace
 

@@ -2,6 +2,7 @@
 // Return to commit. Checks that accepted edits reach the store, its file and the evaluation, and
 // that rejected ones leave all three untouched.
 #include "Evaluator.h"
+#include "FileChecks.h"
 #include "ModelZoo.h"
 #include "PresetDiff.h"
 #include "PresetEditor.h"
@@ -25,6 +26,8 @@
 #include <memory>
 
 using namespace bs;
+using bs::test::readAll;
+using bs::test::writeAll;
 
 namespace {
 
@@ -34,16 +37,6 @@ const QString kBandwidth = QStringLiteral("memory.dram.bandwidth_gb_s");
 
 QString shippedDir() {
     return qEnvironmentVariable("BATCHSCOPE_PRESET_DIR");
-}
-
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeAll(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
 // A store over the shipped presets and an empty user directory, and an editor on it.

@@ -4,6 +4,7 @@
 // (no clean exit) is offered for recovery.
 #include "BatchControls.h"
 #include "Explorer.h"
+#include "FileChecks.h"
 #include "MainWindow.h"
 #include "PresetStore.h"
 #include "Session.h"
@@ -20,20 +21,12 @@
 #include <QTest>
 
 using namespace bs;
+using bs::test::readAll;
+using bs::test::writeAll;
 
 namespace {
 
 const QString kCopy = QStringLiteral("h100-sxm-copy");
-
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeAll(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
 
 void waitIdle(MainWindow& w) {
     QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
