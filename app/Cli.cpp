@@ -22,6 +22,8 @@ Commands:
   layers      per-layer roofline placement at one batch size
   recommend   best batch under a latency budget, max-throughput and min-energy batches
   import      import an ONNX file and summarise it (opset, nodes, layers, params, GMACs)
+  export      charts to PNG/SVG/PDF, or their data to CSV, from a session or --scenario list
+  report      one PDF or HTML report: scenarios, recommendations, charts, top layers, presets
 
 Run 'batchscope <command> --help' for the options of a command.
 Presets are read from $BATCHSCOPE_PRESET_DIR if set, else the installed or source presets/.
@@ -31,6 +33,11 @@ Presets are read from $BATCHSCOPE_PRESET_DIR if set, else the installed or sourc
 
 bool isCommandLine(const QStringList& args) {
     return !args.isEmpty();
+}
+
+bool needsGuiApplication(const QStringList& args) {
+    return !args.isEmpty() &&
+           (args.front() == QStringLiteral("export") || args.front() == QStringLiteral("report"));
 }
 
 int run(const QStringList& args, std::ostream& out, std::ostream& err) {

@@ -8,6 +8,9 @@ namespace bs::cli {
 
 /// True if `args` (without the program name) ask for a command rather than the window.
 bool isCommandLine(const QStringList& args);
+/// True for the commands that draw charts (export, report): they need a QApplication, which main()
+/// creates on the offscreen platform unless QT_QPA_PLATFORM says otherwise.
+bool needsGuiApplication(const QStringList& args);
 /// Runs a command; returns the process exit code.
 int run(const QStringList& args, std::ostream& out, std::ostream& err);
 

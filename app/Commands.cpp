@@ -2,6 +2,7 @@
 
 #include "EngineError.h"
 #include "Evaluator.h"
+#include "ExportCommands.h"
 #include "ModelZoo.h"
 #include "PresetLoader.h"
 #include "ResultTables.h"
@@ -232,20 +233,7 @@ int runLayers(const Options& o, std::ostream& out) {
 
 int runRecommend(const Options& o, std::ostream& out) {
     ScenarioSetup s = ScenarioSetup::fromOptions(o);
-    std::optional<double> budget;
-    if (o.has("latency-budget-ms")) {
-        const std::string v = o.value("latency-budget-ms");
-        std::size_t used = 0;
-        double ms = 0;
-        try {
-            ms = std::stod(v, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used != v.size() || v.empty() || !std::isfinite(ms) || ms <= 0)
-            throw EngineError("--latency-budget-ms '" + v + "' is not a positive number");
-        budget = ms / 1e3;
-    }
+    const std::optional<double> budget = latencyBudgetFromOptions(o);
     const Scenario sc{s.model.get(), &s.hardware, s.precision};
     const auto sweep = sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2")));
     Table t({QStringLiteral("recommendation"), QStringLiteral("batch"), QStringLiteral("latency_ms"),
@@ -324,7 +312,7 @@ std::vector<Command> makeCommands() {
                      "fit in device memory qualify).\n\n") +
              kScenarioHelp +
              "Recommend options:\n"
-             "  --latency-budget-ms X latency budget in milliseconds\n"
+             "  --latency-budget-ms X latency budget in milliseconds (0: none)\n"
              "  --batches LIST        candidate batches (default 1..1024*2)\n",
          withScenario({{"latency-budget-ms", true, false}, {"batches", true, false}}), runRecommend});
     c.push_back({"import",
@@ -342,6 +330,8 @@ std::vector<Command> makeCommands() {
                  {{"file", true, false}, {"dim", true, true}, {"format", true, false}},
                  runImport,
                  "file"});
+    for (Command& e : exportCommands())
+        c.push_back(std::move(e));
     return c;
 }
 

@@ -3,11 +3,11 @@
 #include "EngineError.h"
 
 #include <QFileInfo>
+#include <cmath>
 
 namespace bs::cli {
 
-namespace {
-int positive(const std::string& text, const std::string& what) {
+int parsePositive(const std::string& text, const std::string& what) {
     std::size_t used = 0;
     long v = 0;
     try {
@@ -19,33 +19,60 @@ int positive(const std::string& text, const std::string& what) {
         throw EngineError(what + " '" + text + "' is not a positive integer");
     return static_cast<int>(v);
 }
-} // namespace
 
-KnobValues knobsFromOptions(const ModelDescriptor& model, const Options& o) {
-    KnobValues k;
-    if (o.has("seq")) {
-        if (model.seqKnob.empty())
-            throw EngineError("model '" + model.id + "' has no sequence length (--seq)");
-        k[model.seqKnob] = positive(o.value("seq"), "--seq");
+std::optional<double> latencyBudgetFromOptions(const Options& o) {
+    if (!o.has("latency-budget-ms")) return std::nullopt;
+    const std::string v = o.value("latency-budget-ms");
+    std::size_t used = 0;
+    double ms = 0;
+    try {
+        ms = std::stod(v, &used);
+    } catch (const std::exception&) {
+        used = 0;
     }
-    if (o.has("resolution")) {
+    if (used != v.size() || v.empty() || !std::isfinite(ms) || ms < 0)
+        throw EngineError("--latency-budget-ms '" + v + "' is not a number ≥ 0 (0: no budget)");
+    if (ms == 0) return std::nullopt;
+    return ms / 1e3;
+}
+
+KnobValues knobsFrom(const ModelDescriptor& model, const std::optional<std::string>& seq,
+                     const std::optional<std::string>& resolution,
+                     const std::vector<std::pair<std::string, std::string>>& params,
+                     const std::string& prefix) {
+    KnobValues k;
+    if (seq) {
+        if (model.seqKnob.empty())
+            throw EngineError("model '" + model.id + "' has no sequence length (" + prefix + "seq)");
+        k[model.seqKnob] = parsePositive(*seq, prefix + "seq");
+    }
+    if (resolution) {
         if (!model.hasResolution)
-            throw EngineError("model '" + model.id + "' has no input resolution (--resolution)");
-        const std::string r = o.value("resolution");
+            throw EngineError("model '" + model.id + "' has no input resolution (" + prefix + "resolution)");
+        const std::string& r = *resolution;
         if (const auto x = r.find('x'); x != std::string::npos) {
-            k["width"] = positive(r.substr(0, x), "--resolution width");
-            k["height"] = positive(r.substr(x + 1), "--resolution height");
+            k["width"] = parsePositive(r.substr(0, x), prefix + "resolution width");
+            k["height"] = parsePositive(r.substr(x + 1), prefix + "resolution height");
         } else {
-            k["width"] = k["height"] = positive(r, "--resolution");
+            k["width"] = k["height"] = parsePositive(r, prefix + "resolution");
         }
     }
+    for (const auto& [name, value] : params)
+        k[name] = ModelZoo::parseKnobValue(model, name, value);
+    return k;
+}
+
+KnobValues knobsFromOptions(const ModelDescriptor& model, const Options& o) {
+    std::vector<std::pair<std::string, std::string>> params;
     for (const std::string& kv : o.values("param")) {
         const auto eq = kv.find('=');
         if (eq == std::string::npos || eq == 0) throw EngineError("--param '" + kv + "' must be name=value");
-        const std::string name = kv.substr(0, eq);
-        k[name] = ModelZoo::parseKnobValue(model, name, kv.substr(eq + 1));
+        params.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     }
-    return k;
+    auto opt = [&](const char* name) {
+        return o.has(name) ? std::optional<std::string>(o.value(name)) : std::nullopt;
+    };
+    return knobsFrom(model, opt("seq"), opt("resolution"), params, "--");
 }
 
 std::map<std::string, std::int64_t> dimsFromOptions(const Options& o) {
@@ -53,7 +80,7 @@ std::map<std::string, std::int64_t> dimsFromOptions(const Options& o) {
     for (const std::string& kv : o.values("dim")) {
         const auto eq = kv.find('=');
         if (eq == std::string::npos || eq == 0) throw EngineError("--dim '" + kv + "' must be name=value");
-        dims[kv.substr(0, eq)] = positive(kv.substr(eq + 1), "--dim " + kv.substr(0, eq));
+        dims[kv.substr(0, eq)] = parsePositive(kv.substr(eq + 1), "--dim " + kv.substr(0, eq));
     }
     return dims;
 }

@@ -6,6 +6,7 @@
 #include "RooflineChart.h"
 #include "UtilizationChart.h"
 
+#include <QBuffer>
 #include <QChart>
 #include <QFileInfo>
 #include <QFontMetricsF>
@@ -39,34 +40,13 @@ QFont captionFont() {
 
 /// A fresh chart of the same kind with the same view settings, in print mode at `size`, laid out.
 std::unique_ptr<SnapshotChart> printCopy(const SnapshotChart* chart, QSize size) {
-    std::unique_ptr<SnapshotChart> copy;
-    if (qobject_cast<const RooflineChart*>(chart)) {
-        copy = std::make_unique<RooflineChart>();
-    } else if (qobject_cast<const UtilizationChart*>(chart)) {
-        copy = std::make_unique<UtilizationChart>();
-    } else if (qobject_cast<const LatencyThroughputChart*>(chart)) {
-        copy = std::make_unique<LatencyThroughputChart>();
-    } else if (auto* energy = qobject_cast<const EnergyChart*>(chart)) {
-        auto e = std::make_unique<EnergyChart>();
-        e->setBreakdownVisible(energy->breakdownVisible());
-        copy = std::move(e);
-    } else {
-        return nullptr;
-    }
-    copy->setAttribute(Qt::WA_DontShowOnScreen);
-    copy->setPrintMode(true);
-    copy->resize(size);
-    // "Shown" without reaching the screen: the pending resize events reach the view and its
-    // viewport, so the chart, its plot area and the batch-axis labelling follow the export size.
-    copy->show();
-    copy->chart()->setBackgroundRoundness(0);
-    copy->setSnapshot(chart->snapshot(), ChangeAll);
-    // Layouts are otherwise activated from the event loop; render now with legend and title placed.
-    if (QGraphicsLayout* layout = copy->chart()->layout()) layout->activate();
-    return copy;
+    const std::optional<ChartKind> kind = chartKindOf(chart);
+    if (!kind) return nullptr;
+    const auto* energy = qobject_cast<const EnergyChart*>(chart);
+    return makePrintChart(*kind, chart->snapshot(), size, energy && energy->breakdownVisible());
 }
 
-void renderChart(QPainter& p, SnapshotChart* copy, const QRectF& target) {
+void renderChart(QPainter& p, const SnapshotChart* copy, const QRectF& target) {
     QGraphicsScene* scene = copy->scene();
     scene->render(&p, target, copy->chart()->geometry(), Qt::IgnoreAspectRatio);
 }
@@ -211,6 +191,104 @@ bool checkTarget(const QString& path, double scale, QString* error) {
 }
 
 } // namespace
+
+const std::vector<ChartKind>& allChartKinds() {
+    static const std::vector<ChartKind> all{ChartKind::Roofline, ChartKind::Utilization, ChartKind::Tradeoff,
+                                            ChartKind::Energy};
+    return all;
+}
+
+QString chartKindName(ChartKind kind) {
+    switch (kind) {
+    case ChartKind::Roofline:
+        return QStringLiteral("roofline");
+    case ChartKind::Utilization:
+        return QStringLiteral("utilization");
+    case ChartKind::Tradeoff:
+        return QStringLiteral("tradeoff");
+    case ChartKind::Energy:
+        return QStringLiteral("energy");
+    }
+    return {};
+}
+
+std::optional<ChartKind> chartKindFromName(const QString& name) {
+    for (ChartKind k : allChartKinds())
+        if (chartKindName(k) == name) return k;
+    return std::nullopt;
+}
+
+std::optional<ChartKind> chartKindOf(const SnapshotChart* chart) {
+    if (qobject_cast<const RooflineChart*>(chart)) return ChartKind::Roofline;
+    if (qobject_cast<const UtilizationChart*>(chart)) return ChartKind::Utilization;
+    if (qobject_cast<const LatencyThroughputChart*>(chart)) return ChartKind::Tradeoff;
+    if (qobject_cast<const EnergyChart*>(chart)) return ChartKind::Energy;
+    return std::nullopt;
+}
+
+std::unique_ptr<SnapshotChart> makePrintChart(ChartKind kind, const ExplorerSnapshot& s, QSize size,
+                                              bool energyBreakdown) {
+    std::unique_ptr<SnapshotChart> chart;
+    switch (kind) {
+    case ChartKind::Roofline:
+        chart = std::make_unique<RooflineChart>();
+        break;
+    case ChartKind::Utilization:
+        chart = std::make_unique<UtilizationChart>();
+        break;
+    case ChartKind::Tradeoff:
+        chart = std::make_unique<LatencyThroughputChart>();
+        break;
+    case ChartKind::Energy: {
+        auto e = std::make_unique<EnergyChart>();
+        e->setBreakdownVisible(energyBreakdown);
+        chart = std::move(e);
+        break;
+    }
+    }
+    chart->setAttribute(Qt::WA_DontShowOnScreen);
+    chart->setPrintMode(true);
+    chart->resize(size);
+    // "Shown" without reaching the screen: the pending resize events reach the view and its
+    // viewport, so the chart, its plot area and the batch-axis labelling follow the export size.
+    chart->show();
+    chart->chart()->setBackgroundRoundness(0);
+    chart->setSnapshot(s, ChangeAll);
+    // Layouts are otherwise activated from the event loop; render now with legend and title placed.
+    if (QGraphicsLayout* layout = chart->chart()->layout()) layout->activate();
+    return chart;
+}
+
+QImage renderChartImage(const SnapshotChart* chart, QSize size, double scale) {
+    QImage image(size * scale, QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull()) return image;
+    image.setDevicePixelRatio(scale);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
+    renderChart(p, chart, QRectF(QPointF(), size));
+    return image;
+}
+
+QByteArray renderChartSvg(const SnapshotChart* chart, QSize size, const QString& title) {
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QSvgGenerator svg;
+    svg.setOutputDevice(&buffer);
+    svg.setSize(size);
+    svg.setViewBox(QRect(QPoint(), size));
+    svg.setResolution(layoutDpi());
+    svg.setTitle(title);
+    {
+        QPainter p;
+        if (!p.begin(&svg)) return {};
+        p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+        p.fillRect(QRect(QPoint(), size), Qt::white);
+        renderChart(p, chart, QRectF(QPointF(), size));
+    }
+    return bytes;
+}
 
 ExportFormat exportFormat(const QString& path) {
     const QString suffix = QFileInfo(path).suffix().toLower();

@@ -15,13 +15,34 @@
 // atomically (QSaveFile): a failed export leaves any previous file intact.
 #include "ExplorerTypes.h"
 
+#include <QByteArray>
+#include <QImage>
 #include <QSize>
 #include <QString>
+#include <memory>
+#include <optional>
 #include <vector>
 
 namespace bs {
 
 class SnapshotChart;
+
+/// The explorer's four charts, in the order of its 2×2 grid.
+enum class ChartKind { Roofline, Utilization, Tradeoff, Energy };
+const std::vector<ChartKind>& allChartKinds();
+/// "roofline", "utilization", "tradeoff" (latency vs throughput), "energy": the command line's names.
+QString chartKindName(ChartKind kind);
+std::optional<ChartKind> chartKindFromName(const QString& name);
+std::optional<ChartKind> chartKindOf(const SnapshotChart* chart);
+
+/// A chart of `kind` drawing `s` in print mode at `size`, laid out and never shown on screen: what
+/// exports, the report and the headless commands draw. `energyBreakdown` applies to the energy chart.
+std::unique_ptr<SnapshotChart> makePrintChart(ChartKind kind, const ExplorerSnapshot& s, QSize size,
+                                              bool energyBreakdown = false);
+/// `chart` (made by makePrintChart at `size`) as pixels, `scale` × `size`, without a caption.
+QImage renderChartImage(const SnapshotChart* chart, QSize size, double scale);
+/// `chart` (made by makePrintChart at `size`) as an SVG document, without a caption; empty on failure.
+QByteArray renderChartSvg(const SnapshotChart* chart, QSize size, const QString& title);
 
 enum class ExportFormat { Png, Svg, Pdf, Unknown };
 /// From the extension, case-insensitive.

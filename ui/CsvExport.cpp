@@ -19,20 +19,44 @@ std::vector<QString> scenarioColumns() {
             QStringLiteral("precision")};
 }
 
-Table sweepCsvTable(const ExplorerSnapshot& s) {
+namespace {
+std::vector<Cell> scenarioCells(const EvaluatedScenario& sc) {
+    return {sc.label, sc.model ? QString::fromStdString(sc.model->graph().name) : QString(),
+            QString::fromStdString(sc.hardware->id), precisionText(sc.precision)};
+}
+
+std::vector<QString> withScenarioColumns(std::vector<QString> columns) {
     std::vector<QString> header = scenarioColumns();
-    for (QString& c : sweepColumns())
+    for (QString& c : columns)
         header.push_back(std::move(c));
-    Table t(std::move(header));
+    return header;
+}
+} // namespace
+
+Table sweepCsvTable(const ExplorerSnapshot& s) {
+    Table t(withScenarioColumns(sweepColumns()));
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!usable(sc)) continue;
-        const std::vector<Cell> lead{sc.label,
-                                     sc.model ? QString::fromStdString(sc.model->graph().name) : QString(),
-                                     QString::fromStdString(sc.hardware->id), precisionText(sc.precision)};
+        const std::vector<Cell> lead = scenarioCells(sc);
         for (const SweepPoint& p : sc.sweep) {
             std::vector<Cell> row = lead;
             for (Cell& c : sweepCells(p.totals))
                 row.push_back(std::move(c));
+            t.addRow(std::move(row));
+        }
+    }
+    return t;
+}
+
+Table allLayersCsvTable(const ExplorerSnapshot& s) {
+    Table t(withScenarioColumns(layerColumns()));
+    for (const EvaluatedScenario& sc : s.scenarios) {
+        if (!usable(sc)) continue;
+        const std::vector<Cell> lead = scenarioCells(sc);
+        const Table layers = layerTable(*sc.model, sc.current, false);
+        for (const std::vector<Cell>& cells : layers.rows()) {
+            std::vector<Cell> row = lead;
+            row.insert(row.end(), cells.begin(), cells.end());
             t.addRow(std::move(row));
         }
     }

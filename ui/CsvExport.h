@@ -16,6 +16,9 @@ namespace bs {
 /// The four scenario columns the sweep export puts before the CLI's sweep columns.
 std::vector<QString> scenarioColumns();
 Table sweepCsvTable(const ExplorerSnapshot& s);
+/// Every visible scenario's layer table at the current batch, led by the scenario columns (the
+/// data behind the roofline; `batchscope export --chart roofline --out FILE.csv`).
+Table allLayersCsvTable(const ExplorerSnapshot& s);
 /// Why the layer table cannot be exported (no scenario selected, or it was not evaluated), or "".
 QString layerCsvProblem(const ExplorerSnapshot& s);
 /// The selected scenario's layer table; empty (header only) when layerCsvProblem() says why.

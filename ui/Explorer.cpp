@@ -1,6 +1,7 @@
 #include "Explorer.h"
 
 #include "PresetStore.h"
+#include "SnapshotBuilder.h"
 
 #include <QFileInfo>
 #include <algorithm>
@@ -260,25 +261,6 @@ void Explorer::startSweep(SweepTask task) {
     });
 }
 
-void Explorer::evaluateCurrent(EvaluatedScenario& e) const {
-    if (!e.model || !e.hardware) return;
-    try {
-        e.current = evaluate({e.model.get(), e.hardware.get(), e.precision}, batch_);
-    } catch (const std::exception& ex) {
-        e.error = QString::fromUtf8(ex.what());
-        e.current = {};
-    }
-}
-
-void Explorer::updateRecommendation(EvaluatedScenario& e) const {
-    e.recommendedBatch.reset();
-    if (e.sweep.empty()) return;
-    const std::vector<Recommendation> recs = recommend(e.sweep, budget_s_);
-    const std::string want = budget_s_ ? "latency budget" : "max throughput";
-    for (const Recommendation& r : recs)
-        if (r.what == want) e.recommendedBatch = r.batch;
-}
-
 void Explorer::resolveSelection() {
     snap_.selectedScenario = -1;
     snap_.selectedLayer = -1;
@@ -305,23 +287,17 @@ void Explorer::publish(unsigned changes) {
             e.precision = spec.precision;
             e.hardware = presets_ ? presets_->find(spec.presetId) : nullptr;
             const auto m = models_.constFind(spec.modelKey());
-            if (!e.hardware)
-                e.error = QStringLiteral("preset '%1' not found").arg(spec.presetId);
-            else if (!e.hardware->supports(spec.precision))
-                e.error = QStringLiteral("%1 has no %2 peak (it has: %3)")
-                              .arg(QString::fromStdString(e.hardware->name),
-                                   QString::fromLatin1(precisionName(spec.precision)),
-                                   QString::fromStdString(e.hardware->supportedPrecisions()));
-            else if (m == models_.cend() || m->preparing)
+            e.error = hardwareProblem(spec, e.hardware.get());
+            if (e.error.isEmpty() && (m == models_.cend() || m->preparing))
                 e.error = QStringLiteral("preparing the model…");
-            else if (!m->model)
+            else if (e.error.isEmpty() && !m->model)
                 e.error = m->error;
             if (e.error.isEmpty()) {
                 e.model = m->model;
                 const auto sw = sweeps_.find(sweepKey(spec));
                 if (sw != sweeps_.end()) e.sweep = sw->second;
-                evaluateCurrent(e);
-                updateRecommendation(e);
+                evaluateAtBatch(e, batch_);
+                e.recommendedBatch = recommendedBatch(e.sweep, budget_s_);
             }
             snap_.scenarios.push_back(std::move(e));
         }
@@ -332,8 +308,8 @@ void Explorer::publish(unsigned changes) {
     } else {
         for (EvaluatedScenario& e : snap_.scenarios) {
             if (!e.model) continue;
-            if (changes & ChangeBatch) evaluateCurrent(e);
-            if (changes & ChangeBudget) updateRecommendation(e);
+            if (changes & ChangeBatch) evaluateAtBatch(e, batch_);
+            if (changes & ChangeBudget) e.recommendedBatch = recommendedBatch(e.sweep, budget_s_);
         }
     }
     resolveSelection();

@@ -102,8 +102,6 @@ class Explorer : public QObject {
     /// Model, preset (with its edit revision) and precision: what a sweep depends on.
     QString sweepKey(const ScenarioSpec& spec) const;
     void publish(unsigned changes);
-    void evaluateCurrent(EvaluatedScenario& e) const;
-    void updateRecommendation(EvaluatedScenario& e) const;
     void resolveSelection();
     void jobStarted();
     void jobFinished();

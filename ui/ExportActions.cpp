@@ -6,6 +6,7 @@
 #include "Explorer.h"
 #include "LatencyThroughputChart.h"
 #include "MainWindow.h"
+#include "Report.h"
 #include "RooflineChart.h"
 #include "UtilizationChart.h"
 
@@ -89,7 +90,16 @@ ExportActions::ExportActions(MainWindow* window, QObject* parent) : QObject(pare
         tr("The selected scenario's layers at the current batch, in the columns of 'batchscope layers'"));
     connect(layerCsv_, &QAction::triggered, this, [this] { exportLayersInteractive(); });
 
-    actions_ << allCharts_ << sep << sweepCsv_ << layerCsv_;
+    auto* sep2 = new QAction(this);
+    sep2->setSeparator(true);
+    report_ = new QAction(tr("&Report (PDF or HTML)…"), this);
+    report_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    report_->setToolTip(tr("One document for after the meeting: the visible scenarios at this batch, "
+                           "the recommendations, the four charts, the top layers by time and every "
+                           "preset used with its numbers and sources"));
+    connect(report_, &QAction::triggered, this, [this] { exportReportInteractive(); });
+
+    actions_ << allCharts_ << sep << sweepCsv_ << layerCsv_ << sep2 << report_;
     connect(window_->explorer(), &Explorer::snapshotChanged, this, [this] { updateEnabled(); });
     updateEnabled();
 }
@@ -120,6 +130,7 @@ void ExportActions::updateEnabled() {
     for (const EvaluatedScenario& sc : s.scenarios)
         any = any || usable(sc);
     sweepCsv_->setEnabled(any);
+    report_->setEnabled(any);
     layerCsv_->setEnabled(layerCsvProblem(s).isEmpty());
 }
 
@@ -197,6 +208,17 @@ bool ExportActions::exportLayersInteractive() {
     if (path.isEmpty()) return false;
     QString error;
     const bool ok = exportLayerCsv(window_->explorer()->snapshot(), path, &error);
+    return finish(ok, path, error);
+}
+
+bool ExportActions::exportReportInteractive() {
+    const QString path = chooseFile(tr("Export report"), QStringLiteral("batchscope-report.pdf"),
+                                    tr("PDF document (*.pdf);;HTML page (*.html)"));
+    if (path.isEmpty()) return false;
+    ReportOptions options;
+    options.energyBreakdown = window_->energy()->breakdownVisible();
+    QString error;
+    const bool ok = writeReport(window_->explorer()->snapshot(), path, options, &error);
     return finish(ok, path, error);
 }
 

@@ -29,7 +29,8 @@ class ExportActions : public QObject {
     /// Takes "Export this chart…" off the charts' context menus again.
     ~ExportActions() override;
 
-    /// For the Export menu: one per chart, all four charts, a separator, sweep CSV, layer CSV.
+    /// For the Export menu: one per chart, all four charts, a separator, sweep CSV, layer CSV, a
+    /// separator, the report.
     QList<QAction*> actions() const { return actions_; }
     /// Roofline, utilization, latency–throughput, energy: the order of the 2×2 grid.
     std::vector<SnapshotChart*> charts() const;
@@ -38,6 +39,7 @@ class ExportActions : public QObject {
     QAction* allChartsAction() const { return allCharts_; }
     QAction* sweepCsvAction() const { return sweepCsv_; }
     QAction* layerCsvAction() const { return layerCsv_; }
+    QAction* reportAction() const { return report_; }
 
     /// Asks where to save: dialog title, suggested file name, QFileDialog filter. Returns the
     /// path, with the extension of the chosen filter when none was typed, or "" when cancelled.
@@ -51,6 +53,8 @@ class ExportActions : public QObject {
     bool exportAllInteractive();
     bool exportSweepInteractive();
     bool exportLayersInteractive();
+    /// The report of the visible scenarios (Report.h), PDF or HTML by the chosen extension.
+    bool exportReportInteractive();
 
     /// The filter offered for pictures: PNG, PNG at 2× ("*@2x.png"), SVG, PDF.
     static QString pictureFilter();
@@ -70,6 +74,7 @@ class ExportActions : public QObject {
     QAction* allCharts_ = nullptr;
     QAction* sweepCsv_ = nullptr;
     QAction* layerCsv_ = nullptr;
+    QAction* report_ = nullptr;
     QString lastDir_;
 };
 

@@ -1,6 +1,7 @@
 #include "ScenarioListModel.h"
 
 #include "PresetStore.h"
+#include "SnapshotBuilder.h"
 
 namespace bs {
 
@@ -13,9 +14,7 @@ int ScenarioListModel::rowCount(const QModelIndex& parent) const {
 
 QString ScenarioListModel::label(const ScenarioSpec& spec) const {
     const auto preset = presets_ ? presets_->find(spec.presetId) : nullptr;
-    const QString chip = preset ? QString::fromStdString(preset->name) : spec.presetId;
-    return spec.modelLabel() + QStringLiteral(" · ") + chip + QStringLiteral(" · ") +
-           QString::fromLatin1(precisionName(spec.precision));
+    return scenarioLabel(spec, preset.get());
 }
 
 QVariant ScenarioListModel::data(const QModelIndex& index, int role) const {

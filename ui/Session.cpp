@@ -3,6 +3,7 @@
 #include "Explorer.h"
 #include "PresetLoader.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -167,6 +168,20 @@ QJsonObject writeScenario(const SessionScenario& sc) {
 }
 
 } // namespace
+
+QString locateSessionOnnx(const SessionScenario& scenario, const QString& sessionFile) {
+    const QString& path = scenario.spec.onnxPath;
+    if (QFileInfo(path).isFile()) return path;
+    if (sessionFile.isEmpty()) return {};
+    const QDir base = QFileInfo(sessionFile).absoluteDir();
+    QStringList candidates;
+    if (!scenario.onnxRelativePath.isEmpty())
+        candidates << QDir::cleanPath(base.absoluteFilePath(scenario.onnxRelativePath));
+    candidates << base.absoluteFilePath(QFileInfo(path).fileName());
+    for (const QString& c : candidates)
+        if (QFileInfo(c).isFile()) return c;
+    return {};
+}
 
 QByteArray sessionToJson(const SessionData& data) {
     // QJsonObject keeps its keys sorted and QJsonDocument writes doubles in their shortest

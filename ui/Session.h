@@ -49,6 +49,12 @@ class SessionError : public std::runtime_error {
     QString message_;
 };
 
+/// Where a scenario's ONNX file is now: its absolute path when that exists; else, for a session
+/// read from `sessionFile`, the session's own layout (the relative path from its folder: a project
+/// folder moved whole), then the file name next to the session (a session mailed with its model).
+/// "" when none of these is a file.
+QString locateSessionOnnx(const SessionScenario& scenario, const QString& sessionFile);
+
 QByteArray sessionToJson(const SessionData& data);
 /// Parses and validates a whole session (embedded presets included); throws SessionError.
 /// `fileName` only names the file in messages.

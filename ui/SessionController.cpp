@@ -193,7 +193,6 @@ SessionController::ApplyReport SessionController::apply(const SessionData& data,
         }
     }
 
-    const QDir base = QFileInfo(sessionFile).absoluteDir();
     std::vector<ScenarioSpec> specs;
     for (const SessionScenario& sc : data.scenarios) {
         ScenarioSpec s = sc.spec;
@@ -201,17 +200,7 @@ SessionController::ApplyReport SessionController::apply(const SessionData& data,
         if (presets && !presets->contains(s.presetId))
             report.problems << tr("Preset %1 is not available here").arg(s.presetId);
         if (s.isOnnx() && !QFileInfo::exists(s.onnxPath)) {
-            // The session's own layout first (a project folder moved whole), then the file next to it
-            // (a session mailed with its model).
-            QStringList candidates;
-            if (!sessionFile.isEmpty()) {
-                if (!sc.onnxRelativePath.isEmpty())
-                    candidates << QDir::cleanPath(base.absoluteFilePath(sc.onnxRelativePath));
-                candidates << base.absoluteFilePath(QFileInfo(s.onnxPath).fileName());
-            }
-            QString found;
-            for (const QString& c : candidates)
-                if (found.isEmpty() && QFileInfo(c).isFile()) found = c;
+            const QString found = locateSessionOnnx(sc, sessionFile);
             if (found.isEmpty())
                 report.problems << tr("%1 not found (also looked next to the session)").arg(s.onnxPath);
             else

@@ -10,6 +10,7 @@
 #include "EnergyChart.h"
 #include "Explorer.h"
 #include "ExportActions.h"
+#include "FileChecks.h"
 #include "LatencyThroughputChart.h"
 #include "MainWindow.h"
 #include "ModelZoo.h"
@@ -49,74 +50,8 @@ using namespace bs::test;
 
 namespace {
 
-/// RFC 4180: quoted fields, doubled quotes, CRLF.
-std::vector<QStringList> parseCsv(const QString& s) {
-    std::vector<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    for (qsizetype i = 0; i < s.size(); ++i) {
-        const QChar c = s[i];
-        if (quoted) {
-            if (c == QLatin1Char('"') && i + 1 < s.size() && s[i + 1] == QLatin1Char('"'))
-                field += c, ++i;
-            else if (c == QLatin1Char('"'))
-                quoted = false;
-            else
-                field += c;
-        } else if (c == QLatin1Char('"')) {
-            quoted = true;
-        } else if (c == QLatin1Char(',')) {
-            row << field, field.clear();
-        } else if (c == QLatin1Char('\r')) {
-            continue;
-        } else if (c == QLatin1Char('\n')) {
-            row << field, field.clear(), rows.push_back(row), row.clear();
-        } else {
-            field += c;
-        }
-    }
-    return rows;
-}
-
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-/// Page objects ("/Type /Page", not "/Type /Pages") of an uncompressed-object PDF.
-int pdfPageCount(const QByteArray& pdf) {
-    static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?![a-zA-Z])"));
-    return static_cast<int>(QString::fromLatin1(pdf).count(page));
-}
-
-/// Everything an SVG says in <text>, and how many path/polyline elements are stroked in each colour.
-struct SvgContent {
-    QString text;
-    std::map<QString, int> strokedShapes; ///< "#1f77b4" → count
-    bool valid = false;
-};
-
-SvgContent readSvg(const QString& path) {
-    SvgContent out;
-    QXmlStreamReader xml(readAll(path));
-    std::vector<QString> strokes{QString()};
-    while (!xml.atEnd()) {
-        xml.readNext();
-        if (xml.isStartElement()) {
-            const QString stroke = xml.attributes().value(QStringLiteral("stroke")).toString();
-            strokes.push_back(stroke.isEmpty() ? strokes.back() : stroke.toLower());
-            const auto name = xml.name();
-            if (name == QLatin1String("path") || name == QLatin1String("polyline"))
-                ++out.strokedShapes[strokes.back()];
-        } else if (xml.isEndElement()) {
-            strokes.pop_back();
-        } else if (xml.isCharacters() && !xml.isWhitespace()) {
-            out.text += xml.text() + QLatin1Char('\n');
-        }
-    }
-    out.valid = !xml.hasError();
-    return out;
+XmlContent readSvg(const QString& path) {
+    return readXml(readAll(path));
 }
 
 /// Pixels within `tol` of `c` in each channel.
@@ -273,7 +208,7 @@ class TstExport : public QObject {
         copyToScreenshots(path,
                           QStringLiteral("export-%1.svg").arg(QString::fromLatin1(QTest::currentDataTag())));
         QVERIFY(QSvgRenderer(path).isValid());
-        const SvgContent svg = readSvg(path);
+        const XmlContent svg = readSvg(path);
         QVERIFY(svg.valid);
         QVERIFY2(svg.text.contains(QStringLiteral("Batch 64")), qPrintable(svg.text));
         for (const EvaluatedScenario& e : snap_.scenarios) {
@@ -327,7 +262,7 @@ class TstExport : public QObject {
 
         const QString svgPath = file(QStringLiteral("all.svg"));
         QVERIFY2(exportAllCharts(charts(), svgPath, 1, &error), qPrintable(error));
-        const SvgContent svg = readSvg(svgPath);
+        const XmlContent svg = readSvg(svgPath);
         QVERIFY(svg.valid);
         QVERIFY(QSvgRenderer(svgPath).isValid());
         QCOMPARE(QSvgRenderer(svgPath).viewBox().size(), a.size());
@@ -501,7 +436,7 @@ class TstExport : public QObject {
 
         const QChart::ChartTheme themeBefore = w.roofline()->chart()->theme();
         const QList<QAction*> actions = ex.actions();
-        QCOMPARE(actions.size(), 8); // four charts, all four, separator, two CSVs
+        QCOMPARE(actions.size(), 10); // four charts, all four, separator, two CSVs, separator, report
         QVERIFY(actions[5]->isSeparator());
         QVERIFY(ex.sweepCsvAction()->isEnabled());
         QVERIFY(ex.layerCsvAction()->isEnabled());
