@@ -50,11 +50,17 @@ std::vector<ResolvedScenario> scenariosFromSession(const std::string& file, int*
     // The session's own copy of a user preset wins: it is what the session was saved with.
     std::map<QString, std::shared_ptr<const HardwarePreset>> embedded;
     for (const auto& [id, json] : data.userPresets) {
-        PresetLoadResult r = parsePreset(QJsonDocument(json).toJson().toStdString(),
-                                         file + ": userPresets." + id.toStdString());
-        if (!r.ok())
-            throw EngineError(r.issues.empty() ? file + ": preset " + id.toStdString() + " is invalid"
-                                               : r.issues.front().str());
+        PresetLoadResult r =
+            parsePreset(QJsonDocument(json).toJson().toStdString(), file + ": presets." + id.toStdString());
+        if (!r.ok()) {
+            std::string why = file + ": presets." + id.toStdString() + " is invalid";
+            for (const PresetIssue& issue : r.issues)
+                if (!issue.warning) {
+                    why = issue.str();
+                    break;
+                }
+            throw EngineError(why);
+        }
         embedded[id] = std::make_shared<const HardwarePreset>(std::move(*r.preset));
     }
     const PresetLibrary lib = PresetLibrary::shipped();
@@ -64,7 +70,7 @@ std::vector<ResolvedScenario> scenariosFromSession(const std::string& file, int*
         const SessionScenario& sc = data.scenarios[i];
         if (!sc.spec.visible) continue;
         const std::string where = file + ": scenarios[" + std::to_string(i) + "]";
-        ResolvedScenario r{sc.spec, nullptr};
+        ResolvedScenario r{sc.spec, nullptr, QString::fromStdString(where)};
         if (const auto it = embedded.find(sc.spec.presetId); it != embedded.end()) {
             r.hardware = it->second;
         } else if (const HardwarePreset* p = lib.find(sc.spec.presetId.toStdString())) {
@@ -97,6 +103,7 @@ const char* kSourceHelp = R"(Scenarios (one of):
                         precision=P (default: the preset's), seq=N, resolution=N|WxH,
                         and any other KNOB=V of a built-in model (see 'batchscope
                         models') or, for an ONNX file, a symbolic dimension NAME=N
+                        (paths in SPEC cannot contain commas)
   --batch N             current batch (default: the session's, else 64)
   --latency-budget-ms X latency budget for the recommended batch (0: none;
                         default: the session's, else none)
@@ -110,8 +117,9 @@ QSize sizeFromOptions(const Options& o) {
     if (x == std::string::npos) throw EngineError("--size '" + v + "' must be WIDTHxHEIGHT, e.g. 800x480");
     const int w = parsePositive(v.substr(0, x), "--size width"),
               h = parsePositive(v.substr(x + 1), "--size height");
-    if (w < 320 || h < 200 || w > 8000 || h > 8000)
-        throw EngineError("--size '" + v + "' must be between 320x200 and 8000x8000");
+    if (w < kMinExportSize.width() || h < kMinExportSize.height() || w > 8000 || h > 8000)
+        throw EngineError("--size '" + v + "' must be between " + std::to_string(kMinExportSize.width()) +
+                          "x" + std::to_string(kMinExportSize.height()) + " and 8000x8000");
     return {w, h};
 }
 
@@ -307,7 +315,8 @@ std::vector<Command> exportCommands() {
              "                        precision); any other --chart writes the sweep of every\n"
              "                        scenario over the window's 80-batch grid (the columns of\n"
              "                        'batchscope sweep', led by the same four)\n"
-             "  --size WxH            logical size of each chart (default 800x480)\n"
+             "  --size WxH            logical size of each chart (default 800x480, at least\n"
+             "                        720x450 so that the legend and title fit)\n"
              "  --scale 1|2           PNG pixels per logical pixel (default 1, or 2 for @2x.png)\n"
              "  --energy-breakdown    the energy chart splits the first (or the session's\n"
              "                        selected) scenario into static, compute, DRAM and on-chip\n\n"

@@ -101,6 +101,7 @@ ExportActions::ExportActions(MainWindow* window, QObject* parent) : QObject(pare
 
     actions_ << allCharts_ << sep << sweepCsv_ << layerCsv_ << sep2 << report_;
     connect(window_->explorer(), &Explorer::snapshotChanged, this, [this] { updateEnabled(); });
+    connect(window_->explorer(), &Explorer::busyChanged, this, [this] { updateEnabled(); });
     updateEnabled();
 }
 
@@ -130,7 +131,8 @@ void ExportActions::updateEnabled() {
     for (const EvaluatedScenario& sc : s.scenarios)
         any = any || usable(sc);
     sweepCsv_->setEnabled(any);
-    report_->setEnabled(any);
+    // A report is what the meeting saw: not while models are still being prepared or swept.
+    report_->setEnabled(any && !window_->explorer()->isBusy());
     layerCsv_->setEnabled(layerCsvProblem(s).isEmpty());
 }
 

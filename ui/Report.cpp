@@ -27,8 +27,12 @@ namespace bs {
 
 namespace {
 
+/// HTML-escaped, without the control characters XML forbids (they can come from ONNX names).
 QString esc(const QString& s) {
-    return s.toHtmlEscaped();
+    QString clean = s;
+    clean.removeIf(
+        [](QChar c) { return c.unicode() < 0x20 && c != QLatin1Char('\t') && c != QLatin1Char('\n'); });
+    return clean.toHtmlEscaped();
 }
 QString esc(const std::string& s) {
     return QString::fromStdString(s).toHtmlEscaped();
@@ -136,7 +140,7 @@ QString scenariosSection(const ExplorerSnapshot& s) {
     HtmlTable models({QStringLiteral("#"), QStringLiteral("Scenario"), QStringLiteral("Params"),
                       QStringLiteral("GFLOP/sample")},
                      {2, 3});
-    HtmlTable t({QStringLiteral("#"), QStringLiteral("Latency (ms)"), QStringLiteral("Throughput (/s)"),
+    HtmlTable t({QStringLiteral("#"), QStringLiteral("Latency (ms)"), QStringLiteral("Inferences/s"),
                  QStringLiteral("Utilization"), QStringLiteral("Energy (mJ/inf)"), QStringLiteral("Bound"),
                  QStringLiteral("Fits memory")},
                 {1, 2, 3, 4});
@@ -144,8 +148,10 @@ QString scenariosSection(const ExplorerSnapshot& s) {
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!usable(sc)) {
             models.add({keyCell(s, sc), esc(sc.label), QString(), QString()});
-            t.add({keyCell(s, sc), QStringLiteral("not evaluated: ") + esc(sc.error), QString(), QString(),
-                   QString(), QString(), QString()});
+            t.add({keyCell(s, sc),
+                   QStringLiteral("not evaluated: ") +
+                       (sc.error.isEmpty() ? QStringLiteral("the sweep is still running") : esc(sc.error)),
+                   QString(), QString(), QString(), QString(), QString()});
             continue;
         }
         models.add({keyCell(s, sc), esc(sc.label),
@@ -182,7 +188,7 @@ QString recommendationsSection(const ExplorerSnapshot& s) {
                                                  formatSeconds(*s.latencyBudget_s) + QStringLiteral(".")
                                            : QStringLiteral(" No latency budget is set."));
     HtmlTable t({QStringLiteral("#"), QStringLiteral("Goal"), QStringLiteral("Batch"),
-                 QStringLiteral("Latency (ms)"), QStringLiteral("Throughput (/s)"),
+                 QStringLiteral("Latency (ms)"), QStringLiteral("Inferences/s"),
                  QStringLiteral("Utilization"), QStringLiteral("Energy (mJ/inf)"), QStringLiteral("Why")},
                 {2, 3, 4, 5, 6});
     for (const EvaluatedScenario& sc : s.scenarios) {
@@ -200,7 +206,19 @@ QString recommendationsSection(const ExplorerSnapshot& s) {
     return h + t.html();
 }
 
-QString chartsSection(const ExplorerSnapshot& s, const ReportOptions& o, ChartEmbedding how) {
+/// The snapshot the report's charts draw: labels led by the scenario's key ("S2 resnet50 …"), so a
+/// legend entry cut short still names its row in the tables.
+ExplorerSnapshot keyedForCharts(const ExplorerSnapshot& s) {
+    ExplorerSnapshot keyed = s;
+    for (EvaluatedScenario& e : keyed.scenarios)
+        e.label = scenarioKey(s, s.scenarios[static_cast<std::size_t>(&e - keyed.scenarios.data())]) +
+                  QStringLiteral(" ") + e.label;
+    return keyed;
+}
+
+QString chartsSection(const ExplorerSnapshot& snapshot, const ReportOptions& o, ChartEmbedding how,
+                      QString* error) {
+    const ExplorerSnapshot s = keyedForCharts(snapshot);
     QString h = QStringLiteral("<h2>Charts</h2>\n");
     int n = 1;
     for (ChartKind k : allChartKinds()) {
@@ -213,6 +231,8 @@ QString chartsSection(const ExplorerSnapshot& s, const ReportOptions& o, ChartEm
             const qsizetype at = svg.indexOf(QStringLiteral("<svg"));
             const qsizetype close = at >= 0 ? svg.indexOf(QLatin1Char('>'), at) : -1;
             if (close < 0) {
+                if (error)
+                    *error = QStringLiteral("the %1 chart could not be drawn as SVG").arg(chartKindName(k));
                 svg.clear();
             } else {
                 static const QRegularExpression size(QStringLiteral("\\s(width|height)=\"[^\"]*\""));
@@ -222,6 +242,16 @@ QString chartsSection(const ExplorerSnapshot& s, const ReportOptions& o, ChartEm
                     4,
                     QStringLiteral(" class=\"chart\" id=\"chart-%1\" width=\"100%\"").arg(chartKindName(k)));
                 svg = tag + svg.mid(close);
+                // Labels go into <text> as they are; XML forbids control characters.
+                svg.removeIf([](QChar c) {
+                    return c.unicode() < 0x20 && c != QLatin1Char('\t') && c != QLatin1Char('\n') &&
+                           c != QLatin1Char('\r');
+                });
+                // Ids are per document: keep each chart's gradients its own.
+                const QString prefix = chartKindName(k) + QStringLiteral("-gradient");
+                svg.replace(QStringLiteral("id=\"gradient"), QStringLiteral("id=\"") + prefix);
+                svg.replace(QStringLiteral("url(#gradient"), QStringLiteral("url(#") + prefix);
+                svg.replace(QStringLiteral("href=\"#gradient"), QStringLiteral("href=\"#") + prefix);
             }
             h += svg;
         } else {
@@ -300,17 +330,18 @@ QString presetsSection(const ExplorerSnapshot& s) {
                      QStringLiteral("Source")},
                     {1});
         presetRow(t, QStringLiteral("Clock"), p.clockGhz, QStringLiteral("GHz"));
-        presetRow(t, QStringLiteral("Compute units (%1)").arg(esc(p.unitName)), p.computeUnits, QString());
+        presetRow(t, QStringLiteral("Compute units (%1)").arg(QString::fromStdString(p.unitName)),
+                  p.computeUnits, QString());
         for (const auto& [prec, v] : p.peakTflops)
             presetRow(t, QStringLiteral("Dense peak, %1").arg(precisionText(prec)), v,
                       QStringLiteral("TFLOP/s"));
         presetRow(t, QStringLiteral("Vector peak"), p.vectorTflops, QStringLiteral("TFLOP/s"));
-        presetRow(t, QStringLiteral("Device memory (%1)").arg(esc(p.dram.name)), p.dram.capacity,
-                  QStringLiteral("GiB"));
+        presetRow(t, QStringLiteral("Device memory (%1)").arg(QString::fromStdString(p.dram.name)),
+                  p.dram.capacity, QStringLiteral("GiB"));
         presetRow(t, QStringLiteral("Device memory bandwidth"), p.dram.bandwidthGBs, QStringLiteral("GB/s"));
         presetRow(t, QStringLiteral("Device memory energy"), p.dram.pjPerByte, QStringLiteral("pJ/B"));
-        presetRow(t, QStringLiteral("On-chip memory (%1)").arg(esc(p.onchip.name)), p.onchip.capacity,
-                  QStringLiteral("MiB"));
+        presetRow(t, QStringLiteral("On-chip memory (%1)").arg(QString::fromStdString(p.onchip.name)),
+                  p.onchip.capacity, QStringLiteral("MiB"));
         presetRow(t, QStringLiteral("On-chip bandwidth"), p.onchip.bandwidthGBs, QStringLiteral("GB/s"));
         presetRow(t, QStringLiteral("On-chip energy"), p.onchip.pjPerByte, QStringLiteral("pJ/B"));
         for (const auto& [prec, v] : p.pjPerFlop)
@@ -350,7 +381,7 @@ ReportFormat reportFormat(const QString& path) {
     return ReportFormat::Unknown;
 }
 
-QString reportHtml(const ExplorerSnapshot& s, const ReportOptions& o, ChartEmbedding charts) {
+QString reportHtml(const ExplorerSnapshot& s, const ReportOptions& o, ChartEmbedding charts, QString* error) {
     QString h =
         QStringLiteral("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
                        "<meta charset=\"utf-8\"/>\n<title>");
@@ -361,7 +392,7 @@ QString reportHtml(const ExplorerSnapshot& s, const ReportOptions& o, ChartEmbed
     if (s.scenarios.empty()) h += QStringLiteral("<p>No scenarios.</p>\n");
     h += scenariosSection(s);
     h += recommendationsSection(s);
-    h += chartsSection(s, o, charts);
+    h += chartsSection(s, o, charts, error);
     h += topLayersSection(s, o);
     h += presetsSection(s);
     h += QStringLiteral("<p class=\"note\">Every number comes from Batchscope's analytical model: per-layer "
@@ -383,7 +414,12 @@ bool writeReport(const ExplorerSnapshot& s, const QString& path, const ReportOpt
     if (!file.open(QIODevice::WriteOnly)) return fail(file.errorString());
 
     if (format == ReportFormat::Html) {
-        const QByteArray bytes = reportHtml(s, o, ChartEmbedding::InlineSvg).toUtf8();
+        QString problem;
+        const QByteArray bytes = reportHtml(s, o, ChartEmbedding::InlineSvg, &problem).toUtf8();
+        if (!problem.isEmpty()) {
+            file.cancelWriting();
+            return fail(problem);
+        }
         if (file.write(bytes) != bytes.size()) {
             file.cancelWriting();
             return fail(file.errorString());
@@ -410,10 +446,15 @@ bool writeReport(const ExplorerSnapshot& s, const QString& path, const ReportOpt
     doc.setDefaultStyleSheet(QString::fromUtf8(kStyle));
     ReportOptions fitted = o;
     fitted.pdfImageWidth = static_cast<int>(page.width() - 2 * doc.documentMargin());
+    const ExplorerSnapshot keyed = keyedForCharts(s);
     for (ChartKind k : allChartKinds()) {
-        const auto chart = makePrintChart(k, s, o.chartSize, o.energyBreakdown);
-        doc.addResource(QTextDocument::ImageResource, QUrl(imageName(k)),
-                        renderChartImage(chart.get(), o.chartSize, 2));
+        const auto chart = makePrintChart(k, keyed, o.chartSize, o.energyBreakdown);
+        const QImage image = renderChartImage(chart.get(), o.chartSize, 2);
+        if (image.isNull()) {
+            file.cancelWriting();
+            return fail(QStringLiteral("the %1 chart could not be drawn").arg(chartKindName(k)));
+        }
+        doc.addResource(QTextDocument::ImageResource, QUrl(imageName(k)), image);
     }
     doc.setHtml(reportHtml(s, fitted, ChartEmbedding::ImageResource));
     doc.setPageSize(page);
@@ -424,6 +465,7 @@ bool writeReport(const ExplorerSnapshot& s, const QString& path, const ReportOpt
         file.cancelWriting();
         return fail(QStringLiteral("PDF writer failed"));
     }
+    p.setRenderHint(QPainter::LosslessImageRendering); // no JPEG artefacts on chart lines and text
     const double scale = pdf.width() / area.width();
     QFont footerFont = doc.defaultFont();
     footerFont.setPixelSize(11); // document pixels, scaled with the page

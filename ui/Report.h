@@ -37,8 +37,9 @@ enum class ChartEmbedding {
     InlineSvg,    ///< <svg> elements in the page (the HTML file)
     ImageResource ///< <img src="chart-roofline.png">, resources of a QTextDocument (the PDF)
 };
-/// The report as one XHTML document.
-QString reportHtml(const ExplorerSnapshot& s, const ReportOptions& options, ChartEmbedding charts);
+/// The report as one XHTML document. A chart that cannot be drawn sets *error (naming it).
+QString reportHtml(const ExplorerSnapshot& s, const ReportOptions& options, ChartEmbedding charts,
+                   QString* error = nullptr);
 
 /// Writes the report to `path`, PDF or HTML by its extension. On failure returns false and sets
 /// *error to a message naming the file; any previous file at `path` is left intact. `pages`, when

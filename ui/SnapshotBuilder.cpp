@@ -85,10 +85,12 @@ ExplorerSnapshot buildSnapshot(const std::vector<ResolvedScenario>& scenarios, i
                 e.error = QString::fromUtf8(ex.what());
             }
             if (e.error.isEmpty()) evaluateAtBatch(e, batch);
-            e.recommendedBatch = recommendedBatch(e.sweep, budget_s);
-            if (!e.error.isEmpty()) {
+            if (e.error.isEmpty()) {
+                e.recommendedBatch = recommendedBatch(e.sweep, budget_s);
+            } else { // as in the window: a scenario in error carries its message and nothing else
                 e.model.reset();
                 e.sweep.clear();
+                e.current = {};
             }
         }
         snap.scenarios.push_back(std::move(e));

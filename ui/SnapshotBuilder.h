@@ -27,6 +27,7 @@ std::optional<int> recommendedBatch(const std::vector<SweepPoint>& sweep, std::o
 struct ResolvedScenario {
     ScenarioSpec spec;
     std::shared_ptr<const HardwarePreset> hardware;
+    QString origin; ///< where it was defined, for messages ("s.batchscope: scenarios[2]"), or ""
 };
 
 /// Builds, imports, sweeps and evaluates every scenario in order, on this thread. A scenario that

@@ -71,10 +71,10 @@ class TstCliExport : public QObject {
         const QImage one(file(QStringLiteral("roof.png")));
         QCOMPARE(one.width(), 800);
         QVERIFY(one.height() > 480 && one.height() < 600); // the chart plus its caption
-        r = run(QStringLiteral("export %1 --out @TMP@/all@2x.png --size 640x400").arg(QLatin1String(kTwo)));
+        r = run(QStringLiteral("export %1 --out @TMP@/all@2x.png --size 720x450").arg(QLatin1String(kTwo)));
         QVERIFY2(r.code == 0, r.err.c_str());
         const QImage all(file(QStringLiteral("all@2x.png")));
-        QCOMPARE(all.width(), 2 * 2 * 720); // 2 columns of at least the minimum export width, 2×
+        QCOMPARE(all.width(), 2 * 2 * 720); // 2 columns of 720, at 2×
     }
 
     void svgHoldsEveryScenario() {
@@ -280,6 +280,9 @@ class TstCliExport : public QObject {
                                        << "use .pdf or .html";
         QTest::newRow("bad size") << "export --scenario model=mlp,hardware=t4 --size 10x10 --out @TMP@/x.png"
                                   << "--size '10x10'";
+        QTest::newRow("size below the legend's")
+            << "export --scenario model=mlp,hardware=t4 --size 640x400 --out @TMP@/x.png"
+            << "between 720x450 and 8000x8000";
         QTest::newRow("bad scale") << "export --scenario model=mlp,hardware=t4 --scale 3 --out @TMP@/x.png"
                                    << "--scale '3'";
         QTest::newRow("batch too big")
@@ -305,7 +308,8 @@ class TstCliExport : public QObject {
         const QString err = QString::fromStdString(r.err);
         QVERIFY2(err.contains(message), qPrintable(err));
         QCOMPARE(err.count(QLatin1Char('\n')), 1);
-        QVERIFY(!QFile::exists(file(QStringLiteral("x.png"))));
+        for (const char* out : {"x.png", "x.gif", "x.docx"})
+            QVERIFY2(!QFile::exists(file(QString::fromLatin1(out))), out);
     }
 
     void corruptSessionNamesTheFile() {

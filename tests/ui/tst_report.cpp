@@ -14,6 +14,7 @@
 #include "SnapshotMaker.h"
 
 #include <QAction>
+#include <QDir>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -89,9 +90,11 @@ class TstReport : public QObject {
         for (const EvaluatedScenario& e : snap_.scenarios) {
             const HardwarePreset& p = *e.hardware;
             QVERIFY(xml.text.contains(QString::fromStdString(p.name)));
-            QVERIFY2(xml.text.contains(QString::fromStdString(p.dram.bandwidthGBs.source).toHtmlEscaped()) ||
-                         xml.text.contains(QString::fromStdString(p.dram.bandwidthGBs.source)),
+            QVERIFY2(xml.text.contains(QString::fromStdString(p.dram.bandwidthGBs.source)),
                      p.dram.bandwidthGBs.source.c_str());
+            // Names are escaped once: "Compute units (SM)", not "&amp;..." in the parsed text.
+            QVERIFY(xml.text.contains(
+                QStringLiteral("Compute units (%1)").arg(QString::fromStdString(p.unitName))));
             QVERIFY(xml.text.contains(formatNumber(p.dram.bandwidthGBs.value)));
             QVERIFY(xml.text.contains(QString::fromStdString(p.peakTflops.at(Precision::BF16).source)));
         }
@@ -194,12 +197,19 @@ class TstReport : public QObject {
         QVERIFY(!writeReport(snap_, file(QStringLiteral("report.docx")), ReportOptions{}, &error));
         QVERIFY2(error.contains(QStringLiteral("report.docx")) && error.contains(QStringLiteral(".html")),
                  qPrintable(error));
-        // A report that cannot replace the old one (the target is a directory) leaves it alone.
-        const QString keep = file(QStringLiteral("keep.html"));
-        QVERIFY(writeReport(snap_, keep, ReportOptions{}, &error));
-        const QByteArray before = readAll(keep);
-        QVERIFY(!writeReport(snap_, file(QStringLiteral("keep.pdf/x.html")), ReportOptions{}, &error));
-        QCOMPARE(readAll(keep), before);
+        // A target that is a directory: refused with its name, and the directory is left as it was.
+        const QString dir = file(QStringLiteral("taken.html"));
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(writeAll(dir + QStringLiteral("/inside.txt"), "keep"));
+        QVERIFY(!writeReport(snap_, dir, ReportOptions{}, &error));
+        QVERIFY2(error.contains(dir), qPrintable(error));
+        QCOMPARE(readAll(dir + QStringLiteral("/inside.txt")), QByteArray("keep"));
+        // Control characters (possible in ONNX names) are dropped, so the page stays XML.
+        ExplorerSnapshot odd = snap_;
+        odd.scenarios[0].label += QChar(0x01);
+        QVERIFY(writeReport(odd, file(QStringLiteral("odd.html")), ReportOptions{}, &error));
+        const XmlContent xml = readXml(readAll(file(QStringLiteral("odd.html"))));
+        QVERIFY2(xml.valid, qPrintable(xml.error));
     }
 
     void windowExportMenuWritesAReport() {
@@ -230,7 +240,14 @@ class TstReport : public QObject {
             QVERIFY2(xml.text.contains(e.label), qPrintable(e.label));
         next = file(QStringLiteral("window-report.pdf"));
         ex->reportAction()->trigger();
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
         QVERIFY(pdfPageCount(readAll(next)) >= 4);
+        // While the window is still preparing or sweeping, no half-finished report.
+        w.explorer()->addScenario(QStringLiteral("bert-large"), QStringLiteral("a100-sxm4-80gb"));
+        QCoreApplication::processEvents();
+        QVERIFY(w.explorer()->isBusy());
+        QVERIFY(!ex->reportAction()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(ex->reportAction()->isEnabled(), 60000);
     }
 
   private:
