@@ -24,6 +24,9 @@ Commands:
   import      import an ONNX file and summarise it (opset, nodes, layers, params, GMACs)
   export      charts to PNG/SVG/PDF, or their data to CSV, from a session or --scenario list
   report      one PDF or HTML report: scenarios, recommendations, charts, top layers, presets
+  compare     a measured batch sweep against the model: error per point, anomalies
+  calibrate   fit a preset's efficiency knobs to measured sweeps; save a calibrated preset
+  measure-machine  probe this machine (FMA peak, GEMM, bandwidth, caches); write a CPU preset
 
 Run 'batchscope <command> --help' for the options of a command.
 Presets are read from $BATCHSCOPE_PRESET_DIR if set, else the installed or source presets/.

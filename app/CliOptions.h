@@ -25,6 +25,8 @@ class Options {
     /// Last value of the option, or `fallback`.
     std::string value(const char* name, const std::string& fallback = {}) const;
     std::vector<std::string> values(const char* name) const;
+    /// Replaces every value of `name` with `value` (a command running one scenario per value).
+    void set(const char* name, const std::string& value) { values_[name] = {value}; }
     /// Integer option ≥ 1; throws naming the option.
     int positiveInt(const char* name, int fallback) const;
 

@@ -3,6 +3,7 @@
 #include "EngineError.h"
 #include "Evaluator.h"
 #include "ExportCommands.h"
+#include "MeasuredCommands.h"
 #include "ModelZoo.h"
 #include "PresetLoader.h"
 #include "ResultTables.h"
@@ -21,16 +22,6 @@ namespace {
 
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
-void writeTable(const Table& t, const Options& o, std::ostream& out) {
-    const std::string format = o.value("format", "csv");
-    if (format == "csv")
-        out << t.toCsv().toStdString();
-    else if (format == "json")
-        out << t.toJson().toStdString();
-    else
-        throw EngineError("--format '" + format + "' is not csv or json");
 }
 
 const std::vector<OptionSpec> kScenarioOptions = {
@@ -332,10 +323,22 @@ std::vector<Command> makeCommands() {
                  "file"});
     for (Command& e : exportCommands())
         c.push_back(std::move(e));
+    for (Command& m : measuredCommands())
+        c.push_back(std::move(m));
     return c;
 }
 
 } // namespace
+
+void writeTable(const Table& t, const Options& o, std::ostream& out) {
+    const std::string format = o.value("format", "csv");
+    if (format == "csv")
+        out << t.toCsv().toStdString();
+    else if (format == "json")
+        out << t.toJson().toStdString();
+    else
+        throw EngineError("--format '" + format + "' is not csv or json");
+}
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = makeCommands();

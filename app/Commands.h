@@ -1,6 +1,7 @@
 #pragma once
 // The command table: each command's name, --help text, accepted options and implementation.
 #include "CliOptions.h"
+#include "Table.h"
 
 #include <iosfwd>
 #include <string>
@@ -17,6 +18,8 @@ struct Command {
 };
 
 const Command* findCommand(const QString& name);
+/// Writes `t` as --format asks: csv (default) or json; another value is an error.
+void writeTable(const Table& t, const Options& o, std::ostream& out);
 const std::vector<Command>& commands();
 
 } // namespace bs::cli

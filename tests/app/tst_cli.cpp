@@ -5,7 +5,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 #include <sstream>
 
 namespace {
@@ -230,6 +232,121 @@ class TestCli : public QObject {
             QVERIFY(r.out.find("Usage: batchscope") != std::string::npos);
         }
         QVERIFY(cli({QStringLiteral("--help")}).out.find("Commands:") != std::string::npos);
+    }
+
+    void compareFlagsSeed002Anomalies() {
+        QTemporaryDir tmp;
+        const QString file = tmp.filePath(QStringLiteral("seed002.jsonl"));
+        QString lines;
+        for (const auto& [b, ms] :
+             std::vector<std::pair<int, double>>{{1, 50.3}, {2, 140.09}, {4, 175.25}, {8, 504.16}})
+            for (double jitter : {0.99, 1.0, 1.01})
+                lines += QStringLiteral("{\"batch_size\": %1, \"forward_ms\": %2, \"device\": \"cpu\"}\n")
+                             .arg(b)
+                             .arg(ms * jitter);
+        QVERIFY(bs::test::writeAll(file, lines.toUtf8()));
+        Run r = cli(split(
+            QStringLiteral("compare --model distilbert --hardware xeon-8490h --precision fp32 --measured ") +
+            file));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto rows = parseCsv(r.out);
+        QCOMPARE(rows.size(), std::size_t{5});
+        const qsizetype anomaly = rows[0].indexOf(QStringLiteral("anomaly"));
+        const qsizetype runs = rows[0].indexOf(QStringLiteral("runs"));
+        QCOMPARE(rows[1][runs], QStringLiteral("3"));
+        QCOMPARE((QStringList{rows[1][anomaly], rows[2][anomaly], rows[3][anomaly], rows[4][anomaly]}),
+                 (QStringList{QStringLiteral("false"), QStringLiteral("true"), QStringLiteral("true"),
+                              QStringLiteral("false")}));
+        r = cli(split(
+            QStringLiteral("compare --model distilbert --hardware xeon-8490h --summary --measured ") + file));
+        const auto summary = parseCsv(r.out);
+        QCOMPARE(summary[1][summary[0].indexOf(QStringLiteral("anomalies"))], QStringLiteral("2"));
+        // Errors name the file and line.
+        QVERIFY(bs::test::writeAll(file, "batch,latency_ms\n1,fast\n"));
+        r = cli(split(QStringLiteral("compare --model mlp --hardware t4 --measured ") + file));
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.find("seed002.jsonl: line 2: latency_ms: 'fast' is not a number") != std::string::npos,
+                 r.err.c_str());
+        // Points for another chip only: said, not an empty table.
+        QVERIFY(bs::test::writeAll(file, "hardware,batch,latency_ms\nh100-sxm,1,2\n"));
+        r = cli(split(QStringLiteral("compare --model mlp --hardware t4 --measured ") + file));
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.find("no points for model mlp on t4") != std::string::npos, r.err.c_str());
+    }
+
+    void calibrateWritesAPresetThatLoads() {
+        QTemporaryDir tmp;
+        // Measured: what the T4 preset gives at a third of its bandwidth and twice its dispatch time.
+        const QString slow = tmp.filePath(QStringLiteral("slow.json"));
+        QJsonObject t4 =
+            QJsonDocument::fromJson(
+                bs::test::readAll(qEnvironmentVariable("BATCHSCOPE_PRESET_DIR") + QStringLiteral("/t4.json")))
+                .object();
+        t4[QStringLiteral("id")] = QStringLiteral("t4-slow");
+        QJsonObject eff = t4[QStringLiteral("efficiency")].toObject();
+        QJsonObject bw = eff[QStringLiteral("bandwidth_fraction")].toObject();
+        bw[QStringLiteral("value")] = 0.3;
+        eff[QStringLiteral("bandwidth_fraction")] = bw;
+        t4[QStringLiteral("efficiency")] = eff;
+        QVERIFY(bs::test::writeAll(slow, QJsonDocument(t4).toJson()));
+        QString csv = QStringLiteral("model,batch,latency_ms\n");
+        for (const char* model : {"resnet18", "mlp"}) {
+            const Run r = cli(split(QStringLiteral("sweep --model %1 --hardware %2 --batches 1,4,16,64")
+                                        .arg(QLatin1String(model), slow)));
+            QVERIFY2(r.code == 0, r.err.c_str());
+            const auto rows = parseCsv(r.out);
+            for (std::size_t i = 1; i < rows.size(); ++i)
+                csv += QStringLiteral("%1,%2,%3\n").arg(QLatin1String(model), rows[i][0], rows[i][1]);
+        }
+        const QString measured = tmp.filePath(QStringLiteral("t4-sweeps.csv"));
+        QVERIFY(bs::test::writeAll(measured, csv.toUtf8()));
+        const QString out = tmp.filePath(QStringLiteral("t4-fit.json"));
+        Run r = cli(split(
+            QStringLiteral(
+                "calibrate --hardware t4 --model resnet18 --model mlp --measured %1 --out %2 --id t4-fit")
+                .arg(measured, out)));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto rows = parseCsv(r.out);
+        QCOMPARE(rows[0], (QStringList{QStringLiteral("quantity"), QStringLiteral("before"),
+                                       QStringLiteral("after")}));
+        QCOMPARE(rows[2][0], QStringLiteral("bandwidth_fraction"));
+        QVERIFY2(std::abs(rows[2][2].toDouble() - 0.3) < 0.05, qPrintable(rows[2].join(QLatin1Char(','))));
+        QCOMPARE(rows[4][0], QStringLiteral("mdape_pct"));
+        QVERIFY(rows[4][2].toDouble() < 2 && rows[4][2].toDouble() < rows[4][1].toDouble());
+        const QJsonObject fitted = QJsonDocument::fromJson(bs::test::readAll(out)).object();
+        QCOMPARE(fitted[QStringLiteral("status")].toString(), QStringLiteral("calibrated"));
+        QCOMPARE(fitted[QStringLiteral("derived_from")].toString(), QStringLiteral("t4"));
+        QVERIFY(
+            fitted[QStringLiteral("efficiency")]
+                .toObject()[QStringLiteral("bandwidth_fraction")]
+                .toObject()[QStringLiteral("source")]
+                .toString()
+                .contains(QStringLiteral("t4-sweeps.csv (resnet18 fp16 batch 1-64, mlp fp16 batch 1-64)")));
+        // The calibrated preset is usable anywhere a preset is.
+        r = cli(split(QStringLiteral("sweep --model resnet18 --hardware %1 --batches 1,2").arg(out)));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        r = cli(split(
+            QStringLiteral("calibrate --hardware t4 --model resnet18 --measured %1 --out %2 --fit speed")
+                .arg(measured, out)));
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.find("--fit 'speed'") != std::string::npos);
+    }
+
+    void measureMachineWritesAPresetThatLoads() {
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath(QStringLiteral("me.json"));
+        Run r = cli(split(QStringLiteral("measure-machine --seconds 0.1 --out ") + out));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto rows = parseCsv(r.out);
+        QCOMPARE(rows[0],
+                 (QStringList{QStringLiteral("quantity"), QStringLiteral("value"), QStringLiteral("unit")}));
+        for (const auto& row : rows)
+            if (row[0] == QLatin1String("fp32_peak") || row[0] == QLatin1String("dram_bandwidth"))
+                QVERIFY2(row[1].toDouble() > 0, qPrintable(row.join(QLatin1Char(','))));
+        r = cli(split(QStringLiteral("layers --model resnet18 --batch 2 --hardware ") + out));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        r = cli(split(QStringLiteral("measure-machine --seconds 100 --out ") + out));
+        QCOMPARE(r.code, 2);
     }
 };
 

@@ -16,19 +16,20 @@ Integer initializers (Reshape targets, indices) keep their values because shape 
 import os
 import sys
 
-import onnx
 import torch
 import torchvision
 from torch import nn
 
-FLOAT_TYPES = {onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16, onnx.TensorProto.DOUBLE,
-               onnx.TensorProto.BFLOAT16}
-
 
 def strip_weights(path):
+    # Imported here so that the model classes can be used without the onnx package
+    # (presets/measured/measure_torch_cpu.py times the same encoder).
+    import onnx
+    float_types = {onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16, onnx.TensorProto.DOUBLE,
+                   onnx.TensorProto.BFLOAT16}
     model = onnx.load(path)
     for init in model.graph.initializer:
-        if init.data_type in FLOAT_TYPES:
+        if init.data_type in float_types:
             init.ClearField("raw_data")
             init.ClearField("float_data")
             init.ClearField("double_data")

@@ -1,0 +1,315 @@
+#include "MeasuredCommands.h"
+
+#include "Calibration.h"
+#include "EngineError.h"
+#include "MachineProbe.h"
+#include "Measured.h"
+#include "ModelZoo.h"
+#include "PresetLoader.h"
+#include "ScenarioSetup.h"
+#include "Table.h"
+
+#include <QDate>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <cmath>
+#include <iostream>
+#include <ostream>
+
+namespace bs::cli {
+
+namespace {
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+/// What the `model` column of a measured file is matched against: the built-in id, or the ONNX
+/// file's name.
+std::string measuredModelKey(const ScenarioSetup& s) {
+    return s.fromFile ? QFileInfo(qs(s.modelId)).fileName().toStdString() : s.modelId;
+}
+
+std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const ScenarioSetup& s) {
+    std::optional<int> seq, resolution;
+    if (!s.fromFile) {
+        const ModelDescriptor* d = ModelZoo::find(s.modelId);
+        if (d && !d->seqKnob.empty()) seq = static_cast<int>(knob(s.knobs, d->seqKnob));
+        if (d && d->hasResolution) resolution = static_cast<int>(knob(s.knobs, "height"));
+    }
+    std::vector<MeasuredPoint> pts = selectPoints(set, measuredModelKey(s), s.hardware.id,
+                                                  std::string(precisionName(s.precision)), seq, resolution);
+    if (pts.empty())
+        throw EngineError(
+            set.file + ": no points for model " + measuredModelKey(s) + " on " + s.hardware.id + " at " +
+            std::string(precisionName(s.precision)) +
+            " (the file's model/hardware/precision/seq/resolution columns must match or be empty)");
+    return pts;
+}
+
+double threshold(const Options& o) {
+    if (!o.has("threshold-pct")) return kAnomalyThreshold;
+    const std::string v = o.value("threshold-pct");
+    std::size_t used = 0;
+    double pct = 0;
+    try {
+        pct = std::stod(v, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != v.size() || !(pct > 0) || pct > 1000)
+        throw EngineError("--threshold-pct '" + v + "' is not in (0, 1000]");
+    return pct / 100;
+}
+
+MeasuredSet readMeasured(const Options& o) {
+    if (!o.has("measured"))
+        throw EngineError("--measured FILE is required (CSV or JSON lines, see docs/MEASURED.md)");
+    try {
+        MeasuredSet set = readMeasuredFile(o.value("measured"));
+        for (const std::string& w : set.warnings)
+            std::cerr << "batchscope: warning: " << w << "\n";
+        return set;
+    } catch (const MeasuredError& e) {
+        throw EngineError(e.what());
+    }
+}
+
+// ---- compare ---------------------------------------------------------------------------------
+
+int runCompare(const Options& o, std::ostream& out) {
+    ScenarioSetup s = ScenarioSetup::fromOptions(o);
+    const MeasuredSet set = readMeasured(o);
+    const std::vector<MeasuredPoint> pts = pointsFor(set, s);
+    const Comparison c = compareMeasured({s.model.get(), &s.hardware, s.precision}, pts, threshold(o));
+    if (o.has("summary")) {
+        Table t({QStringLiteral("model"), QStringLiteral("hardware"), QStringLiteral("precision"),
+                 QStringLiteral("points"), QStringLiteral("mdape_pct"),
+                 QStringLiteral("median_measured_over_model"), QStringLiteral("anomalies")});
+        t.addRow({qs(measuredModelKey(s)), qs(s.hardware.id), qs(std::string(precisionName(s.precision))),
+                  static_cast<double>(c.points.size()), c.mdape * 100, c.medianRatio,
+                  static_cast<double>(c.anomalies)});
+        writeTable(t, o, out);
+        return 0;
+    }
+    Table t({QStringLiteral("batch"), QStringLiteral("runs"), QStringLiteral("measured_latency_ms"),
+             QStringLiteral("model_latency_ms"), QStringLiteral("error_pct"),
+             QStringLiteral("measured_per_sample_ms"), QStringLiteral("trend_departure_pct"),
+             QStringLiteral("model_departure_pct"), QStringLiteral("anomaly"), QStringLiteral("line")});
+    for (const PointComparison& p : c.points)
+        t.addRow({static_cast<double>(p.measured.batch), static_cast<double>(p.measured.runs),
+                  p.measured.latency_s * 1e3, p.model_s * 1e3, p.error * 100, p.measured.perSample_s() * 1e3,
+                  p.trendDeparture ? Cell(*p.trendDeparture * 100) : Cell(QString()), p.modelDeparture * 100,
+                  p.anomaly, static_cast<double>(p.measured.line)});
+    writeTable(t, o, out);
+    return 0;
+}
+
+// ---- calibrate -------------------------------------------------------------------------------
+
+int runCalibrate(const Options& o, std::ostream& out) {
+    if (!o.has("out")) throw EngineError("--out preset.json is required");
+    if (!o.has("model")) throw EngineError("--model is required (repeat it for several sweeps)");
+    const MeasuredSet set = readMeasured(o);
+    CalibrationKnobs knobs;
+    if (o.has("fit")) {
+        knobs = {false, false, false};
+        for (const QString& k : qs(o.value("fit")).split(QLatin1Char(','))) {
+            if (k == QLatin1String("compute"))
+                knobs.computeFraction = true;
+            else if (k == QLatin1String("bandwidth"))
+                knobs.bandwidthFraction = true;
+            else if (k == QLatin1String("dispatch"))
+                knobs.dispatch = true;
+            else
+                throw EngineError("--fit '" + k.toStdString() + "' is not compute, bandwidth or dispatch");
+        }
+    }
+    // One scenario per --model, on the same hardware and precision options.
+    std::vector<ScenarioSetup> setups;
+    std::vector<CalibrationSweep> sweeps;
+    for (const std::string& model : o.values("model")) {
+        Options one = o;
+        one.set("model", model);
+        setups.push_back(ScenarioSetup::fromOptions(one));
+    }
+    std::string fittedTo = QFileInfo(qs(set.file)).fileName().toStdString() + " (";
+    for (std::size_t i = 0; i < setups.size(); ++i) {
+        ScenarioSetup& s = setups[i];
+        CalibrationSweep sw{s.model.get(), s.precision, pointsFor(set, s),
+                            measuredModelKey(s) + " " + std::string(precisionName(s.precision))};
+        fittedTo += (i ? ", " : "") + sw.label + " batch " + std::to_string(sw.points.front().batch) + "-" +
+                    std::to_string(sw.points.back().batch);
+        sweeps.push_back(std::move(sw));
+    }
+    fittedTo += ")";
+    const HardwarePreset& base = setups.front().hardware;
+    const CalibrationResult r = calibrate(base, sweeps, knobs);
+
+    QFile baseFile(qs(base.file));
+    if (base.file.empty() || !baseFile.open(QIODevice::ReadOnly))
+        throw EngineError("cannot read the preset file of '" + base.id + "' (" + base.file + ")");
+    const QJsonObject baseJson = QJsonDocument::fromJson(baseFile.readAll()).object();
+    const std::string id = o.value("id", base.id + "-calibrated");
+    const QJsonObject json = calibratedPresetJson(baseJson, r, id, fittedTo,
+                                                  QDate::currentDate().toString(Qt::ISODate).toStdString());
+    const QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Indented);
+    // What is written must load: the same validation as any preset.
+    const PresetLoadResult check = parsePreset(bytes.toStdString(), o.value("out"));
+    if (!check.ok())
+        throw EngineError(check.issues.empty() ? "the calibrated preset is invalid"
+                                               : check.issues.front().str());
+    QSaveFile file(qs(o.value("out")));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw EngineError("could not write " + o.value("out") + ": " + file.errorString().toStdString());
+
+    Table t({QStringLiteral("quantity"), QStringLiteral("before"), QStringLiteral("after")});
+    t.addRow({QStringLiteral("compute_fraction"), r.computeFraction[0], r.computeFraction[1]});
+    t.addRow({QStringLiteral("bandwidth_fraction"), r.bandwidthFraction[0], r.bandwidthFraction[1]});
+    t.addRow({QStringLiteral("dispatch_us"), r.dispatchUs[0], r.dispatchUs[1]});
+    t.addRow({QStringLiteral("mdape_pct"), r.mdape[0] * 100, r.mdape[1] * 100});
+    t.addRow({QStringLiteral("rms_log_error"), r.rmsLog[0], r.rmsLog[1]});
+    t.addRow({QStringLiteral("points"), static_cast<double>(r.points), static_cast<double>(r.points)});
+    writeTable(t, o, out);
+    return 0;
+}
+
+// ---- measure-machine -------------------------------------------------------------------------
+
+int runMeasureMachine(const Options& o, std::ostream& out) {
+    if (!o.has("out")) throw EngineError("--out preset.json is required");
+    const PresetLibrary lib = PresetLibrary::shipped();
+    const HardwarePreset* templ = lib.find(o.value("template", "xeon-8490h"));
+    if (!templ || templ->archClass != ArchClass::Cpu)
+        throw EngineError("--template '" + o.value("template", "xeon-8490h") +
+                          "' is not a shipped CPU preset");
+    QFile tf(qs(templ->file));
+    if (!tf.open(QIODevice::ReadOnly)) throw EngineError("cannot read " + templ->file);
+    ProbeOptions po;
+    if (o.has("seconds")) {
+        const std::string v = o.value("seconds");
+        std::size_t used = 0;
+        double sec = 0;
+        try {
+            sec = std::stod(v, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != v.size() || !(sec >= 0.05) || sec > 30)
+            throw EngineError("--seconds '" + v + "' is not between 0.05 and 30");
+        po.secondsPerProbe = sec;
+    }
+    po.progress = [](int step, int steps, const std::string& what) {
+        std::cerr << "batchscope: measuring " << step << "/" << steps << ": " << what << "\n";
+    };
+    const MachineMeasurement m = measureMachine(po);
+    const QJsonObject json =
+        machinePresetJson(m, QJsonDocument::fromJson(tf.readAll()).object(), o.value("id", "this-machine"));
+    const QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Indented);
+    const PresetLoadResult check = parsePreset(bytes.toStdString(), o.value("out"));
+    if (!check.ok())
+        throw EngineError(check.issues.empty() ? "the measured preset is invalid"
+                                               : check.issues.front().str());
+    QSaveFile file(qs(o.value("out")));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw EngineError("could not write " + o.value("out") + ": " + file.errorString().toStdString());
+    Table t({QStringLiteral("quantity"), QStringLiteral("value"), QStringLiteral("unit")});
+    t.addRow({QStringLiteral("cpu"), qs(m.facts.cpuName), QString()});
+    t.addRow({QStringLiteral("cores"), static_cast<double>(m.facts.cores), QString()});
+    t.addRow({QStringLiteral("clock"), m.facts.clockGhz, QStringLiteral("GHz")});
+    t.addRow({QStringLiteral("fp32_peak"), m.fmaPeakGflops, QStringLiteral("GFLOP/s")});
+    t.addRow({QStringLiteral("gemm"), m.gemmGflops, QStringLiteral("GFLOP/s")});
+    t.addRow({QStringLiteral("dram_bandwidth"), m.dramGBs, QStringLiteral("GB/s")});
+    t.addRow({QStringLiteral("llc_bandwidth"), m.llcGBs, QStringLiteral("GB/s")});
+    t.addRow({QStringLiteral("llc"), m.facts.llcMib, QStringLiteral("MiB")});
+    t.addRow({QStringLiteral("l2_per_core"), m.facts.l2Kib, QStringLiteral("KiB")});
+    t.addRow({QStringLiteral("memory"), m.facts.memoryGib, QStringLiteral("GiB")});
+    t.addRow({QStringLiteral("seconds"), m.seconds, QStringLiteral("s")});
+    writeTable(t, o, out);
+    return 0;
+}
+
+const char* kMeasuredHelp =
+    R"(Measured files (docs/MEASURED.md): CSV with a header naming batch and latency_ms
+or throughput_per_s (optional: energy_mj, model, hardware, precision, seq,
+resolution; '#' lines are comments), or JSON lines as profilers write them
+({"batch_size": 4, "forward_ms": 175.2}). Repeated runs of a batch: the median.
+Rows whose model/hardware/precision/seq/resolution contradict the scenario are
+left out; empty keys match. For an ONNX model the model column is its file name.
+)";
+
+} // namespace
+
+std::vector<Command> measuredCommands() {
+    std::vector<Command> c;
+    const std::vector<OptionSpec> scenario = {
+        {"model", true, false},  {"hardware", true, false},   {"precision", true, false},
+        {"seq", true, false},    {"resolution", true, false}, {"param", true, true},
+        {"format", true, false}, {"dim", true, true},         {"measured", true, false}};
+    std::vector<OptionSpec> compare = scenario;
+    compare.insert(compare.end(), {{"threshold-pct", true, false}, {"summary", false, false}});
+    c.push_back(
+        {"compare",
+         std::string("Usage: batchscope compare --model ID --hardware ID --measured FILE [options]\n\n"
+                     "Compares a measured batch sweep with the model, point by point.\n\n") +
+             kMeasuredHelp +
+             "\nOptions: the scenario options of 'batchscope sweep --help', and\n"
+             "  --measured FILE       the measured sweep\n"
+             "  --threshold-pct X     anomaly threshold (default 20)\n"
+             "  --summary             one row: points, mdape_pct, median ratio, anomalies\n"
+             "  --format csv|json\n\n"
+             "Columns: batch, runs (timed runs behind the median), measured_latency_ms,\n"
+             "model_latency_ms, error_pct = (model / measured - 1) x 100 (negative: the model is\n"
+             "optimistic), measured_per_sample_ms, trend_departure_pct (per-sample time against\n"
+             "the geometric interpolation of the neighbouring batches; empty at the ends),\n"
+             "model_departure_pct ((measured / model) against the same interpolation of the\n"
+             "neighbours' ratios, so a model bias that is constant or smooth in batch is not an\n"
+             "anomaly), anomaly (both departures beyond the threshold, same sign), line (of the\n"
+             "file's first row for the point).\n",
+         compare, runCompare});
+    std::vector<OptionSpec> cal = scenario;
+    for (OptionSpec& s : cal)
+        if (std::string(s.name) == "model") s.repeatable = true;
+    cal.insert(cal.end(), {{"out", true, false}, {"id", true, false}, {"fit", true, false}});
+    c.push_back(
+        {"calibrate",
+         std::string("Usage: batchscope calibrate --hardware ID --model ID [--model ID ...]\n"
+                     "                            --measured FILE --out preset.json [options]\n\n"
+                     "Fits the preset's achievable compute fraction, achievable bandwidth fraction\n"
+                     "and dispatch overhead per layer to the measured sweeps of every --model by least\n"
+                     "squares on log latency, and writes a user preset (status calibrated, derived_from\n"
+                     "the preset, each fitted value's source saying what it was fitted to). The fit is\n"
+                     "kept only if it lowers the error; otherwise the preset's values are kept.\n"
+                     "Prints each knob and the errors before and after.\n\n") +
+             kMeasuredHelp +
+             "\nOptions: the scenario options of 'batchscope sweep --help', and\n"
+             "  --model ID|FILE       repeat for several sweeps (same hardware and precision)\n"
+             "  --out FILE            the calibrated preset (written atomically)\n"
+             "  --id ID               its id (default: <hardware>-calibrated)\n"
+             "  --fit LIST            knobs to fit: compute,bandwidth,dispatch (default all)\n",
+         cal, runCalibrate});
+    c.push_back({"measure-machine",
+                 "Usage: batchscope measure-machine --out preset.json [--id ID] [--template ID]\n"
+                 "                                  [--seconds S]\n\n"
+                 "Probes this machine on all cores (fp32 FMA peak, a 256x256 GEMM per core,\n"
+                 "triad bandwidth from memory and from the last-level cache) and reads its caches,\n"
+                 "cores, memory and clock from /proc and /sys, then writes a CPU preset with the\n"
+                 "measured numbers, how and when they were measured. Energy and mapping figures\n"
+                 "that cannot be measured are copied from --template (default xeon-8490h) and say\n"
+                 "so. Takes about 10-20 s; progress goes to stderr.\n\n"
+                 "  --out FILE            the preset (written atomically)\n"
+                 "  --id ID               its id (default this-machine)\n"
+                 "  --template ID         shipped CPU preset for what cannot be measured\n"
+                 "  --seconds S           timed runs per probe take about S seconds (default 2)\n",
+                 {{"out", true, false},
+                  {"id", true, false},
+                  {"template", true, false},
+                  {"format", true, false},
+                  {"seconds", true, false}},
+                 runMeasureMachine});
+    return c;
+}
+
+} // namespace bs::cli

@@ -1,0 +1,404 @@
+#include "Measured.h"
+
+#include <QByteArray>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <tuple>
+
+namespace bs {
+
+namespace {
+
+constexpr std::size_t kMaxFileBytes = 64u << 20;
+constexpr std::size_t kMaxRows = 1'000'000;
+
+std::string lower(std::string s) {
+    for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string trim(const std::string& s) {
+    const auto a = s.find_first_not_of(" \t\r");
+    if (a == std::string::npos) return {};
+    const auto b = s.find_last_not_of(" \t\r");
+    return s.substr(a, b - a + 1);
+}
+
+/// One CSV record (RFC 4180 quoting, no line breaks inside fields).
+std::vector<std::string> splitCsv(const std::string& line, const std::string& where) {
+    std::vector<std::string> out;
+    std::string field;
+    bool quoted = false, wasQuoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                field += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == '"' && trim(field).empty()) {
+            quoted = wasQuoted = true;
+            field.clear();
+        } else if (c == ',') {
+            out.push_back(wasQuoted ? field : trim(field));
+            field.clear();
+            wasQuoted = false;
+        } else {
+            field += c;
+        }
+    }
+    if (quoted) throw MeasuredError(where + ": unterminated quoted field");
+    out.push_back(wasQuoted ? field : trim(field));
+    return out;
+}
+
+double number(const std::string& text, const std::string& where, const std::string& column) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (text.empty() || used != text.size() || !std::isfinite(v))
+        throw MeasuredError(where + ": " + column + ": '" + text + "' is not a number");
+    return v;
+}
+
+int integer(const std::string& text, const std::string& where, const std::string& column, int max) {
+    const double v = number(text, where, column);
+    if (v != std::floor(v) || v < 1 || v > max)
+        throw MeasuredError(where + ": " + column + ": '" + text + "' is not an integer from 1 to " +
+                            std::to_string(max));
+    return static_cast<int>(v);
+}
+
+double positive(double v, const std::string& where, const std::string& column) {
+    if (!(v > 0)) throw MeasuredError(where + ": " + column + ": must be > 0");
+    return v;
+}
+
+/// A row before aggregation: keys, batch, latency (s), optional energy (J per inference).
+struct Row {
+    MeasuredPoint p;
+};
+
+/// Columns or JSON keys, by what they mean.
+enum class Field { Batch, Latency, Throughput, Energy, Model, Hardware, Precision, Seq, Resolution };
+
+struct Alias {
+    const char* name;
+    Field field;
+    double scale; ///< to seconds / joules (time and energy), else 1
+};
+constexpr Alias kAliases[] = {
+    {"batch", Field::Batch, 1},
+    {"batch_size", Field::Batch, 1},
+    {"bs", Field::Batch, 1},
+    {"latency_ms", Field::Latency, 1e-3},
+    {"forward_ms", Field::Latency, 1e-3},
+    {"forward_pass_ms", Field::Latency, 1e-3},
+    {"forward_time_ms", Field::Latency, 1e-3},
+    {"time_ms", Field::Latency, 1e-3},
+    {"latency_s", Field::Latency, 1},
+    {"forward_s", Field::Latency, 1},
+    {"forward_time_s", Field::Latency, 1},
+    {"time_s", Field::Latency, 1},
+    {"throughput_per_s", Field::Throughput, 1},
+    {"throughput", Field::Throughput, 1},
+    {"energy_mj", Field::Energy, 1e-3},
+    {"energy_j", Field::Energy, 1},
+    {"model", Field::Model, 1},
+    {"hardware", Field::Hardware, 1},
+    {"precision", Field::Precision, 1},
+    {"dtype", Field::Precision, 1},
+    {"seq", Field::Seq, 1},
+    {"seq_len", Field::Seq, 1},
+    {"sequence_length", Field::Seq, 1},
+    {"resolution", Field::Resolution, 1},
+};
+
+const Alias* alias(const std::string& key) {
+    const std::string k = lower(key);
+    for (const Alias& a : kAliases)
+        if (k == a.name) return &a;
+    return nullptr;
+}
+
+/// Builds a point from (alias, text) pairs of one row.
+MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>& cells,
+                        const std::string& where, int line) {
+    MeasuredPoint p;
+    p.line = line;
+    bool haveBatch = false;
+    std::optional<double> latency, throughput;
+    for (const auto& [a, text] : cells) {
+        if (text.empty()) continue; // an empty optional cell
+        switch (a->field) {
+        case Field::Batch:
+            p.batch = integer(text, where, a->name, 1'000'000);
+            haveBatch = true;
+            break;
+        case Field::Latency:
+            latency = positive(number(text, where, a->name), where, a->name) * a->scale;
+            break;
+        case Field::Throughput:
+            throughput = positive(number(text, where, a->name), where, a->name);
+            break;
+        case Field::Energy:
+            p.energy_j = positive(number(text, where, a->name), where, a->name) * a->scale;
+            break;
+        case Field::Model:
+            p.model = text;
+            break;
+        case Field::Hardware:
+            p.hardware = text;
+            break;
+        case Field::Precision:
+            p.precision = lower(text);
+            break;
+        case Field::Seq:
+            p.seq = integer(text, where, a->name, 1'000'000);
+            break;
+        case Field::Resolution:
+            p.resolution = integer(text, where, a->name, 1'000'000);
+            break;
+        }
+    }
+    if (!haveBatch) throw MeasuredError(where + ": batch is missing");
+    if (!latency && !throughput)
+        throw MeasuredError(where + ": neither latency_ms nor throughput_per_s is given");
+    p.latency_s = latency ? *latency : p.batch / *throughput;
+    if (latency && throughput) {
+        const double implied = p.batch / *throughput;
+        if (std::abs(implied / *latency - 1) > 0.05)
+            throw MeasuredError(where + ": latency_ms and throughput_per_s disagree (batch ÷ throughput = " +
+                                std::to_string(implied * 1e3) + " ms)");
+    }
+    return p;
+}
+
+auto keyOf(const MeasuredPoint& p) {
+    return std::make_tuple(p.model, p.hardware, p.precision, p.seq.value_or(0), p.resolution.value_or(0),
+                           p.batch);
+}
+
+/// Repeated runs of one point become their median.
+std::vector<MeasuredPoint> aggregate(std::vector<MeasuredPoint> rows) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const MeasuredPoint& a, const MeasuredPoint& b) { return keyOf(a) < keyOf(b); });
+    std::vector<MeasuredPoint> out;
+    for (std::size_t i = 0; i < rows.size();) {
+        std::size_t j = i;
+        std::vector<double> lat, energy;
+        while (j < rows.size() && keyOf(rows[j]) == keyOf(rows[i])) {
+            lat.push_back(rows[j].latency_s);
+            if (rows[j].energy_j) energy.push_back(*rows[j].energy_j);
+            ++j;
+        }
+        MeasuredPoint p = rows[i];
+        p.latency_s = median(lat);
+        p.energy_j = energy.empty() ? std::nullopt : std::optional<double>(median(energy));
+        p.runs = static_cast<int>(j - i);
+        out.push_back(std::move(p));
+        i = j;
+    }
+    return out;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto nl = text.find('\n', start);
+        out.push_back(text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+MeasuredSet parseMeasured(const std::string& text, const std::string& file) {
+    if (text.size() > kMaxFileBytes)
+        throw MeasuredError(file + ": larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB");
+    MeasuredSet set;
+    set.file = file;
+    const std::vector<std::string> all = lines(text);
+    std::vector<MeasuredPoint> rows;
+    std::vector<std::pair<const Alias*, std::size_t>> columns; // CSV: alias of each used column
+    std::size_t width = 0;
+    bool csv = false, json = false;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const int lineNo = static_cast<int>(i + 1);
+        const std::string where = file + ": line " + std::to_string(lineNo);
+        const std::string line = trim(all[i]);
+        if (line.empty() || line[0] == '#') continue;
+        if (rows.size() >= kMaxRows) throw MeasuredError(file + ": more than 1,000,000 rows");
+        if (!csv && !json) {
+            json = line[0] == '{';
+            csv = !json;
+            if (csv) { // the header
+                const std::vector<std::string> names = splitCsv(line, where);
+                width = names.size();
+                std::vector<std::string> unknown;
+                for (std::size_t c = 0; c < names.size(); ++c) {
+                    if (const Alias* a = alias(names[c])) {
+                        for (const auto& [other, at] : columns)
+                            if (other->field == a->field)
+                                throw MeasuredError(where + ": columns '" + names[at] + "' and '" + names[c] +
+                                                    "' say the same thing");
+                        columns.emplace_back(a, c);
+                    } else {
+                        unknown.push_back(names[c]);
+                    }
+                }
+                bool batch = false, time = false;
+                for (const auto& [a, at] : columns) {
+                    batch = batch || a->field == Field::Batch;
+                    time = time || a->field == Field::Latency || a->field == Field::Throughput;
+                }
+                if (!batch || !time)
+                    throw MeasuredError(where + ": the header needs a batch column and latency_ms or "
+                                                "throughput_per_s (see docs/MEASURED.md)");
+                for (const std::string& u : unknown)
+                    set.warnings.push_back(where + ": column '" + u + "' is not used");
+                continue;
+            }
+        }
+        std::vector<std::pair<const Alias*, std::string>> cells;
+        if (csv) {
+            const std::vector<std::string> f = splitCsv(line, where);
+            if (f.size() != width)
+                throw MeasuredError(where + ": " + std::to_string(f.size()) + " fields, the header has " +
+                                    std::to_string(width));
+            for (const auto& [a, at] : columns)
+                cells.emplace_back(a, f[at]);
+        } else {
+            QJsonParseError err{};
+            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(line), &err);
+            if (err.error != QJsonParseError::NoError || !doc.isObject())
+                throw MeasuredError(where + ": not a JSON object" +
+                                    (err.error != QJsonParseError::NoError
+                                         ? " (" + err.errorString().toStdString() + ")"
+                                         : std::string()));
+            const QJsonObject o = doc.object();
+            for (auto it = o.begin(); it != o.end(); ++it) {
+                const Alias* a = alias(it.key().toStdString());
+                if (!a) continue; // profilers write much more than we need
+                const QJsonValue v = it.value();
+                std::string textValue;
+                if (v.isDouble())
+                    textValue = QString::number(v.toDouble(), 'g', 17).toStdString();
+                else if (v.isString())
+                    textValue = v.toString().toStdString();
+                else if (!v.isNull())
+                    throw MeasuredError(where + ": " + it.key().toStdString() + ": not a number or a string");
+                for (const auto& [other, text] : cells)
+                    if (other->field == a->field && !textValue.empty())
+                        throw MeasuredError(where + ": keys '" + other->name + "' and '" + a->name +
+                                            "' say the same thing");
+                cells.emplace_back(a, textValue);
+            }
+        }
+        rows.push_back(makePoint(cells, where, lineNo));
+    }
+    if (rows.empty()) throw MeasuredError(file + ": no measured points (see docs/MEASURED.md)");
+    set.points = aggregate(std::move(rows));
+    return set;
+}
+
+MeasuredSet readMeasuredFile(const std::string& path) {
+    QFile f(QString::fromStdString(path));
+    if (!f.open(QIODevice::ReadOnly)) throw MeasuredError(path + ": " + f.errorString().toStdString());
+    if (static_cast<std::size_t>(f.size()) > kMaxFileBytes)
+        throw MeasuredError(path + ": larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB");
+    return parseMeasured(f.readAll().toStdString(), path);
+}
+
+std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::string& model,
+                                        const std::string& hardware, const std::string& precision,
+                                        std::optional<int> seq, std::optional<int> resolution) {
+    std::vector<MeasuredPoint> out;
+    for (const MeasuredPoint& p : set.points) {
+        if (!p.model.empty() && !model.empty() && p.model != model) continue;
+        if (!p.hardware.empty() && !hardware.empty() && p.hardware != hardware) continue;
+        if (!p.precision.empty() && !precision.empty() && p.precision != lower(precision)) continue;
+        if (p.seq && seq && *p.seq != *seq) continue;
+        if (p.resolution && resolution && *p.resolution != *resolution) continue;
+        out.push_back(p);
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const MeasuredPoint& a, const MeasuredPoint& b) { return a.batch < b.batch; });
+    for (std::size_t i = 1; i < out.size(); ++i)
+        if (out[i].batch == out[i - 1].batch)
+            throw MeasuredError(set.file + ": lines " + std::to_string(out[i - 1].line) + " and " +
+                                std::to_string(out[i].line) + " both measure batch " +
+                                std::to_string(out[i].batch) +
+                                " of this scenario with different keys; give model/hardware/seq columns to "
+                                "tell them apart");
+    return out;
+}
+
+Comparison compareMeasured(const Scenario& s, const std::vector<MeasuredPoint>& points, double threshold) {
+    Comparison c;
+    std::vector<double> ratios, absErr;
+    for (const MeasuredPoint& m : points) {
+        PointComparison pc;
+        pc.measured = m;
+        pc.model_s = evaluateTotals(s, m.batch).latency_s;
+        pc.error = pc.model_s / m.latency_s - 1;
+        ratios.push_back(m.latency_s / pc.model_s);
+        absErr.push_back(std::abs(pc.error));
+        c.points.push_back(pc);
+    }
+    c.mdape = median(absErr);
+    c.medianRatio = ratios.empty() ? 1 : median(ratios);
+    const std::size_t n = c.points.size();
+    // Geometric interpolation in log batch between the neighbours i−1 and i+1 of `value`.
+    auto interpolate = [&](std::size_t i, const std::function<double(std::size_t)>& value) {
+        const double a = std::log(c.points[i - 1].measured.batch),
+                     b = std::log(c.points[i + 1].measured.batch);
+        const double t = (std::log(c.points[i].measured.batch) - a) / (b - a);
+        return std::exp((1 - t) * std::log(value(i - 1)) + t * std::log(value(i + 1)));
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+        PointComparison& pc = c.points[i];
+        if (i > 0 && i + 1 < n) {
+            const double trend =
+                interpolate(i, [&](std::size_t j) { return c.points[j].measured.perSample_s(); });
+            pc.trendDeparture = pc.measured.perSample_s() / trend - 1;
+            // What the model expects here relative to the same neighbours: measured ÷ model against
+            // its neighbours' ratio, so a bias (constant or slowly varying) is not a departure.
+            pc.modelDeparture = ratios[i] / interpolate(i, [&](std::size_t j) { return ratios[j]; }) - 1;
+        } else if (n > 1) {
+            pc.modelDeparture = ratios[i] / ratios[i == 0 ? 1 : n - 2] - 1;
+        }
+        pc.anomaly = pc.trendDeparture && std::abs(*pc.trendDeparture) > threshold &&
+                     std::abs(pc.modelDeparture) > threshold &&
+                     (*pc.trendDeparture > 0) == (pc.modelDeparture > 0);
+        c.anomalies += pc.anomaly ? 1 : 0;
+    }
+    return c;
+}
+
+} // namespace bs

@@ -1,0 +1,318 @@
+// Measured data: reading good and bad files (every error names the file, line and column), the
+// comparison with the model and the anomaly flags (seed 002's DistilBERT sweep: batch 2 and 4),
+// calibration recovering knobs from synthetic sweeps made by the engine itself with noise, never
+// making the fitted data's error worse, and the presets that calibration and measure-machine write.
+#include "Calibration.h"
+#include "MachineProbe.h"
+#include "Measured.h"
+#include "ModelZoo.h"
+#include "PresetLoader.h"
+#include "TestSupport.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QtTest>
+#include <cmath>
+#include <random>
+
+using namespace bs;
+
+namespace {
+
+QJsonObject presetJson(const std::string& file) {
+    QFile f(QString::fromStdString(file));
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+/// Latencies the engine gives `hw` for `model` at `batches`, each × (1 + noise) with a fixed seed.
+std::vector<MeasuredPoint> synthetic(const PreparedModel& model, const HardwarePreset& hw, Precision p,
+                                     const std::vector<int>& batches, double noise, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(-noise, noise);
+    std::vector<MeasuredPoint> out;
+    for (int b : batches) {
+        MeasuredPoint m;
+        m.batch = b;
+        m.latency_s = evaluateTotals({&model, &hw, p}, b).latency_s * (1 + u(rng));
+        out.push_back(m);
+    }
+    return out;
+}
+
+} // namespace
+
+class TstMeasured : public QObject {
+    Q_OBJECT
+    PresetLibrary lib_ = PresetLibrary::shipped();
+
+  private slots:
+    void csvWithKeysCommentsAndRepeatedRuns() {
+        const std::string text = "# measured on a 2-core VM\n"
+                                 "Model,hardware,precision,batch,latency_ms,energy_mj,notes\n"
+                                 "resnet50,xeon-8490h,fp32,1,20.0,,\"warm, pinned\"\n"
+                                 "resnet50,xeon-8490h,fp32,1,22.0,,\n"
+                                 "resnet50,xeon-8490h,fp32,1,21.0,,\n"
+                                 "resnet50,xeon-8490h,fp32,4,60.0,3.5,\n"
+                                 "resnet18,xeon-8490h,fp32,4,30.0,,\n";
+        const MeasuredSet set = parseMeasured(text, "m.csv");
+        QCOMPARE(set.points.size(), std::size_t{3});
+        QCOMPARE(set.warnings.size(), std::size_t{1});
+        QVERIFY(QString::fromStdString(set.warnings[0]).contains(QStringLiteral("line 2: column 'notes'")));
+        const auto r50 = selectPoints(set, "resnet50", "xeon-8490h", "FP32");
+        QCOMPARE(r50.size(), std::size_t{2});
+        QCOMPARE(r50[0].batch, 1);
+        QCOMPARE(r50[0].runs, 3);
+        QCOMPARE(r50[0].latency_s, 0.021); // the median of 20, 22, 21 ms
+        QCOMPARE(r50[0].line, 3);
+        QCOMPARE(r50[1].energy_j.value(), 0.0035);
+        QCOMPARE(r50[1].throughput_per_s(), 4 / 0.060);
+        QVERIFY(selectPoints(set, "resnet50", "h100-sxm", "fp32").empty());
+    }
+
+    void throughputOnlyAndJsonLines() {
+        const MeasuredSet csv = parseMeasured("batch,throughput_per_s\n8,400\n", "t.csv");
+        QCOMPARE(csv.points[0].latency_s, 8.0 / 400);
+        const std::string jsonl =
+            "{\"batch_size\": 2, \"forward_ms\": 140.0, \"device\": \"cpu\", \"iteration\": 0}\n"
+            "{\"batch_size\": 2, \"forward_ms\": 150.0}\n"
+            "\n"
+            "{\"bs\": 4, \"latency_s\": 0.175, \"seq_len\": 128}\n";
+        const MeasuredSet set = parseMeasured(jsonl, "p.jsonl");
+        QCOMPARE(set.points.size(), std::size_t{2});
+        QCOMPARE(set.points[0].latency_s, 0.145);
+        QCOMPARE(set.points[1].seq.value(), 128);
+        QVERIFY(selectPoints(set, "distilbert", "", "", 128).size() == 2);
+        QVERIFY(selectPoints(set, "distilbert", "", "", 256).size() == 1); // the point without seq
+    }
+
+    void badFilesNameLineAndColumn_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("empty") << ""
+                               << "m.csv: no measured points";
+        QTest::newRow("only comments") << "# nothing\n"
+                                       << "no measured points";
+        QTest::newRow("no batch column") << "latency_ms\n3\n"
+                                         << "line 1: the header needs a batch column";
+        QTest::newRow("no time column") << "batch,energy_mj\n1,3\n"
+                                        << "latency_ms or throughput_per_s";
+        QTest::newRow("two time columns") << "batch,latency_ms,forward_ms\n1,3,3\n"
+                                          << "say the same thing";
+        QTest::newRow("not a number") << "batch,latency_ms\n1,abc\n"
+                                      << "line 2: latency_ms: 'abc' is not a number";
+        QTest::newRow("nan") << "batch,latency_ms\n1,nan\n"
+                             << "line 2: latency_ms: 'nan' is not a number";
+        QTest::newRow("negative") << "batch,latency_ms\n1,-3\n"
+                                  << "line 2: latency_ms: must be > 0";
+        QTest::newRow("zero batch") << "batch,latency_ms\n0,3\n"
+                                    << "line 2: batch: '0' is not an integer";
+        QTest::newRow("fractional batch") << "batch,latency_ms\n2.5,3\n"
+                                          << "batch: '2.5' is not an integer";
+        QTest::newRow("missing latency") << "batch,latency_ms\n4,\n"
+                                         << "line 2: neither latency_ms nor throughput";
+        QTest::newRow("short row") << "batch,latency_ms\n1,2\n4\n"
+                                   << "line 3: 1 fields, the header has 2";
+        QTest::newRow("quote") << "batch,latency_ms\n1,\"2\n"
+                               << "line 2: unterminated quoted field";
+        QTest::newRow("disagree") << "batch,latency_ms,throughput_per_s\n4,10,100\n"
+                                  << "disagree";
+        QTest::newRow("json garbage") << "{\"batch\": 1, \"forward_ms\": 3}\n{oops\n"
+                                      << "line 2: not a JSON object";
+        QTest::newRow("json array value") << "{\"batch\": [1], \"forward_ms\": 3}\n"
+                                          << "batch: not a number or a string";
+        QTest::newRow("json no batch") << "{\"forward_ms\": 3}\n"
+                                       << "line 1: batch is missing";
+    }
+
+    void badFilesNameLineAndColumn() {
+        QFETCH(QString, text);
+        QFETCH(QString, message);
+        try {
+            parseMeasured(text.toStdString(), "m.csv");
+            QFAIL("accepted");
+        } catch (const MeasuredError& e) {
+            const QString what = QString::fromUtf8(e.what());
+            QVERIFY2(what.startsWith(QStringLiteral("m.csv: ")) && what.contains(message), qPrintable(what));
+        }
+    }
+
+    void ambiguousRowsForAScenario() {
+        // Two rows for batch 1 that differ only in a key the scenario does not give.
+        const MeasuredSet set = parseMeasured("batch,latency_ms,hardware\n1,3,a\n1,4,b\n", "m.csv");
+        try {
+            selectPoints(set, "mlp", "", "");
+            QFAIL("accepted");
+        } catch (const MeasuredError& e) {
+            QVERIFY2(
+                QString::fromUtf8(e.what()).contains(QStringLiteral("lines 2 and 3 both measure batch 1")),
+                e.what());
+        }
+    }
+
+    void missingFileNamesIt() {
+        try {
+            readMeasuredFile("/nonexistent/sweep.csv");
+            QFAIL("accepted");
+        } catch (const MeasuredError& e) {
+            QVERIFY(QString::fromUtf8(e.what()).startsWith(QStringLiteral("/nonexistent/sweep.csv")));
+        }
+    }
+
+    void seed002AnomaliesAtBatchTwoAndFour() {
+        // The DistilBERT batch sweep of seed 002 (forward pass ms at batch 1, 2, 4, 8).
+        const MeasuredSet set =
+            parseMeasured("batch,latency_ms\n1,50.30\n2,140.09\n4,175.25\n8,504.16\n", "seed002.csv");
+        const PreparedModel model(ModelZoo::build("distilbert", {}));
+        const HardwarePreset* cpu = lib_.find("xeon-8490h");
+        QVERIFY(cpu);
+        const Comparison c = compareMeasured({&model, cpu, Precision::FP32}, set.points);
+        QCOMPARE(c.points.size(), std::size_t{4});
+        QCOMPARE(c.anomalies, 2);
+        QVERIFY(!c.points[0].anomaly && c.points[1].anomaly && c.points[2].anomaly && !c.points[3].anomaly);
+        // Batch 2 is slower per sample than its neighbours' trend (+49 %), batch 4 faster (−34 %).
+        QVERIFY(std::abs(*c.points[1].trendDeparture - 0.492) < 0.01);
+        QVERIFY(std::abs(*c.points[2].trendDeparture + 0.341) < 0.01);
+        QVERIFY(!c.points[0].trendDeparture && !c.points[3].trendDeparture);
+        // Errors: model ÷ measured − 1, and their median.
+        for (const PointComparison& p : c.points)
+            QCOMPARE(p.error, p.model_s / p.measured.latency_s - 1);
+        std::vector<double> abs;
+        for (const PointComparison& p : c.points)
+            abs.push_back(std::abs(p.error));
+        QCOMPARE(c.mdape, median(abs));
+        QVERIFY(c.points[1].modelDeparture > 0.2 && c.points[2].modelDeparture < -0.2);
+        // A smooth sweep made by the model itself, 30 % off everywhere: a bias, not an anomaly.
+        std::vector<MeasuredPoint> smooth = synthetic(model, *cpu, Precision::FP32, {1, 2, 4, 8, 16}, 0, 1);
+        for (MeasuredPoint& p : smooth)
+            p.latency_s *= 1.3;
+        const Comparison s = compareMeasured({&model, cpu, Precision::FP32}, smooth);
+        QCOMPARE(s.anomalies, 0);
+        QVERIFY(std::abs(s.mdape - 1 / 1.3 + 1) < 1e-9 || std::abs(s.mdape - (1 - 1 / 1.3)) < 1e-9);
+    }
+
+    void calibrationRecoversKnownKnobs() {
+        // Truth: the Xeon preset with other efficiency knobs; data: the engine's own latencies ±3 %.
+        const HardwarePreset* stock = lib_.find("xeon-8490h");
+        QVERIFY(stock);
+        HardwarePreset truth = *stock;
+        truth.computeFraction.value = 0.45;
+        truth.bandwidthFraction.value = 0.55;
+        truth.dispatchUs.value = 40;
+        const PreparedModel resnet(ModelZoo::build("resnet50", {}));
+        const PreparedModel bert(ModelZoo::build("bert-base", {}));
+        const PreparedModel mlp(ModelZoo::build("mlp", {}));
+        const std::vector<int> batches{1, 2, 4, 8, 16, 32, 64};
+        std::vector<CalibrationSweep> sweeps{
+            {&resnet, Precision::FP32, synthetic(resnet, truth, Precision::FP32, batches, 0.03, 1),
+             "resnet50"},
+            {&bert, Precision::FP32, synthetic(bert, truth, Precision::FP32, batches, 0.03, 2), "bert-base"},
+            {&mlp, Precision::FP32, synthetic(mlp, truth, Precision::FP32, batches, 0.03, 3), "mlp"}};
+        const CalibrationResult r = calibrate(*stock, sweeps);
+        QVERIFY(r.improved);
+        QCOMPARE(r.points, 21);
+        qInfo(
+            "fit: compute %.3f (0.45), bandwidth %.3f (0.55), dispatch %.1f us (40); MdAPE %.1f%% -> %.1f%%",
+            r.computeFraction[1], r.bandwidthFraction[1], r.dispatchUs[1], r.mdape[0] * 100,
+            r.mdape[1] * 100);
+        QVERIFY(std::abs(r.computeFraction[1] / 0.45 - 1) < 0.10);
+        QVERIFY(std::abs(r.bandwidthFraction[1] / 0.55 - 1) < 0.15);
+        QVERIFY(std::abs(r.dispatchUs[1] / 40 - 1) < 0.35);
+        QVERIFY(r.mdape[1] < 0.03);
+        QVERIFY(r.mdape[1] < r.mdape[0]);
+        QCOMPARE(r.fitted.computeFraction.value, r.computeFraction[1]);
+        QCOMPARE(r.fitted.status, std::string("calibrated"));
+    }
+
+    void calibrationNeverMakesTheErrorWorse_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("exactly the stock preset") << 0;
+        QTest::newRow("noise the knobs cannot explain") << 1;
+        QTest::newRow("one point") << 2;
+    }
+
+    void calibrationNeverMakesTheErrorWorse() {
+        QFETCH(int, kind);
+        const HardwarePreset* stock = lib_.find("t4");
+        QVERIFY(stock);
+        const PreparedModel resnet(ModelZoo::build("resnet18", {}));
+        std::vector<MeasuredPoint> pts =
+            synthetic(resnet, *stock, Precision::FP16,
+                      kind == 2 ? std::vector<int>{8} : std::vector<int>{1, 4, 16, 64}, 0, 7);
+        if (kind == 1) // a zig-zag no efficiency knob can produce
+            for (std::size_t i = 0; i < pts.size(); ++i)
+                pts[i].latency_s *= i % 2 ? 3.0 : 0.4;
+        const CalibrationResult r = calibrate(*stock, {{&resnet, Precision::FP16, pts, "resnet18"}});
+        QVERIFY2(r.mdape[1] <= r.mdape[0] && r.rmsLog[1] <= r.rmsLog[0],
+                 qPrintable(QStringLiteral("%1 -> %2").arg(r.mdape[0]).arg(r.mdape[1])));
+        if (!r.improved) {
+            QCOMPARE(r.computeFraction[1], stock->computeFraction.value);
+            QCOMPARE(r.dispatchUs[1], stock->dispatchUs.value);
+        }
+    }
+
+    void calibrationRefusesNothingToFit() {
+        const HardwarePreset* stock = lib_.find("t4");
+        const PreparedModel mlp(ModelZoo::build("mlp", {}));
+        QVERIFY_THROWS_EXCEPTION(std::exception, calibrate(*stock, {{&mlp, Precision::FP16, {}, "mlp"}}));
+        QVERIFY_THROWS_EXCEPTION(
+            std::exception, calibrate(*stock, {{&mlp, Precision::FP8,
+                                                synthetic(mlp, *stock, Precision::FP16, {1}, 0, 1), "mlp"}}));
+    }
+
+    void calibratedPresetLoadsAndSaysWhatItWasFittedTo() {
+        const HardwarePreset* stock = lib_.find("xeon-8490h");
+        const PreparedModel mlp(ModelZoo::build("mlp", {}));
+        HardwarePreset truth = *stock;
+        truth.computeFraction.value = 0.3;
+        const CalibrationResult r =
+            calibrate(*stock, {{&mlp, Precision::FP32,
+                                synthetic(mlp, truth, Precision::FP32, {1, 8, 64}, 0.01, 4), "mlp fp32"}});
+        const QJsonObject json = calibratedPresetJson(presetJson(stock->file), r, "xeon-fitted",
+                                                      "sweep.csv (mlp fp32 batch 1-64)", "2026-11-29");
+        const PresetLoadResult loaded =
+            parsePreset(QJsonDocument(json).toJson().toStdString(), "xeon-fitted.json");
+        QVERIFY2(loaded.ok(), loaded.issues.empty() ? "" : loaded.issues.front().str().c_str());
+        const HardwarePreset& p = *loaded.preset;
+        QCOMPARE(p.id, std::string("xeon-fitted"));
+        QCOMPARE(p.status, std::string("calibrated"));
+        QCOMPARE(p.derivedFrom, std::string("xeon-8490h"));
+        QCOMPARE(p.computeFraction.value, r.computeFraction[1]);
+        QVERIFY(p.computeFraction.source.find("sweep.csv (mlp fp32 batch 1-64)") != std::string::npos);
+        QVERIFY(p.computeFraction.source.find("2026-11-29") != std::string::npos);
+        QVERIFY(p.notes.find("median abs error") != std::string::npos);
+    }
+
+    void machinePresetLoads() {
+        MachineMeasurement m;
+        m.facts = readMachineFacts();
+        QVERIFY(m.facts.cores >= 1);
+        QVERIFY(m.facts.memoryGib > 0.5);
+        QVERIFY(m.facts.llcMib > 0);
+        m.fmaPeakGflops = 150;
+        m.gemmGflops = 90;
+        m.dramGBs = 12;
+        m.llcGBs = 40;
+        m.date = "2026-11-29";
+        m.seconds = 9;
+        const HardwarePreset* templ = lib_.find("xeon-8490h");
+        const QJsonObject json = machinePresetJson(m, presetJson(templ->file), "this-machine");
+        const PresetLoadResult loaded =
+            parsePreset(QJsonDocument(json).toJson().toStdString(), "this-machine.json");
+        QVERIFY2(loaded.ok(), loaded.issues.empty() ? "" : loaded.issues.front().str().c_str());
+        for (const PresetIssue& i : loaded.issues)
+            QVERIFY2(!i.warning, i.str().c_str()); // consistent peak, units, FLOP/clock and clock
+        const HardwarePreset& p = *loaded.preset;
+        QCOMPARE(p.status, std::string("measured"));
+        QCOMPARE(p.archClass, ArchClass::Cpu);
+        QCOMPARE(p.peakTflops.at(Precision::FP32).value, 0.150);
+        QCOMPARE(p.computeFraction.value, 0.6);
+        QCOMPARE(p.dram.bandwidthGBs.value, 12.0);
+        QVERIFY(p.dram.bandwidthGBs.source.find("2026-11-29") != std::string::npos);
+        QVERIFY(p.dram.pjPerByte.source.find("copied from the xeon-8490h") != std::string::npos);
+        QCOMPARE(p.units(), static_cast<double>(m.facts.cores));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstMeasured)
+#include "tst_measured.moc"
