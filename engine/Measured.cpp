@@ -365,7 +365,9 @@ Comparison compareMeasured(const Scenario& s, const std::vector<MeasuredPoint>& 
     for (const MeasuredPoint& m : points) {
         PointComparison pc;
         pc.measured = m;
-        pc.model_s = evaluateTotals(s, m.batch).latency_s;
+        const Totals t = evaluateTotals(s, m.batch);
+        pc.model_s = t.latency_s;
+        pc.modelUtilization = t.utilization;
         pc.error = pc.model_s / m.latency_s - 1;
         ratios.push_back(m.latency_s / pc.model_s);
         absErr.push_back(std::abs(pc.error));
@@ -374,28 +376,66 @@ Comparison compareMeasured(const Scenario& s, const std::vector<MeasuredPoint>& 
     c.mdape = median(absErr);
     c.medianRatio = ratios.empty() ? 1 : median(ratios);
     const std::size_t n = c.points.size();
-    // Geometric interpolation in log batch between the neighbours i−1 and i+1 of `value`.
-    auto interpolate = [&](std::size_t i, const std::function<double(std::size_t)>& value) {
-        const double a = std::log(c.points[i - 1].measured.batch),
-                     b = std::log(c.points[i + 1].measured.batch);
-        const double t = (std::log(c.points[i].measured.batch) - a) / (b - a);
-        return std::exp((1 - t) * std::log(value(i - 1)) + t * std::log(value(i + 1)));
+    // Departures of point i against its nearest neighbours on each side that are not flagged yet
+    // (geometric interpolation in log batch): a spike flagged first no longer drags its
+    // neighbours' trend, so they are not flagged in its shadow.
+    std::vector<bool> flagged(n, false);
+    struct Departures {
+        std::optional<double> trend;
+        double model = 0;
     };
-    for (std::size_t i = 0; i < n; ++i) {
-        PointComparison& pc = c.points[i];
-        if (i > 0 && i + 1 < n) {
-            const double trend =
-                interpolate(i, [&](std::size_t j) { return c.points[j].measured.perSample_s(); });
-            pc.trendDeparture = pc.measured.perSample_s() / trend - 1;
+    auto departures = [&](std::size_t i) {
+        Departures d;
+        std::optional<std::size_t> l, r;
+        for (std::size_t j = i; j-- > 0;)
+            if (!flagged[j]) {
+                l = j;
+                break;
+            }
+        for (std::size_t j = i + 1; j < n; ++j)
+            if (!flagged[j]) {
+                r = j;
+                break;
+            }
+        if (l && r) {
+            const double a = std::log(c.points[*l].measured.batch), b = std::log(c.points[*r].measured.batch);
+            const double t = (std::log(c.points[i].measured.batch) - a) / (b - a);
+            auto interpolate = [&](double vl, double vr) {
+                return std::exp((1 - t) * std::log(vl) + t * std::log(vr));
+            };
+            d.trend = c.points[i].measured.perSample_s() / interpolate(c.points[*l].measured.perSample_s(),
+                                                                       c.points[*r].measured.perSample_s()) -
+                      1;
             // What the model expects here relative to the same neighbours: measured ÷ model against
             // its neighbours' ratio, so a bias (constant or slowly varying) is not a departure.
-            pc.modelDeparture = ratios[i] / interpolate(i, [&](std::size_t j) { return ratios[j]; }) - 1;
-        } else if (n > 1) {
-            pc.modelDeparture = ratios[i] / ratios[i == 0 ? 1 : n - 2] - 1;
+            d.model = ratios[i] / interpolate(ratios[*l], ratios[*r]) - 1;
+        } else if (l || r) {
+            d.model = ratios[i] / ratios[l ? *l : *r] - 1;
         }
-        pc.anomaly = pc.trendDeparture && std::abs(*pc.trendDeparture) > threshold &&
-                     std::abs(pc.modelDeparture) > threshold &&
-                     (*pc.trendDeparture > 0) == (pc.modelDeparture > 0);
+        return d;
+    };
+    auto isAnomaly = [&](const Departures& d) {
+        return d.trend && std::abs(*d.trend) > threshold && std::abs(d.model) > threshold &&
+               (*d.trend > 0) == (d.model > 0);
+    };
+    // Flag the largest departure first, then look again without it.
+    while (true) {
+        std::optional<std::size_t> worst;
+        double worstSize = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (flagged[i]) continue;
+            const Departures d = departures(i);
+            if (isAnomaly(d) && std::abs(*d.trend) > worstSize) worst = i, worstSize = std::abs(*d.trend);
+        }
+        if (!worst) break;
+        flagged[*worst] = true;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        PointComparison& pc = c.points[i];
+        const Departures d = departures(i);
+        pc.trendDeparture = d.trend;
+        pc.modelDeparture = d.model;
+        pc.anomaly = flagged[i];
         c.anomalies += pc.anomaly ? 1 : 0;
     }
     return c;

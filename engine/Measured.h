@@ -63,8 +63,11 @@ std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::strin
 /// One measured point against the model.
 struct PointComparison {
     MeasuredPoint measured;
-    double model_s = 0; ///< modelled latency of the batch
-    double error = 0;   ///< model ÷ measured − 1 (negative: the model is optimistic)
+    double model_s = 0;          ///< modelled latency of the batch
+    double modelUtilization = 0; ///< the model's FLOP-weighted utilization at the batch
+    /// The same FLOPs in the measured time: modelUtilization × model ÷ measured latency.
+    double measuredUtilization() const { return modelUtilization * model_s / measured.latency_s; }
+    double error = 0; ///< model ÷ measured − 1 (negative: the model is optimistic)
     /// Per-sample time against the geometric interpolation of its neighbours in log batch
     /// (measured ÷ trend − 1); absent at the ends of the sweep.
     std::optional<double> trendDeparture;
@@ -72,7 +75,10 @@ struct PointComparison {
     /// nearest neighbour's ratio), so a model bias that is constant or changes smoothly with batch
     /// is not a departure: ratio ÷ neighbours' ratio − 1.
     double modelDeparture = 0;
-    bool anomaly = false; ///< both departures beyond the threshold, in the same direction
+    /// Both departures beyond the threshold, in the same direction. Points are flagged largest
+    /// departure first, and the departures of the others are then measured against their nearest
+    /// unflagged neighbours, so a single spike does not also flag the points beside it.
+    bool anomaly = false;
 };
 
 struct Comparison {

@@ -155,6 +155,18 @@ class SnapshotChart : public QChartView {
     /// Nearest sweep point of any curve within a few pixels: {scenario index, sweep index}.
     std::pair<int, int> nearestSweepPoint(const std::vector<SweepCurve>& curves, const TotalsToValue& xy,
                                           const QPointF& chartPos) const;
+    /// Measured points (docs/MEASURED.md) of every drawn scenario that has them: hollow circles in
+    /// the scenario's colour, anomalies as red diamonds on top. `xy` maps a point; returns whether
+    /// any was drawn.
+    using MeasuredToValue = std::function<QPointF(const PointComparison&)>;
+    bool addMeasured(const MeasuredToValue& xy);
+    /// The measured point within a few pixels of `chartPos`, with its scenario, or null.
+    std::pair<int, const PointComparison*> nearestMeasured(const MeasuredToValue& xy,
+                                                           const QPointF& chartPos) const;
+    /// Tooltip of a measured point: measured and modelled latency, error, departures.
+    QString measuredToolTip(int scenario, const PointComparison& p) const;
+    /// "○ measured ◆ anomaly" for a chart's second title line when `s` has measured data.
+    static QString measuredLegend(const ExplorerSnapshot& s);
     /// Scenario label, batch and the fit line shared by the sweep charts' tooltips.
     QString sweepPointHeader(int scenario, const Totals& t) const;
 

@@ -1,5 +1,6 @@
 #include "Explorer.h"
 
+#include "Measured.h"
 #include "PresetStore.h"
 #include "SnapshotBuilder.h"
 
@@ -261,6 +262,55 @@ void Explorer::startSweep(SweepTask task) {
     });
 }
 
+void Explorer::attachMeasured(EvaluatedScenario& e, const ScenarioSpec& spec) {
+    e.measured.file = spec.measuredPath;
+    const QFileInfo info(spec.measuredPath);
+    MeasuredFile& f = measuredFiles_[spec.measuredPath];
+    const bool stale = (!f.set && f.error.isEmpty()) || f.modified != info.lastModified();
+    if (stale) {
+        f = MeasuredFile{info.lastModified(), nullptr, QString()};
+        try {
+            f.set = std::make_shared<const MeasuredSet>(readMeasuredFile(spec.measuredPath.toStdString()));
+        } catch (const std::exception& ex) {
+            f.error = QString::fromUtf8(ex.what());
+        }
+    }
+    if (!f.set) {
+        e.measured.error = f.error;
+        return;
+    }
+    // Keys: the model id (or the ONNX file's name), the preset (or the one it was derived from).
+    const std::string model =
+        spec.isOnnx() ? QFileInfo(spec.onnxPath).fileName().toStdString() : spec.modelId.toStdString();
+    std::optional<int> seq, resolution;
+    if (const ModelDescriptor* d = spec.isOnnx() ? nullptr : ModelZoo::find(spec.modelId.toStdString())) {
+        try {
+            const KnobValues v = ModelZoo::resolve(*d, spec.knobs);
+            if (!d->seqKnob.empty()) seq = static_cast<int>(knob(v, d->seqKnob));
+            if (d->hasResolution) resolution = static_cast<int>(knob(v, "height"));
+        } catch (const std::exception&) {
+        }
+    }
+    try {
+        const std::string precision(precisionName(spec.precision));
+        std::vector<MeasuredPoint> pts =
+            selectPoints(*f.set, model, e.hardware->id, precision, seq, resolution);
+        if (pts.empty() && !e.hardware->derivedFrom.empty()) // a copy or a calibration of the measured chip
+            pts = selectPoints(*f.set, model, e.hardware->derivedFrom, precision, seq, resolution);
+        if (pts.empty()) {
+            e.measured.error = QStringLiteral("%1 has no points for %2 on %3 at %4")
+                                   .arg(QFileInfo(spec.measuredPath).fileName(),
+                                        QString::fromStdString(model), QString::fromStdString(e.hardware->id),
+                                        QString::fromLatin1(precisionName(spec.precision)));
+            return;
+        }
+        e.measured.comparison = std::make_shared<const Comparison>(
+            compareMeasured({e.model.get(), e.hardware.get(), spec.precision}, pts));
+    } catch (const std::exception& ex) {
+        e.measured.error = QString::fromUtf8(ex.what());
+    }
+}
+
 void Explorer::resolveSelection() {
     snap_.selectedScenario = -1;
     snap_.selectedLayer = -1;
@@ -298,6 +348,7 @@ void Explorer::publish(unsigned changes) {
                 if (sw != sweeps_.end()) e.sweep = sw->second;
                 evaluateAtBatch(e, batch_);
                 e.recommendedBatch = recommendedBatch(e.sweep, budget_s_);
+                if (!spec.measuredPath.isEmpty()) attachMeasured(e, spec);
             }
             snap_.scenarios.push_back(std::move(e));
         }

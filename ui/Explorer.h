@@ -12,6 +12,7 @@
 #include "OnnxImport.h"
 #include "ScenarioListModel.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QObject>
 #include <QThreadPool>
@@ -103,6 +104,8 @@ class Explorer : public QObject {
     QString sweepKey(const ScenarioSpec& spec) const;
     void publish(unsigned changes);
     void resolveSelection();
+    /// Reads (once per file version) and compares the scenario's measured sweep.
+    void attachMeasured(EvaluatedScenario& e, const ScenarioSpec& spec);
     void jobStarted();
     void jobFinished();
 
@@ -115,6 +118,12 @@ class Explorer : public QObject {
     int selectedLayer_ = -1;
     QHash<QString, ModelEntry> models_;
     QHash<QString, int> presetRevision_;
+    struct MeasuredFile {
+        QDateTime modified;
+        std::shared_ptr<const MeasuredSet> set;
+        QString error;
+    };
+    QHash<QString, MeasuredFile> measuredFiles_;
     std::map<QString, std::vector<SweepPoint>> sweeps_;
     std::set<QString> sweepsInFlight_;
     QThreadPool pool_;

@@ -3,6 +3,7 @@
 // the summary lines. A snapshot is immutable once published: every view reads the same numbers.
 #include "Evaluator.h"
 #include "HardwarePreset.h"
+#include "Measured.h"
 #include "PreparedModel.h"
 #include "Sweep.h"
 
@@ -28,6 +29,13 @@ struct EvaluatedScenario {
     /// budget is set); empty when no batch qualifies.
     std::optional<int> recommendedBatch;
     QString error; ///< non-empty: could not be evaluated (then sweep/current are empty)
+    /// The scenario's measured sweep against the model (ScenarioSpec::measuredPath): the file, the
+    /// comparison, or why it could not be read or has no points for this scenario.
+    struct Measured {
+        QString file;
+        std::shared_ptr<const Comparison> comparison;
+        QString error;
+    } measured;
 };
 
 /// What every view draws. Scenarios are the visible ones, in list order.

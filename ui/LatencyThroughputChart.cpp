@@ -17,10 +17,14 @@ QPointF LatencyThroughputChart::value(const Totals& t) {
     return {t.throughput_per_s, t.latency_s * 1e3};
 }
 
+QPointF LatencyThroughputChart::measuredValue(const PointComparison& p) {
+    return {p.measured.throughput_per_s(), p.measured.latency_s * 1e3};
+}
+
 void LatencyThroughputChart::rebuild() {
-    resetChart(
-        QStringLiteral("<b>Latency vs throughput</b> — one point per batch<br><small>★ recommended "
-                       "batch &nbsp;● current batch &nbsp;– – ✕ does not fit in device memory</small>"));
+    resetChart(QStringLiteral("<b>Latency vs throughput</b> — one point per batch<br><small>★ recommended "
+                              "batch &nbsp;● current batch &nbsp;– – ✕ does not fit in device memory") +
+               measuredLegend(snapshot()) + QStringLiteral("</small>"));
     ax_ = makeLogAxis(10, QStringLiteral("throughput (inferences/s)"), QStringLiteral("%.0f"));
     ay_ = makeLogAxis(10, QStringLiteral("batch latency (ms)"), QStringLiteral("%g"));
     setAxes(ax_, ay_);
@@ -32,6 +36,7 @@ void LatencyThroughputChart::rebuild() {
     for (std::size_t i = 0; i < s.scenarios.size(); ++i)
         if (usable(s.scenarios[i])) curves_.push_back(addSweepCurve(static_cast<int>(i), value, true));
     notFit_ = addNotFitting(value);
+    addMeasured(measuredValue);
 
     budget_ = new QLineSeries;
     budget_->setName(QStringLiteral("latency budget"));
@@ -71,6 +76,9 @@ void LatencyThroughputChart::fitRanges(bool refit) {
         for (const SweepPoint& p : sc.sweep)
             widen(value(p.totals));
         widen(value(sc.current.totals));
+        if (sc.measured.comparison)
+            for (const PointComparison& p : sc.measured.comparison->points)
+                widen(measuredValue(p));
     }
     if (xlo <= 0) xlo = 1, xhi = 10, ylo = 1, yhi = 10;
     if (s.latencyBudget_s && *s.latencyBudget_s > 0) {
@@ -136,6 +144,7 @@ void LatencyThroughputChart::updateBudget() {
 }
 
 QString LatencyThroughputChart::pointToolTip(const QPointF& chartPos) const {
+    if (const auto [mi, mp] = nearestMeasured(measuredValue, chartPos); mp) return measuredToolTip(mi, *mp);
     const auto [si, pi] = nearestSweepPoint(curves_, value, chartPos);
     if (si < 0) return {};
     const EvaluatedScenario& sc = snapshot().scenarios[static_cast<std::size_t>(si)];

@@ -23,6 +23,7 @@ class LatencyThroughputChart : public SnapshotChart {
     const std::vector<QScatterSeries*>& recommendedSeries() const { return recommended_; }
     /// (inferences/s, latency in ms) at a sweep point: what the curves plot.
     static QPointF value(const Totals& t);
+    static QPointF measuredValue(const PointComparison& p);
 
   protected:
     void rebuild() override;

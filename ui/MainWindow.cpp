@@ -6,6 +6,7 @@
 #include "ExportActions.h"
 #include "LatencyThroughputChart.h"
 #include "LayerTablePanel.h"
+#include "MeasuredActions.h"
 #include "ModelPanel.h"
 #include "PresentationWindow.h"
 #include "PresetEditor.h"
@@ -240,6 +241,11 @@ void MainWindow::buildMenus() {
     auto* exportMenu = menuBar()->addMenu(tr("E&xport"));
     exportMenu->setObjectName(QStringLiteral("exportMenu"));
     exportMenu->addActions(exports->actions());
+
+    auto* measured = new MeasuredActions(this, this);
+    auto* measuredMenu = menuBar()->addMenu(tr("&Measured"));
+    measuredMenu->setObjectName(QStringLiteral("measuredMenu"));
+    measuredMenu->addActions(measured->actions());
 
     auto* edit = menuBar()->addMenu(tr("&Edit"));
     QAction* undo = presetEditor_->undoStack()->createUndoAction(this, tr("Undo preset edit"));

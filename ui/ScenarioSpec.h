@@ -22,6 +22,9 @@ struct ScenarioSpec {
     Precision precision = Precision::BF16;
     QColor color;
     bool visible = true;
+    /// Measured sweep compared with this scenario (docs/MEASURED.md); empty: none. Not part of the
+    /// model key: loading measurements never re-prepares the model.
+    QString measuredPath;
 
     bool isOnnx() const { return !onnxPath.isEmpty(); }
     /// Identifies the model (id/file + knob or dim values): scenarios with equal keys share one

@@ -140,6 +140,13 @@ SessionScenario readScenario(const Reader& r, const QJsonValue& value, const QSt
     const QJsonValue visible = r.get(o, QStringLiteral("visible"), visField, true);
     if (!visible.isBool()) r.wrongType(visible, visField, QStringLiteral("true or false"));
     s.visible = visible.toBool();
+    const QString measuredField = at(field, QStringLiteral("measured"));
+    const QJsonValue measured = r.get(o, QStringLiteral("measured"), measuredField, false);
+    if (!measured.isUndefined()) s.measuredPath = r.string(measured, measuredField);
+    const QString measuredRelField = at(field, QStringLiteral("measured_relative_path"));
+    const QJsonValue measuredRel =
+        r.get(o, QStringLiteral("measured_relative_path"), measuredRelField, false);
+    if (!measuredRel.isUndefined()) out.measuredRelativePath = r.string(measuredRel, measuredRelField);
     return out;
 }
 
@@ -164,23 +171,30 @@ QJsonObject writeScenario(const SessionScenario& sc) {
     o[QStringLiteral("precision")] = QString::fromLatin1(precisionName(s.precision));
     o[QStringLiteral("color")] = s.color.name(s.color.alpha() == 255 ? QColor::HexRgb : QColor::HexArgb);
     o[QStringLiteral("visible")] = s.visible;
+    if (!s.measuredPath.isEmpty()) {
+        o[QStringLiteral("measured")] = s.measuredPath;
+        if (!sc.measuredRelativePath.isEmpty())
+            o[QStringLiteral("measured_relative_path")] = sc.measuredRelativePath;
+    }
     return o;
 }
 
 } // namespace
 
-QString locateSessionOnnx(const SessionScenario& scenario, const QString& sessionFile) {
-    const QString& path = scenario.spec.onnxPath;
+QString locateSessionFile(const QString& path, const QString& relativePath, const QString& sessionFile) {
     if (QFileInfo(path).isFile()) return path;
     if (sessionFile.isEmpty()) return {};
     const QDir base = QFileInfo(sessionFile).absoluteDir();
     QStringList candidates;
-    if (!scenario.onnxRelativePath.isEmpty())
-        candidates << QDir::cleanPath(base.absoluteFilePath(scenario.onnxRelativePath));
+    if (!relativePath.isEmpty()) candidates << QDir::cleanPath(base.absoluteFilePath(relativePath));
     candidates << base.absoluteFilePath(QFileInfo(path).fileName());
     for (const QString& c : candidates)
         if (QFileInfo(c).isFile()) return c;
     return {};
+}
+
+QString locateSessionOnnx(const SessionScenario& scenario, const QString& sessionFile) {
+    return locateSessionFile(scenario.spec.onnxPath, scenario.onnxRelativePath, sessionFile);
 }
 
 QByteArray sessionToJson(const SessionData& data) {

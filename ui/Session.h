@@ -26,6 +26,8 @@ struct SessionScenario {
     /// For an ONNX model: its path relative to the session file's folder (the fallback when the
     /// absolute path no longer exists); empty otherwise.
     QString onnxRelativePath;
+    /// The measured file's path relative to the session's folder (the fallback when it moved).
+    QString measuredRelativePath;
 };
 
 struct SessionData {
@@ -54,6 +56,9 @@ class SessionError : public std::runtime_error {
 /// folder moved whole), then the file name next to the session (a session mailed with its model).
 /// "" when none of these is a file.
 QString locateSessionOnnx(const SessionScenario& scenario, const QString& sessionFile);
+/// The same search for any file a session refers to: `path`, then `relativePath` from the
+/// session's folder, then the file name next to the session; "" when none is a file.
+QString locateSessionFile(const QString& path, const QString& relativePath, const QString& sessionFile);
 
 QByteArray sessionToJson(const SessionData& data);
 /// Parses and validates a whole session (embedded presets included); throws SessionError.

@@ -150,10 +150,12 @@ SessionData SessionController::capture(const QString& sessionFile) const {
     const PresetStore* presets = ex->presets();
     const QDir base = QFileInfo(sessionFile).absoluteDir();
     for (const ScenarioSpec& spec : ex->scenarios()->specs()) {
-        SessionScenario sc{spec, {}};
+        SessionScenario sc{spec, {}, {}};
         sc.spec.id = 0;
         if (spec.isOnnx() && !sessionFile.isEmpty())
             sc.onnxRelativePath = base.relativeFilePath(spec.onnxPath);
+        if (!spec.measuredPath.isEmpty() && !sessionFile.isEmpty())
+            sc.measuredRelativePath = base.relativeFilePath(spec.measuredPath);
         if (presets && presets->contains(spec.presetId) && !presets->isBuiltIn(spec.presetId))
             d.userPresets[spec.presetId] = presets->json(spec.presetId);
         d.scenarios.push_back(std::move(sc));
@@ -206,6 +208,14 @@ SessionController::ApplyReport SessionController::apply(const SessionData& data,
             else
                 report.relocated << tr("%1 moved: using %2").arg(s.onnxPath, found);
             if (!found.isEmpty()) s.onnxPath = found;
+        }
+        if (!s.measuredPath.isEmpty() && !QFileInfo::exists(s.measuredPath)) {
+            const QString found = locateSessionFile(s.measuredPath, sc.measuredRelativePath, sessionFile);
+            if (found.isEmpty())
+                report.problems << tr("%1 not found (also looked next to the session)").arg(s.measuredPath);
+            else
+                report.relocated << tr("%1 moved: using %2").arg(s.measuredPath, found);
+            if (!found.isEmpty()) s.measuredPath = found;
         }
         specs.push_back(std::move(s));
     }

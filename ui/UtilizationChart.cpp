@@ -16,9 +16,15 @@ QPointF UtilizationChart::value(const Totals& t) {
     return {static_cast<double>(t.batch), t.utilization * 100};
 }
 
+QPointF UtilizationChart::measuredValue(const PointComparison& p) {
+    // The model's FLOPs in the measured time.
+    return {static_cast<double>(p.measured.batch), p.measuredUtilization() * 100};
+}
+
 void UtilizationChart::rebuild() {
     resetChart(QStringLiteral("<b>Utilization vs batch</b> (FLOP-weighted)<br><small>● current batch "
-                              "&nbsp;· – – ✕ batches that do not fit in device memory</small>"));
+                              "&nbsp;· – – ✕ batches that do not fit in device memory") +
+               measuredLegend(snapshot()) + QStringLiteral("</small>"));
     auto* ax = makeLogAxis(2, QStringLiteral("batch size"), QStringLiteral("%d"));
     ay_ = new QValueAxis;
     ay_->setTitleText(QStringLiteral("utilization %"));
@@ -31,6 +37,9 @@ void UtilizationChart::rebuild() {
         for (const SweepPoint& p : sc.sweep)
             top = std::max(top, p.totals.utilization * 100);
         top = std::max(top, sc.current.totals.utilization * 100);
+        if (sc.measured.comparison)
+            for (const PointComparison& p : sc.measured.comparison->points)
+                top = std::max(top, measuredValue(p).y());
     }
     // Headroom above the highest curve, never past 100 %: the plateau must be readable.
     const double step = niceStep(std::max(top * 1.1, 1.0) / 5);
@@ -48,6 +57,7 @@ void UtilizationChart::rebuild() {
     for (std::size_t i = 0; i < s.scenarios.size(); ++i)
         if (usable(s.scenarios[i])) curves_.push_back(addSweepCurve(static_cast<int>(i), value, dots));
     notFit_ = addNotFitting(value);
+    addMeasured(measuredValue);
     addBatchLine();
 }
 
@@ -56,6 +66,12 @@ void UtilizationChart::updateBatch() {
 }
 
 QString UtilizationChart::pointToolTip(const QPointF& chartPos) const {
+    if (const auto [mi, mp] = nearestMeasured(measuredValue, chartPos); mp)
+        return measuredToolTip(mi, *mp) +
+               QStringLiteral(
+                   "<br>measured utilization <b>%1 %</b> <i>= the model's FLOPs ÷ (measured latency × "
+                   "dense peak)</i>")
+                   .arg(QString::number(mp->measuredUtilization() * 100, 'f', 1));
     const auto [si, pi] = nearestSweepPoint(curves_, value, chartPos);
     if (si < 0) return {};
     const Totals& t =

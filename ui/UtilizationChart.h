@@ -20,6 +20,7 @@ class UtilizationChart : public SnapshotChart {
     QLineSeries* notFittingSeries() const { return notFit_; }
     /// Utilization in % at a sweep point: what the curves plot.
     static QPointF value(const Totals& t);
+    static QPointF measuredValue(const PointComparison& p);
 
   protected:
     void rebuild() override;
