@@ -39,8 +39,11 @@ std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const ScenarioSetup
         if (d && !d->seqKnob.empty()) seq = static_cast<int>(knob(s.knobs, d->seqKnob));
         if (d && d->hasResolution) resolution = static_cast<int>(knob(s.knobs, "height"));
     }
-    std::vector<MeasuredPoint> pts = selectPoints(set, measuredModelKey(s), s.hardware.id,
-                                                  std::string(precisionName(s.precision)), seq, resolution);
+    const std::string precision(precisionName(s.precision));
+    std::vector<MeasuredPoint> pts =
+        selectPoints(set, measuredModelKey(s), s.hardware.id, precision, seq, resolution);
+    if (pts.empty() && !s.hardware.derivedFrom.empty()) // a copy or a calibration of the measured chip
+        pts = selectPoints(set, measuredModelKey(s), s.hardware.derivedFrom, precision, seq, resolution);
     if (pts.empty())
         throw EngineError(
             set.file + ": no points for model " + measuredModelKey(s) + " on " + s.hardware.id + " at " +
@@ -52,15 +55,8 @@ std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const ScenarioSetup
 double threshold(const Options& o) {
     if (!o.has("threshold-pct")) return kAnomalyThreshold;
     const std::string v = o.value("threshold-pct");
-    std::size_t used = 0;
-    double pct = 0;
-    try {
-        pct = std::stod(v, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != v.size() || !(pct > 0) || pct > 1000)
-        throw EngineError("--threshold-pct '" + v + "' is not in (0, 1000]");
+    const double pct = parseNumber(v).value_or(0);
+    if (!(pct > 0) || pct > 1000) throw EngineError("--threshold-pct '" + v + "' is not in (0, 1000]");
     return pct / 100;
 }
 
@@ -190,15 +186,8 @@ int runMeasureMachine(const Options& o, std::ostream& out) {
     ProbeOptions po;
     if (o.has("seconds")) {
         const std::string v = o.value("seconds");
-        std::size_t used = 0;
-        double sec = 0;
-        try {
-            sec = std::stod(v, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used != v.size() || !(sec >= 0.05) || sec > 30)
-            throw EngineError("--seconds '" + v + "' is not between 0.05 and 30");
+        const double sec = parseNumber(v).value_or(0);
+        if (!(sec >= 0.05) || sec > 30) throw EngineError("--seconds '" + v + "' is not between 0.05 and 30");
         po.secondsPerProbe = sec;
     }
     po.progress = [](int step, int steps, const std::string& what) {

@@ -1,6 +1,7 @@
 #include "ScenarioSetup.h"
 
 #include "EngineError.h"
+#include "Measured.h"
 
 #include <QFileInfo>
 #include <cmath>
@@ -23,14 +24,9 @@ int parsePositive(const std::string& text, const std::string& what) {
 std::optional<double> latencyBudgetFromOptions(const Options& o) {
     if (!o.has("latency-budget-ms")) return std::nullopt;
     const std::string v = o.value("latency-budget-ms");
-    std::size_t used = 0;
-    double ms = 0;
-    try {
-        ms = std::stod(v, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != v.size() || v.empty() || !std::isfinite(ms) || ms < 0)
+    const std::optional<double> parsed = parseNumber(v);
+    const double ms = parsed.value_or(-1);
+    if (!parsed || ms < 0)
         throw EngineError("--latency-budget-ms '" + v + "' is not a number ≥ 0 (0: no budget)");
     if (ms == 0) return std::nullopt;
     return ms / 1e3;

@@ -151,6 +151,7 @@ CalibrationResult calibrate(const HardwarePreset& base, const std::vector<Calibr
 
     CalibrationResult r;
     r.points = points;
+    r.knobs = knobs;
     r.computeFraction[0] = base.computeFraction.value;
     r.bandwidthFraction[0] = base.bandwidthFraction.value;
     r.dispatchUs[0] = base.dispatchUs.value;
@@ -217,12 +218,16 @@ QJsonObject calibratedPresetJson(const QJsonObject& baseJson, const CalibrationR
         return s;
     };
     QJsonObject eff = o.value(QStringLiteral("efficiency")).toObject();
-    eff[QStringLiteral("compute_fraction")] = sourced(r.computeFraction[1], "achievable compute fraction");
-    eff[QStringLiteral("bandwidth_fraction")] =
-        sourced(r.bandwidthFraction[1], "achievable bandwidth fraction");
+    if (r.improved && r.knobs.computeFraction)
+        eff[QStringLiteral("compute_fraction")] =
+            sourced(r.computeFraction[1], "achievable compute fraction");
+    if (r.improved && r.knobs.bandwidthFraction)
+        eff[QStringLiteral("bandwidth_fraction")] =
+            sourced(r.bandwidthFraction[1], "achievable bandwidth fraction");
     o[QStringLiteral("efficiency")] = eff;
     QJsonObject over = o.value(QStringLiteral("overheads")).toObject();
-    over[QStringLiteral("dispatch_us")] = sourced(r.dispatchUs[1], "dispatch overhead per fused layer");
+    if (r.improved && r.knobs.dispatch)
+        over[QStringLiteral("dispatch_us")] = sourced(r.dispatchUs[1], "dispatch overhead per fused layer");
     o[QStringLiteral("overheads")] = over;
     return o;
 }

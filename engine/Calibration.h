@@ -43,7 +43,8 @@ struct CalibrationResult {
     double rmsLog[2]{}; ///< sqrt(mean squared log error)
     int points = 0;
     int evaluations = 0;
-    bool improved = false; ///< false: the preset's own values were kept
+    bool improved = false;  ///< false: the preset's own values were kept
+    CalibrationKnobs knobs; ///< which knobs were fitted
 };
 
 /// Throws EngineError when there is nothing to fit (no points) or the preset cannot run a sweep.
@@ -51,8 +52,9 @@ CalibrationResult calibrate(const HardwarePreset& base, const std::vector<Calibr
                             const CalibrationKnobs& knobs = {});
 
 /// `baseJson` (the preset file the fit started from) turned into the calibrated preset: new id and
-/// name, status "calibrated", derived_from the base, the fitted knobs with sources that say what
-/// they were fitted to (file, sweeps, points, errors before and after, date).
+/// name, status "calibrated", derived_from the base, and notes that say what it was fitted to
+/// (file, sweeps, points, errors before and after, date). The knobs that were fitted and moved get
+/// that record as their source; the others keep the base's value and source.
 QJsonObject calibratedPresetJson(const QJsonObject& baseJson, const CalibrationResult& r,
                                  const std::string& id, const std::string& fittedTo, const std::string& date);
 

@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <memory>
+#include <sched.h>
 #include <thread>
 #include <vector>
 
@@ -83,7 +85,7 @@ double bestRate(const ProbeOptions& o, int threads, double workPerUnit,
     while (true) {
         checkCancel(o);
         t = runParallel(threads, [&](int th) { run(th, n); });
-        if (t > 0.05 || n > (1L << 40)) break;
+        if (t > 0.05 || n > (std::int64_t{1} << 40)) break;
         n *= 4;
     }
     const int reps = 4;
@@ -97,7 +99,7 @@ double bestRate(const ProbeOptions& o, int threads, double workPerUnit,
     return best;
 }
 
-volatile float g_sink = 0; // keeps the probes' results alive
+thread_local volatile float g_sink = 0; // keeps the probes' results alive (one per thread: no race)
 
 #ifdef BS_X86
 __attribute__((target("avx2,fma"))) void fmaLoopAvx2(long iters) {
@@ -240,7 +242,13 @@ std::string fixed(double v, int digits) {
 
 MachineFacts readMachineFacts() {
     MachineFacts f;
-    f.cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    // The CPUs this process may run on (affinity, container limits), not all the machine has.
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    f.cores = sched_getaffinity(0, sizeof(set), &set) == 0
+                  ? CPU_COUNT(&set)
+                  : static_cast<int>(std::thread::hardware_concurrency());
+    f.cores = std::max(1, f.cores);
     const QStringList cpuinfo = readText(QStringLiteral("/proc/cpuinfo")).split(QLatin1Char('\n'));
     double mhzSum = 0;
     int mhzCount = 0;
@@ -273,6 +281,21 @@ MachineFacts readMachineFacts() {
         if (level == 1 && type == QLatin1String("Data")) f.l1dKib = kib;
         if (level == 2) f.l2Kib = kib;
         if (level >= 3) f.llcMib = std::max(f.llcMib, kib / 1024);
+    }
+    // The last level may be split (one L3 per CCX or socket): add up its distinct instances.
+    if (f.llcMib > 0) {
+        QStringList shared;
+        const QDir cpus(QStringLiteral("/sys/devices/system/cpu"));
+        for (const QString& cpu : cpus.entryList({QStringLiteral("cpu[0-9]*")}, QDir::Dirs)) {
+            const QDir c(cpus.filePath(cpu) + QStringLiteral("/cache"));
+            for (const QString& index : c.entryList({QStringLiteral("index*")}, QDir::Dirs)) {
+                const QString dir = c.filePath(index) + QLatin1Char('/');
+                if (readText(dir + QStringLiteral("level")).trimmed().toInt() < 3) continue;
+                const QString list = readText(dir + QStringLiteral("shared_cpu_list")).trimmed();
+                if (!list.isEmpty() && !shared.contains(list)) shared << list;
+            }
+        }
+        f.llcMib *= std::max<qsizetype>(1, shared.size());
     }
     if (f.llcMib == 0) f.llcMib = f.l2Kib * f.cores / 1024; // no L3: the L2s are the last level
     for (const QString& line : readText(QStringLiteral("/proc/meminfo")).split(QLatin1Char('\n')))

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -64,16 +65,9 @@ std::vector<std::string> splitCsv(const std::string& line, const std::string& wh
 }
 
 double number(const std::string& text, const std::string& where, const std::string& column) {
-    std::size_t used = 0;
-    double v = 0;
-    try {
-        v = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (text.empty() || used != text.size() || !std::isfinite(v))
-        throw MeasuredError(where + ": " + column + ": '" + text + "' is not a number");
-    return v;
+    const std::optional<double> v = parseNumber(text);
+    if (!v) throw MeasuredError(where + ": " + column + ": '" + text + "' is not a number");
+    return *v;
 }
 
 int integer(const std::string& text, const std::string& where, const std::string& column, int max) {
@@ -180,6 +174,13 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
     if (!latency && !throughput)
         throw MeasuredError(where + ": neither latency_ms nor throughput_per_s is given");
     p.latency_s = latency ? *latency : p.batch / *throughput;
+    // Scaled to seconds, a tiny value can underflow and a huge one overflow: keep to what a timer
+    // can measure.
+    if (!(p.latency_s >= 1e-9 && p.latency_s <= 1e6))
+        throw MeasuredError(where + ": " + (latency ? "latency" : "throughput_per_s") +
+                            ": a batch time outside 1 ns to 10^6 s");
+    if (p.energy_j && (!(*p.energy_j > 0) || !std::isfinite(*p.energy_j)))
+        throw MeasuredError(where + ": energy: out of range");
     if (latency && throughput) {
         const double implied = p.batch / *throughput;
         if (std::abs(implied / *latency - 1) > 0.05)
@@ -231,6 +232,16 @@ std::vector<std::string> lines(const std::string& text) {
 
 } // namespace
 
+std::optional<double> parseNumber(const std::string& text) {
+    std::string t = text;
+    if (!t.empty() && t.front() == '+') t.erase(0, 1);
+    double v = 0;
+    const char* end = t.data() + t.size();
+    const auto [ptr, ec] = std::from_chars(t.data(), end, v);
+    if (t.empty() || ec != std::errc() || ptr != end || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
 double median(std::vector<double> v) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
@@ -243,7 +254,9 @@ MeasuredSet parseMeasured(const std::string& text, const std::string& file) {
         throw MeasuredError(file + ": larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB");
     MeasuredSet set;
     set.file = file;
-    const std::vector<std::string> all = lines(text);
+    // A UTF-8 byte-order mark (spreadsheets write one) is not part of the first column's name.
+    const bool bom = text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0;
+    const std::vector<std::string> all = lines(bom ? text.substr(3) : text);
     std::vector<MeasuredPoint> rows;
     std::vector<std::pair<const Alias*, std::size_t>> columns; // CSV: alias of each used column
     std::size_t width = 0;
@@ -306,6 +319,7 @@ MeasuredSet parseMeasured(const std::string& text, const std::string& file) {
                 const Alias* a = alias(it.key().toStdString());
                 if (!a) continue; // profilers write much more than we need
                 const QJsonValue v = it.value();
+                if (v.isNull()) continue; // an absent value
                 std::string textValue;
                 if (v.isDouble())
                     textValue = QString::number(v.toDouble(), 'g', 17).toStdString();
@@ -366,6 +380,9 @@ Comparison compareMeasured(const Scenario& s, const std::vector<MeasuredPoint>& 
         PointComparison pc;
         pc.measured = m;
         const Totals t = evaluateTotals(s, m.batch);
+        if (!(t.latency_s > 0))
+            throw MeasuredError("the model's latency at batch " + std::to_string(m.batch) +
+                                " is 0 (no work and no dispatch time): nothing to compare with");
         pc.model_s = t.latency_s;
         pc.modelUtilization = t.utilization;
         pc.error = pc.model_s / m.latency_s - 1;
@@ -428,15 +445,20 @@ Comparison compareMeasured(const Scenario& s, const std::vector<MeasuredPoint>& 
             if (isAnomaly(d) && std::abs(*d.trend) > worstSize) worst = i, worstSize = std::abs(*d.trend);
         }
         if (!worst) break;
+        // A flagged point keeps the departures it was flagged with.
+        const Departures d = departures(*worst);
+        c.points[*worst].trendDeparture = d.trend;
+        c.points[*worst].modelDeparture = d.model;
         flagged[*worst] = true;
     }
     for (std::size_t i = 0; i < n; ++i) {
         PointComparison& pc = c.points[i];
+        pc.anomaly = flagged[i];
+        c.anomalies += pc.anomaly ? 1 : 0;
+        if (pc.anomaly) continue;
         const Departures d = departures(i);
         pc.trendDeparture = d.trend;
         pc.modelDeparture = d.model;
-        pc.anomaly = flagged[i];
-        c.anomalies += pc.anomaly ? 1 : 0;
     }
     return c;
 }

@@ -96,6 +96,10 @@ inline constexpr double kAnomalyThreshold = 0.20;
 Comparison compareMeasured(const Scenario& s, const std::vector<MeasuredPoint>& points,
                            double threshold = kAnomalyThreshold);
 
+/// `text` as a finite number, whole string, in the C locale ("20.5" whatever LC_NUMERIC says);
+/// empty when it is not one.
+std::optional<double> parseNumber(const std::string& text);
+
 /// Median of `v` (empty: 0).
 double median(std::vector<double> v);
 

@@ -339,9 +339,12 @@ void MeasuredActions::cancelMeasuring() {
 }
 
 void MeasuredActions::finishMeasuring() {
-    std::unique_ptr<Running> run = std::move(running_);
+    Running* run = running_.release();
     if (run->progress) run->progress->deleteLater();
     const MachineMeasurement m = run->watcher.result();
+    // The watcher is emitting this very signal: delete it once the handler has returned.
+    QMetaObject::invokeMethod(
+        this, [run] { delete run; }, Qt::QueuedConnection);
     updateEnabled();
     QString error;
     QString id;

@@ -31,7 +31,7 @@ void UtilizationChart::rebuild() {
     ay_->setLabelFormat(QStringLiteral("%g"));
     setAxes(ax, ay_);
     const ExplorerSnapshot& s = snapshot();
-    double top = 0;
+    double top = 0, measuredTop = 0;
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!usable(sc)) continue;
         for (const SweepPoint& p : sc.sweep)
@@ -39,11 +39,14 @@ void UtilizationChart::rebuild() {
         top = std::max(top, sc.current.totals.utilization * 100);
         if (sc.measured.comparison)
             for (const PointComparison& p : sc.measured.comparison->points)
-                top = std::max(top, measuredValue(p).y());
+                measuredTop = std::max(measuredTop, measuredValue(p).y());
     }
     // Headroom above the highest curve, never past 100 %: the plateau must be readable.
     const double step = niceStep(std::max(top * 1.1, 1.0) / 5);
     top = std::min(100.0, std::ceil(std::max(top * 1.1, 1.0) / step) * step);
+    // A measured point above the model's plateau (or above 100 %: the model counts FLOPs the
+    // measured kernels skipped) stays in view.
+    if (measuredTop > top) top = std::ceil(measuredTop * 1.05 / step) * step;
     ay_->setTickType(QValueAxis::TicksDynamic);
     ay_->setTickAnchor(0);
     ay_->setTickInterval(step);

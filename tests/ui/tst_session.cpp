@@ -198,6 +198,7 @@ class TstSession : public QObject {
         QVERIFY(s2.latencyBudget_s && qFuzzyCompare(*s2.latencyBudget_s, 0.01));
         for (std::size_t i = 0; i < s2.scenarios.size(); ++i) {
             QVERIFY2(s2.scenarios[i].error.isEmpty(), qPrintable(s2.scenarios[i].error));
+            QVERIFY2(s1.scenarios[i].error.isEmpty(), qPrintable(s1.scenarios[i].error));
             QCOMPARE(s2.scenarios[i].current.totals.latency_s, s1.scenarios[i].current.totals.latency_s);
         }
         QCOMPARE(s2.selectedScenario, s1.selectedScenario);
