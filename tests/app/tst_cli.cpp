@@ -258,7 +258,9 @@ class TestCli : public QObject {
                  (QStringList{QStringLiteral("false"), QStringLiteral("true"), QStringLiteral("true"),
                               QStringLiteral("false")}));
         r = cli(split(
-            QStringLiteral("compare --model distilbert --hardware xeon-8490h --precision fp32 --summary --measured ") + file));
+            QStringLiteral(
+                "compare --model distilbert --hardware xeon-8490h --precision fp32 --summary --measured ") +
+            file));
         const auto summary = parseCsv(r.out);
         QCOMPARE(summary[1][summary[0].indexOf(QStringLiteral("anomalies"))], QStringLiteral("2"));
         // Errors name the file and line.
