@@ -13,6 +13,7 @@ packages=(
   libbenchmark-dev
   xvfb xauth
   clang-format clang-tidy
+  desktop-file-utils appstream dpkg-dev file  # packaging checks: .desktop, metainfo, cpack shlibdeps
 )
 
 missing=()
