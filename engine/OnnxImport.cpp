@@ -28,6 +28,8 @@ using namespace onnximport;
 
 namespace {
 
+constexpr std::size_t kMaxRank = 32;
+
 constexpr std::int64_t kNewestOpset = 17; // what libonnx 1.12's schemas know
 constexpr std::int64_t kNewestIr = 8;
 
@@ -374,9 +376,18 @@ class Importer {
 
     void collectShapes() {
         const auto& g = model_.graph();
+        // More axes than any network uses: a malformed or hostile file, refused before it costs.
+        auto checkRank = [&](const std::string& name, std::size_t rank) {
+            if (rank > kMaxRank)
+                fail("tensor '" + name + "' has " + std::to_string(rank) + " axes (at most " +
+                     std::to_string(kMaxRank) + ")");
+        };
         auto take = [&](const onnx::ValueInfoProto& v) {
             if (v.type().has_tensor_type()) elemType_[v.name()] = v.type().tensor_type().elem_type();
-            if (auto s = shapeOf(v.type())) shapes_[v.name()] = *s;
+            if (auto s = shapeOf(v.type())) {
+                checkRank(v.name(), s->size());
+                shapes_[v.name()] = *s;
+            }
         };
         for (const auto& v : g.value_info())
             take(v);
@@ -385,6 +396,7 @@ class Importer {
         for (const auto& v : g.input())
             take(v);
         for (const auto& init : g.initializer()) {
+            checkRank(init.name(), static_cast<std::size_t>(init.dims_size()));
             shapes_[init.name()] = Shape(init.dims().begin(), init.dims().end());
             elemType_[init.name()] = init.data_type();
         }

@@ -256,6 +256,11 @@ SessionData sessionFromJson(const QByteArray& json, const QString& fileName) {
     const QJsonValue scenarios = r.get(root, QStringLiteral("scenarios"), QStringLiteral("scenarios"), true);
     if (!scenarios.isArray()) r.wrongType(scenarios, QStringLiteral("scenarios"), QStringLiteral("an array"));
     const QJsonArray list = scenarios.toArray();
+    constexpr qsizetype kMaxScenarios = 256; // each one is evaluated and drawn on four charts
+    if (list.size() > kMaxScenarios)
+        r.fail(
+            QStringLiteral("scenarios"),
+            QStringLiteral("%1 scenarios; a session holds at most %2").arg(list.size()).arg(kMaxScenarios));
     for (qsizetype i = 0; i < list.size(); ++i)
         out.scenarios.push_back(readScenario(r, list[i], QStringLiteral("scenarios[%1]").arg(i)));
     const QJsonValue selected =
@@ -288,6 +293,10 @@ SessionData readSessionFile(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         throw SessionError(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+    // Sessions hold specs and a few presets: kilobytes. A huge file is not one; do not read it.
+    constexpr qint64 kMaxSessionBytes = 64ll << 20;
+    if (f.size() > kMaxSessionBytes)
+        throw SessionError(QStringLiteral("%1: larger than 64 MiB; not a session").arg(path));
     return sessionFromJson(f.readAll(), path);
 }
 

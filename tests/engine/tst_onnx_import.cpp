@@ -468,6 +468,14 @@ class TstOnnxImport : public QObject {
         constantOnly.mutable_graph()->mutable_input(0)->set_name("x");
         constantOnly.mutable_graph()->add_output()->set_name("s");
         expectError(bytes(constantOnly), {"nothing to cost"});
+        // More than 32 axes: refused, naming the tensor (initializer or value).
+        onnx::ModelProto deep = linearRelu();
+        addInitializer(deep.mutable_graph(), "deep", onnx::TensorProto::FLOAT,
+                       std::vector<std::int64_t>(40, 1));
+        expectError(bytes(deep), {"tensor 'deep' has 40 axes", "at most 32"});
+        onnx::ModelProto deepInput = linearRelu();
+        setShape(deepInput.mutable_graph()->mutable_input(0), std::vector<std::int64_t>(33, 1), "N");
+        expectError(bytes(deepInput), {"tensor 'x' has", "axes (at most 32)"});
     }
 
     void hugeFilesAreRefusedBeforeReading() {

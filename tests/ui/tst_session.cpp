@@ -576,6 +576,43 @@ class TstSession : public QObject {
         QCOMPARE(readSessionFile(c.autosaveFile()).batch, 64);
         c.cleanExit();
     }
+
+    void limitsOnSize() {
+        QTemporaryDir dir;
+        // Too many scenarios: refused with the field.
+        QJsonArray many;
+        QJsonObject sc;
+        sc[QStringLiteral("model")] = QStringLiteral("mlp");
+        sc[QStringLiteral("preset")] = QStringLiteral("t4");
+        sc[QStringLiteral("precision")] = QStringLiteral("fp16");
+        sc[QStringLiteral("color")] = QStringLiteral("#123456");
+        sc[QStringLiteral("visible")] = true;
+        for (int i = 0; i < 300; ++i)
+            many.append(sc);
+        QJsonObject root;
+        root[QStringLiteral("format")] = QStringLiteral("batchscope-session");
+        root[QStringLiteral("version")] = 1;
+        root[QStringLiteral("batch")] = 8;
+        root[QStringLiteral("scenarios")] = many;
+        try {
+            sessionFromJson(QJsonDocument(root).toJson(), QStringLiteral("many.batchscope"));
+            QFAIL("accepted");
+        } catch (const SessionError& e) {
+            QVERIFY2(e.message().contains(QStringLiteral("many.batchscope: scenarios: 300 scenarios")),
+                     qPrintable(e.message()));
+        }
+        // A file over 64 MiB is not read at all (sparse: no disk used).
+        const QString huge = dir.filePath(QStringLiteral("huge.batchscope"));
+        QFile f(huge);
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.resize(65ll << 20));
+        f.close();
+        try {
+            readSessionFile(huge);
+            QFAIL("accepted");
+        } catch (const SessionError& e) {
+            QVERIFY2(e.message().contains(QStringLiteral("larger than 64 MiB")), qPrintable(e.message()));
+        }
+    }
 };
 
 QTEST_MAIN(TstSession)

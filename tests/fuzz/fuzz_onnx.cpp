@@ -1,0 +1,35 @@
+// libFuzzer target: ONNX import (protobuf parse, limits, folding, shape inference in its child
+// process, op mapping) followed by preparing and evaluating the model. Anything but OnnxError /
+// EngineError (a clear message) is a finding.
+#include "EngineError.h"
+#include "Evaluator.h"
+#include "OnnxImport.h"
+#include "PreparedModel.h"
+#include "PresetLoader.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const bs::PresetLibrary lib = bs::PresetLibrary::shipped();
+    const std::string bytes(reinterpret_cast<const char*>(data), size);
+    try {
+        bs::OnnxModel m;
+        try {
+            m = bs::importOnnxBytes(bytes, "fuzz.onnx");
+        } catch (const bs::OnnxUnboundDimsError& e) { // symbolic dims: bind each to 8, as --dim would
+            std::map<std::string, std::int64_t> dims;
+            for (const std::string& n : e.names)
+                dims[n] = 8;
+            m = bs::importOnnxBytes(bytes, "fuzz.onnx", bs::OnnxImportOptions::withDims(dims));
+        }
+        const bs::PreparedModel model(std::move(m.graph));
+        const bs::HardwarePreset* hw = lib.find("h100-sxm");
+        bs::evaluate({&model, hw, bs::Precision::BF16}, 2);
+    } catch (const bs::OnnxError&) {
+    } catch (const bs::EngineError&) {
+    }
+    return 0;
+}
