@@ -14,6 +14,7 @@ packages=(
   xvfb xauth
   clang-format clang-tidy
   desktop-file-utils appstream dpkg-dev file  # packaging checks: .desktop, metainfo, cpack shlibdeps
+  clang libclang-rt-14-dev                    # libFuzzer targets (tests/fuzz, the fuzz preset)
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, then builds and runs the whole test suite twice: the dev preset
 # (warnings as errors, plus a clang-format check) and the asan preset (AddressSanitizer +
-# UndefinedBehaviorSanitizer). Exits non-zero on the first failure. This is what CI runs.
+# UndefinedBehaviorSanitizer); then a short run (60 s each) of the four libFuzzer targets.
+# Exits non-zero on the first failure. This is what CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./packaging/install-deps.sh
@@ -18,3 +19,6 @@ echo "== asan build + tests"
 cmake --preset asan
 cmake --build --preset asan
 ctest --preset asan
+
+echo "== fuzz: 60 s per target (docs/ROBUSTNESS.md)"
+tests/fuzz/run.sh 60
