@@ -73,6 +73,19 @@ MeasuredSet readMeasured(const Options& o) {
     }
 }
 
+/// Validates `json` as any preset is validated (what is written must load) and writes it
+/// atomically to `path`; throws EngineError naming the problem or the file.
+void writePresetFile(const QJsonObject& json, const std::string& path) {
+    const QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Indented);
+    const PresetLoadResult check = parsePreset(bytes.toStdString(), path);
+    if (!check.ok())
+        throw EngineError(check.issues.empty() ? path + ": the preset is invalid"
+                                               : check.issues.front().str());
+    QSaveFile file(qs(path));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw EngineError("could not write " + path + ": " + file.errorString().toStdString());
+}
+
 // ---- compare ---------------------------------------------------------------------------------
 
 int runCompare(const Options& o, std::ostream& out) {
@@ -151,15 +164,7 @@ int runCalibrate(const Options& o, std::ostream& out) {
     const std::string id = o.value("id", base.id + "-calibrated");
     const QJsonObject json = calibratedPresetJson(baseJson, r, id, fittedTo,
                                                   QDate::currentDate().toString(Qt::ISODate).toStdString());
-    const QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Indented);
-    // What is written must load: the same validation as any preset.
-    const PresetLoadResult check = parsePreset(bytes.toStdString(), o.value("out"));
-    if (!check.ok())
-        throw EngineError(check.issues.empty() ? "the calibrated preset is invalid"
-                                               : check.issues.front().str());
-    QSaveFile file(qs(o.value("out")));
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw EngineError("could not write " + o.value("out") + ": " + file.errorString().toStdString());
+    writePresetFile(json, o.value("out"));
 
     Table t({QStringLiteral("quantity"), QStringLiteral("before"), QStringLiteral("after")});
     t.addRow({QStringLiteral("compute_fraction"), r.computeFraction[0], r.computeFraction[1]});
@@ -196,14 +201,7 @@ int runMeasureMachine(const Options& o, std::ostream& out) {
     const MachineMeasurement m = measureMachine(po);
     const QJsonObject json =
         machinePresetJson(m, QJsonDocument::fromJson(tf.readAll()).object(), o.value("id", "this-machine"));
-    const QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Indented);
-    const PresetLoadResult check = parsePreset(bytes.toStdString(), o.value("out"));
-    if (!check.ok())
-        throw EngineError(check.issues.empty() ? "the measured preset is invalid"
-                                               : check.issues.front().str());
-    QSaveFile file(qs(o.value("out")));
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw EngineError("could not write " + o.value("out") + ": " + file.errorString().toStdString());
+    writePresetFile(json, o.value("out"));
     Table t({QStringLiteral("quantity"), QStringLiteral("value"), QStringLiteral("unit")});
     t.addRow({QStringLiteral("cpu"), qs(m.facts.cpuName), QString()});
     t.addRow({QStringLiteral("cores"), static_cast<double>(m.facts.cores), QString()});
