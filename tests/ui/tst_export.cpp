@@ -19,6 +19,7 @@
 #include "RooflineChart.h"
 #include "SnapshotMaker.h"
 #include "Sweep.h"
+#include "TestWindow.h"
 #include "UtilizationChart.h"
 
 #include <QAction>
@@ -411,11 +412,7 @@ class TstExport : public QObject {
     }
 
     void exportMenuOfTheMainWindow() {
-        MainWindowOptions o;
-        o.settingsFile = file(QStringLiteral("settings.ini"));
-        o.userPresetDir = file(QStringLiteral("presets"));
-        o.restoreWindowState = false;
-        MainWindow w(o);
+        MainWindow w(testWindowOptions(tmp_));
         w.resize(1400, 900);
         w.show();
         QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);

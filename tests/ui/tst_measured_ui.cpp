@@ -11,6 +11,7 @@
 #include "MeasuredActions.h"
 #include "PresetStore.h"
 #include "SessionController.h"
+#include "TestWindow.h"
 #include "UtilizationChart.h"
 
 #include <QChart>
@@ -56,13 +57,7 @@ class TstMeasuredUi : public QObject {
     QTemporaryDir tmp_;
     QString file(const QString& name) const { return tmp_.filePath(name); }
 
-    MainWindowOptions options(const QString& presets) const {
-        MainWindowOptions o;
-        o.settingsFile = file(QStringLiteral("settings.ini"));
-        o.userPresetDir = file(presets);
-        o.restoreWindowState = false;
-        return o;
-    }
+    MainWindowOptions options(const QString& presets) const { return testWindowOptions(tmp_, presets); }
 
   private slots:
     void loadOverlayTableAndCalibrate() {

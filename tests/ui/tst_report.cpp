@@ -12,6 +12,7 @@
 #include "Report.h"
 #include "SnapshotBuilder.h"
 #include "SnapshotMaker.h"
+#include "TestWindow.h"
 
 #include <QAction>
 #include <QDir>
@@ -213,11 +214,7 @@ class TstReport : public QObject {
     }
 
     void windowExportMenuWritesAReport() {
-        MainWindowOptions o;
-        o.settingsFile = file(QStringLiteral("settings.ini"));
-        o.userPresetDir = file(QStringLiteral("presets"));
-        o.restoreWindowState = false;
-        MainWindow w(o);
+        MainWindow w(testWindowOptions(tmp_));
         w.resize(1400, 900);
         w.show();
         QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
