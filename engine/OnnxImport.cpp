@@ -2,6 +2,7 @@
 
 #include "OnnxInference.h"
 #include "OnnxOps.h"
+#include "OnnxShapeEval.h"
 #include "OpCost.h"
 
 #include <algorithm>
@@ -32,6 +33,9 @@ constexpr std::size_t kMaxRank = 32;
 
 constexpr std::int64_t kNewestOpset = 17; // what libonnx 1.12's schemas know
 constexpr std::int64_t kNewestIr = 8;
+/// Inference and shape-tensor evaluation alternate until no new value appears; real exporters
+/// need two or three rounds (a padded size feeds a Resize whose output feeds the next Pad).
+constexpr int kMaxShapePasses = 8;
 
 [[noreturn]] void fail(const std::string& file, const std::string& what) {
     throw OnnxError(file + ": " + what);
@@ -62,11 +66,15 @@ class Importer {
         parse(bytes);
         readHeader();
         sortNodes();
+        markWeightSources();
         bindDims();
         stage(1, "inferring shapes");
-        inferShapes();
+        for (int pass = 1;; ++pass) {
+            inferShapes();
+            collectShapes();
+            if (pass == kMaxShapePasses || evaluateShapeTensors() == 0) break;
+        }
         stage(2, "folding constants");
-        collectShapes();
         foldConstants();
         stage(3, "building the graph");
         buildGraph();
@@ -84,6 +92,11 @@ class Importer {
     std::unordered_map<std::string, Shape> shapes_;
     std::unordered_map<std::string, int> elemType_;
     std::unordered_set<std::string> constant_; ///< initializers and folded values
+    /// Initializers, the file's Constant nodes, and what is computed from them: where parameters
+    /// come from. Zeros made by ConstantOfShape or Expand at load time are not parameters.
+    std::unordered_set<std::string> weightSource_;
+    std::unordered_map<std::string, ConstValue> values_; ///< shape tensors whose values are known
+    std::unordered_map<std::string, int> initializerIndex_;
     std::vector<bool> folded_;
     std::string inferenceError_; ///< the first node error strict shape inference reported
 
@@ -249,11 +262,84 @@ class Importer {
                 if (!out.empty()) producer_[out] = i;
     }
 
+    void markWeightSources() {
+        static const std::unordered_set<std::string> generators{"Shape",
+                                                                "Size",
+                                                                "ConstantOfShape",
+                                                                "Range",
+                                                                "EyeLike",
+                                                                "Expand",
+                                                                "Tile",
+                                                                "RandomNormalLike",
+                                                                "RandomUniformLike",
+                                                                "RandomNormal",
+                                                                "RandomUniform"};
+        weightSource_ = initializers_;
+        for (const auto& n : model_.graph().node()) {
+            bool fromWeights = isStandardDomain(n.domain()) && n.op_type() == "Constant";
+            if (!generators.count(n.op_type()) || !isStandardDomain(n.domain()))
+                for (const auto& in : n.input())
+                    fromWeights = fromWeights || weightSource_.count(in) > 0;
+            if (fromWeights)
+                for (const auto& out : n.output())
+                    weightSource_.insert(out);
+        }
+        for (int i = 0; i < model_.graph().initializer_size(); ++i)
+            initializerIndex_[model_.graph().initializer(i).name()] = i;
+    }
+
+    const ConstValue* knownValue(const std::string& name) {
+        auto it = values_.find(name);
+        if (it != values_.end()) return &it->second;
+        auto init = initializerIndex_.find(name);
+        if (init == initializerIndex_.end()) return nullptr;
+        auto v = constFromTensor(model_.graph().initializer(init->second));
+        initializerIndex_.erase(init); // decoded (or found not decodable) once
+        if (!v) return nullptr;
+        return &values_.emplace(name, std::move(*v)).first->second;
+    }
+
+    /// Evaluates the shape arithmetic that the shapes inferred so far make constant, and turns each
+    /// node so computed into a Constant node, for the next inference pass to read. Returns how many
+    /// nodes it turned.
+    int evaluateShapeTensors() {
+        EvalInputs in;
+        in.value = [&](const std::string& name) { return knownValue(name); };
+        in.shape = [&](const std::string& name) -> const Shape* {
+            auto it = shapes_.find(name);
+            return it == shapes_.end() ? nullptr : &it->second;
+        };
+        in.opset = summary_.opsets.count(std::string()) ? summary_.opsets.at(std::string()) : 1;
+        int turned = 0;
+        auto* nodes = model_.mutable_graph()->mutable_node();
+        for (int i = 0; i < nodes->size(); ++i) {
+            onnx::NodeProto& n = *nodes->Mutable(i);
+            if (n.output_size() == 0 || values_.count(n.output(0))) continue;
+            auto r = evaluateNode(n, in);
+            if (!r) continue;
+            for (int k = 0; k < n.output_size() && k < static_cast<int>(r->size()); ++k)
+                if (!n.output(k).empty()) values_[n.output(k)] = (*r)[static_cast<std::size_t>(k)];
+            if (n.op_type() == "Constant" || n.output_size() != 1) continue;
+            onnx::NodeProto c;
+            c.set_name(n.name());
+            c.set_op_type("Constant");
+            c.add_output(n.output(0));
+            auto* value = c.add_attribute();
+            value->set_name("value");
+            value->set_type(onnx::AttributeProto::TENSOR);
+            *value->mutable_t() = tensorFromConst(r->front(), n.output(0));
+            n.Swap(&c);
+            ++turned;
+        }
+        return turned;
+    }
+
     /// The batch axis binds to 1 (a graph holds one sample); other symbolic dims take --dim values.
     void bindDims() {
         std::map<std::string, std::int64_t> bind;
         std::vector<std::string> unbound, unboundNames;
         std::set<std::string> seen;
+        std::map<std::pair<std::string, int>, std::int64_t> unnamedBind; ///< (input, axis) → size
         std::optional<std::int64_t> fixedLeading;
         for (const auto& in : model_.graph().input()) {
             if (!graphInputs_.count(in.name())) continue;
@@ -274,11 +360,20 @@ class Importer {
                 }
                 const std::string name = d.has_dim_param() ? d.dim_param() : std::string();
                 if (axis == 0 && summary_.batchDim.empty() && !name.empty()) summary_.batchDim = name;
+                if (name.empty() && axis == 0) continue; // an unnamed leading axis is a batch axis
                 if (name.empty()) {
-                    if (axis != 0)
-                        fail("input '" + in.name() + "' axis " + std::to_string(axis) +
-                             " is dynamic and unnamed; give it a name or a size in the file");
-                    continue; // an unnamed leading axis is a batch axis
+                    // No name to give --dim: the user names it INPUT:AXIS instead.
+                    const std::string key = in.name() + ":" + std::to_string(axis);
+                    seen.insert(key);
+                    auto it = opt_.dims.find(key);
+                    if (it == opt_.dims.end()) {
+                        unboundNames.push_back(key);
+                        unbound.push_back("'" + key + "' (input '" + in.name() + "' axis " +
+                                          std::to_string(axis) + ", unnamed)");
+                    } else {
+                        unnamedBind[{in.name(), axis}] = it->second;
+                    }
+                    continue;
                 }
                 if (seen.insert(name).second && name != summary_.batchDim) {
                     auto it = opt_.dims.find(name);
@@ -312,12 +407,15 @@ class Importer {
                 list += (list.empty() ? "" : ", ") + u;
             throw OnnxUnboundDimsError(
                 file_ + ": " + (unbound.size() > 1 ? "symbolic dimensions " : "symbolic dimension ") + list +
-                    (unbound.size() > 1 ? " have" : " has") + " no value; set it with --dim NAME=VALUE",
+                    (unbound.size() > 1 ? " have" : " has") +
+                    " no value; set it with --dim NAME=VALUE (an unnamed axis: --dim INPUT:AXIS=VALUE)",
                 unboundNames);
         }
         if (!summary_.batchDim.empty()) bind[summary_.batchDim] = 1;
         summary_.dims = bind;
         summary_.dims.erase(summary_.batchDim);
+        for (const auto& [where, value] : unnamedBind)
+            summary_.dims[where.first + ":" + std::to_string(where.second)] = value;
         if (summary_.batchDim.empty() && fixedLeading && *fixedLeading > 1)
             summary_.warnings.push_back("the inputs have fixed shapes with a leading dimension of " +
                                         std::to_string(*fixedLeading) +
@@ -333,6 +431,9 @@ class Importer {
                     if (it != bind.end()) d->set_dim_value(it->second);
                 } else if (isInput && axis == 0 && !d->has_dim_value()) {
                     d->set_dim_value(1);
+                } else if (isInput && !d->has_dim_value()) {
+                    auto it = unnamedBind.find({v.name(), axis});
+                    if (it != unnamedBind.end()) d->set_dim_value(it->second);
                 }
             }
         };
@@ -360,9 +461,10 @@ class Importer {
     void inferShapes() {
         const InferenceResult r = inferShapesIsolated(model_, opt_.cancel);
         if (r.cancelled) fail("import cancelled");
-        if (r.crashSignal == SIGALRM || r.crashSignal == SIGKILL)
-            fail("ONNX shape inference did not finish within " + std::to_string(kInferenceSeconds) +
-                 " s; the graph is malformed or pathological");
+        if (!r.startError.empty()) fail(r.startError);
+        if (r.timedOut || r.crashSignal == SIGALRM)
+            fail("ONNX shape inference did not finish in " + std::to_string(kInferenceSeconds) +
+                 " s (a very large graph, or a node that makes libonnx loop); the import was stopped");
         if (r.crashSignal != 0)
             fail("ONNX shape inference crashed (signal " + std::to_string(r.crashSignal) +
                  ") on this file: a node's attributes or inputs are malformed");
@@ -376,6 +478,8 @@ class Importer {
 
     void collectShapes() {
         const auto& g = model_.graph();
+        shapes_.clear();
+        elemType_.clear();
         // More axes than any network uses: a malformed or hostile file, refused before it costs.
         auto checkRank = [&](const std::string& name, std::size_t rank) {
             if (rank > kMaxRank)
@@ -432,6 +536,37 @@ class Importer {
         return it == elemType_.end() ? 0 : it->second;
     }
 
+    /// For a convolution or pooling window longer than its (padded) input: which axis, and why the
+    /// output length would be negative. Empty when that is not the reason.
+    std::string windowTooLarge(const onnx::NodeProto& n) const {
+        const std::string& t = n.op_type();
+        const bool conv = t == "Conv" || t == "ConvInteger" || t == "QLinearConv";
+        if (!conv && t != "MaxPool" && t != "AveragePool" && t != "LpPool") return {};
+        auto in = n.input_size() > 0 ? shapes_.find(n.input(0)) : shapes_.end();
+        if (in == shapes_.end() || in->second.size() < 3) return {};
+        std::vector<std::int64_t> kernel = intsAttr(n, "kernel_shape");
+        const int weightInput = t == "QLinearConv" ? 3 : 1;
+        if (kernel.empty() && conv && n.input_size() > weightInput) {
+            auto w = shapes_.find(n.input(weightInput));
+            if (w != shapes_.end() && w->second.size() == in->second.size())
+                kernel.assign(w->second.begin() + 2, w->second.end());
+        }
+        const std::size_t spatial = in->second.size() - 2;
+        if (kernel.size() != spatial) return {};
+        const auto pads = intsAttr(n, "pads"), dil = intsAttr(n, "dilations");
+        for (std::size_t a = 0; a < spatial; ++a) {
+            const std::int64_t len = in->second[a + 2];
+            const std::int64_t padded = len + (pads.size() == 2 * spatial ? pads[a] + pads[a + spatial] : 0);
+            const std::int64_t reach = (kernel[a] - 1) * (dil.size() == spatial ? dil[a] : 1) + 1;
+            if (padded < reach)
+                return "input axis " + std::to_string(a + 2) + " has length " + std::to_string(len) +
+                       (padded != len ? " (" + std::to_string(padded) + " padded)" : std::string()) +
+                       ", shorter than the window of " + std::to_string(reach) +
+                       ": the output length would be negative; give the input larger --dim values";
+        }
+        return {};
+    }
+
     std::string missingShapeReason(const std::string& tensor) const {
         auto it = producer_.find(tensor);
         if (it == producer_.end()) return "'" + tensor + "' has no known shape";
@@ -446,7 +581,9 @@ class Importer {
             const bool steering = std::find(data.begin(), data.end(), i) == data.end();
             if (steering && !n.input(i).empty() && !constant_.count(n.input(i))) runtimeInput = n.input(i);
         }
-        if (!isOnnxDomain(n.domain()))
+        if (const std::string tooShort = windowTooLarge(n); !tooShort.empty())
+            why += " (" + tooShort + ")";
+        else if (!isOnnxDomain(n.domain()))
             why += " (custom domain '" + n.domain() + "' is unknown to ONNX shape inference)";
         else if (isControlFlow(n))
             why += " (control flow, or a sequence/optional output)";
@@ -472,7 +609,7 @@ class Importer {
             const int type = elemTypeOf(name);
             const bool bnStatistics = consumer.op_type() == "BatchNormalization" && inputIndex >= 3;
             const std::int64_t elems = checkedElements(name, t.shape);
-            t.parameter = !bnStatistics &&
+            t.parameter = !bnStatistics && weightSource_.count(name) > 0 &&
                           ((isFloatType(type) && elems > 1) || (isQuantType(type) && t.shape.size() >= 2));
         } else if (graphInputs_.count(name)) {
             t.kind = TensorKind::Input;

@@ -6,21 +6,107 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <mutex>
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
 #include <poll.h>
-#include <stdexcept>
+#include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
+
+extern char** environ;
 
 namespace bs::onnximport {
 
 namespace {
 
-constexpr std::uint64_t kInferenceMemory = std::uint64_t{4} << 30; ///< beyond what the process maps
+constexpr std::uint64_t kInferenceMemory = std::uint64_t{4} << 30; ///< beyond what the worker maps at start
+constexpr std::uint64_t kMaxFrameBytes = std::uint64_t{1} << 31;   ///< protobuf's own message limit
+constexpr std::size_t kMaxIdleWorkers = 4;
+/// Initializers sent with their values: inference reads the values of small tensors (Reshape
+/// targets, Resize scales, Slice bounds); weights need only their dims.
+constexpr int kSmallTensorElems = 64;
+constexpr int kShapeTensorElems = 1 << 16;
+
+// ---- framing: an 8-byte length, then the bytes ------------------------------------------------
+
+bool sendAll(int fd, const char* p, std::size_t n) {
+    while (n > 0) {
+        const ssize_t k = send(fd, p, n, MSG_NOSIGNAL); // a dead peer is an error, not SIGPIPE
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return false;
+        p += k;
+        n -= static_cast<std::size_t>(k);
+    }
+    return true;
+}
+
+bool sendFrame(int fd, const std::string& payload) {
+    const std::uint64_t n = payload.size();
+    return sendAll(fd, reinterpret_cast<const char*>(&n), sizeof n) &&
+           sendAll(fd, payload.data(), payload.size());
+}
+
+enum class ReadStatus { Ok, Closed, TimedOut, Cancelled };
+
+/// Reads exactly `n` bytes; gives up at `deadline` (steady ms, 0 = never) or when `*cancel` is set.
+ReadStatus recvAll(int fd, char* p, std::size_t n, std::int64_t deadlineMs, const std::atomic<bool>* cancel) {
+    while (n > 0) {
+        if (deadlineMs > 0 || cancel) {
+            // Wake every 50 ms so a cancel or the deadline is seen while the worker still works.
+            pollfd pfd{fd, POLLIN, 0};
+            const int ready = poll(&pfd, 1, 50);
+            if (cancel && cancel->load()) return ReadStatus::Cancelled;
+            if (deadlineMs > 0) {
+                timespec now{};
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                if (now.tv_sec * 1000 + now.tv_nsec / 1'000'000 > deadlineMs) return ReadStatus::TimedOut;
+            }
+            if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+        }
+        const ssize_t k = recv(fd, p, n, 0);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return ReadStatus::Closed;
+        p += k;
+        n -= static_cast<std::size_t>(k);
+    }
+    return ReadStatus::Ok;
+}
+
+ReadStatus recvFrame(int fd, std::string& payload, std::int64_t deadlineMs = 0,
+                     const std::atomic<bool>* cancel = nullptr) {
+    std::uint64_t n = 0;
+    ReadStatus s = recvAll(fd, reinterpret_cast<char*>(&n), sizeof n, deadlineMs, cancel);
+    if (s != ReadStatus::Ok) return s;
+    if (n > kMaxFrameBytes) return ReadStatus::Closed;
+    payload.resize(n);
+    return recvAll(fd, payload.data(), n, deadlineMs, cancel);
+}
+
+void putString(std::string& out, const std::string& s) {
+    const auto n = static_cast<std::uint32_t>(s.size());
+    out.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
+}
+
+bool takeString(const std::string& in, std::size_t& at, std::string& s) {
+    std::uint32_t n = 0;
+    if (in.size() < at + sizeof n) return false;
+    std::memcpy(&n, in.data() + at, sizeof n);
+    at += sizeof n;
+    if (in.size() < at + n) return false;
+    s = in.substr(at, n);
+    at += n;
+    return true;
+}
+
+// ---- the worker side -------------------------------------------------------------------------
 
 void runInference(onnx::ModelProto& m, InferenceResult& r) {
     // Strict first, so the first node error is on hand if a shape we need stays unknown; then
@@ -45,112 +131,253 @@ void runInference(onnx::ModelProto& m, InferenceResult& r) {
     *r.inferred.mutable_output() = m.graph().output();
 }
 
-void putString(std::string& out, const std::string& s) {
-    const auto n = static_cast<std::uint32_t>(s.size());
-    out.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
+/// A crash in the worker is expected input, not a bug to dump; its memory is bounded.
+void limitWorker() {
+    const rlimit noCore{0, 0};
+    setrlimit(RLIMIT_CORE, &noCore);
+    prctl(PR_SET_DUMPABLE, 0); // also for a core_pattern pipe, which ignores RLIMIT_CORE
+    std::signal(SIGPIPE, SIG_IGN);
+#if !defined(__SANITIZE_ADDRESS__)
+    // What is mapped now plus a budget (ASan maps terabytes of shadow memory: those builds go without).
+    long pages = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld", &pages) != 1) pages = 0;
+        std::fclose(f);
+    }
+    const rlim_t limit = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
+                         static_cast<rlim_t>(kInferenceMemory);
+    const rlimit lim{limit, limit};
+    setrlimit(RLIMIT_AS, &lim);
+#endif
 }
 
-bool takeString(const std::string& in, std::size_t& at, std::string& s) {
-    std::uint32_t n = 0;
-    if (in.size() < at + sizeof n) return false;
-    std::memcpy(&n, in.data() + at, sizeof n);
-    at += sizeof n;
-    if (in.size() < at + n) return false;
-    s = in.substr(at, n);
-    at += n;
-    return true;
+// ---- the importer side -----------------------------------------------------------------------
+
+/// Only the dims of a weight matter to inference: drop the bytes of anything but small tensors and
+/// integer shape tensors, so a 1 GB model costs the worker a few kilobytes.
+bool keepsValues(const onnx::TensorProto& t) {
+    std::int64_t elems = 1;
+    for (auto d : t.dims())
+        elems = d > 0 && elems <= kShapeTensorElems ? elems * d : kShapeTensorElems + 1;
+    const bool integer =
+        t.data_type() == onnx::TensorProto::INT64 || t.data_type() == onnx::TensorProto::INT32;
+    return elems <= kSmallTensorElems || (integer && elems <= kShapeTensorElems);
+}
+
+std::string requestBytes(const onnx::ModelProto& model) {
+    onnx::ModelProto req;
+    req.set_ir_version(model.ir_version());
+    *req.mutable_opset_import() = model.opset_import();
+    *req.mutable_functions() = model.functions();
+    const onnx::GraphProto& g = model.graph();
+    onnx::GraphProto* rg = req.mutable_graph();
+    rg->set_name(g.name());
+    *rg->mutable_node() = g.node();
+    *rg->mutable_input() = g.input();
+    *rg->mutable_output() = g.output();
+    *rg->mutable_value_info() = g.value_info();
+    for (const onnx::TensorProto& t : g.initializer()) {
+        onnx::TensorProto* c = rg->add_initializer();
+        if (keepsValues(t) && t.data_location() != onnx::TensorProto::EXTERNAL) {
+            *c = t;
+            continue;
+        }
+        c->set_name(t.name());
+        c->set_data_type(t.data_type());
+        *c->mutable_dims() = t.dims();
+    }
+    return req.SerializeAsString();
+}
+
+struct Worker {
+    pid_t pid = -1;
+    int fd = -1;
+};
+
+void stopWorker(Worker& w) {
+    if (w.pid > 0) {
+        kill(w.pid, SIGKILL);
+        int status = 0;
+        while (waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+    if (w.fd >= 0) close(w.fd);
+    w = {};
+}
+
+/// The worker's exit: its signal, or 0 when it exited by itself. Reaps it.
+int reap(Worker& w) {
+    int status = 0;
+    while (waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (w.fd >= 0) close(w.fd);
+    w = {};
+    return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+Worker spawnWorker(std::string& error) {
+    const std::string path = onnxWorkerPath();
+    if (path.empty()) {
+        error = "the shape inference worker (batchscope-onnx-worker) is not installed beside batchscope; "
+                "set BATCHSCOPE_ONNX_WORKER to its path";
+        return {};
+    }
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+        error = std::string("cannot create a socket for the shape inference worker: ") + std::strerror(errno);
+        return {};
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, sv[1], 0); // the worker's stdin is its socket
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all); // ignored signals are not inherited
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    const std::string parent = std::to_string(getpid());
+    char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--parent"),
+                    const_cast<char*>(parent.c_str()), nullptr};
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, path.c_str(), &actions, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    close(sv[1]);
+    if (rc != 0) {
+        close(sv[0]);
+        error = "cannot start the shape inference worker " + path + ": " + std::strerror(rc);
+        return {};
+    }
+    return {pid, sv[0]};
+}
+
+/// Idle workers, shared by every importing thread. A worker is used by one import at a time.
+class WorkerPool {
+  public:
+    ~WorkerPool() {
+        for (Worker& w : idle_)
+            stopWorker(w);
+    }
+    Worker take(std::string& error) {
+        {
+            std::lock_guard lock(mutex_);
+            if (!idle_.empty()) {
+                Worker w = idle_.back();
+                idle_.pop_back();
+                return w;
+            }
+        }
+        return spawnWorker(error);
+    }
+    void giveBack(Worker w) {
+        std::unique_lock lock(mutex_);
+        if (idle_.size() < kMaxIdleWorkers) {
+            idle_.push_back(w);
+            return;
+        }
+        lock.unlock();
+        stopWorker(w);
+    }
+
+  private:
+    std::mutex mutex_;
+    std::vector<Worker> idle_;
+};
+
+WorkerPool& pool() {
+    static WorkerPool p;
+    return p;
+}
+
+std::int64_t nowMs() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec * 1000 + now.tv_nsec / 1'000'000;
+}
+
+bool executable(const std::filesystem::path& p) {
+    return !p.empty() && access(p.c_str(), X_OK) == 0 && !std::filesystem::is_directory(p);
 }
 
 } // namespace
 
-InferenceResult inferShapesIsolated(onnx::ModelProto& model, const std::atomic<bool>* cancel) {
-    InferenceResult r;
-    (void)onnx::OpSchemaRegistry::Instance(); // built once here, inherited by every child
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("cannot create a pipe for shape inference");
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        throw std::runtime_error("cannot fork for shape inference");
+std::string onnxWorkerPath() {
+    if (const char* env = std::getenv("BATCHSCOPE_ONNX_WORKER"); env && *env) return env;
+    const char* name = "batchscope-onnx-worker";
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const std::filesystem::path dir = exe.parent_path();
+        for (const auto& p : {dir / name, dir / ".." / "libexec" / "batchscope" / name})
+            if (executable(p)) return p.lexically_normal().string();
     }
-    if (pid == 0) {
-        close(fds[0]);
-        const rlimit noCore{0, 0}; // a crash here is expected input, not a bug to dump
-        setrlimit(RLIMIT_CORE, &noCore);
-        prctl(PR_SET_DUMPABLE, 0); // also for a core_pattern pipe, which ignores RLIMIT_CORE
-        // Die quietly: crash handlers inherited from the application (QtTest prints a stack trace
-        // through gdb) must not run for a crash inside libonnx.
-        for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM})
-            std::signal(sig, SIG_DFL);
-#if !defined(__SANITIZE_ADDRESS__)
-        // Limit the address space to what is mapped now plus a budget (ASan maps terabytes of
-        // shadow memory, so sanitizer builds go without).
-        long pages = 0;
-        if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-            if (std::fscanf(f, "%ld", &pages) != 1) pages = 0;
-            std::fclose(f);
-        }
-        const rlim_t limit = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
-                             static_cast<rlim_t>(kInferenceMemory);
-        const rlimit lim{limit, limit};
-        setrlimit(RLIMIT_AS, &lim);
+#ifdef BATCHSCOPE_BUILD_ONNX_WORKER
+    if (executable(BATCHSCOPE_BUILD_ONNX_WORKER)) return BATCHSCOPE_BUILD_ONNX_WORKER;
 #endif
-        alarm(kInferenceSeconds);
+    return {};
+}
+
+InferenceResult inferShapesIsolated(const onnx::ModelProto& model, const std::atomic<bool>* cancel) {
+    InferenceResult r;
+    const std::string request = requestBytes(model);
+    // A worker reused from the pool may have died since (killed from outside): one retry on a
+    // fresh one before the failure is the model's.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        Worker w = pool().take(r.startError);
+        if (w.pid <= 0) return r;
+        if (!sendFrame(w.fd, request)) {
+            reap(w);
+            continue;
+        }
         std::string payload;
-        {
-            InferenceResult child;
-            runInference(model, child); // the child's own copy-on-write pages: the parent's stays as is
-            putString(payload, child.strictError);
-            putString(payload, child.fatalError);
-            payload += child.inferred.SerializeAsString();
+        const ReadStatus s = recvFrame(w.fd, payload, nowMs() + kInferenceSeconds * 1000, cancel);
+        if (s == ReadStatus::Cancelled || s == ReadStatus::TimedOut) {
+            stopWorker(w);
+            r.cancelled = s == ReadStatus::Cancelled;
+            r.timedOut = s == ReadStatus::TimedOut;
+            return r;
         }
-        const char* p = payload.data();
-        std::size_t left = payload.size();
-        while (left > 0) {
-            const ssize_t n = write(fds[1], p, left);
-            if (n <= 0) break;
-            p += n;
-            left -= static_cast<std::size_t>(n);
+        if (s == ReadStatus::Closed) {
+            r.crashSignal = reap(w);
+            if (r.crashSignal == 0) r.fatalError = "the shape inference worker exited without an answer";
+            return r;
         }
-        _exit(0);
-    }
-    close(fds[1]);
-    std::string payload;
-    char buf[1 << 16];
-    for (;;) {
-        if (cancel) {
-            // Poll so a cancel request is seen while the child is still working.
-            pollfd pfd{fds[0], POLLIN, 0};
-            const int ready = poll(&pfd, 1, 50);
-            if (cancel->load()) {
-                kill(pid, SIGKILL);
-                r.cancelled = true;
-                break;
-            }
-            if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
-        }
-        const ssize_t n = read(fds[0], buf, sizeof buf);
-        if (n > 0)
-            payload.append(buf, static_cast<std::size_t>(n));
-        else if (n == 0 || errno != EINTR)
-            break;
-    }
-    close(fds[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (r.cancelled) return r;
-    if (WIFSIGNALED(status)) {
-        r.crashSignal = WTERMSIG(status);
+        pool().giveBack(w);
+        std::size_t at = 0;
+        if (!takeString(payload, at, r.strictError) || !takeString(payload, at, r.fatalError) ||
+            !r.inferred.ParseFromString(payload.substr(at)))
+            r.fatalError = "the shape inference worker returned no result";
         return r;
     }
-    std::size_t at = 0;
-    if (!takeString(payload, at, r.strictError) || !takeString(payload, at, r.fatalError) ||
-        !r.inferred.ParseFromString(payload.substr(at)))
-        r.fatalError = "the shape inference process returned no result";
+    r.fatalError = "the shape inference worker could not be reached";
     return r;
+}
+
+int shapeInferenceWorkerMain(int fd) {
+    limitWorker();
+    (void)onnx::OpSchemaRegistry::Instance(); // built once per worker, before the first request
+    std::string request;
+    while (recvFrame(fd, request) == ReadStatus::Ok) {
+        alarm(kInferenceSeconds + 5); // the importer kills it at kInferenceSeconds; this is a backstop
+        std::string answer;
+        {
+            onnx::ModelProto model;
+            InferenceResult r;
+            if (!model.ParseFromString(request))
+                r.fatalError = "the worker could not parse the model it was sent";
+            else
+                runInference(model, r);
+            putString(answer, r.strictError);
+            putString(answer, r.fatalError);
+            answer += r.inferred.SerializeAsString();
+        }
+        alarm(0);
+        if (!sendFrame(fd, answer)) return 1;
+    }
+    return 0; // the importer closed the socket
 }
 
 } // namespace bs::onnximport

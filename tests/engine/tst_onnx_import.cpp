@@ -3,6 +3,7 @@
 #include "Evaluator.h"
 #include "ModelZoo.h"
 #include "OnnxImport.h"
+#include "OnnxTestModels.h"
 #include "PreparedModel.h"
 #include "PresetLoader.h"
 
@@ -24,51 +25,6 @@ std::string dataFile(const char* name) {
 
 const std::map<std::string, std::int64_t> k224{{"height", 224}, {"width", 224}};
 
-// ---- small hand-built models -------------------------------------------------------------------
-
-void setShape(onnx::ValueInfoProto* v, const std::vector<std::int64_t>& dims, const char* batch = nullptr) {
-    auto* t = v->mutable_type()->mutable_tensor_type();
-    t->set_elem_type(onnx::TensorProto::FLOAT);
-    auto* shape = t->mutable_shape();
-    for (std::size_t i = 0; i < dims.size(); ++i) {
-        auto* d = shape->add_dim();
-        if (i == 0 && batch)
-            d->set_dim_param(batch);
-        else
-            d->set_dim_value(dims[i]);
-    }
-}
-
-onnx::ModelProto baseModel() {
-    onnx::ModelProto m;
-    m.set_ir_version(8);
-    m.set_producer_name("tst_onnx_import");
-    m.add_opset_import()->set_version(13);
-    return m;
-}
-
-onnx::NodeProto* addNode(onnx::GraphProto* g, const char* type, std::vector<std::string> in,
-                         std::vector<std::string> out, const char* name = "") {
-    auto* n = g->add_node();
-    n->set_op_type(type);
-    n->set_name(name);
-    for (auto& i : in)
-        n->add_input(i);
-    for (auto& o : out)
-        n->add_output(o);
-    return n;
-}
-
-onnx::TensorProto* addInitializer(onnx::GraphProto* g, const char* name, int type,
-                                  const std::vector<std::int64_t>& dims) {
-    auto* t = g->add_initializer();
-    t->set_name(name);
-    t->set_data_type(type);
-    for (auto d : dims)
-        t->add_dims(d);
-    return t;
-}
-
 bool hasWarning(const OnnxSummary& s, const std::string& text) {
     return std::any_of(s.warnings.begin(), s.warnings.end(),
                        [&](const std::string& w) { return w.find(text) != std::string::npos; });
@@ -89,12 +45,6 @@ onnx::ModelProto linearRelu(bool withData = false) {
     addNode(g, "Relu", {"h"}, {"y"}, "act");
     g->add_output()->set_name("y");
     return m;
-}
-
-std::string bytes(const onnx::ModelProto& m) {
-    std::string s;
-    m.SerializeToString(&s);
-    return s;
 }
 
 /// Imports and expects an OnnxError whose message holds every one of `parts`.
