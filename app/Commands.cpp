@@ -37,7 +37,8 @@ std::vector<OptionSpec> withScenario(std::vector<OptionSpec> extra) {
 const char* kScenarioHelp = R"(Scenario options:
   --model ID|FILE       built-in model id (see 'batchscope models') or an .onnx file
   --dim NAME=N          ONNX files: value of a symbolic input dimension (repeatable),
-                        e.g. --dim sequence=256; the batch axis follows the batch
+                        e.g. --dim sequence=256; an unnamed axis is INPUT:AXIS,
+                        e.g. --dim images:2=640; the batch axis follows the batch
   --hardware ID|FILE    preset id (see 'batchscope presets') or a preset JSON file
   --precision P         fp32, tf32, fp16, bf16, fp8 or int8 (default: the preset's default);
                         a precision the chip lacks is an error, never a silent substitute
@@ -313,8 +314,9 @@ std::vector<Command> makeCommands() {
                  "sample), the batch dimension, bound dims, nodes, folded constant nodes, imported\n"
                  "ops, fused layers, params, GMACs and GFLOPs per sample, ops not costed (type x\n"
                  "count) and warnings.\n\n"
-                 "  --dim NAME=N          value of a symbolic input dimension (repeatable); the batch\n"
-                 "                        axis is bound to 1 (one sample) and follows --batch elsewhere\n"
+                 "  --dim NAME=N          value of a symbolic input dimension (repeatable); an unnamed\n"
+                 "                        axis is INPUT:AXIS (--dim images:2=640); the batch axis is\n"
+                 "                        bound to 1 (one sample) and follows --batch elsewhere\n"
                  "  --format text|json    output format (default text)\n\n"
                  "Use the file anywhere a model id goes: batchscope sweep --model FILE --hardware ID.\n"
                  "Errors (not ONNX, truncated, cycles, shapes that cannot be inferred) exit 2.\n",

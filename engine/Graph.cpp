@@ -191,7 +191,8 @@ std::vector<int> Graph::topologicalOrder() const {
 std::int64_t Graph::parameterCount() const {
     std::int64_t n = 0;
     for (std::size_t i = 0; i < tensors_.size(); ++i)
-        if (tensors_[i].kind == TensorKind::Weight && tensors_[i].parameter && !consumers_[i].empty())
+        if (tensors_[i].kind == TensorKind::Weight && tensors_[i].parameter &&
+            (!consumers_[i].empty() || tensors_[i].resident))
             n += tensors_[i].elements();
     return n;
 }

@@ -32,6 +32,9 @@ struct Tensor {
     /// Weights only: counts as a model parameter. False for constants that are not learned
     /// (BatchNorm running statistics, index tables, scalar constants of an imported graph).
     bool parameter = true;
+    /// Weights only: loaded although no op reads it (the branch of an imported If that is not
+    /// costed), so it counts as a parameter without a consumer.
+    bool resident = false;
     std::int64_t elements() const { return elementCount(shape); }
 };
 

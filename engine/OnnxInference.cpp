@@ -108,19 +108,19 @@ bool takeString(const std::string& in, std::size_t& at, std::string& s) {
 
 // ---- the worker side -------------------------------------------------------------------------
 
-void runInference(onnx::ModelProto& m, InferenceResult& r) {
+void runInference(onnx::ModelProto& m, bool dataPropagation, InferenceResult& r) {
     // Strict first, so the first node error is on hand if a shape we need stays unknown; then
     // lenient, so one failing node (unused output, custom op) does not stop the rest.
     try {
         onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(),
-                                           onnx::ShapeInferenceOptions(false, 1, true));
+                                           onnx::ShapeInferenceOptions(false, 1, dataPropagation));
     } catch (const std::bad_alloc&) {
         r.fatalError = "it ran out of memory"; // the lenient pass would only do it again
     } catch (const std::exception& e) {
         r.strictError = oneLine(e.what());
         try {
             onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(),
-                                               onnx::ShapeInferenceOptions(false, 0, true));
+                                               onnx::ShapeInferenceOptions(false, 0, dataPropagation));
         } catch (const std::bad_alloc&) {
             r.fatalError = "it ran out of memory";
         } catch (const std::exception& e2) {
@@ -320,9 +320,10 @@ std::string onnxWorkerPath() {
     return {};
 }
 
-InferenceResult inferShapesIsolated(const onnx::ModelProto& model, const std::atomic<bool>* cancel) {
+InferenceResult inferShapesIsolated(const onnx::ModelProto& model, const std::atomic<bool>* cancel,
+                                    bool dataPropagation) {
     InferenceResult r;
-    const std::string request = requestBytes(model);
+    const std::string request = std::string(1, dataPropagation ? '\1' : '\0') + requestBytes(model);
     // A worker reused from the pool may have died since (killed from outside): one retry on a
     // fresh one before the failure is the model's.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -366,10 +367,12 @@ int shapeInferenceWorkerMain(int fd) {
         {
             onnx::ModelProto model;
             InferenceResult r;
-            if (!model.ParseFromString(request))
+            // One byte of options (data propagation on or off), then the model.
+            if (request.empty() ||
+                !model.ParseFromArray(request.data() + 1, static_cast<int>(request.size() - 1)))
                 r.fatalError = "the worker could not parse the model it was sent";
             else
-                runInference(model, r);
+                runInference(model, request[0] != 0, r);
             putString(answer, r.strictError);
             putString(answer, r.fatalError);
             answer += r.inferred.SerializeAsString();

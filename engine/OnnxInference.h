@@ -26,8 +26,10 @@ struct InferenceResult {
 
 /// Sends `model` to a worker and returns the inferred value_info and outputs. Weight bytes are not
 /// sent (inference reads only their dims, and the values of small integer tensors). A crash becomes
-/// crashSignal; setting `*cancel` kills the worker within ~50 ms.
-InferenceResult inferShapesIsolated(const onnx::ModelProto& model, const std::atomic<bool>* cancel = nullptr);
+/// crashSignal; setting `*cancel` kills the worker within ~50 ms. `dataPropagation` is libonnx's
+/// own propagation of shape values (it crashes on some graphs; the importer then does without).
+InferenceResult inferShapesIsolated(const onnx::ModelProto& model, const std::atomic<bool>* cancel = nullptr,
+                                    bool dataPropagation = true);
 
 /// The worker's main loop on `fd` (a connected socket): one request in, one answer out, until the
 /// peer closes. Used by the batchscope-onnx-worker executable only.

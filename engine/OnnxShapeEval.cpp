@@ -273,6 +273,33 @@ ConstValue reshaped(const ConstValue& a, Shape dims) {
     return out;
 }
 
+/// PyTorch's F.pad exports reshape the pads to [-1, 2], flip and transpose them.
+Result transpose(const ConstValue& a, std::vector<std::int64_t> perm) {
+    const std::size_t rank = a.dims.size();
+    if (perm.empty())
+        for (std::size_t d = rank; d-- > 0;)
+            perm.push_back(static_cast<std::int64_t>(d));
+    if (perm.size() != rank) return std::nullopt;
+    Shape dims;
+    for (auto p : perm) {
+        if (p < 0 || p >= static_cast<std::int64_t>(rank)) return std::nullopt;
+        dims.push_back(a.dims[static_cast<std::size_t>(p)]);
+    }
+    ConstValue out = make(a.elemType, dims);
+    const Shape src = stridesOf(a.dims);
+    for (std::int64_t i = 0; i < out.size(); ++i) {
+        const Shape idx = unflatten(i, dims);
+        std::int64_t from = 0;
+        for (std::size_t d = 0; d < rank; ++d)
+            from += idx[d] * src[static_cast<std::size_t>(perm[d])];
+        if (a.isReal())
+            out.reals[static_cast<std::size_t>(i)] = a.reals[static_cast<std::size_t>(from)];
+        else
+            out.ints[static_cast<std::size_t>(i)] = a.ints[static_cast<std::size_t>(from)];
+    }
+    return Values{std::move(out)};
+}
+
 Result reshape(const ConstValue& a, const std::vector<std::int64_t>& target, bool allowZero) {
     Shape dims;
     std::int64_t known = 1, infer = -1;
@@ -601,6 +628,7 @@ Result evaluate(const onnx::NodeProto& n, const EvalInputs& in, const std::vecto
         return Values{reshaped(a, {outer, outer == 0 ? 0 : a.size() / outer})};
     }
     if (op == "Squeeze" || op == "Unsqueeze") return squeezeOrUnsqueeze(n, in, a);
+    if (op == "Transpose") return transpose(a, intsAttr(n, "perm"));
     if (op == "Gather") {
         if (!need(2)) return std::nullopt;
         return gather(a, *v[1], intAttr(n, "axis").value_or(0));

@@ -270,6 +270,15 @@ class TstOnnxShapes : public QObject {
         auto rs = e.run(node("Reshape", {"six", "target"}));
         QCOMPARE(outDims(rs), (Shape{3, 2}));
         QCOMPARE(outInts(rs), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
+        // F.pad's export: pads [[0,1],[2,3]] transposed to [[0,2],[1,3]].
+        e.values["pairs"] = ints({0, 1, 2, 3}, {2, 2});
+        auto tr = e.run(node("Transpose", {"pairs"}));
+        QCOMPARE(outInts(tr), (std::vector<std::int64_t>{0, 2, 1, 3}));
+        auto tp = node("Transpose", {"six3"});
+        setInts(tp, "perm", {1, 0});
+        e.values["six3"] = ints({1, 2, 3, 4, 5, 6}, {2, 3});
+        QCOMPARE(outDims(e.run(tp)), (Shape{3, 2}));
+        QCOMPARE(outInts(e.run(tp)), (std::vector<std::int64_t>{1, 4, 2, 5, 3, 6}));
         e.values["bad"] = ints({4, -1});
         QVERIFY(!e.run(node("Reshape", {"six", "bad"}))); // 6 is not a multiple of 4
     }
