@@ -178,6 +178,8 @@ int runImport(const Options& o, std::ostream& out) {
         {QStringLiteral("initializers_without_data"), static_cast<double>(s.initializersWithoutData)},
         {QStringLiteral("external_initializers"), static_cast<double>(s.externalInitializers)},
         {QStringLiteral("not_costed"), QJsonArray::fromStringList(joined(s.notCosted, " x"))},
+        {QStringLiteral("quantization"),
+         s.quantization.empty() ? QJsonValue() : QJsonValue(qs(s.quantization))},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
     };
     const std::string format = o.value("format", "text");
@@ -204,7 +206,9 @@ int runImport(const Options& o, std::ostream& out) {
             text = d == std::floor(d) && std::abs(d) < 1e15 ? QString::number(static_cast<qint64>(d))
                                                             : QString::number(d, 'f', 3);
         } else {
-            text = v.isNull() ? QStringLiteral("none (fixed shapes)") : v.toString();
+            text = v.isNull() ? (k == QLatin1String("batch_dim") ? QStringLiteral("none (fixed shapes)")
+                                                                 : QStringLiteral("none (float)"))
+                              : v.toString();
         }
         out << k.leftJustified(26).toStdString() << text.toStdString() << "\n";
     }
@@ -313,7 +317,7 @@ std::vector<Command> makeCommands() {
                  "only dims are read) and prints: file, producer, IR version, opsets, inputs (per\n"
                  "sample), the batch dimension, bound dims, nodes, folded constant nodes, imported\n"
                  "ops, fused layers, params, GMACs and GFLOPs per sample, ops not costed (type x\n"
-                 "count) and warnings.\n\n"
+                 "count), quantization (QDQ, QOperator or dynamic) and warnings.\n\n"
                  "  --dim NAME=N          value of a symbolic input dimension (repeatable); an unnamed\n"
                  "                        axis is INPUT:AXIS (--dim images:2=640); the batch axis is\n"
                  "                        bound to 1 (one sample) and follows --batch elsewhere\n"

@@ -90,6 +90,8 @@ class Importer {
             if (changed == 0) changed = resolveControlFlow(true); // conditions known only at run time
             if (changed == 0) break;
         }
+        for (const auto& [op, rule] : fallbacks_)
+            summary_.warnings.push_back(op + ": " + rule);
         stage(2, "folding constants");
         foldConstants();
         stage(3, "building the graph");
@@ -733,12 +735,77 @@ class Importer {
         }
     }
 
+    /// Ops that opsets 18–21 added or changed, sent to inference in the form libonnx 1.12 knows:
+    /// reductions whose axes became an input (18) get them back as the attribute; Split's
+    /// num_outputs (18) and the saturate (19) / block_size and output_dtype (21) attributes go;
+    /// shape-preserving ops ONNX 1.12 has no schema for (Gelu 20, GroupNormalization 18, Mish 18)
+    /// infer as Identity of their first input. Costs still come from the original nodes, and the
+    /// summary says which ops used a fallback.
+    NodeRewrites opsetFallbacks() {
+        NodeRewrites out;
+        static const std::unordered_set<std::string> sameShape{"Gelu", "GroupNormalization", "Mish",
+                                                               "BitwiseNot"};
+        static const std::unordered_set<std::string> axesBecameInput{
+            "ReduceMean", "ReduceMax",    "ReduceMin",       "ReduceProd",     "ReduceL1",
+            "ReduceL2",   "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"};
+        static const char* droppedAttrs[] = {"num_outputs", "saturate", "block_size", "output_dtype"};
+        const std::int64_t opset =
+            summary_.opsets.count(std::string()) ? summary_.opsets.at(std::string()) : 1;
+        const auto& nodes = model_.graph().node();
+        for (int i = 0; i < nodes.size(); ++i) {
+            const auto& n = nodes[i];
+            if (!isStandardDomain(n.domain())) continue;
+            const std::string& t = n.op_type();
+            if (sameShape.count(t) && n.input_size() > 0 &&
+                (t != "GroupNormalization" || opset > kNewestOpset)) {
+                onnx::NodeProto c;
+                c.set_name(n.name());
+                c.set_op_type("Identity");
+                c.add_input(n.input(0));
+                c.add_output(n.output_size() > 0 ? n.output(0) : std::string());
+                out.emplace(i, std::move(c));
+                noteFallback(t, "shape-preserving op unknown to ONNX 1.12: inferred as Identity");
+                continue;
+            }
+            if (opset <= kNewestOpset) continue;
+            onnx::NodeProto c = n;
+            bool changed = false;
+            if (axesBecameInput.count(t) && n.input_size() >= 2 && !n.input(1).empty()) {
+                const ConstValue* axes = knownValue(n.input(1));
+                if (!axes) continue; // known after a later pass, or never: inference reports it
+                c.mutable_input()->RemoveLast();
+                auto* a = c.add_attribute();
+                a->set_name("axes");
+                a->set_type(onnx::AttributeProto::INTS);
+                for (std::int64_t k = 0; k < axes->size(); ++k)
+                    a->add_ints(static_cast<std::int64_t>(axes->at(k)));
+                changed = true;
+                noteFallback(t, "axes input read as the opset-17 attribute");
+            }
+            for (const char* attr : droppedAttrs)
+                for (int k = c.attribute_size(); k-- > 0;)
+                    if (c.attribute(k).name() == attr) {
+                        c.mutable_attribute()->DeleteSubrange(k, 1);
+                        changed = true;
+                        noteFallback(t,
+                                     std::string("attribute '") + attr + "' (opset 18+) ignored for shapes");
+                    }
+            if (changed) out.emplace(i, std::move(c));
+        }
+        return out;
+    }
+
+    std::map<std::string, std::string> fallbacks_; ///< op type → the opset-17 rule it used
+
+    void noteFallback(const std::string& op, const std::string& rule) { fallbacks_.emplace(op, rule); }
+
     void inferShapes() {
         // Each pass infers from what the file declares, not from the previous pass: a control-flow
         // node replaced since then may give a tensor another rank than before.
         *model_.mutable_graph()->mutable_value_info() = fileValueInfo_;
         *model_.mutable_graph()->mutable_output() = fileOutputs_;
-        InferenceResult r = inferShapesIsolated(model_, opt_.cancel, dataPropagation_);
+        const NodeRewrites rewrites = opsetFallbacks();
+        InferenceResult r = inferShapesIsolated(model_, opt_.cancel, dataPropagation_, &rewrites);
         if (r.crashSignal != 0 && r.crashSignal != SIGALRM && dataPropagation_) {
             // libonnx 1.12's data propagation crashes on some graphs that its plain inference
             // handles (a Shape of a squeezed LSTM state); the shape evaluator propagates values.
@@ -746,7 +813,7 @@ class Importer {
             summary_.warnings.push_back("libonnx's data propagation crashed (signal " +
                                         std::to_string(r.crashSignal) +
                                         ") on this graph; shapes were inferred without it");
-            r = inferShapesIsolated(model_, opt_.cancel, false);
+            r = inferShapesIsolated(model_, opt_.cancel, false, &rewrites);
         }
         if (r.cancelled) fail("import cancelled");
         if (!r.startError.empty()) fail(r.startError);
@@ -934,6 +1001,7 @@ class Importer {
                     consumedLive.insert(g.node(i).input(k));
         for (const auto& o : g.output())
             graphOutputs.insert(o.name());
+        markQdqPairs();
         std::set<std::string> usedNames;
         int live = 0;
         for (int i = 0; i < g.node_size(); ++i) {
@@ -1006,6 +1074,56 @@ class Importer {
             fail("nothing to cost: every node computes from constants or input shapes alone, not input data");
     }
 
+    std::unordered_set<int> qdqFused_; ///< Quantize/DequantizeLinear nodes of activation QDQ pairs
+
+    /// A QuantizeLinear whose live outputs only DequantizeLinear nodes read, and those Dequantize
+    /// nodes, are the QDQ format's marks of where int8 runs: a runtime fuses them into the int8
+    /// op they surround (TensorRT, onnxruntime), so they are costed as views. Also sums up how the
+    /// file is quantized for the summary.
+    void markQdqPairs() {
+        const auto& g = model_.graph();
+        std::unordered_map<std::string, std::vector<int>> readers;
+        std::map<std::string, int> quantOps;
+        for (int i = 0; i < g.node_size(); ++i) {
+            if (folded_[static_cast<std::size_t>(i)]) continue;
+            for (const auto& in : g.node(i).input())
+                readers[in].push_back(i);
+            const std::string& t = g.node(i).op_type();
+            if (t.rfind("QLinear", 0) == 0 || t == "MatMulInteger" || t == "ConvInteger" ||
+                t == "DynamicQuantizeLinear")
+                ++quantOps[t];
+        }
+        int pairs = 0;
+        for (int i = 0; i < g.node_size(); ++i) {
+            const auto& n = g.node(i);
+            if (folded_[static_cast<std::size_t>(i)] || n.op_type() != "QuantizeLinear" ||
+                n.output_size() < 1)
+                continue;
+            const auto& r = readers[n.output(0)];
+            const bool onlyDequantized = !r.empty() && std::all_of(r.begin(), r.end(), [&](int k) {
+                return g.node(k).op_type() == "DequantizeLinear";
+            });
+            if (!onlyDequantized) continue;
+            qdqFused_.insert(i);
+            qdqFused_.insert(r.begin(), r.end());
+            ++pairs;
+        }
+        std::string ops;
+        for (const auto& [t, k] : quantOps)
+            ops += (ops.empty() ? "" : ", ") + t + " x" + std::to_string(k);
+        if (pairs > 0)
+            summary_.quantization =
+                "int8 QDQ: " + std::to_string(pairs) +
+                " QuantizeLinear/DequantizeLinear pairs on activations, fused into the ops "
+                "they surround (costed as views)";
+        if (!ops.empty())
+            summary_.quantization +=
+                (summary_.quantization.empty() ? std::string() : "; ") +
+                (quantOps.count("DynamicQuantizeLinear") ? "dynamic uint8: " : "int8 QOperator: ") + ops;
+        if (!summary_.quantization.empty())
+            summary_.quantization += "; evaluate it at --precision int8 for int8 bytes and rates";
+    }
+
     void mapOp(const onnx::NodeProto& n, int index, Op& op) {
         auto isConst = [&](int k) { return k < n.input_size() && constant_.count(n.input(k)) > 0; };
         if (!isOnnxDomain(n.domain())) {
@@ -1021,6 +1139,10 @@ class Importer {
         if (isControlFlow(n)) {
             op.kind = OpKind::Unknown;
             summary_.warnings.push_back(nodeLabel(n, index) + ": control flow; its subgraphs are not costed");
+            return;
+        }
+        if (qdqFused_.count(index)) {
+            op.kind = OpKind::Identity;
             return;
         }
         auto it = opTable().find(n.op_type());

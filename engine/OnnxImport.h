@@ -62,6 +62,9 @@ struct OnnxSummary {
     std::int64_t externalInitializers = 0;      ///< initializers stored outside the file
     std::int64_t initializersWithoutData = 0;   ///< weight-free initializers (dims only)
     std::map<std::string, int> notCosted;       ///< op type → count of nodes with no cost formula
+    /// How the file is quantized, "" for a float model: QDQ (QuantizeLinear/DequantizeLinear
+    /// pairs), QOperator (QLinearConv...), integer ops with dynamic quantization, and the counts.
+    std::string quantization;
     std::vector<std::string> warnings;
 };
 

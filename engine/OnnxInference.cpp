@@ -164,7 +164,7 @@ bool keepsValues(const onnx::TensorProto& t) {
     return elems <= kSmallTensorElems || (integer && elems <= kShapeTensorElems);
 }
 
-std::string requestBytes(const onnx::ModelProto& model) {
+std::string requestBytes(const onnx::ModelProto& model, const NodeRewrites* rewrites) {
     onnx::ModelProto req;
     req.set_ir_version(model.ir_version());
     *req.mutable_opset_import() = model.opset_import();
@@ -173,6 +173,9 @@ std::string requestBytes(const onnx::ModelProto& model) {
     onnx::GraphProto* rg = req.mutable_graph();
     rg->set_name(g.name());
     *rg->mutable_node() = g.node();
+    if (rewrites)
+        for (const auto& [index, node] : *rewrites)
+            if (index >= 0 && index < rg->node_size()) *rg->mutable_node(index) = node;
     *rg->mutable_input() = g.input();
     *rg->mutable_output() = g.output();
     *rg->mutable_value_info() = g.value_info();
@@ -321,9 +324,9 @@ std::string onnxWorkerPath() {
 }
 
 InferenceResult inferShapesIsolated(const onnx::ModelProto& model, const std::atomic<bool>* cancel,
-                                    bool dataPropagation) {
+                                    bool dataPropagation, const NodeRewrites* rewrites) {
     InferenceResult r;
-    const std::string request = std::string(1, dataPropagation ? '\1' : '\0') + requestBytes(model);
+    const std::string request = std::string(1, dataPropagation ? '\1' : '\0') + requestBytes(model, rewrites);
     // A worker reused from the pool may have died since (killed from outside): one retry on a
     // fresh one before the failure is the model's.
     for (int attempt = 0; attempt < 2; ++attempt) {

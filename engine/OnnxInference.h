@@ -9,6 +9,7 @@
 #include <atomic>
 #include <onnx/onnx_pb.h>
 #include <string>
+#include <unordered_map>
 
 namespace bs::onnximport {
 
@@ -24,12 +25,16 @@ struct InferenceResult {
     onnx::GraphProto inferred; ///< value_info and outputs with the inferred types
 };
 
+/// Nodes sent to inference in another form, by index: ops that opsets 18–21 added or changed,
+/// in the form libonnx 1.12 (opset 17) knows. The importer's own graph keeps the originals.
+using NodeRewrites = std::unordered_map<int, onnx::NodeProto>;
+
 /// Sends `model` to a worker and returns the inferred value_info and outputs. Weight bytes are not
 /// sent (inference reads only their dims, and the values of small integer tensors). A crash becomes
 /// crashSignal; setting `*cancel` kills the worker within ~50 ms. `dataPropagation` is libonnx's
 /// own propagation of shape values (it crashes on some graphs; the importer then does without).
 InferenceResult inferShapesIsolated(const onnx::ModelProto& model, const std::atomic<bool>* cancel = nullptr,
-                                    bool dataPropagation = true);
+                                    bool dataPropagation = true, const NodeRewrites* rewrites = nullptr);
 
 /// The worker's main loop on `fd` (a connected socket): one request in, one answer out, until the
 /// peer closes. Used by the batchscope-onnx-worker executable only.

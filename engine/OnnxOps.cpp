@@ -134,6 +134,9 @@ const std::unordered_map<std::string, OpMapping>& opTable() {
                                "QuantizeLinear",
                                "DequantizeLinear"})
             t.emplace(op, OpMapping{OpKind::Elementwise, 1});
+        // onnxruntime's dynamic quantization: a min and a max over the tensor (2 compares per
+        // element), then scale and round each element (2): 4 FLOPs per element.
+        t.emplace("DynamicQuantizeLinear", OpMapping{OpKind::Elementwise, 4});
         for (const char* op : {"Cast", "CastLike"})
             t.emplace(op, OpMapping{OpKind::Elementwise, 0});
         for (const char* op : {"HardSigmoid", "Softsign"})

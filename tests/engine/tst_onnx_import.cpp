@@ -302,6 +302,61 @@ class TstOnnxImport : public QObject {
                             [](const Op& op) { return op.name == "choose/then/Identity_0"; }));
     }
 
+    void opsetsNewerThanLibonnxUseFallbacks() {
+        // Opset 20: Gelu (new in 20), ReduceMean with axes as an input (18), Split's num_outputs (18).
+        onnx::ModelProto m = baseModel();
+        m.mutable_opset_import(0)->set_version(20);
+        auto* g = m.mutable_graph();
+        setShape(g->add_input(), {1, 8, 16}, "N");
+        g->mutable_input(0)->set_name("x");
+        addNode(g, "Gelu", {"x"}, {"g"}, "gelu");
+        addInitializer(g, "axes", onnx::TensorProto::INT64, {1})->add_int64_data(2);
+        addNode(g, "ReduceMean", {"g", "axes"}, {"r"}, "mean");
+        auto* split = addNode(g, "Split", {"r"}, {"a", "b"}, "split");
+        for (auto [name, value] : {std::pair{"axis", 1}, std::pair{"num_outputs", 2}}) {
+            auto* at = split->add_attribute();
+            at->set_name(name);
+            at->set_type(onnx::AttributeProto::INT);
+            at->set_i(value);
+        }
+        g->add_output()->set_name("a");
+        g->add_output()->set_name("b");
+        const OnnxModel r = importOnnxBytes(bytes(m), "opset20.onnx");
+        QVERIFY(r.summary.notCosted.empty());
+        for (const Tensor& t : r.graph.tensors()) {
+            if (t.name == "r") QCOMPARE(t.shape, (Shape{1, 8, 1}));
+            if (t.name == "a" || t.name == "b") QCOMPARE(t.shape, (Shape{1, 4, 1}));
+        }
+        QVERIFY(
+            hasWarning(r.summary, "Gelu: shape-preserving op unknown to ONNX 1.12: inferred as Identity"));
+        QVERIFY(hasWarning(r.summary, "ReduceMean: axes input read as the opset-17 attribute"));
+        QVERIFY(hasWarning(r.summary, "Split: attribute 'num_outputs' (opset 18+) ignored for shapes"));
+    }
+
+    void qdqPairsAreFusedViews() {
+        // x → Q → DQ → Conv(DQ(W int8)): the activation pair is a view, the weight is int8 dims.
+        onnx::ModelProto m = baseModel();
+        auto* g = m.mutable_graph();
+        setShape(g->add_input(), {1, 3, 8, 8}, "N");
+        g->mutable_input(0)->set_name("x");
+        addInitializer(g, "s", onnx::TensorProto::FLOAT, {})->add_float_data(0.1f);
+        addInitializer(g, "zp", onnx::TensorProto::INT8, {})->add_int32_data(0);
+        addInitializer(g, "Wq", onnx::TensorProto::INT8, {4, 3, 3, 3});
+        addNode(g, "DequantizeLinear", {"Wq", "s", "zp"}, {"W"}, "dq_w");
+        addNode(g, "QuantizeLinear", {"x", "s", "zp"}, {"xq"}, "q_x");
+        addNode(g, "DequantizeLinear", {"xq", "s", "zp"}, {"xd"}, "dq_x");
+        addNode(g, "Conv", {"xd", "W"}, {"y"}, "conv");
+        g->add_output()->set_name("y");
+        const OnnxModel r = importOnnxBytes(bytes(m), "qdq.onnx");
+        QVERIFY2(r.summary.quantization.rfind("int8 QDQ: 1 QuantizeLinear/DequantizeLinear pairs", 0) == 0,
+                 r.summary.quantization.c_str());
+        for (const Op& op : r.graph.ops()) {
+            if (op.name == "q_x" || op.name == "dq_x") QCOMPARE(op.kind, OpKind::Identity);
+            if (op.name == "conv") QCOMPARE(op.kind, OpKind::Conv);
+        }
+        QCOMPARE(r.graph.parameterCount(), std::int64_t{4 * 3 * 3 * 3});
+    }
+
     // ---- errors: one line, the file, the node ------------------------------------------------------
 
     void rejectsWhatIsNotOnnx() {
