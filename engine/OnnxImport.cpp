@@ -10,10 +10,11 @@
 #include <climits>
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/stubs/logging.h>
 #include <onnx/defs/schema.h>
@@ -66,10 +67,12 @@ class Importer {
   public:
     Importer(std::string file, const OnnxImportOptions& options) : file_(std::move(file)), opt_(options) {}
 
-    OnnxModel run(const std::string& bytes) {
+    /// `in` holds the serialized model, `size` bytes of it.
+    OnnxModel run(google::protobuf::io::ZeroCopyInputStream& in, std::uint64_t size) {
         stage(0, "parsing");
-        parse(bytes);
+        parse(in, size);
         readHeader();
+        dropWeightBytes();
         sortNodes();
         markWeightSources();
         bindDims();
@@ -132,12 +135,13 @@ class Importer {
         if (opt_.progress) opt_.progress(step, 4, name);
     }
 
-    void parse(const std::string& bytes) {
-        if (bytes.size() > opt_.maxFileBytes) fail(tooLarge(bytes.size()));
-        if (bytes.empty()) fail("the file is empty");
+    /// Parses from a stream (a file is never read into a buffer of its own: peak memory is the
+    /// parsed model, not the file twice).
+    void parse(google::protobuf::io::ZeroCopyInputStream& in, std::uint64_t size) {
+        if (size > opt_.maxFileBytes) fail(tooLarge(size));
+        if (size == 0) fail("the file is empty");
         quietProtobuf();
-        google::protobuf::io::ArrayInputStream raw(bytes.data(), static_cast<int>(bytes.size()));
-        google::protobuf::io::CodedInputStream coded(&raw);
+        google::protobuf::io::CodedInputStream coded(&in);
         coded.SetTotalBytesLimit(INT_MAX);
         if (!model_.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage())
             fail("not an ONNX model: the protobuf cannot be parsed (truncated, corrupt or another format)");
@@ -146,6 +150,25 @@ class Importer {
         if (model_.graph().node_size() > opt_.maxNodes)
             fail("the graph has " + std::to_string(model_.graph().node_size()) +
                  " nodes, over the limit of " + std::to_string(opt_.maxNodes));
+    }
+
+    /// Only weights' dims are used: their bytes go as soon as the header is read, except for the
+    /// small tensors the shape evaluator may read (OnnxShapeEval.h's limits).
+    void dropWeightBytes() {
+        for (auto& t : *model_.mutable_graph()->mutable_initializer()) {
+            std::int64_t elems = 1;
+            for (auto d : t.dims())
+                elems = d >= 0 && elems <= kMaxEvalElems ? elems * d : kMaxEvalElems + 1;
+            const bool real = isFloatType(t.data_type());
+            if (elems <= (real ? kMaxEvalRealElems : kMaxEvalElems)) continue;
+            t.clear_raw_data();
+            t.clear_float_data();
+            t.clear_double_data();
+            t.clear_int32_data();
+            t.clear_int64_data();
+            t.clear_uint64_data();
+            t.clear_string_data();
+        }
     }
 
     void readHeader() {
@@ -1184,11 +1207,13 @@ class Importer {
 
 } // namespace
 
-OnnxModel importOnnxBytes(const std::string& bytes, const std::string& displayName,
-                          const OnnxImportOptions& options) {
+namespace {
+
+OnnxModel importStream(google::protobuf::io::ZeroCopyInputStream& in, std::uint64_t size,
+                       const std::string& displayName, const OnnxImportOptions& options) {
     Importer importer(displayName, options);
     try {
-        return importer.run(bytes);
+        return importer.run(in, size);
     } catch (const OnnxError&) {
         throw;
     } catch (const std::bad_alloc&) {
@@ -1196,6 +1221,15 @@ OnnxModel importOnnxBytes(const std::string& bytes, const std::string& displayNa
     } catch (const std::exception& e) {
         fail(displayName, oneLine(e.what()));
     }
+}
+
+} // namespace
+
+OnnxModel importOnnxBytes(const std::string& bytes, const std::string& displayName,
+                          const OnnxImportOptions& options) {
+    if (bytes.size() > static_cast<std::size_t>(INT_MAX)) fail(displayName, tooLarge(bytes.size()));
+    google::protobuf::io::ArrayInputStream in(bytes.data(), static_cast<int>(bytes.size()));
+    return importStream(in, bytes.size(), displayName, options);
 }
 
 OnnxModel importOnnxFile(const std::string& path, const OnnxImportOptions& options) {
@@ -1206,11 +1240,11 @@ OnnxModel importOnnxFile(const std::string& path, const OnnxImportOptions& optio
     const auto size = std::filesystem::file_size(p, ec);
     if (ec) fail(path, "cannot read the file size: " + ec.message());
     if (size > options.maxFileBytes) fail(path, tooLarge(size));
-    std::ifstream in(p, std::ios::binary);
-    if (!in) fail(path, "cannot open the file");
-    std::string bytes(static_cast<std::size_t>(size), '\0');
-    if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) fail(path, "cannot read the file");
-    return importOnnxBytes(bytes, path, options);
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail(path, "cannot open the file");
+    google::protobuf::io::FileInputStream in(fd, 1 << 20);
+    in.SetCloseOnDelete(true);
+    return importStream(in, size, path, options);
 }
 
 bool looksLikeModelFile(const std::string& model) {
