@@ -1,5 +1,7 @@
-// libFuzzer target: ONNX import (protobuf parse, limits, folding, shape inference in its child
-// process, op mapping) followed by preparing and evaluating the model. Anything but OnnxError /
+// libFuzzer target: ONNX import (protobuf parse, limits, shape evaluation and control flow,
+// folding, shape inference in the batchscope-onnx-worker process, op mapping) followed by
+// preparing and evaluating the model. Seeds: tests/data, its malformed files, and
+// tests/fuzz/seeds/onnx (If, Loop, Scan, shape arithmetic, QDQ, opset 20). Anything but OnnxError /
 // EngineError (a clear message) is a finding.
 #include "EngineError.h"
 #include "Evaluator.h"

@@ -13,7 +13,7 @@ export BATCHSCOPE_PRESET_DIR=$PWD/presets
 export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 # leaks: the inference child exits by _exit
 seeds() {
   case $1 in
-    onnx) echo tests/data tests/data/malformed ;;
+    onnx) echo tests/data tests/data/malformed tests/fuzz/seeds/onnx ;;
     preset) echo presets ;;
     session) echo tests/fuzz/seeds/session ;;
     measured) echo presets/measured tests/fuzz/seeds/measured ;;
