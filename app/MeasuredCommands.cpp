@@ -179,6 +179,20 @@ int runCalibrate(const Options& o, std::ostream& out) {
 
 // ---- measure-machine -------------------------------------------------------------------------
 
+/// The test switches of measure-machine: where the facts are read, and the widest vector ISA.
+FactOptions factOptions(const Options& o) {
+    FactOptions f;
+    if (o.has("sysfs-root")) f.sysfsRoot = o.value("sysfs-root");
+    if (o.has("proc-root")) f.procRoot = o.value("proc-root");
+    if (o.has("max-isa")) {
+        const std::string v = o.value("max-isa");
+        const std::optional<VectorIsa> isa = parseVectorIsa(v);
+        if (!isa) throw EngineError("--max-isa '" + v + "' is not avx512, avx2 or scalar");
+        f.maxIsa = *isa;
+    }
+    return f;
+}
+
 int runMeasureMachine(const Options& o, std::ostream& out) {
     if (!o.has("out")) throw EngineError("--out preset.json is required");
     const PresetLibrary lib = PresetLibrary::shipped();
@@ -195,25 +209,46 @@ int runMeasureMachine(const Options& o, std::ostream& out) {
         if (!(sec >= 0.05) || sec > 30) throw EngineError("--seconds '" + v + "' is not between 0.05 and 30");
         po.secondsPerProbe = sec;
     }
+    po.facts = factOptions(o);
+    if (o.has("max-triad-mib")) {
+        const std::string v = o.value("max-triad-mib");
+        const double mib = parseNumber(v).value_or(0);
+        if (!(mib >= 1)) throw EngineError("--max-triad-mib '" + v + "' is not a size of at least 1 MiB");
+        po.maxTriadMib = mib;
+    }
     po.progress = [](int step, int steps, const std::string& what) {
         std::cerr << "batchscope: measuring " << step << "/" << steps << ": " << what << "\n";
     };
     const MachineMeasurement m = measureMachine(po);
     const QJsonObject json =
         machinePresetJson(m, QJsonDocument::fromJson(tf.readAll()).object(), o.value("id", "this-machine"));
+    // Every fact no source reported has become an estimate, so the preset should always load; if
+    // it does not (a bug), say so in one line rather than write a file the loader refuses.
+    const PresetLoadResult check =
+        parsePreset(QJsonDocument(json).toJson().toStdString(), o.value("id", "this-machine") + ".json");
+    if (!check.ok())
+        throw EngineError("the measured preset does not validate, nothing written: " +
+                          (check.issues.empty() ? std::string("invalid") : check.issues.front().str()));
     writePresetFile(json, o.value("out"));
-    Table t({QStringLiteral("quantity"), QStringLiteral("value"), QStringLiteral("unit")});
-    t.addRow({QStringLiteral("cpu"), qs(m.facts.cpuName), QString()});
-    t.addRow({QStringLiteral("cores"), static_cast<double>(m.facts.cores), QString()});
-    t.addRow({QStringLiteral("clock"), m.facts.clockGhz, QStringLiteral("GHz")});
-    t.addRow({QStringLiteral("fp32_peak"), m.fmaPeakGflops, QStringLiteral("GFLOP/s")});
-    t.addRow({QStringLiteral("gemm"), m.gemmGflops, QStringLiteral("GFLOP/s")});
-    t.addRow({QStringLiteral("dram_bandwidth"), m.dramGBs, QStringLiteral("GB/s")});
-    t.addRow({QStringLiteral("llc_bandwidth"), m.llcGBs, QStringLiteral("GB/s")});
-    t.addRow({QStringLiteral("llc"), m.facts.llcMib, QStringLiteral("MiB")});
-    t.addRow({QStringLiteral("l2_per_core"), m.facts.l2Kib, QStringLiteral("KiB")});
-    t.addRow({QStringLiteral("memory"), m.facts.memoryGib, QStringLiteral("GiB")});
-    t.addRow({QStringLiteral("seconds"), m.seconds, QStringLiteral("s")});
+    const MachineFacts& f = m.facts;
+    const QString measured = QStringLiteral("measured");
+    Table t({QStringLiteral("quantity"), QStringLiteral("value"), QStringLiteral("unit"),
+             QStringLiteral("source")});
+    t.addRow({QStringLiteral("cpu"), qs(f.cpuName), QString(), qs(f.source.cpu)});
+    t.addRow({QStringLiteral("cores"), static_cast<double>(f.cores), QString(), qs(f.source.cores)});
+    t.addRow({QStringLiteral("isa"), qs(vectorIsaName(f.isa)), QString(), qs(f.source.isa)});
+    t.addRow({QStringLiteral("clock"), m.clockGhz, QStringLiteral("GHz"),
+              QStringLiteral("measured: dependent integer adds, one per clock")});
+    t.addRow({QStringLiteral("os_clock"), f.clockGhz, QStringLiteral("GHz"), qs(f.source.clock)});
+    t.addRow({QStringLiteral("fp32_peak"), m.fmaPeakGflops, QStringLiteral("GFLOP/s"), measured});
+    t.addRow({QStringLiteral("gemm"), m.gemmGflops, QStringLiteral("GFLOP/s"), measured});
+    t.addRow({QStringLiteral("dram_bandwidth"), m.dramGBs, QStringLiteral("GB/s"), measured});
+    t.addRow({QStringLiteral("llc_bandwidth"), m.llcGBs, QStringLiteral("GB/s"), measured});
+    t.addRow({QStringLiteral("llc"), f.llcMib, QStringLiteral("MiB"), qs(f.source.llc)});
+    t.addRow({QStringLiteral("l2"), f.l2Kib, QStringLiteral("KiB"), qs(f.source.l2)});
+    t.addRow({QStringLiteral("l1d"), f.l1dKib, QStringLiteral("KiB"), qs(f.source.l1d)});
+    t.addRow({QStringLiteral("memory"), f.memoryGib, QStringLiteral("GiB"), qs(f.source.memory)});
+    t.addRow({QStringLiteral("seconds"), m.seconds, QStringLiteral("s"), measured});
     writeTable(t, o, out);
     return 0;
 }
@@ -280,21 +315,43 @@ std::vector<Command> measuredCommands() {
     c.push_back({"measure-machine",
                  "Usage: batchscope measure-machine --out preset.json [--id ID] [--template ID]\n"
                  "                                  [--seconds S]\n\n"
-                 "Probes this machine on all cores (fp32 FMA peak, a 256x256 GEMM per core,\n"
-                 "triad bandwidth from memory and from the last-level cache) and reads its caches,\n"
-                 "cores, memory and clock from /proc and /sys, then writes a CPU preset with the\n"
-                 "measured numbers, how and when they were measured. Energy and mapping figures\n"
-                 "that cannot be measured are copied from --template (default xeon-8490h) and say\n"
-                 "so. Takes about 10-20 s; progress goes to stderr.\n\n"
+                 "Probes this machine on all the cores this process may use (clock, fp32 FMA\n"
+                 "peak, a 256x256 GEMM per core, triad bandwidth from memory and from the\n"
+                 "last-level cache) and writes a CPU preset with the measured numbers, how and\n"
+                 "when they were measured. The probes use the widest vector unit found at run\n"
+                 "time: AVX-512F (16 fp32 lanes), else AVX2+FMA (8), else SSE2 (4). Energy and\n"
+                 "dispatch figures that cannot be measured are copied from --template (default\n"
+                 "xeon-8490h) and say so. The preset is validated before it is written. Takes\n"
+                 "about 20 s; progress goes to stderr; the table names each fact's source.\n\n"
+                 "Facts and where they come from (the first that reports one):\n"
+                 "  cores         sched_getaffinity (taskset and container limits count)\n"
+                 "  caches        sysfs cpuN/cache, else CPUID (leaf 4 Intel, 0x8000001D AMD),\n"
+                 "                else sysconf; the last level is counted once per instance the\n"
+                 "                cores share; none: 1 MiB per core (an estimate, said so)\n"
+                 "  clock         measured (dependent integer adds, one per clock); the table's\n"
+                 "                os_clock is /proc/cpuinfo 'cpu MHz' (mean), often a nominal rate\n"
+                 "  memory        /proc/meminfo MemTotal, else sysconf; none: 1 GiB (estimate)\n"
+                 "  cpu name      /proc/cpuinfo 'model name', else the CPUID brand string\n\n"
                  "  --out FILE            the preset (written atomically)\n"
                  "  --id ID               its id (default this-machine)\n"
                  "  --template ID         shipped CPU preset for what cannot be measured\n"
-                 "  --seconds S           timed runs per probe take about S seconds (default 2)\n",
+                 "  --seconds S           timed runs per probe take about S seconds (default 2)\n"
+                 "  --format csv|json     the summary table\n\n"
+                 "For testing:\n"
+                 "  --sysfs-root DIR      read caches from DIR/cpuN/cache (default\n"
+                 "                        /sys/devices/system/cpu; an empty DIR: no sysfs)\n"
+                 "  --proc-root DIR       read DIR/cpuinfo and DIR/meminfo (default /proc)\n"
+                 "  --max-isa ISA         avx512, avx2 or scalar: the widest ISA the probes use\n"
+                 "  --max-triad-mib N     cap the bandwidth probes' arrays at N MiB\n",
                  {{"out", true, false},
                   {"id", true, false},
                   {"template", true, false},
                   {"format", true, false},
-                  {"seconds", true, false}},
+                  {"seconds", true, false},
+                  {"sysfs-root", true, false},
+                  {"proc-root", true, false},
+                  {"max-isa", true, false},
+                  {"max-triad-mib", true, false}},
                  runMeasureMachine});
     return c;
 }

@@ -298,7 +298,7 @@ void MeasuredActions::startMeasuring() {
     if (running_) return;
     running_ = std::make_unique<Running>();
     Running* run = running_.get();
-    run->progress = new QProgressDialog(tr("Measuring this machine…"), tr("Cancel"), 0, 4, window_);
+    run->progress = new QProgressDialog(tr("Measuring this machine…"), tr("Cancel"), 0, 5, window_);
     run->progress->setWindowModality(Qt::WindowModal);
     run->progress->setMinimumDuration(0);
     run->progress->setValue(0);
@@ -307,9 +307,11 @@ void MeasuredActions::startMeasuring() {
             &MeasuredActions::finishMeasuring);
     QPointer<QProgressDialog> dialog = run->progress;
     const double seconds = probeSeconds;
-    run->watcher.setFuture(QtConcurrent::run([run, dialog, seconds] {
+    const FactOptions facts = probeFacts;
+    run->watcher.setFuture(QtConcurrent::run([run, dialog, seconds, facts] {
         ProbeOptions o;
         o.secondsPerProbe = seconds;
+        o.facts = facts;
         o.cancel = &run->cancel;
         o.progress = [dialog](int step, int steps, const std::string& what) {
             const QString text = QString::fromStdString(what);

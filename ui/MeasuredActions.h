@@ -75,6 +75,8 @@ class MeasuredActions : public QObject {
 
     /// Seconds of timed runs per probe (ProbeOptions::secondsPerProbe).
     double probeSeconds = 2.0;
+    /// Where the probe reads the machine's facts (ProbeOptions::facts); tests point it elsewhere.
+    FactOptions probeFacts;
 
     // Replaceable dialogs.
     std::function<QString()> chooseMeasuredFile;

@@ -1,6 +1,8 @@
 // The command line as a user drives it: columns, formats, and one-line errors with exit code 2.
 #include "CliRun.h"
+#include "FakeMachine.h"
 #include "FileChecks.h"
+#include "MachineProbe.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+#include <map>
 #include <sstream>
 
 namespace {
@@ -334,21 +337,114 @@ class TestCli : public QObject {
         QVERIFY(r.err.find("--fit 'speed'") != std::string::npos);
     }
 
+    // measure-machine runs short probes; what is asserted holds on any host: the facts come from
+    // an empty or a fake sysfs tree, and the ISA is compared with what this CPU has under the cap.
+
     void measureMachineWritesAPresetThatLoads() {
-        QTemporaryDir tmp;
+        QTemporaryDir tmp, emptySysfs;
         const QString out = tmp.filePath(QStringLiteral("me.json"));
-        Run r = cli(split(QStringLiteral("measure-machine --seconds 0.1 --out ") + out));
+        Run r = cli(
+            split(QStringLiteral("measure-machine --seconds 0.05 --max-triad-mib 64 --sysfs-root %1 --out %2")
+                      .arg(emptySysfs.path(), out)));
         QVERIFY2(r.code == 0, r.err.c_str());
-        const auto rows = parseCsv(r.out);
-        QCOMPARE(rows[0],
-                 (QStringList{QStringLiteral("quantity"), QStringLiteral("value"), QStringLiteral("unit")}));
-        for (const auto& row : rows)
-            if (row[0] == QLatin1String("fp32_peak") || row[0] == QLatin1String("dram_bandwidth"))
-                QVERIFY2(row[1].toDouble() > 0, qPrintable(row.join(QLatin1Char(','))));
+        const std::map<QString, QStringList> rows = tableRows(r.out);
+        for (const char* q :
+             {"clock", "fp32_peak", "gemm", "dram_bandwidth", "llc_bandwidth", "llc", "memory"})
+            QVERIFY2(rows.count(QLatin1String(q)) && rows.at(QLatin1String(q))[1].toDouble() > 0, q);
+        QCOMPARE(rows.at(QStringLiteral("isa"))[1],
+                 QString::fromLatin1(bs::vectorIsaName(bs::detectVectorIsa())));
+        // No sysfs: the last level came from CPUID, sysconf or the estimate, and says which.
+        const QString llcSource = rows.at(QStringLiteral("llc"))[3];
+        QVERIFY2(!llcSource.startsWith(QLatin1String("sysfs ")) && !llcSource.isEmpty(),
+                 qPrintable(llcSource));
+        QCOMPARE(presetField(out, "memory", "onchip", "capacity_mib")[QStringLiteral("source")].toString(),
+                 llcSource);
         r = cli(split(QStringLiteral("layers --model resnet18 --batch 2 --hardware ") + out));
         QVERIFY2(r.code == 0, r.err.c_str());
         r = cli(split(QStringLiteral("measure-machine --seconds 100 --out ") + out));
         QCOMPARE(r.code, 2);
+    }
+
+    void measureMachineCappedIsaOnAFakeMachine_data() {
+        QTest::addColumn<QString>("cap");
+        QTest::newRow("avx2") << QStringLiteral("avx2");
+        QTest::newRow("scalar") << QStringLiteral("scalar");
+    }
+
+    void measureMachineCappedIsaOnAFakeMachine() {
+        QFETCH(QString, cap);
+        QTemporaryDir tmp;
+        const QString sysfs = tmp.filePath(QStringLiteral("cpu")),
+                      proc = tmp.filePath(QStringLiteral("proc"));
+        QVERIFY(bs::test::writeFakeSysfs(sysfs, {QStringLiteral("0-1"), QStringLiteral("0-1")}));
+        QVERIFY(bs::test::writeFakeProc(proc));
+        const QString out = tmp.filePath(QStringLiteral("capped.json"));
+        const Run r = cli(split(
+            QStringLiteral("measure-machine --seconds 0.05 --max-triad-mib 64 --max-isa %1 --sysfs-root %2 "
+                           "--proc-root %3 --id capped --out %4")
+                .arg(cap, sysfs, proc, out)));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const std::map<QString, QStringList> rows = tableRows(r.out);
+        const bs::VectorIsa isa = bs::detectVectorIsa(*bs::parseVectorIsa(cap.toStdString()));
+        QCOMPARE(rows.at(QStringLiteral("isa"))[1], QString::fromLatin1(bs::vectorIsaName(isa)));
+        // The fake tree's numbers, exactly (one L3 instance shared by cpu0 and cpu1, whichever of
+        // them this process may use; cpu0 stands in for CPUs the tree does not list).
+        QCOMPARE(rows.at(QStringLiteral("llc"))[1].toDouble(), bs::test::kFakeL3Mib);
+        QVERIFY(rows.at(QStringLiteral("llc"))[3].startsWith(QStringLiteral("sysfs ") + sysfs));
+        QCOMPARE(rows.at(QStringLiteral("l2"))[1].toDouble(), bs::test::kFakeL2Kib);
+        QCOMPARE(rows.at(QStringLiteral("l1d"))[1].toDouble(), bs::test::kFakeL1dKib);
+        QCOMPARE(rows.at(QStringLiteral("os_clock"))[1].toDouble(), bs::test::kFakeClockGhz);
+        QVERIFY(rows.at(QStringLiteral("clock"))[1].toDouble() > 0); // measured
+        QCOMPARE(rows.at(QStringLiteral("memory"))[1].toDouble(), bs::test::kFakeMemoryGib);
+        QCOMPARE(rows.at(QStringLiteral("cpu"))[1], QStringLiteral("Fake CPU 9000"));
+        // The preset: lanes of the ISA used, the fake facts with their sources; and it loads.
+        QCOMPARE(presetField(out, "mapping", "simd_fp32_lanes")[QStringLiteral("value")].toDouble(),
+                 static_cast<double>(bs::vectorIsaFp32Lanes(isa)));
+        QVERIFY(presetField(out, "clock_ghz")[QStringLiteral("source")].toString().contains(
+            QStringLiteral("the OS says 2.500 GHz")));
+        QVERIFY(presetField(out, "memory", "onchip", "capacity_mib")[QStringLiteral("source")]
+                    .toString()
+                    .startsWith(QStringLiteral("sysfs ") + sysfs));
+        const Run layers = cli(split(QStringLiteral("layers --model mlp --batch 2 --hardware ") + out));
+        QVERIFY2(layers.code == 0, layers.err.c_str());
+    }
+
+    void measureMachineRefusesBadTestSwitches() {
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath(QStringLiteral("x.json"));
+        const Run r = cli(split(QStringLiteral("measure-machine --max-isa avx3 --out ") + out));
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.find("--max-isa 'avx3' is not avx512, avx2 or scalar") != std::string::npos,
+                 r.err.c_str());
+        QVERIFY(!QFile::exists(out));
+        const Run help = cli(split("measure-machine --help"));
+        QCOMPARE(help.code, 0);
+        for (const char* text :
+             {"For testing:", "--sysfs-root DIR", "--max-isa ISA", "0x8000001D", "1 MiB per core"})
+            QVERIFY2(help.out.find(text) != std::string::npos, text);
+    }
+
+  private:
+    /// measure-machine's table (quantity, value, unit, source) by quantity.
+    static std::map<QString, QStringList> tableRows(const std::string& csv) {
+        const auto rows = parseCsv(csv);
+        std::map<QString, QStringList> byName;
+        if (rows.empty() || rows[0] != QStringList{QStringLiteral("quantity"), QStringLiteral("value"),
+                                                   QStringLiteral("unit"), QStringLiteral("source")})
+            return byName;
+        for (std::size_t i = 1; i < rows.size(); ++i)
+            if (rows[i].size() == 4) byName[rows[i][0]] = rows[i];
+        return byName;
+    }
+
+    /// The object at `path` (keys from the top) of the preset file `file`.
+    template <typename... Keys> static QJsonObject presetField(const QString& file, Keys... path) {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) return {};
+        QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        for (const char* key : {path...})
+            o = o.value(QLatin1String(key)).toObject();
+        return o;
     }
 };
 

@@ -201,7 +201,12 @@ class TstMeasuredUi : public QObject {
         actions->reportError = [&](const QString& m) { errors << m; };
         actions->inform = [&](const QString& m) { infos << m; };
         QSignalSpy finished(actions, &MeasuredActions::measurementFinished);
+        // Short probes on facts that do not come from the host: an empty sysfs and /proc, no CPUID
+        // or sysconf, so every cache and memory figure is the documented estimate.
         actions->probeSeconds = 0.1;
+        QTemporaryDir nothing;
+        actions->probeFacts.sysfsRoot = actions->probeFacts.procRoot = nothing.path().toStdString();
+        actions->probeFacts.useCpuid = actions->probeFacts.useSysconf = false;
         actions->measureAction()->trigger();
         QVERIFY(actions->measuring());
         QVERIFY(!actions->measureAction()->isEnabled());
@@ -219,6 +224,8 @@ class TstMeasuredUi : public QObject {
         QVERIFY(preset);
         QCOMPARE(preset->status, std::string("measured"));
         QVERIFY(preset->peakTflops.at(Precision::FP32).value > 0);
+        QCOMPARE(preset->onchip.capacity.value, preset->units()); // the estimate: 1 MiB per core
+        QVERIFY(preset->onchip.capacity.source.rfind("estimate: ", 0) == 0);
         QVERIFY(infos.last().contains(QStringLiteral("Added preset this-machine")));
     }
 };
