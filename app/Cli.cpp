@@ -2,6 +2,7 @@
 
 #include "CliOptions.h"
 #include "Commands.h"
+#include "OnnxImport.h"
 
 #include <ostream>
 
@@ -51,6 +52,9 @@ int run(const QStringList& args, std::ostream& out, std::ostream& err) {
     }
     if (args.front() == QStringLiteral("--version")) {
         out << "batchscope " << BATCHSCOPE_VERSION << "\n";
+        const std::string worker = onnxShapeWorkerPath();
+        out << "onnx shape-inference worker: " << (worker.empty() ? std::string("not found") : worker)
+            << "\n";
         return 0;
     }
     const QString command = args.front();

@@ -1247,6 +1247,10 @@ OnnxModel importOnnxFile(const std::string& path, const OnnxImportOptions& optio
     return importStream(in, size, path, options);
 }
 
+std::string onnxShapeWorkerPath() {
+    return onnxWorkerPath();
+}
+
 bool looksLikeModelFile(const std::string& model) {
     const std::string ext = ".onnx";
     return model.find('/') != std::string::npos ||

@@ -79,6 +79,10 @@ OnnxModel importOnnxFile(const std::string& path, const OnnxImportOptions& optio
 OnnxModel importOnnxBytes(const std::string& bytes, const std::string& displayName,
                           const OnnxImportOptions& options = {});
 
+/// The shape-inference worker executable imports use (OnnxInference.h says where it is looked
+/// for), or "" when there is none.
+std::string onnxShapeWorkerPath();
+
 /// True when `model` names a file rather than a built-in model id (ends in .onnx or has a '/').
 bool looksLikeModelFile(const std::string& model);
 

@@ -5,6 +5,7 @@
 # Usage: install_and_package.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 prefix=$scratch/usr
@@ -29,6 +30,11 @@ listed=$(env -u BATCHSCOPE_PRESET_DIR "$prefix/bin/batchscope" presets | tail -n
 env -u BATCHSCOPE_PRESET_DIR -u QT_QPA_PLATFORM "$prefix/bin/batchscope" export \
   --scenario model=resnet18,hardware=t4 --chart all --out "$scratch/charts.png" > /dev/null
 [ -s "$scratch/charts.png" ] || fail "installed binary did not export a chart"
+# ONNX shape inference runs in the worker installed beside it, not in the build tree's.
+worker=$(env -u BATCHSCOPE_ONNX_WORKER "$prefix/bin/batchscope" --version | sed -n 's/^onnx shape-inference worker: //p')
+[ "$worker" = "$prefix/libexec/batchscope/batchscope-onnx-worker" ] || fail "installed binary uses the worker '$worker'"
+env -u BATCHSCOPE_ONNX_WORKER "$prefix/bin/batchscope" import "$src/tests/data/resnet18.onnx" --dim height=224 --dim width=224 \
+  | grep -q '^params  *11689512$' || fail "installed binary did not import resnet18.onnx"
 
 # The Debian package.
 (cd "$build" && cpack -G DEB -B "$scratch/deb" > "$scratch/cpack.log") || { cat "$scratch/cpack.log"; fail "cpack"; }
@@ -39,6 +45,7 @@ for lib in libqt6widgets6 libqt6charts6 libonnx libprotobuf libc6 qt6-qpa-plugin
 done
 dpkg-deb -c "$deb" > "$scratch/contents.txt"
 grep -q "./usr/bin/batchscope$" "$scratch/contents.txt" || fail "the package has no /usr/bin/batchscope"
+grep -q "./usr/libexec/batchscope/batchscope-onnx-worker$" "$scratch/contents.txt" || fail "the package has no ONNX worker"
 grep -q "./usr/share/batchscope/presets/h100-sxm.json$" "$scratch/contents.txt" || fail "the package has no presets"
 grep -q "./usr/share/applications/$app.desktop$" "$scratch/contents.txt" || fail "the package has no .desktop file"
 echo "packaging: install tree, desktop/metainfo, installed presets, headless export and $(basename "$deb") OK"
