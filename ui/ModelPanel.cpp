@@ -47,6 +47,8 @@ QString summaryText(const OnnxSummary& s, const PreparedModel* m) {
                         .arg(n);
         t += QStringLiteral("Not costed (count as zero time): %1\n").arg(list);
     }
+    if (!s.quantization.empty())
+        t += QStringLiteral("Quantization: %1\n").arg(QString::fromStdString(s.quantization));
     for (const std::string& w : s.warnings)
         t += QStringLiteral("warning: %1\n").arg(QString::fromStdString(w));
     return t.trimmed();

@@ -448,6 +448,26 @@ class TstExplorer : public QObject {
         QVERIFY(w.modelPanel()->summaryView()->toPlainText().contains(QStringLiteral("nodes")));
     }
 
+    void onnxSummarySaysWhatTheImporterDecided() {
+        // A run-time If and a QDQ file (tests/fuzz/seeds/onnx): the panel tells the user which
+        // branch was costed and how the file is quantized.
+        MainWindow w(options(false));
+        w.show();
+        w.openOnnx(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/../fuzz/seeds/onnx/if_runtime.onnx"));
+        waitIdle(w);
+        QString text = w.modelPanel()->summaryView()->toPlainText();
+        QVERIFY2(text.contains(
+                     QStringLiteral("warning: node 'If_0' (If): condition 'c' is known only at run time")),
+                 qPrintable(text));
+        w.openOnnx(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/../fuzz/seeds/onnx/qdq.onnx"));
+        waitIdle(w);
+        text = w.modelPanel()->summaryView()->toPlainText();
+        QVERIFY2(
+            text.contains(QStringLiteral("Quantization: int8 QDQ: 1 QuantizeLinear/DequantizeLinear pairs")),
+            qPrintable(text));
+        saveShot(&w, QStringLiteral("onnx-qdq-summary.png"));
+    }
+
     void cancellingAnImportLeavesAMessage() {
         MainWindow w(options(false));
         // Not shown: painting in processEvents() below could outlast the 15 ms import.
