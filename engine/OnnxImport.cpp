@@ -35,6 +35,11 @@ namespace {
     importFail(file, what);
 }
 
+std::string crashWhat(const InferenceResult& r) {
+    return r.crashSignal != 0 ? "signal " + std::to_string(r.crashSignal)
+                              : "exit status " + std::to_string(r.crashExitCode);
+}
+
 std::string tooLarge(std::uint64_t bytes) {
     return std::to_string(bytes >> 20) +
            " MiB is over protobuf's 2 GiB limit for one message; "
@@ -446,12 +451,12 @@ void Importer::inferShapes() {
     *model_.mutable_graph()->mutable_output() = fileOutputs_;
     const NodeRewrites rewrites = opsetFallbacks();
     InferenceResult r = inferShapesIsolated(model_, opt_.cancel, dataPropagation_, &rewrites);
-    if (r.crashSignal != 0 && r.crashSignal != SIGALRM && dataPropagation_) {
+    const bool crashed = (r.crashSignal != 0 && r.crashSignal != SIGALRM) || r.crashExitCode != 0;
+    if (crashed && dataPropagation_) {
         // libonnx 1.12's data propagation crashes on some graphs that its plain inference
         // handles (a Shape of a squeezed LSTM state); the shape evaluator propagates values.
         dataPropagation_ = false;
-        summary_.warnings.push_back("libonnx's data propagation crashed (signal " +
-                                    std::to_string(r.crashSignal) +
+        summary_.warnings.push_back("libonnx's data propagation crashed (" + crashWhat(r) +
                                     ") on this graph; shapes were inferred without it");
         r = inferShapesIsolated(model_, opt_.cancel, false, &rewrites);
     }
@@ -460,8 +465,8 @@ void Importer::inferShapes() {
     if (r.timedOut || r.crashSignal == SIGALRM)
         fail("ONNX shape inference did not finish in " + std::to_string(kInferenceSeconds) +
              " s (a very large graph, or a node that makes libonnx loop); the import was stopped");
-    if (r.crashSignal != 0)
-        fail("ONNX shape inference crashed (signal " + std::to_string(r.crashSignal) +
+    if (r.crashSignal != 0 || r.crashExitCode != 0)
+        fail("ONNX shape inference crashed (" + crashWhat(r) +
              ") on this file: a node's attributes or inputs are malformed");
     if (!r.fatalError.empty()) fail("shape inference failed: " + r.fatalError);
     inferenceError_ = r.strictError;

@@ -2,6 +2,7 @@
 
 #include "OnnxOps.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
@@ -208,14 +209,33 @@ void stopWorker(Worker& w) {
     w = {};
 }
 
-/// The worker's exit: its signal, or 0 when it exited by itself. Reaps it.
+/// Reaps the worker; its wait status.
 int reap(Worker& w) {
     int status = 0;
     while (waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (w.fd >= 0) close(w.fd);
     w = {};
-    return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    return status;
+}
+
+/// The environment the worker starts with: the application's, and in sanitizer builds no
+/// sanitizer handler for the signals libonnx's crashes raise, so that a crash is a signal, as in a
+/// release build, rather than a report and an exit status.
+std::vector<std::string> workerEnvironment() {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e)
+        env.emplace_back(*e);
+#if defined(__SANITIZE_ADDRESS__)
+    const std::string quiet = "handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:detect_leaks=0";
+    auto it = std::find_if(env.begin(), env.end(),
+                           [](const std::string& v) { return v.rfind("ASAN_OPTIONS=", 0) == 0; });
+    if (it == env.end())
+        env.push_back("ASAN_OPTIONS=" + quiet);
+    else
+        *it += ":" + quiet;
+#endif
+    return env;
 }
 
 Worker spawnWorker(std::string& error) {
@@ -244,8 +264,13 @@ Worker spawnWorker(std::string& error) {
     const std::string parent = std::to_string(getpid());
     char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--parent"),
                     const_cast<char*>(parent.c_str()), nullptr};
+    std::vector<std::string> env = workerEnvironment();
+    std::vector<char*> envp;
+    for (std::string& e : env)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, path.c_str(), &actions, &attr, argv, environ);
+    const int rc = posix_spawn(&pid, path.c_str(), &actions, &attr, argv, envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     close(sv[1]);
@@ -345,8 +370,11 @@ InferenceResult inferShapesIsolated(const onnx::ModelProto& model, const std::at
             return r;
         }
         if (s == ReadStatus::Closed) {
-            r.crashSignal = reap(w);
-            if (r.crashSignal == 0) r.fatalError = "the shape inference worker exited without an answer";
+            const int status = reap(w);
+            r.crashSignal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+            r.crashExitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+            if (r.crashSignal == 0 && r.crashExitCode == 0)
+                r.fatalError = "the shape inference worker exited without an answer";
             return r;
         }
         pool().giveBack(w);

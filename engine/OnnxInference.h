@@ -17,6 +17,7 @@ constexpr unsigned kInferenceSeconds = 60;
 
 struct InferenceResult {
     int crashSignal = 0;       ///< the worker died of this signal
+    int crashExitCode = 0;     ///< or exited with this status and no answer (a sanitizer's report)
     bool timedOut = false;     ///< it did not answer within kInferenceSeconds: it was killed
     bool cancelled = false;    ///< `cancel` was set: the worker was killed
     std::string startError;    ///< the worker could not be started (not found, spawn failed)
