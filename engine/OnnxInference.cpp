@@ -24,6 +24,15 @@
 
 extern char** environ;
 
+// AddressSanitizer builds: GCC defines __SANITIZE_ADDRESS__, clang answers __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define BS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BS_ASAN 1
+#endif
+#endif
+
 namespace bs::onnximport {
 
 namespace {
@@ -138,7 +147,7 @@ void limitWorker() {
     setrlimit(RLIMIT_CORE, &noCore);
     prctl(PR_SET_DUMPABLE, 0); // also for a core_pattern pipe, which ignores RLIMIT_CORE
     std::signal(SIGPIPE, SIG_IGN);
-#if !defined(__SANITIZE_ADDRESS__)
+#if !defined(BS_ASAN)
     // What is mapped now plus a budget (ASan maps terabytes of shadow memory: those builds go without).
     long pages = 0;
     if (FILE* f = std::fopen("/proc/self/statm", "r")) {
@@ -226,7 +235,7 @@ std::vector<std::string> workerEnvironment() {
     std::vector<std::string> env;
     for (char** e = environ; e && *e; ++e)
         env.emplace_back(*e);
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(BS_ASAN)
     const std::string quiet = "handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:detect_leaks=0";
     auto it = std::find_if(env.begin(), env.end(),
                            [](const std::string& v) { return v.rfind("ASAN_OPTIONS=", 0) == 0; });
