@@ -7,12 +7,12 @@
 #include "OnnxShapeEval.h"
 #include "OnnxTestModels.h"
 
+#include <QThreadPool>
 #include <QtTest>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <thread>
 
 using namespace bs;
 using namespace bs::onnximport;
@@ -466,7 +466,8 @@ class TstOnnxShapes : public QObject {
     // ---- the worker ----------------------------------------------------------------------------
 
     void concurrentImportsFromEightThreads() {
-        // 8 imports at once, 20 rounds: each takes its own worker; none waits on another's lock.
+        // 8 imports at once from a thread pool, 20 rounds: each takes its own worker; none waits on
+        // another's lock.
         const std::vector<std::pair<std::string, std::map<std::string, std::int64_t>>> files{
             {"resnet18.onnx", {{"height", 64}, {"width", 64}}},
             {"mobilenet_v2.onnx", {{"height", 64}, {"width", 64}}},
@@ -481,10 +482,11 @@ class TstOnnxShapes : public QObject {
         const std::string padResize = bytes(padResizeModel());
         std::atomic<int> ok{0};
         std::vector<std::string> errors(8);
+        QThreadPool pool; // as the window imports: a pool of worker threads
+        pool.setMaxThreadCount(8);
         for (int round = 0; round < 20; ++round) {
-            std::vector<std::thread> threads;
             for (int t = 0; t < 8; ++t)
-                threads.emplace_back([&, t] {
+                pool.start([&, t] {
                     try {
                         if (t < 4) {
                             const auto& f = files[static_cast<std::size_t>(t)];
@@ -499,8 +501,7 @@ class TstOnnxShapes : public QObject {
                         errors[static_cast<std::size_t>(t)] = e.what();
                     }
                 });
-            for (auto& th : threads)
-                th.join();
+            pool.waitForDone();
             for (const std::string& e : errors)
                 QVERIFY2(e.empty(), e.c_str());
         }
