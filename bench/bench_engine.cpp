@@ -13,7 +13,6 @@
 #include <memory>
 #include <onnx/onnx_pb.h>
 #include <string>
-#include <sys/resource.h>
 
 using namespace bs;
 
@@ -81,26 +80,16 @@ BENCHMARK(BM_PrepareZoo)->Unit(benchmark::kMillisecond);
 // inference, graph build, fusion, liveness and one evaluation. Goal: median ≤ 30 ms.
 // Shape inference runs in the batchscope-onnx-worker process, whose CPU time the "CPU" column
 // does not include: compare wall times ("Time"). Workers are reused, so after the first import
-// no process is started. child_cpu_ms counts reaped children only (a worker replaced after a
-// crash), 0 in a healthy run.
-double childCpuMs() {
-    rusage u{};
-    getrusage(RUSAGE_CHILDREN, &u);
-    return (static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
-            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3);
-}
-
+// no process is started.
 void BM_ImportAndCostResnet50Onnx(benchmark::State& state) {
     Fixture& f = fixture();
     const std::string file = std::string(BATCHSCOPE_TEST_DATA_DIR) + "/resnet50.onnx";
     const HardwarePreset* hw = f.lib.find("h100-sxm");
-    const double before = childCpuMs();
     for (auto _ : state) {
         const PreparedModel m(
             importOnnxFile(file, OnnxImportOptions::withDims({{"height", 224}, {"width", 224}})).graph);
         benchmark::DoNotOptimize(evaluateTotals({&m, hw, Precision::BF16}, 64));
     }
-    state.counters["child_cpu_ms"] = (childCpuMs() - before) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_ImportAndCostResnet50Onnx)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -1,14 +1,11 @@
 #include "OnnxImport.h"
 
-#include "OnnxControlFlow.h"
 #include "OnnxImporter.h"
 #include "OnnxOps.h"
-#include "OpCost.h"
 
 #include <algorithm>
 #include <climits>
 #include <csignal>
-#include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
 #include <functional>
@@ -21,7 +18,6 @@
 #include <optional>
 #include <queue>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -33,6 +29,27 @@ namespace {
 
 [[noreturn]] void fail(const std::string& file, const std::string& what) {
     importFail(file, what);
+}
+
+/// Clears the bytes of every initializer of `g` and its subgraphs that the shape evaluator will not
+/// read: their dims are all the importer and the inference worker use.
+void dropWeightBytesIn(onnx::GraphProto& g) {
+    for (auto& t : *g.mutable_initializer()) {
+        if (valuesReadable(t)) continue;
+        t.clear_raw_data();
+        t.clear_float_data();
+        t.clear_double_data();
+        t.clear_int32_data();
+        t.clear_int64_data();
+        t.clear_uint64_data();
+        t.clear_string_data();
+    }
+    for (auto& n : *g.mutable_node())
+        for (auto& a : *n.mutable_attribute()) {
+            if (a.has_g()) dropWeightBytesIn(*a.mutable_g());
+            for (auto& sub : *a.mutable_graphs())
+                dropWeightBytesIn(sub);
+        }
 }
 
 std::string crashWhat(const InferenceResult& r) {
@@ -120,20 +137,7 @@ void Importer::parse(google::protobuf::io::ZeroCopyInputStream& in, std::uint64_
 }
 
 void Importer::dropWeightBytes() {
-    for (auto& t : *model_.mutable_graph()->mutable_initializer()) {
-        std::int64_t elems = 1;
-        for (auto d : t.dims())
-            elems = d >= 0 && elems <= kMaxEvalElems ? elems * d : kMaxEvalElems + 1;
-        const bool real = isFloatType(t.data_type());
-        if (elems <= (real ? kMaxEvalRealElems : kMaxEvalElems)) continue;
-        t.clear_raw_data();
-        t.clear_float_data();
-        t.clear_double_data();
-        t.clear_int32_data();
-        t.clear_int64_data();
-        t.clear_uint64_data();
-        t.clear_string_data();
-    }
+    dropWeightBytesIn(*model_.mutable_graph());
 }
 
 void Importer::readHeader() {

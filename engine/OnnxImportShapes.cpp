@@ -217,7 +217,7 @@ double Importer::macsOf(const onnx::NodeProto& n) const {
     return 0;
 }
 
-void Importer::keepWeightsOf(const onnx::NodeProto& n) {
+void Importer::keepWeightsOf(const onnx::NodeProto& n, const InitializersByName& initializers) {
     auto keep = [&](const onnx::TensorProto& t) { droppedWeights_.emplace(t.name(), t); };
     if (n.op_type() == "Constant")
         for (const auto& a : n.attribute())
@@ -229,9 +229,8 @@ void Importer::keepWeightsOf(const onnx::NodeProto& n) {
             }
     for (int k = 0; k < n.input_size(); ++k) {
         const bool bnStatistics = n.op_type() == "BatchNormalization" && k >= 3;
-        if (!bnStatistics && initializers_.count(n.input(k)))
-            for (const auto& t : model_.graph().initializer())
-                if (t.name() == n.input(k)) keep(t);
+        auto t = initializers.find(n.input(k));
+        if (!bnStatistics && t != initializers.end()) keep(*t->second);
     }
     for (const auto& a : n.attribute()) {
         if (a.has_g()) keepWeightsIn(a.g());
@@ -259,6 +258,9 @@ void Importer::keepWeightsIn(const onnx::GraphProto& g) {
 int Importer::resolvePendingIfs() {
     if (pendingIfs_.empty()) return 0;
     auto* g = model_.mutable_graph();
+    InitializersByName initializers;
+    for (const auto& t : g->initializer())
+        initializers.emplace(t.name(), &t);
     for (const std::string& prefix : pendingIfs_) {
         double macs[2] = {0, 0};
         int count[2] = {0, 0};
@@ -281,7 +283,7 @@ int Importer::resolvePendingIfs() {
         for (int i = 0; i < g->node_size(); ++i) {
             onnx::NodeProto& n = *g->mutable_node(i);
             if (n.name().rfind(branch[1 - keep], 0) == 0) {
-                keepWeightsOf(n);
+                keepWeightsOf(n, initializers);
                 continue;
             }
             if (n.op_type() == "Where" && n.name().rfind(prefix + "select", 0) == 0 && n.input_size() == 3) {

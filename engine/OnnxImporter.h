@@ -118,7 +118,8 @@ class Importer {
     double macsOf(const onnx::NodeProto& n) const;
 
     /// The weights a dropped node reads, stores (a Constant) or holds in its subgraphs, by dims.
-    void keepWeightsOf(const onnx::NodeProto& n);
+    using InitializersByName = std::unordered_map<std::string, const onnx::TensorProto*>;
+    void keepWeightsOf(const onnx::NodeProto& n, const InitializersByName& initializers);
 
     /// Every initializer and Constant tensor of `g` and its nested subgraphs.
     void keepWeightsIn(const onnx::GraphProto& g);

@@ -40,10 +40,6 @@ namespace {
 constexpr std::uint64_t kInferenceMemory = std::uint64_t{4} << 30; ///< beyond what the worker maps at start
 constexpr std::uint64_t kMaxFrameBytes = std::uint64_t{1} << 31;   ///< protobuf's own message limit
 constexpr std::size_t kMaxIdleWorkers = 4;
-/// Initializers sent with their values: inference reads the values of small tensors (Reshape
-/// targets, Resize scales, Slice bounds); weights need only their dims.
-constexpr int kSmallTensorElems = 64;
-constexpr int kShapeTensorElems = 1 << 16;
 
 // ---- framing: an 8-byte length, then the bytes ------------------------------------------------
 
@@ -163,17 +159,6 @@ void limitWorker() {
 
 // ---- the importer side -----------------------------------------------------------------------
 
-/// Only the dims of a weight matter to inference: drop the bytes of anything but small tensors and
-/// integer shape tensors, so a 1 GB model costs the worker a few kilobytes.
-bool keepsValues(const onnx::TensorProto& t) {
-    std::int64_t elems = 1;
-    for (auto d : t.dims())
-        elems = d > 0 && elems <= kShapeTensorElems ? elems * d : kShapeTensorElems + 1;
-    const bool integer =
-        t.data_type() == onnx::TensorProto::INT64 || t.data_type() == onnx::TensorProto::INT32;
-    return elems <= kSmallTensorElems || (integer && elems <= kShapeTensorElems);
-}
-
 std::string requestBytes(const onnx::ModelProto& model, const NodeRewrites* rewrites) {
     onnx::ModelProto req;
     req.set_ir_version(model.ir_version());
@@ -189,16 +174,7 @@ std::string requestBytes(const onnx::ModelProto& model, const NodeRewrites* rewr
     *rg->mutable_input() = g.input();
     *rg->mutable_output() = g.output();
     *rg->mutable_value_info() = g.value_info();
-    for (const onnx::TensorProto& t : g.initializer()) {
-        onnx::TensorProto* c = rg->add_initializer();
-        if (keepsValues(t) && t.data_location() != onnx::TensorProto::EXTERNAL) {
-            *c = t;
-            continue;
-        }
-        c->set_name(t.name());
-        c->set_data_type(t.data_type());
-        *c->mutable_dims() = t.dims();
-    }
+    *rg->mutable_initializer() = g.initializer(); // weight bytes already dropped by the importer
     return req.SerializeAsString();
 }
 

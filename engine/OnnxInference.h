@@ -30,8 +30,9 @@ struct InferenceResult {
 /// in the form libonnx 1.12 (opset 17) knows. The importer's own graph keeps the originals.
 using NodeRewrites = std::unordered_map<int, onnx::NodeProto>;
 
-/// Sends `model` to a worker and returns the inferred value_info and outputs. Weight bytes are not
-/// sent (inference reads only their dims, and the values of small integer tensors). A crash becomes
+/// Sends `model` to a worker and returns the inferred value_info and outputs. The importer has
+/// dropped its weight bytes already (inference reads only their dims, and the values of small
+/// tensors: Reshape targets, Resize scales). A crash becomes
 /// crashSignal; setting `*cancel` kills the worker within ~50 ms. `dataPropagation` is libonnx's
 /// own propagation of shape values (it crashes on some graphs; the importer then does without).
 InferenceResult inferShapesIsolated(const onnx::ModelProto& model, const std::atomic<bool>* cancel = nullptr,

@@ -726,14 +726,21 @@ std::int64_t ConstValue::size() const {
     return isReal() ? std::int64_t(reals.size()) : std::int64_t(ints.size());
 }
 
+bool valuesReadable(const onnx::TensorProto& t) {
+    // Shape arithmetic is on integers and a few float scales; float weights are not decoded.
+    std::int64_t n = 1;
+    for (auto d : t.dims())
+        n = d >= 0 && n <= kMaxEvalElems ? n * d : kMaxEvalElems + 1;
+    return n <= kMaxEvalElems && !(isRealType(t.data_type()) && n > kMaxEvalRealElems);
+}
+
 std::optional<ConstValue> constFromTensor(const onnx::TensorProto& t) {
     if (t.data_location() == TP::EXTERNAL) return std::nullopt;
     ConstValue v;
     v.elemType = t.data_type();
     v.dims.assign(t.dims().begin(), t.dims().end());
+    if (!valuesReadable(t)) return std::nullopt;
     const std::int64_t n = count(v.dims);
-    // Shape arithmetic is on integers and a few float scales; float weights are not decoded.
-    if (n > kMaxEvalElems || (isRealType(v.elemType) && n > kMaxEvalRealElems)) return std::nullopt;
     const std::string& raw = t.raw_data();
     auto fromRaw = [&](auto sample, auto&& push) {
         using T = decltype(sample);

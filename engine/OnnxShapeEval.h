@@ -35,6 +35,10 @@ struct ConstValue {
     }
 };
 
+/// Whether `t` is small enough for the evaluator to read its values (the limits above): the
+/// importer keeps the bytes of such tensors only, and drops the rest (weights) after parsing.
+bool valuesReadable(const onnx::TensorProto& t);
+
 /// The values of an initializer or a Constant's tensor, if it holds them in the file and is small.
 std::optional<ConstValue> constFromTensor(const onnx::TensorProto& t);
 /// `v` as a tensor named `name` (for a Constant node that replaces the node that computed it).
