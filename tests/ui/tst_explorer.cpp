@@ -449,22 +449,18 @@ class TstExplorer : public QObject {
     }
 
     void onnxSummarySaysWhatTheImporterDecided() {
-        // A run-time If and a QDQ file (tests/fuzz/seeds/onnx): the panel tells the user which
-        // branch was costed and how the file is quantized.
+        // A run-time If and a QDQ file: the panel says which branch was costed, and the quantization.
         MainWindow w(options(false));
         w.show();
-        w.openOnnx(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/../fuzz/seeds/onnx/if_runtime.onnx"));
-        waitIdle(w);
-        QString text = w.modelPanel()->summaryView()->toPlainText();
-        QVERIFY2(text.contains(
-                     QStringLiteral("warning: node 'If_0' (If): condition 'c' is known only at run time")),
-                 qPrintable(text));
-        w.openOnnx(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/../fuzz/seeds/onnx/qdq.onnx"));
-        waitIdle(w);
-        text = w.modelPanel()->summaryView()->toPlainText();
-        QVERIFY2(
-            text.contains(QStringLiteral("Quantization: int8 QDQ: 1 QuantizeLinear/DequantizeLinear pairs")),
-            qPrintable(text));
+        const std::pair<const char*, const char*> files[] = {
+            {"if_runtime.onnx", "warning: node 'If_0' (If): condition 'c' is known only at run time"},
+            {"qdq.onnx", "Quantization: int8 QDQ: 1 QuantizeLinear/DequantizeLinear pairs"}};
+        for (const auto& [file, line] : files) {
+            w.openOnnx(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/../fuzz/seeds/onnx/") + QLatin1String(file));
+            waitIdle(w);
+            const QString text = w.modelPanel()->summaryView()->toPlainText();
+            QVERIFY2(text.contains(QLatin1String(line)), qPrintable(text));
+        }
         saveShot(&w, QStringLiteral("onnx-qdq-summary.png"));
     }
 
