@@ -7,7 +7,7 @@
 #include "ModelZoo.h"
 #include "PresetLoader.h"
 #include "ResultTables.h"
-#include "ScenarioSetup.h"
+#include "ScenarioOptions.h"
 #include "Sweep.h"
 
 #include <QJsonArray>
@@ -95,39 +95,42 @@ std::vector<QString> sweepHeader(const QString& first) {
 }
 
 int runSweep(const Options& o, std::ostream& out) {
-    ScenarioSetup s = ScenarioSetup::fromOptions(o);
+    const PreparedScenario s = prepareFromOptions(o);
+    const Scenario& sc = s.scenario;
     const std::string over = o.value("over", "batch");
     if (over == "batch") {
         if (o.has("batch")) throw EngineError("--batch applies to --over seq|resolution; use --batches");
-        const Scenario sc{s.model.get(), &s.hardware, s.precision};
-        writeTable(sweepTable(sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2")))), o, out);
+        writeTable(sweepTable(sweepBatches(s.input(), parseBatchList(o.value("batches", "1..1024*2")))), o,
+                   out);
         return 0;
     }
     if (!o.has("values")) throw EngineError("--over " + over + " needs --values, e.g. --values 128,256,512");
     const std::vector<int> values = parseBatchList(o.value("values"));
     const int batch = o.positiveInt("batch", 1);
     std::vector<SweepPoint> points;
-    if (s.fromFile) {
-        if (!s.onnx.dims.count(over))
-            throw EngineError("--over '" + over + "': " + s.modelId +
+    const std::string modelId = sc.isOnnx() ? sc.onnxPath.toStdString() : sc.modelId.toStdString();
+    if (sc.isOnnx()) {
+        if (!s.prepared.onnx->dims.count(over))
+            throw EngineError("--over '" + over + "': " + modelId +
                               " has no symbolic dimension of that name" +
                               " (ONNX files sweep batch or one of their --dim names)");
         auto reimport = [&](int v) {
-            OnnxImportOptions opt = OnnxImportOptions::withDims(s.dims);
+            OnnxImportOptions opt = OnnxImportOptions::withDims(sc.dims);
             opt.dims[over] = v;
-            return importOnnxFile(s.modelId, opt).graph;
+            return importOnnxFile(modelId, opt).graph;
         };
-        points = sweepRebuilt(reimport, values, s.hardware, s.precision, batch);
+        points = sweepRebuilt(reimport, values, *s.hardware, sc.precision, batch);
     } else {
         if (over != "seq" && over != "resolution")
             throw EngineError("--over '" + over + "' is not batch, seq or resolution");
-        const ModelDescriptor* desc = ModelZoo::find(s.modelId);
+        const ModelDescriptor* desc = ModelZoo::find(modelId);
         if (over == "seq" && desc->seqKnob.empty())
-            throw EngineError("model '" + s.modelId + "' has no sequence length");
+            throw EngineError("model '" + modelId + "' has no sequence length");
         if (over == "resolution" && !desc->hasResolution)
-            throw EngineError("model '" + s.modelId + "' has no resolution");
+            throw EngineError("model '" + modelId + "' has no resolution");
         const std::string knobName = over == "seq" ? desc->seqKnob : "resolution";
-        points = sweepKnob(s.modelId, s.knobs, knobName, values, s.hardware, s.precision, batch);
+        points = sweepKnob(modelId, ModelZoo::resolve(*desc, sc.knobs), knobName, values, *s.hardware,
+                           sc.precision, batch);
     }
     Table t(sweepHeader(qs(over)));
     for (const SweepPoint& p : points) {
@@ -218,20 +221,19 @@ int runImport(const Options& o, std::ostream& out) {
 // ---- layers ----------------------------------------------------------------------------------
 
 int runLayers(const Options& o, std::ostream& out) {
-    ScenarioSetup s = ScenarioSetup::fromOptions(o);
+    const PreparedScenario s = prepareFromOptions(o);
     const int batch = o.positiveInt("batch", 1);
-    const ScenarioResult r = evaluate({s.model.get(), &s.hardware, s.precision}, batch);
-    writeTable(layerTable(*s.model, r, o.has("all")), o, out);
+    const ScenarioResult r = evaluate(s.input(), batch);
+    writeTable(layerTable(s.model(), r, o.has("all")), o, out);
     return 0;
 }
 
 // ---- recommend -------------------------------------------------------------------------------
 
 int runRecommend(const Options& o, std::ostream& out) {
-    ScenarioSetup s = ScenarioSetup::fromOptions(o);
+    const PreparedScenario s = prepareFromOptions(o);
     const std::optional<double> budget = latencyBudgetFromOptions(o);
-    const Scenario sc{s.model.get(), &s.hardware, s.precision};
-    const auto sweep = sweepBatches(sc, parseBatchList(o.value("batches", "1..1024*2")));
+    const auto sweep = sweepBatches(s.input(), parseBatchList(o.value("batches", "1..1024*2")));
     Table t({QStringLiteral("recommendation"), QStringLiteral("batch"), QStringLiteral("latency_ms"),
              QStringLiteral("throughput_per_s"), QStringLiteral("utilization"),
              QStringLiteral("energy_per_inference_mj"), QStringLiteral("peak_memory_mb"),

@@ -9,7 +9,7 @@
 #include "PresetLoader.h"
 #include "Report.h"
 #include "ScenarioListModel.h"
-#include "ScenarioSetup.h"
+#include "ScenarioOptions.h"
 #include "Session.h"
 
 #include <QFileInfo>
@@ -26,20 +26,8 @@ QString qs(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-std::vector<std::string> split(const std::string& text, char sep) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t at = text.find(sep, start);
-        parts.push_back(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
-        if (at == std::string::npos) break;
-        start = at + 1;
-    }
-    return parts;
-}
-
-std::vector<ResolvedScenario> scenariosFromSession(const std::string& file, int* selected, int* batch,
-                                                   std::optional<double>* budget_s) {
+std::vector<SnapshotInput> scenariosFromSession(const std::string& file, int* selected, int* batch,
+                                                std::optional<double>* budget_s) {
     const QString path = QFileInfo(qs(file)).absoluteFilePath();
     SessionData data;
     try {
@@ -64,13 +52,13 @@ std::vector<ResolvedScenario> scenariosFromSession(const std::string& file, int*
         embedded[id] = std::make_shared<const HardwarePreset>(std::move(*r.preset));
     }
     const PresetLibrary lib = PresetLibrary::shipped();
-    std::vector<ResolvedScenario> out;
+    std::vector<SnapshotInput> out;
     *selected = -1;
     for (std::size_t i = 0; i < data.scenarios.size(); ++i) {
-        const SessionScenario& sc = data.scenarios[i];
+        const SessionRow& sc = data.scenarios[i];
         if (!sc.spec.visible) continue;
         const std::string where = file + ": scenarios[" + std::to_string(i) + "]";
-        ResolvedScenario r{sc.spec, nullptr, QString::fromStdString(where)};
+        SnapshotInput r{sc.spec, nullptr};
         if (const auto it = embedded.find(sc.spec.presetId); it != embedded.end()) {
             r.hardware = it->second;
         } else if (const HardwarePreset* p = lib.find(sc.spec.presetId.toStdString())) {
@@ -84,7 +72,7 @@ std::vector<ResolvedScenario> scenariosFromSession(const std::string& file, int*
             if (found.isEmpty())
                 throw EngineError(where + ": " + sc.spec.onnxPath.toStdString() +
                                   " not found (also looked next to the session)");
-            r.spec.onnxPath = found;
+            r.row.onnxPath = found;
         }
         if (static_cast<int>(i) == data.selectedScenario) *selected = static_cast<int>(out.size());
         out.push_back(std::move(r));
@@ -196,67 +184,19 @@ int runReport(const Options& o, std::ostream& out) {
 
 } // namespace
 
-ResolvedScenario parseScenarioOption(const std::string& text, int index) {
-    const std::string where = "--scenario '" + text + "'";
-    std::map<std::string, std::string> kv;
-    std::vector<std::string> order;
-    for (const std::string& part : split(text, ',')) {
-        const auto eq = part.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw EngineError(where + ": '" + part + "' is not key=value (model=ID,hardware=ID,...)");
-        const std::string key = part.substr(0, eq);
-        if (kv.count(key)) throw EngineError(where + ": " + key + " given twice");
-        kv[key] = part.substr(eq + 1);
-        order.push_back(key);
-    }
-    if (!kv.count("model")) throw EngineError(where + ": model= is missing (see 'batchscope models')");
-    if (!kv.count("hardware")) throw EngineError(where + ": hardware= is missing (see 'batchscope presets')");
-    ResolvedScenario r;
+SnapshotInput parseScenarioOption(const std::string& text, int index) {
+    SnapshotInput in;
     try {
-        const PresetLibrary lib = PresetLibrary::shipped();
-        r.hardware = std::make_shared<const HardwarePreset>(resolvePreset(lib, kv["hardware"]));
-        r.spec.presetId = qs(r.hardware->id);
-        r.spec.precision = r.hardware->defaultPrecision;
-        if (kv.count("precision")) {
-            const auto p = parsePrecision(kv["precision"]);
-            if (!p)
-                throw EngineError("unknown precision '" + kv["precision"] + "' (known: " + precisionList() +
-                                  ")");
-            r.spec.precision = *p;
-        }
-        r.hardware->peakFlops(r.spec.precision); // throws naming the precisions the chip has
-        const std::string& model = kv["model"];
-        auto opt = [&](const char* key) {
-            return kv.count(key) ? std::optional<std::string>(kv[key]) : std::nullopt;
-        };
-        std::vector<std::pair<std::string, std::string>> rest;
-        for (const std::string& key : order)
-            if (key != "model" && key != "hardware" && key != "precision" && key != "seq" &&
-                key != "resolution")
-                rest.emplace_back(key, kv[key]);
-        if (const ModelDescriptor* desc = ModelZoo::find(model)) {
-            r.spec.modelId = qs(model);
-            r.spec.knobs = knobsFrom(*desc, opt("seq"), opt("resolution"), rest, "");
-            ModelZoo::resolve(*desc, r.spec.knobs); // unknown knobs and bad values fail here
-        } else if (looksLikeModelFile(model) || QFileInfo::exists(qs(model))) {
-            for (const char* zooOnly : {"seq", "resolution"})
-                if (kv.count(zooOnly))
-                    throw EngineError(
-                        std::string(zooOnly) +
-                        " applies to built-in models; set an ONNX file's dimensions with NAME=N");
-            if (!QFileInfo(qs(model)).isFile()) throw EngineError(model + ": no such file");
-            r.spec.onnxPath = QFileInfo(qs(model)).absoluteFilePath();
-            for (const auto& [name, value] : rest)
-                r.spec.dims[name] = parsePositive(value, "dimension " + name);
-        } else {
-            throw EngineError("unknown model '" + model +
-                              "' (see 'batchscope models', or give an .onnx file)");
-        }
+        HardwarePreset hardware;
+        static_cast<Scenario&>(in.row) =
+            resolveScenario(scenarioFieldsFromText(text), PresetLibrary::shipped(), &hardware);
+        in.hardware = std::make_shared<const HardwarePreset>(std::move(hardware));
     } catch (const std::exception& e) {
-        throw EngineError(where + ": " + e.what());
+        throw EngineError("--scenario '" + text + "': " + e.what());
     }
-    r.spec.color = ScenarioListModel::paletteColor(index);
-    return r;
+    if (in.row.isOnnx()) in.row.onnxPath = QFileInfo(in.row.onnxPath).absoluteFilePath();
+    in.row.color = ScenarioListModel::paletteColor(index);
+    return in;
 }
 
 ExplorerSnapshot snapshotFromOptions(const Options& o) {
@@ -264,7 +204,7 @@ ExplorerSnapshot snapshotFromOptions(const Options& o) {
     if (session == scenarios)
         throw EngineError(session ? "give --session or --scenario, not both"
                                   : "--session FILE or at least one --scenario is required");
-    std::vector<ResolvedScenario> list;
+    std::vector<SnapshotInput> list;
     int selected = -1, batch = 64;
     std::optional<double> budget_s;
     if (session) {
@@ -276,11 +216,10 @@ ExplorerSnapshot snapshotFromOptions(const Options& o) {
         selected = 0;
     }
     batch = o.positiveInt("batch", batch);
-    if (batch > Explorer::kMaxBatch)
-        throw EngineError("--batch " + std::to_string(batch) + " is above " +
-                          std::to_string(Explorer::kMaxBatch));
+    if (batch > kMaxBatch)
+        throw EngineError("--batch " + std::to_string(batch) + " is above " + std::to_string(kMaxBatch));
     if (o.has("latency-budget-ms")) budget_s = latencyBudgetFromOptions(o);
-    ExplorerSnapshot snap = buildSnapshot(list, batch, budget_s, Explorer::sweepGrid(), selected);
+    ExplorerSnapshot snap = buildSnapshot(list, batch, budget_s, sweepGrid(), selected);
     for (std::size_t i = 0; i < snap.scenarios.size(); ++i)
         if (!snap.scenarios[i].error.isEmpty())
             throw EngineError("scenario " + std::to_string(i + 1) + " (" +

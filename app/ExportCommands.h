@@ -16,7 +16,7 @@ std::vector<Command> exportCommands();
 
 /// Parses one --scenario value; `index` (0-based) picks its colour. Throws EngineError naming the
 /// scenario and the key at fault.
-ResolvedScenario parseScenarioOption(const std::string& text, int index);
+SnapshotInput parseScenarioOption(const std::string& text, int index);
 
 /// The snapshot the options describe (--session or --scenario, --batch, --latency-budget-ms), every
 /// scenario evaluated. Throws EngineError when a scenario cannot be evaluated, naming it.

@@ -6,7 +6,7 @@
 #include "Measured.h"
 #include "ModelZoo.h"
 #include "PresetLoader.h"
-#include "ScenarioSetup.h"
+#include "ScenarioOptions.h"
 #include "Table.h"
 
 #include <QDate>
@@ -26,28 +26,13 @@ QString qs(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-/// What the `model` column of a measured file is matched against: the built-in id, or the ONNX
-/// file's name.
-std::string measuredModelKey(const ScenarioSetup& s) {
-    return s.fromFile ? QFileInfo(qs(s.modelId)).fileName().toStdString() : s.modelId;
-}
-
-std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const ScenarioSetup& s) {
-    std::optional<int> seq, resolution;
-    if (!s.fromFile) {
-        const ModelDescriptor* d = ModelZoo::find(s.modelId);
-        if (d && !d->seqKnob.empty()) seq = static_cast<int>(knob(s.knobs, d->seqKnob));
-        if (d && d->hasResolution) resolution = static_cast<int>(knob(s.knobs, "height"));
-    }
-    const std::string precision(precisionName(s.precision));
-    std::vector<MeasuredPoint> pts =
-        selectPoints(set, measuredModelKey(s), s.hardware.id, precision, seq, resolution);
-    if (pts.empty() && !s.hardware.derivedFrom.empty()) // a copy or a calibration of the measured chip
-        pts = selectPoints(set, measuredModelKey(s), s.hardware.derivedFrom, precision, seq, resolution);
+/// The measured points of the scenario; throws when the file has none for it.
+std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const PreparedScenario& s) {
+    std::vector<MeasuredPoint> pts = measuredPointsFor(set, s.scenario, *s.hardware);
     if (pts.empty())
         throw EngineError(
-            set.file + ": no points for model " + measuredModelKey(s) + " on " + s.hardware.id + " at " +
-            std::string(precisionName(s.precision)) +
+            set.file + ": no points for model " + measuredModelName(s.scenario) + " on " + s.hardware->id +
+            " at " + std::string(precisionName(s.scenario.precision)) +
             " (the file's model/hardware/precision/seq/resolution columns must match or be empty)");
     return pts;
 }
@@ -89,17 +74,17 @@ void writePresetFile(const QJsonObject& json, const std::string& path) {
 // ---- compare ---------------------------------------------------------------------------------
 
 int runCompare(const Options& o, std::ostream& out) {
-    ScenarioSetup s = ScenarioSetup::fromOptions(o);
+    const PreparedScenario s = prepareFromOptions(o);
     const MeasuredSet set = readMeasured(o);
     const std::vector<MeasuredPoint> pts = pointsFor(set, s);
-    const Comparison c = compareMeasured({s.model.get(), &s.hardware, s.precision}, pts, threshold(o));
+    const Comparison c = compareMeasured(s.input(), pts, threshold(o));
     if (o.has("summary")) {
         Table t({QStringLiteral("model"), QStringLiteral("hardware"), QStringLiteral("precision"),
                  QStringLiteral("points"), QStringLiteral("mdape_pct"),
                  QStringLiteral("median_measured_over_model"), QStringLiteral("anomalies")});
-        t.addRow({qs(measuredModelKey(s)), qs(s.hardware.id), qs(std::string(precisionName(s.precision))),
-                  static_cast<double>(c.points.size()), c.mdape * 100, c.medianRatio,
-                  static_cast<double>(c.anomalies)});
+        t.addRow({qs(measuredModelName(s.scenario)), qs(s.hardware->id),
+                  qs(std::string(precisionName(s.scenario.precision))), static_cast<double>(c.points.size()),
+                  c.mdape * 100, c.medianRatio, static_cast<double>(c.anomalies)});
         writeTable(t, o, out);
         return 0;
     }
@@ -137,24 +122,25 @@ int runCalibrate(const Options& o, std::ostream& out) {
         }
     }
     // One scenario per --model, on the same hardware and precision options.
-    std::vector<ScenarioSetup> setups;
+    std::vector<PreparedScenario> setups;
     std::vector<CalibrationSweep> sweeps;
     for (const std::string& model : o.values("model")) {
         Options one = o;
         one.set("model", model);
-        setups.push_back(ScenarioSetup::fromOptions(one));
+        setups.push_back(prepareFromOptions(one));
     }
     std::string fittedTo = QFileInfo(qs(set.file)).fileName().toStdString() + " (";
     for (std::size_t i = 0; i < setups.size(); ++i) {
-        ScenarioSetup& s = setups[i];
-        CalibrationSweep sw{s.model.get(), s.precision, pointsFor(set, s),
-                            measuredModelKey(s) + " " + std::string(precisionName(s.precision))};
+        const PreparedScenario& s = setups[i];
+        const std::string precision(precisionName(s.scenario.precision));
+        CalibrationSweep sw{&s.model(), s.scenario.precision, pointsFor(set, s),
+                            measuredModelName(s.scenario) + " " + precision};
         fittedTo += (i ? ", " : "") + sw.label + " batch " + std::to_string(sw.points.front().batch) + "-" +
                     std::to_string(sw.points.back().batch);
         sweeps.push_back(std::move(sw));
     }
     fittedTo += ")";
-    const HardwarePreset& base = setups.front().hardware;
+    const HardwarePreset& base = *setups.front().hardware;
     const CalibrationResult r = calibrate(base, sweeps, knobs);
 
     QFile baseFile(qs(base.file));

@@ -36,7 +36,7 @@ Fixture& fixture() {
 void BM_EvaluateResnet50(benchmark::State& state) {
     Fixture& f = fixture();
     const PreparedModel& m = *f.models[1];
-    const Scenario s{&m, f.lib.find("h100-sxm"), Precision::BF16};
+    const EvalInput s{&m, f.lib.find("h100-sxm"), Precision::BF16};
     for (auto _ : state)
         benchmark::DoNotOptimize(evaluate(s, static_cast<int>(state.range(0))));
 }

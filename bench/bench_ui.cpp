@@ -108,7 +108,7 @@ class BenchUi : public QObject {
                                "paint latency", "paint energy", "paint table",    "summary+paint"};
         std::vector<std::vector<double>> parts(12);
         for (std::size_t i = 0; i < 200; ++i) {
-            const int b = Explorer::sweepGrid()[i % Explorer::sweepGrid().size()];
+            const int b = sweepGrid()[i % sweepGrid().size()];
             QElapsedTimer t;
             auto lap = [&](std::size_t k) {
                 parts[k].push_back(static_cast<double>(t.nsecsElapsed()) * 1e-6);

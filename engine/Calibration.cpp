@@ -42,7 +42,7 @@ Errors errorsOf(const HardwarePreset& hw, const std::vector<CalibrationSweep>& s
     Errors e;
     std::vector<double> ape;
     for (const CalibrationSweep& s : sweeps) {
-        const Scenario sc{s.model, &hw, s.precision};
+        const EvalInput sc{s.model, &hw, s.precision};
         for (const MeasuredPoint& p : s.points) {
             const double model = evaluateTotals(sc, p.batch).latency_s;
             const double l = std::log(model / p.latency_s);

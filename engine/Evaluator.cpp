@@ -71,7 +71,7 @@ struct Traffic {
 
 namespace {
 
-template <class Sink> Totals run(const Scenario& s, int batch, Sink&& sink) {
+template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
     if (!s.model || !s.hardware) throw EngineError("scenario has no model or no hardware");
     if (batch < 1) throw EngineError("batch must be ≥ 1 (got " + std::to_string(batch) + ")");
     const PreparedModel& m = *s.model;
@@ -256,7 +256,7 @@ template <class Sink> Totals run(const Scenario& s, int batch, Sink&& sink) {
 
 } // namespace
 
-ScenarioResult evaluate(const Scenario& s, int batch) {
+ScenarioResult evaluate(const EvalInput& s, int batch) {
     ScenarioResult out;
     if (s.model) out.layers.reserve(s.model->layers().size());
     out.totals = run(s, batch, [&](const LayerPlacement& p) { out.layers.push_back(p); });
@@ -265,7 +265,7 @@ ScenarioResult evaluate(const Scenario& s, int batch) {
     return out;
 }
 
-Totals evaluateTotals(const Scenario& s, int batch) {
+Totals evaluateTotals(const EvalInput& s, int batch) {
     return run(s, batch, [](const LayerPlacement&) {});
 }
 

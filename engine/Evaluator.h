@@ -15,7 +15,7 @@ namespace bs {
 enum class Bound { Compute, Memory, Overhead, None };
 std::string_view boundName(Bound b);
 
-struct Scenario {
+struct EvalInput {
     const PreparedModel* model = nullptr;
     const HardwarePreset* hardware = nullptr;
     Precision precision = Precision::FP32;
@@ -75,8 +75,8 @@ struct ScenarioResult {
 };
 
 /// Evaluates the scenario at `batch` (≥ 1). Throws EngineError if the preset lacks the precision.
-ScenarioResult evaluate(const Scenario& s, int batch);
+ScenarioResult evaluate(const EvalInput& s, int batch);
 /// Totals only (no per-layer vector): what sweeps use.
-Totals evaluateTotals(const Scenario& s, int batch);
+Totals evaluateTotals(const EvalInput& s, int batch);
 
 } // namespace bs

@@ -373,7 +373,7 @@ std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::strin
     return out;
 }
 
-Comparison compareMeasured(const Scenario& s, const std::vector<MeasuredPoint>& points, double threshold) {
+Comparison compareMeasured(const EvalInput& s, const std::vector<MeasuredPoint>& points, double threshold) {
     Comparison c;
     std::vector<double> ratios, absErr;
     for (const MeasuredPoint& m : points) {

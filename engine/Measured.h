@@ -93,7 +93,7 @@ inline constexpr double kAnomalyThreshold = 0.20;
 
 /// Compares `points` (one scenario's, sorted by batch) with the model. Throws EngineError from the
 /// evaluator (e.g. a precision the chip lacks).
-Comparison compareMeasured(const Scenario& s, const std::vector<MeasuredPoint>& points,
+Comparison compareMeasured(const EvalInput& s, const std::vector<MeasuredPoint>& points,
                            double threshold = kAnomalyThreshold);
 
 /// `text` as a finite number, whole string, in the C locale ("20.5" whatever LC_NUMERIC says);

@@ -51,7 +51,7 @@ std::vector<int> parseBatchList(const std::string& text) {
     return out;
 }
 
-std::vector<SweepPoint> sweepBatches(const Scenario& s, const std::vector<int>& batches) {
+std::vector<SweepPoint> sweepBatches(const EvalInput& s, const std::vector<int>& batches) {
     std::vector<SweepPoint> out;
     out.reserve(batches.size());
     for (int b : batches)
@@ -127,6 +127,32 @@ std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep,
     out.push_back(make("min energy", bestEnergy,
                        bestEnergy ? "lowest energy per inference among batches that fit" : noneFits));
     return out;
+}
+
+} // namespace bs
+
+namespace bs {
+
+const std::vector<int>& sweepGrid() {
+    static const std::vector<int> grid = [] {
+        std::vector<int> g;
+        for (int b = 1; b <= 16; ++b)
+            g.push_back(b);
+        for (int k = 33; k <= 96; ++k) { // 2^(33/8) ≈ 17 .. 2^(96/8) = 4096
+            const int b = static_cast<int>(std::lround(std::exp2(k / 8.0)));
+            if (b > g.back()) g.push_back(b);
+        }
+        return g;
+    }();
+    return grid;
+}
+
+std::optional<int> recommendedBatch(const std::vector<SweepPoint>& sweep, std::optional<double> budget_s) {
+    if (sweep.empty()) return std::nullopt;
+    const std::string want = budget_s ? "latency budget" : "max throughput";
+    for (const Recommendation& r : recommend(sweep, budget_s))
+        if (r.what == want) return r.batch;
+    return std::nullopt;
 }
 
 } // namespace bs

@@ -15,12 +15,18 @@ namespace bs {
 /// "1..8,16,32..64*2". Throws EngineError naming the bad item. At most 1,000,000 batches.
 std::vector<int> parseBatchList(const std::string& text);
 
+/// The largest batch the product evaluates (the window's slider, sessions, the CLI's --batch).
+constexpr int kMaxBatch = 4096;
+/// The batch grid every batch sweep of the window, the sessions and the exports uses: every integer
+/// to 16, then 8 steps per octave, to kMaxBatch (80 batches).
+const std::vector<int>& sweepGrid();
+
 struct SweepPoint {
     Totals totals;
     double value = 0; ///< the swept value (batch, seq or resolution)
 };
 
-std::vector<SweepPoint> sweepBatches(const Scenario& s, const std::vector<int>& batches);
+std::vector<SweepPoint> sweepBatches(const EvalInput& s, const std::vector<int>& batches);
 
 /// Rebuilds the zoo model with `knobName` set to each value (other knobs from `base`) and
 /// evaluates at `batch`. For "resolution" both height and width are set.
@@ -44,5 +50,8 @@ struct Recommendation {
 /// is within `latencyBudget_s` (if given), the max-throughput batch and the min-energy batch.
 std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep,
                                       std::optional<double> latencyBudget_s);
+/// The batch the explorer highlights: the highest-throughput batch within the budget, or the
+/// max-throughput batch without one; empty when none qualifies.
+std::optional<int> recommendedBatch(const std::vector<SweepPoint>& sweep, std::optional<double> budget_s);
 
 } // namespace bs

@@ -14,7 +14,7 @@
 namespace bs {
 
 const std::vector<int>& BatchControls::stops() {
-    return Explorer::sweepGrid();
+    return sweepGrid();
 }
 
 int BatchControls::nearestStop(int batch) {
@@ -43,7 +43,7 @@ BatchControls::BatchControls(QWidget* parent) : QWidget(parent) {
     label->setBuddy(slider_);
     spin_ = new QSpinBox;
     spin_->setObjectName(QStringLiteral("batchSpin"));
-    spin_->setRange(1, Explorer::kMaxBatch);
+    spin_->setRange(1, kMaxBatch);
     spin_->setToolTip(tr("Exact batch size (any integer 1–4096)."));
     auto* budgetLabel = new QLabel(tr("Latency &budget"));
     budget_ = new QDoubleSpinBox;
@@ -74,7 +74,7 @@ BatchControls::BatchControls(QWidget* parent) : QWidget(parent) {
 }
 
 void BatchControls::setBatch(int batch) {
-    batch = std::clamp(batch, 1, Explorer::kMaxBatch);
+    batch = std::clamp(batch, 1, kMaxBatch);
     {
         const QSignalBlocker a(slider_), b(spin_);
         slider_->setValue(nearestStop(batch));

@@ -1,6 +1,7 @@
 #include "Explorer.h"
 
 #include "Measured.h"
+#include "Pipeline.h"
 #include "PresetStore.h"
 #include "SnapshotBuilder.h"
 
@@ -35,20 +36,6 @@ Explorer::~Explorer() {
     pool_.waitForDone();
 }
 
-const std::vector<int>& Explorer::sweepGrid() {
-    static const std::vector<int> grid = [] {
-        std::vector<int> g;
-        for (int b = 1; b <= 16; ++b)
-            g.push_back(b);
-        for (int k = 33; k <= 96; ++k) {
-            const int b = static_cast<int>(std::lround(std::exp2(k / 8.0)));
-            if (b > g.back()) g.push_back(b);
-        }
-        return g;
-    }();
-    return grid;
-}
-
 void Explorer::scheduleRefresh() {
     const bool wasBusy = isBusy();
     refreshTimer_.start();
@@ -67,7 +54,7 @@ void Explorer::jobFinished() {
 }
 
 int Explorer::addScenario(const QString& modelIdOrFile, const QString& presetId) {
-    ScenarioSpec s;
+    ScenarioRow s;
     if (looksLikeModelFile(modelIdOrFile.toStdString()))
         s.onnxPath = QFileInfo(modelIdOrFile).absoluteFilePath();
     else
@@ -87,7 +74,7 @@ void Explorer::addDefaultScenarios() {
                 addScenario(QString::fromLatin1(model), QString::fromLatin1(chip));
 }
 
-Explorer::ModelStatus Explorer::modelStatus(const ScenarioSpec& spec) const {
+Explorer::ModelStatus Explorer::modelStatus(const Scenario& spec) const {
     const auto it = models_.constFind(spec.modelKey());
     if (it == models_.cend()) return {}; // not requested yet: the next refresh starts it
     return {it->model, it->onnx, it->preparing, it->error, it->unboundDims};
@@ -103,7 +90,7 @@ void Explorer::cancelImport(const QString& modelKey) {
     if (it != models_.end() && it->preparing && it->cancel) it->cancel->store(true);
 }
 
-void Explorer::reloadModel(const ScenarioSpec& spec) {
+void Explorer::reloadModel(const ScenarioRow& spec) {
     const auto it = models_.find(spec.modelKey());
     if (it == models_.end()) return;
     if (it->preparing) return; // already being read
@@ -142,7 +129,7 @@ void Explorer::selectLayer(int layerIndex) {
     publish(ChangeSelection);
 }
 
-QString Explorer::sweepKey(const ScenarioSpec& spec) const {
+QString Explorer::sweepKey(const ScenarioRow& spec) const {
     return spec.modelKey() + QStringLiteral("|") + spec.presetId + QStringLiteral("#") +
            QString::number(presetRevision_.value(spec.presetId)) + QStringLiteral("|") +
            QString::fromLatin1(precisionName(spec.precision));
@@ -151,13 +138,13 @@ QString Explorer::sweepKey(const ScenarioSpec& spec) const {
 void Explorer::refresh() {
     std::set<QString> wantedModels, wantedSweeps;
     std::vector<SweepTask> tasks;
-    for (const ScenarioSpec& spec : scenarios_.specs()) {
+    for (const ScenarioRow& spec : scenarios_.specs()) {
         const QString key = spec.modelKey();
         wantedModels.insert(key); // hidden scenarios keep their model: showing them again is instant
         if (!spec.visible) continue;
         const auto it = models_.constFind(key);
         if (it == models_.cend()) {
-            prepareModel(spec);
+            startPreparing(spec);
             continue;
         }
         if (!it->model) continue;
@@ -189,7 +176,7 @@ void Explorer::refresh() {
     if (!isBusy()) emit busyChanged(false);
 }
 
-void Explorer::prepareModel(const ScenarioSpec& spec) {
+void Explorer::startPreparing(const ScenarioRow& spec) {
     const QString key = spec.modelKey();
     ModelEntry& entry = models_[key];
     entry = ModelEntry{};
@@ -200,22 +187,17 @@ void Explorer::prepareModel(const ScenarioSpec& spec) {
     pool_.start([this, key, spec, cancel] {
         ModelEntry result;
         try {
-            if (spec.isOnnx()) {
-                OnnxImportOptions opt = OnnxImportOptions::withDims(spec.dims);
-                opt.cancel = cancel.get();
-                opt.progress = [this, key](int step, int steps, const std::string& stage) {
-                    const QString s = QString::fromStdString(stage);
-                    QMetaObject::invokeMethod(
-                        this, [this, key, step, steps, s] { emit modelProgress(key, step, steps, s); },
-                        Qt::QueuedConnection);
-                };
-                OnnxModel m = importOnnxFile(spec.onnxPath.toStdString(), opt);
-                result.onnx = std::make_shared<const OnnxSummary>(std::move(m.summary));
-                result.model = std::make_shared<const PreparedModel>(std::move(m.graph));
-            } else {
-                result.model = std::make_shared<const PreparedModel>(
-                    ModelZoo::build(spec.modelId.toStdString(), spec.knobs));
-            }
+            OnnxImportOptions opt;
+            opt.cancel = cancel.get();
+            opt.progress = [this, key](int step, int steps, const std::string& stage) {
+                const QString s = QString::fromStdString(stage);
+                QMetaObject::invokeMethod(
+                    this, [this, key, step, steps, s] { emit modelProgress(key, step, steps, s); },
+                    Qt::QueuedConnection);
+            };
+            ModelPreparation prepared = bs::prepareModel(spec, std::move(opt));
+            result.model = std::move(prepared.model);
+            result.onnx = std::move(prepared.onnx);
         } catch (const OnnxUnboundDimsError& e) {
             result.error = QString::fromUtf8(e.what());
             for (const std::string& n : e.names)
@@ -262,7 +244,7 @@ void Explorer::startSweep(SweepTask task) {
     });
 }
 
-void Explorer::attachMeasured(EvaluatedScenario& e, const ScenarioSpec& spec) {
+void Explorer::attachMeasured(EvaluatedScenario& e, const ScenarioRow& spec) {
     e.measured.file = spec.measuredPath;
     const QFileInfo info(spec.measuredPath);
     MeasuredFile& f = measuredFiles_[spec.measuredPath];
@@ -279,28 +261,13 @@ void Explorer::attachMeasured(EvaluatedScenario& e, const ScenarioSpec& spec) {
         e.measured.error = f.error;
         return;
     }
-    // Keys: the model id (or the ONNX file's name), the preset (or the one it was derived from).
-    const std::string model =
-        spec.isOnnx() ? QFileInfo(spec.onnxPath).fileName().toStdString() : spec.modelId.toStdString();
-    std::optional<int> seq, resolution;
-    if (const ModelDescriptor* d = spec.isOnnx() ? nullptr : ModelZoo::find(spec.modelId.toStdString())) {
-        try {
-            const KnobValues v = ModelZoo::resolve(*d, spec.knobs);
-            if (!d->seqKnob.empty()) seq = static_cast<int>(knob(v, d->seqKnob));
-            if (d->hasResolution) resolution = static_cast<int>(knob(v, "height"));
-        } catch (const std::exception&) {
-        }
-    }
     try {
-        const std::string precision(precisionName(spec.precision));
-        std::vector<MeasuredPoint> pts =
-            selectPoints(*f.set, model, e.hardware->id, precision, seq, resolution);
-        if (pts.empty() && !e.hardware->derivedFrom.empty()) // a copy or a calibration of the measured chip
-            pts = selectPoints(*f.set, model, e.hardware->derivedFrom, precision, seq, resolution);
+        const std::vector<MeasuredPoint> pts = measuredPointsFor(*f.set, spec, *e.hardware);
         if (pts.empty()) {
             e.measured.error = QStringLiteral("%1 has no points for %2 on %3 at %4")
                                    .arg(QFileInfo(spec.measuredPath).fileName(),
-                                        QString::fromStdString(model), QString::fromStdString(e.hardware->id),
+                                        QString::fromStdString(measuredModelName(spec)),
+                                        QString::fromStdString(e.hardware->id),
                                         QString::fromLatin1(precisionName(spec.precision)));
             return;
         }
@@ -328,16 +295,10 @@ void Explorer::publish(unsigned changes) {
     if (changes & ChangeSweeps) {
         snap_.sweepBatches = sweepGrid();
         snap_.scenarios.clear();
-        for (const ScenarioSpec& spec : scenarios_.specs()) {
+        for (const ScenarioRow& spec : scenarios_.specs()) {
             if (!spec.visible) continue;
-            EvaluatedScenario e;
-            e.id = spec.id;
-            e.label = scenarios_.label(spec);
-            e.color = spec.color;
-            e.precision = spec.precision;
-            e.hardware = presets_ ? presets_->find(spec.presetId) : nullptr;
+            EvaluatedScenario e = beginEvaluation(spec, presets_ ? presets_->find(spec.presetId) : nullptr);
             const auto m = models_.constFind(spec.modelKey());
-            e.error = hardwareProblem(spec, e.hardware.get());
             if (e.error.isEmpty() && (m == models_.cend() || m->preparing))
                 e.error = QStringLiteral("preparing the model…");
             else if (e.error.isEmpty() && !m->model)
@@ -346,9 +307,8 @@ void Explorer::publish(unsigned changes) {
                 e.model = m->model;
                 const auto sw = sweeps_.find(sweepKey(spec));
                 if (sw != sweeps_.end()) e.sweep = sw->second;
-                evaluateAtBatch(e, batch_);
-                e.recommendedBatch = recommendedBatch(e.sweep, budget_s_);
-                if (!spec.measuredPath.isEmpty()) attachMeasured(e, spec);
+                finishEvaluation(e, batch_, budget_s_);
+                if (e.model && !spec.measuredPath.isEmpty()) attachMeasured(e, spec);
             }
             snap_.scenarios.push_back(std::move(e));
         }

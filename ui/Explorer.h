@@ -37,10 +37,6 @@ class Explorer : public QObject {
     PresetStore* presets() const { return presets_; }
     const ExplorerSnapshot& snapshot() const { return snap_; }
 
-    /// The batch grid every sweep uses: every integer to 16, then 8 steps per octave, to 4096.
-    static const std::vector<int>& sweepGrid();
-    static constexpr int kMaxBatch = 4096;
-
     int batch() const { return batch_; }
     void setBatch(int batch);
     std::optional<double> latencyBudget() const { return budget_s_; }
@@ -64,13 +60,13 @@ class Explorer : public QObject {
         QString error;
         QStringList unboundDims;
     };
-    ModelStatus modelStatus(const ScenarioSpec& spec) const;
+    ModelStatus modelStatus(const Scenario& spec) const;
     bool isBusy() const { return jobsRunning_ > 0 || refreshTimer_.isActive(); }
     void cancelImports();
     /// Cancels the import of one model (the scenario panel's Cancel button).
     void cancelImport(const QString& modelKey);
     /// Forgets a finished (or failed, or cancelled) model so that it is built or imported again.
-    void reloadModel(const ScenarioSpec& spec);
+    void reloadModel(const ScenarioRow& spec);
 
   signals:
     void snapshotChanged(const bs::ExplorerSnapshot& snapshot, unsigned changes);
@@ -98,14 +94,14 @@ class Explorer : public QObject {
 
     void scheduleRefresh();
     void refresh();
-    void prepareModel(const ScenarioSpec& spec);
+    void startPreparing(const ScenarioRow& spec);
     void startSweep(SweepTask task);
     /// Model, preset (with its edit revision) and precision: what a sweep depends on.
-    QString sweepKey(const ScenarioSpec& spec) const;
+    QString sweepKey(const ScenarioRow& spec) const;
     void publish(unsigned changes);
     void resolveSelection();
     /// Reads (once per file version) and compares the scenario's measured sweep.
-    void attachMeasured(EvaluatedScenario& e, const ScenarioSpec& spec);
+    void attachMeasured(EvaluatedScenario& e, const ScenarioRow& spec);
     void jobStarted();
     void jobFinished();
 

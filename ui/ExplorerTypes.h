@@ -29,7 +29,7 @@ struct EvaluatedScenario {
     /// budget is set); empty when no batch qualifies.
     std::optional<int> recommendedBatch;
     QString error; ///< non-empty: could not be evaluated (then sweep/current are empty)
-    /// The scenario's measured sweep against the model (ScenarioSpec::measuredPath): the file, the
+    /// The scenario's measured sweep against the model (ScenarioRow::measuredPath): the file, the
     /// comparison, or why it could not be read or has no points for this scenario.
     struct Measured {
         QString file;

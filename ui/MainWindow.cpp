@@ -158,7 +158,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
                 // ring must agree with it either way.
                 table_->selectLayer(explorer_->snapshot().selectedLayer);
                 modelPanel_->setScenario(id);
-                if (const ScenarioSpec* s = explorer_->scenarios()->find(id))
+                if (const ScenarioRow* s = explorer_->scenarios()->find(id))
                     presetEditor_->showPreset(s->presetId);
             });
     connect(roofline_, &RooflineChart::layerClicked, this, [this](int scenarioIndex, int layer) {
@@ -175,9 +175,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(presetEditor_, &PresetEditor::presetCreated, this, [this](const QString& id) {
         // "Duplicate to edit" on the selected scenario's preset: a new scenario runs the same model
         // on the copy, so every edit shows against the original side by side.
-        const ScenarioSpec* s = explorer_->scenarios()->find(explorer_->selectedScenarioId());
+        const ScenarioRow* s = explorer_->scenarios()->find(explorer_->selectedScenarioId());
         if (!s || presets_->originOf(id) != s->presetId) return;
-        ScenarioSpec copy = *s;
+        ScenarioRow copy = *s;
         copy.presetId = id;
         copy.color = QColor();
         const int newId = explorer_->scenarios()->add(copy);
@@ -190,7 +190,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         // Scenarios on a deleted copy go back to the preset it came from rather than to an error.
         if (origin.isEmpty() || !presets_->contains(origin)) return;
         int moved = 0;
-        for (ScenarioSpec s : explorer_->scenarios()->specs()) {
+        for (ScenarioRow s : explorer_->scenarios()->specs()) {
             if (s.presetId != id) continue;
             s.presetId = origin;
             if (const auto hw = presets_->find(origin); hw && !hw->supports(s.precision))
@@ -347,7 +347,7 @@ void MainWindow::selectScenario(int id) {
 }
 
 void MainWindow::addScenario() {
-    const ScenarioSpec* cur = explorer_->scenarios()->find(explorer_->selectedScenarioId());
+    const ScenarioRow* cur = explorer_->scenarios()->find(explorer_->selectedScenarioId());
     const QStringList ids = presets_->ids();
     if (ids.isEmpty()) return;
     QString preset = ids.front();
@@ -355,7 +355,7 @@ void MainWindow::addScenario() {
     const int id = explorer_->addScenario(
         cur ? (cur->isOnnx() ? cur->onnxPath : cur->modelId) : QStringLiteral("resnet50"), preset);
     if (cur) {
-        ScenarioSpec s = *explorer_->scenarios()->find(id);
+        ScenarioRow s = *explorer_->scenarios()->find(id);
         s.knobs = cur->knobs;
         s.dims = cur->dims;
         explorer_->scenarios()->update(s);
@@ -364,7 +364,7 @@ void MainWindow::addScenario() {
 }
 
 void MainWindow::openOnnx(const QString& file) {
-    const ScenarioSpec* cur = explorer_->scenarios()->find(explorer_->selectedScenarioId());
+    const ScenarioRow* cur = explorer_->scenarios()->find(explorer_->selectedScenarioId());
     const QString preset = cur ? cur->presetId : QStringLiteral("h100-sxm");
     if (presets_->ids().isEmpty()) {
         statusBar()->showMessage(tr("No hardware presets: cannot add a scenario"), 8000);
@@ -405,7 +405,7 @@ void MainWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes) {
     if (changes & (ChangeSweeps | ChangeBatch | ChangeSelection)) {
         QString hint;
         if (!sel)
-            if (const ScenarioSpec* spec = explorer_->scenarios()->find(explorer_->selectedScenarioId()))
+            if (const ScenarioRow* spec = explorer_->scenarios()->find(explorer_->selectedScenarioId()))
                 hint = tr("%1 is hidden: tick it in the scenario list to see its layers.")
                            .arg(explorer_->scenarios()->label(*spec));
         table_->setScenario(sel, hint);

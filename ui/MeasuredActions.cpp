@@ -197,7 +197,7 @@ MeasuredActions::~MeasuredActions() {
 
 void MeasuredActions::updateEnabled() {
     const ExplorerSnapshot& s = window_->explorer()->snapshot();
-    const ScenarioSpec* spec =
+    const ScenarioRow* spec =
         window_->explorer()->scenarios()->find(window_->explorer()->selectedScenarioId());
     clear_->setEnabled(spec && !spec->measuredPath.isEmpty());
     bool calibratable = false;
@@ -210,9 +210,9 @@ void MeasuredActions::updateEnabled() {
 }
 
 void MeasuredActions::setMeasured(int scenarioId, const QString& file) {
-    const ScenarioSpec* spec = window_->explorer()->scenarios()->find(scenarioId);
+    const ScenarioRow* spec = window_->explorer()->scenarios()->find(scenarioId);
     if (!spec) return;
-    ScenarioSpec s = *spec;
+    ScenarioRow s = *spec;
     s.measuredPath = file.isEmpty() ? QString() : QFileInfo(file).absoluteFilePath();
     window_->explorer()->scenarios()->update(s);
     if (!file.isEmpty()) dock_->show();
@@ -220,7 +220,7 @@ void MeasuredActions::setMeasured(int scenarioId, const QString& file) {
 
 QString MeasuredActions::calibrateSelected() {
     Explorer* ex = window_->explorer();
-    const ScenarioSpec* spec = ex->scenarios()->find(ex->selectedScenarioId());
+    const ScenarioRow* spec = ex->scenarios()->find(ex->selectedScenarioId());
     if (!spec) {
         reportError(tr("Select a scenario first."));
         return {};
@@ -270,7 +270,7 @@ QString MeasuredActions::calibrateSelected() {
         reportError(tr("The calibrated preset could not be saved: %1").arg(error));
         return {};
     }
-    ScenarioSpec copy = *spec;
+    ScenarioRow copy = *spec;
     copy.presetId = id;
     copy.color = QColor();
     window_->selectScenario(ex->scenarios()->add(copy));

@@ -121,7 +121,7 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
     layout->addStretch(1);
 
     connect(model_, &QComboBox::activated, this, [this](int index) {
-        const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
         if (!cur) return;
         const QString data = model_->itemData(index).toString();
         if (data.isEmpty()) {
@@ -129,7 +129,7 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
             emit openOnnxRequested();
             return;
         }
-        ScenarioSpec s = *cur;
+        ScenarioRow s = *cur;
         s.knobs.clear();
         s.dims.clear();
         if (looksLikeModelFile(data.toStdString())) {
@@ -142,36 +142,36 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
         apply(s);
     });
     connect(preset_, &QComboBox::activated, this, [this](int index) {
-        const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
         const auto hw = explorer_->presets()->find(preset_->itemData(index).toString());
         if (!cur || !hw) return;
-        ScenarioSpec s = *cur;
+        ScenarioRow s = *cur;
         s.presetId = preset_->itemData(index).toString();
         if (!hw->supports(s.precision)) s.precision = hw->defaultPrecision;
         apply(s);
     });
     connect(precision_, &QComboBox::activated, this, [this](int index) {
-        const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
         const auto p =
             parsePrecision(precision_->itemText(index).section(QLatin1Char(' '), 0, 0).toStdString());
         if (!cur || !p) return;
-        ScenarioSpec s = *cur;
+        ScenarioRow s = *cur;
         s.precision = *p;
         apply(s);
     });
     connect(color_, &QToolButton::clicked, this, [this] {
-        const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
         if (!cur) return;
         const QColor c = QColorDialog::getColor(cur->color, this, tr("Scenario colour"));
         if (!c.isValid()) return;
-        ScenarioSpec s = *cur;
+        ScenarioRow s = *cur;
         s.color = c;
         apply(s);
     });
     connect(dims_, &QLineEdit::returnPressed, this, [this] {
-        const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
         if (!cur || !cur->isOnnx()) return;
-        ScenarioSpec s = *cur;
+        ScenarioRow s = *cur;
         s.dims.clear();
         for (const QString& part : dims_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const QStringList kv = part.split(QLatin1Char('='));
@@ -190,15 +190,15 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
             apply(s);
     });
     connect(cancel_, &QPushButton::clicked, this, [this] {
-        if (const ScenarioSpec* cur = explorer_->scenarios()->find(id_))
+        if (const ScenarioRow* cur = explorer_->scenarios()->find(id_))
             explorer_->cancelImport(cur->modelKey());
     });
     connect(reload_, &QPushButton::clicked, this, [this] {
-        if (const ScenarioSpec* cur = explorer_->scenarios()->find(id_)) explorer_->reloadModel(*cur);
+        if (const ScenarioRow* cur = explorer_->scenarios()->find(id_)) explorer_->reloadModel(*cur);
     });
     connect(explorer_, &Explorer::modelProgress, this,
             [this](const QString& key, int step, int steps, const QString& stage) {
-                const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
+                const ScenarioRow* cur = explorer_->scenarios()->find(id_);
                 if (!cur || cur->modelKey() != key) return;
                 progress_->setRange(0, steps);
                 progress_->setValue(step);
@@ -216,7 +216,7 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
     setScenario(-1);
 }
 
-void ModelPanel::apply(const ScenarioSpec& spec) {
+void ModelPanel::apply(const ScenarioRow& spec) {
     if (updating_) return;
     explorer_->scenarios()->update(spec);
 }
@@ -255,7 +255,7 @@ void ModelPanel::setScenario(int id) {
 }
 
 void ModelPanel::rebuild() {
-    const ScenarioSpec* spec = explorer_->scenarios()->find(id_);
+    const ScenarioRow* spec = explorer_->scenarios()->find(id_);
     setEnabled(spec != nullptr);
     updating_ = true;
     {
@@ -267,7 +267,7 @@ void ModelPanel::rebuild() {
         }
         // ONNX files used by any scenario, so another scenario can pick the same file.
         QStringList files;
-        for (const ScenarioSpec& s : explorer_->scenarios()->specs())
+        for (const ScenarioRow& s : explorer_->scenarios()->specs())
             if (s.isOnnx() && !files.contains(s.onnxPath)) files << s.onnxPath;
         if (!files.isEmpty()) model_->insertSeparator(model_->count());
         for (const QString& f : files) {
@@ -311,7 +311,7 @@ void ModelPanel::rebuild() {
     updateStatus();
 }
 
-void ModelPanel::rebuildKnobs(const ScenarioSpec& spec) {
+void ModelPanel::rebuildKnobs(const ScenarioRow& spec) {
     while (knobs_->rowCount() > 0)
         knobs_->removeRow(0);
     dimsRow_->setVisible(spec.isOnnx());
@@ -321,9 +321,9 @@ void ModelPanel::rebuildKnobs(const ScenarioSpec& spec) {
     for (const Knob& k : d->knobs) {
         const QString name = QString::fromStdString(k.name);
         auto setKnob = [this, name](double v) {
-            const ScenarioSpec* cur = explorer_->scenarios()->find(id_);
+            const ScenarioRow* cur = explorer_->scenarios()->find(id_);
             if (!cur) return;
-            ScenarioSpec s = *cur;
+            ScenarioRow s = *cur;
             s.knobs[name.toStdString()] = v;
             apply(s);
         };
@@ -356,7 +356,7 @@ void ModelPanel::rebuildKnobs(const ScenarioSpec& spec) {
     }
 }
 
-void ModelPanel::updateKnobValues(const ScenarioSpec& spec) {
+void ModelPanel::updateKnobValues(const ScenarioRow& spec) {
     if (spec.isOnnx()) {
         // Never under the user's cursor: a half-typed "height=224, wid" survives other updates.
         if (dims_->hasFocus() && dims_->isModified()) return;
@@ -390,7 +390,7 @@ void ModelPanel::updateKnobValues(const ScenarioSpec& spec) {
 }
 
 void ModelPanel::updateStatus() {
-    const ScenarioSpec* spec = explorer_->scenarios()->find(id_);
+    const ScenarioRow* spec = explorer_->scenarios()->find(id_);
     if (!spec) {
         progress_->hide();
         cancel_->hide();

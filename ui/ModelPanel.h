@@ -16,7 +16,7 @@ class QToolButton;
 namespace bs {
 
 class Explorer;
-struct ScenarioSpec;
+struct ScenarioRow;
 
 class ModelPanel : public QWidget {
     Q_OBJECT
@@ -36,10 +36,10 @@ class ModelPanel : public QWidget {
   private:
     void rebuild();
     void scheduleRebuild();
-    void rebuildKnobs(const ScenarioSpec& spec); ///< editors for the model's knobs (model changed)
-    void updateKnobValues(const ScenarioSpec& spec);
+    void rebuildKnobs(const ScenarioRow& spec); ///< editors for the model's knobs (model changed)
+    void updateKnobValues(const ScenarioRow& spec);
     void updateStatus();
-    void apply(const ScenarioSpec& spec);
+    void apply(const ScenarioRow& spec);
 
     Explorer* explorer_;
     int id_ = -1;

@@ -12,14 +12,14 @@ int ScenarioListModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(specs_.size());
 }
 
-QString ScenarioListModel::label(const ScenarioSpec& spec) const {
+QString ScenarioListModel::label(const ScenarioRow& spec) const {
     const auto preset = presets_ ? presets_->find(spec.presetId) : nullptr;
-    return scenarioLabel(spec, preset.get());
+    return spec.label(preset.get());
 }
 
 QVariant ScenarioListModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const ScenarioSpec& s = specs_[static_cast<std::size_t>(index.row())];
+    const ScenarioRow& s = specs_[static_cast<std::size_t>(index.row())];
     switch (role) {
     case Qt::DisplayRole:
         return label(s);
@@ -53,7 +53,7 @@ Qt::ItemFlags ScenarioListModel::flags(const QModelIndex& index) const {
     return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable;
 }
 
-const ScenarioSpec* ScenarioListModel::find(int id) const {
+const ScenarioRow* ScenarioListModel::find(int id) const {
     const int row = rowOf(id);
     return row < 0 ? nullptr : &specs_[static_cast<std::size_t>(row)];
 }
@@ -73,7 +73,7 @@ QColor ScenarioListModel::paletteColor(int n) {
     return colors[n % 8];
 }
 
-int ScenarioListModel::add(ScenarioSpec spec) {
+int ScenarioListModel::add(ScenarioRow spec) {
     spec.id = nextId_++;
     if (!spec.color.isValid()) spec.color = paletteColor(colorsUsed_);
     ++colorsUsed_;
@@ -85,9 +85,9 @@ int ScenarioListModel::add(ScenarioSpec spec) {
 }
 
 int ScenarioListModel::duplicate(int id) {
-    const ScenarioSpec* s = find(id);
+    const ScenarioRow* s = find(id);
     if (!s) return -1;
-    ScenarioSpec copy = *s;
+    ScenarioRow copy = *s;
     copy.color = QColor();
     return add(copy);
 }
@@ -100,10 +100,10 @@ void ScenarioListModel::remove(int id) {
     endRemoveRows();
 }
 
-void ScenarioListModel::update(const ScenarioSpec& spec) {
+void ScenarioListModel::update(const ScenarioRow& spec) {
     const int row = rowOf(spec.id);
     if (row < 0) return;
-    ScenarioSpec& s = specs_[static_cast<std::size_t>(row)];
+    ScenarioRow& s = specs_[static_cast<std::size_t>(row)];
     const bool modelChanged = s.modelKey() != spec.modelKey();
     s = spec;
     emit dataChanged(index(row), index(row));

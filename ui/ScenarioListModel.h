@@ -1,7 +1,7 @@
 #pragma once
 // The scenario list: one row per comparison, with its colour (DecorationRole), visibility
 // (CheckStateRole, user-checkable) and a label naming model, preset and precision.
-#include "ScenarioSpec.h"
+#include "ScenarioRow.h"
 
 #include <QAbstractListModel>
 #include <vector>
@@ -21,18 +21,18 @@ class ScenarioListModel : public QAbstractListModel {
     bool setData(const QModelIndex& index, const QVariant& value, int role) override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
 
-    const std::vector<ScenarioSpec>& specs() const { return specs_; }
-    const ScenarioSpec* find(int id) const;
+    const std::vector<ScenarioRow>& specs() const { return specs_; }
+    const ScenarioRow* find(int id) const;
     int rowOf(int id) const;
     /// Appends `spec` (a new id and, if it has none, the next palette colour); returns the id.
-    int add(ScenarioSpec spec);
+    int add(ScenarioRow spec);
     int duplicate(int id);
     void remove(int id);
     /// Replaces scenario `spec.id`; emits specChanged.
-    void update(const ScenarioSpec& spec);
+    void update(const ScenarioRow& spec);
     void setVisible(int id, bool visible);
     /// Label shown in the list and the chart legends: "resnet50 224² · NVIDIA H100 SXM5 80GB · bf16".
-    QString label(const ScenarioSpec& spec) const;
+    QString label(const ScenarioRow& spec) const;
     static QColor paletteColor(int n);
 
   signals:
@@ -42,7 +42,7 @@ class ScenarioListModel : public QAbstractListModel {
 
   private:
     const PresetStore* presets_;
-    std::vector<ScenarioSpec> specs_;
+    std::vector<ScenarioRow> specs_;
     int nextId_ = 1;
     int colorsUsed_ = 0;
 };

@@ -1,7 +1,8 @@
 #include "Session.h"
 
-#include "Explorer.h"
+#include "JsonFields.h"
 #include "PresetLoader.h"
+#include "Sweep.h"
 
 #include <QDir>
 #include <QFile>
@@ -18,120 +19,26 @@ namespace bs {
 namespace {
 
 const QString kFormatName = QStringLiteral("batchscope-session");
-
-QString typeName(const QJsonValue& v) {
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
-
-// Validates one field at a time; every failure names the file and the field's path in the document.
-class Reader {
-  public:
-    explicit Reader(const QString& file) : file_(file) {}
-
-    [[noreturn]] void fail(const QString& field, const QString& problem) const {
-        const QString where = field.isEmpty() ? file_ : QString(file_ + QStringLiteral(": ") + field);
-        throw SessionError(where + QStringLiteral(": ") + problem);
-    }
-
-    QJsonValue get(const QJsonObject& o, const QString& key, const QString& field, bool required) const {
-        const QJsonValue v = o.value(key);
-        if (v.isUndefined() && required) fail(field, QStringLiteral("missing"));
-        return v;
-    }
-
-    [[noreturn]] void wrongType(const QJsonValue& v, const QString& field, const QString& expected) const {
-        fail(field, QStringLiteral("expected %1, found %2").arg(expected, typeName(v)));
-    }
-
-    QString string(const QJsonValue& v, const QString& field) const {
-        if (!v.isString()) wrongType(v, field, QStringLiteral("a string"));
-        if (v.toString().isEmpty()) fail(field, QStringLiteral("must not be empty"));
-        return v.toString();
-    }
-
-    QJsonObject object(const QJsonValue& v, const QString& field) const {
-        if (!v.isObject()) wrongType(v, field, QStringLiteral("an object"));
-        return v.toObject();
-    }
-
-    double number(const QJsonValue& v, const QString& field) const {
-        if (!v.isDouble()) wrongType(v, field, QStringLiteral("a number"));
-        return v.toDouble();
-    }
-
-    std::int64_t integer(const QJsonValue& v, const QString& field, std::int64_t lo, std::int64_t hi) const {
-        const double d = number(v, field);
-        if (std::floor(d) != d) fail(field, QStringLiteral("expected an integer, found %1").arg(d));
-        if (d < static_cast<double>(lo) || d > static_cast<double>(hi))
-            fail(field, QStringLiteral("%1 is outside %2..%3").arg(d).arg(lo).arg(hi));
-        return v.toInteger();
-    }
-
-  private:
-    QString file_;
-};
+using Reader = JsonFieldReader;
 
 QString at(const QString& parent, const QString& key) {
-    return parent.isEmpty() ? key : parent + QStringLiteral(".") + key;
+    return jsonField(parent, key);
 }
 
-SessionScenario readScenario(const Reader& r, const QJsonValue& value, const QString& field) {
+QString optionalString(const Reader& r, const QJsonObject& o, const QString& key, const QString& field) {
+    const QString f = at(field, key);
+    const QJsonValue v = r.get(o, key, f, false);
+    return v.isUndefined() ? QString() : r.string(v, f);
+}
+
+// A row: the scenario's own JSON (Scenario.h) plus the window's colour and visibility and the paths
+// relative to the session's folder.
+SessionRow readScenario(const Reader& r, const QJsonValue& value, const QString& field) {
     const QJsonObject o = r.object(value, field);
-    SessionScenario out;
-    ScenarioSpec& s = out.spec;
-    const QJsonValue model = o.value(QStringLiteral("model"));
-    const QJsonValue onnx = o.value(QStringLiteral("onnx_path"));
-    if (model.isUndefined() == onnx.isUndefined())
-        r.fail(field, model.isUndefined() ? QStringLiteral("missing \"model\" (or \"onnx_path\")")
-                                          : QStringLiteral("has both \"model\" and \"onnx_path\""));
-    if (!model.isUndefined()) {
-        s.modelId = r.string(model, at(field, QStringLiteral("model")));
-        const QString knobsField = at(field, QStringLiteral("knobs"));
-        const QJsonValue knobs = r.get(o, QStringLiteral("knobs"), knobsField, false);
-        if (!knobs.isUndefined()) {
-            const QJsonObject k = r.object(knobs, knobsField);
-            for (auto it = k.begin(); it != k.end(); ++it)
-                s.knobs[it.key().toStdString()] = r.number(it.value(), at(knobsField, it.key()));
-        }
-    } else {
-        s.onnxPath = r.string(onnx, at(field, QStringLiteral("onnx_path")));
-        const QString relField = at(field, QStringLiteral("onnx_relative_path"));
-        const QJsonValue rel = r.get(o, QStringLiteral("onnx_relative_path"), relField, false);
-        if (!rel.isUndefined()) out.onnxRelativePath = r.string(rel, relField);
-        const QString dimsField = at(field, QStringLiteral("dims"));
-        const QJsonValue dims = r.get(o, QStringLiteral("dims"), dimsField, false);
-        if (!dims.isUndefined()) {
-            const QJsonObject d = r.object(dims, dimsField);
-            for (auto it = d.begin(); it != d.end(); ++it)
-                s.dims[it.key().toStdString()] =
-                    r.integer(it.value(), at(dimsField, it.key()), 1, std::int64_t{1} << 53);
-        }
-    }
-    s.presetId = r.string(r.get(o, QStringLiteral("preset"), at(field, QStringLiteral("preset")), true),
-                          at(field, QStringLiteral("preset")));
-    const QString precField = at(field, QStringLiteral("precision"));
-    const QString prec = r.string(r.get(o, QStringLiteral("precision"), precField, true), precField);
-    const auto p = parsePrecision(prec.toStdString());
-    if (!p)
-        r.fail(precField, QStringLiteral("'%1' is not a precision (%2)")
-                              .arg(prec, QString::fromStdString(precisionList())));
-    s.precision = *p;
+    SessionRow out;
+    ScenarioRow& s = out.spec;
+    static_cast<Scenario&>(s) = scenarioFromJson(o, r, field);
+    if (s.isOnnx()) out.onnxRelativePath = optionalString(r, o, QStringLiteral("onnx_relative_path"), field);
     const QString colorField = at(field, QStringLiteral("color"));
     const QString color = r.string(r.get(o, QStringLiteral("color"), colorField, true), colorField);
     s.color = QColor(color);
@@ -140,42 +47,19 @@ SessionScenario readScenario(const Reader& r, const QJsonValue& value, const QSt
     const QJsonValue visible = r.get(o, QStringLiteral("visible"), visField, true);
     if (!visible.isBool()) r.wrongType(visible, visField, QStringLiteral("true or false"));
     s.visible = visible.toBool();
-    const QString measuredField = at(field, QStringLiteral("measured"));
-    const QJsonValue measured = r.get(o, QStringLiteral("measured"), measuredField, false);
-    if (!measured.isUndefined()) s.measuredPath = r.string(measured, measuredField);
-    const QString measuredRelField = at(field, QStringLiteral("measured_relative_path"));
-    const QJsonValue measuredRel =
-        r.get(o, QStringLiteral("measured_relative_path"), measuredRelField, false);
-    if (!measuredRel.isUndefined()) out.measuredRelativePath = r.string(measuredRel, measuredRelField);
+    out.measuredRelativePath = optionalString(r, o, QStringLiteral("measured_relative_path"), field);
     return out;
 }
 
-QJsonObject writeScenario(const SessionScenario& sc) {
-    const ScenarioSpec& s = sc.spec;
-    QJsonObject o;
-    if (s.isOnnx()) {
-        o[QStringLiteral("onnx_path")] = s.onnxPath;
-        if (!sc.onnxRelativePath.isEmpty()) o[QStringLiteral("onnx_relative_path")] = sc.onnxRelativePath;
-        QJsonObject dims;
-        for (const auto& [name, value] : s.dims)
-            dims[QString::fromStdString(name)] = static_cast<qint64>(value);
-        o[QStringLiteral("dims")] = dims;
-    } else {
-        o[QStringLiteral("model")] = s.modelId;
-        QJsonObject knobs;
-        for (const auto& [name, value] : s.knobs)
-            knobs[QString::fromStdString(name)] = value;
-        o[QStringLiteral("knobs")] = knobs;
-    }
-    o[QStringLiteral("preset")] = s.presetId;
-    o[QStringLiteral("precision")] = QString::fromLatin1(precisionName(s.precision));
+QJsonObject writeScenario(const SessionRow& sc) {
+    const ScenarioRow& s = sc.spec;
+    QJsonObject o = scenarioToJson(s);
+    if (s.isOnnx() && !sc.onnxRelativePath.isEmpty())
+        o[QStringLiteral("onnx_relative_path")] = sc.onnxRelativePath;
     o[QStringLiteral("color")] = s.color.name(s.color.alpha() == 255 ? QColor::HexRgb : QColor::HexArgb);
     o[QStringLiteral("visible")] = s.visible;
-    if (!s.measuredPath.isEmpty()) {
-        o[QStringLiteral("measured")] = s.measuredPath;
-        if (!sc.measuredRelativePath.isEmpty())
-            o[QStringLiteral("measured_relative_path")] = sc.measuredRelativePath;
-    }
+    if (!s.measuredPath.isEmpty() && !sc.measuredRelativePath.isEmpty())
+        o[QStringLiteral("measured_relative_path")] = sc.measuredRelativePath;
     return o;
 }
 
@@ -193,7 +77,7 @@ QString locateSessionFile(const QString& path, const QString& relativePath, cons
     return {};
 }
 
-QString locateSessionOnnx(const SessionScenario& scenario, const QString& sessionFile) {
+QString locateSessionOnnx(const SessionRow& scenario, const QString& sessionFile) {
     return locateSessionFile(scenario.spec.onnxPath, scenario.onnxRelativePath, sessionFile);
 }
 
@@ -208,7 +92,7 @@ QByteArray sessionToJson(const SessionData& data) {
         data.latencyBudget_ms ? QJsonValue(*data.latencyBudget_ms) : QJsonValue(QJsonValue::Null);
     root[QStringLiteral("selected_scenario")] = data.selectedScenario;
     QJsonArray scenarios;
-    for (const SessionScenario& sc : data.scenarios)
+    for (const SessionRow& sc : data.scenarios)
         scenarios.append(writeScenario(sc));
     root[QStringLiteral("scenarios")] = scenarios;
     QJsonObject presets;
@@ -244,7 +128,7 @@ SessionData sessionFromJson(const QByteArray& json, const QString& fileName) {
     SessionData out;
     out.batch =
         static_cast<int>(r.integer(r.get(root, QStringLiteral("batch"), QStringLiteral("batch"), true),
-                                   QStringLiteral("batch"), 1, Explorer::kMaxBatch));
+                                   QStringLiteral("batch"), 1, kMaxBatch));
     const QJsonValue budget =
         r.get(root, QStringLiteral("latency_budget_ms"), QStringLiteral("latency_budget_ms"), false);
     if (!budget.isUndefined() && !budget.isNull()) {

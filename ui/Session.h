@@ -6,7 +6,8 @@
 //
 // This file is pure data: no window, no preset store. Writing is deterministic (keys sorted,
 // doubles in their shortest round-trip form), so save → load → save gives identical bytes.
-#include "ScenarioSpec.h"
+#include "EngineError.h"
+#include "ScenarioRow.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -14,15 +15,14 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <stdexcept>
 #include <vector>
 
 class QSaveFile;
 
 namespace bs {
 
-struct SessionScenario {
-    ScenarioSpec spec; ///< `id` is not stored: the list assigns new ids on load
+struct SessionRow {
+    ScenarioRow spec; ///< `id` is not stored: the list assigns new ids on load
     /// For an ONNX model: its path relative to the session file's folder (the fallback when the
     /// absolute path no longer exists); empty otherwise.
     QString onnxRelativePath;
@@ -32,7 +32,7 @@ struct SessionScenario {
 
 struct SessionData {
     static constexpr int kFormatVersion = 1;
-    std::vector<SessionScenario> scenarios;     ///< in list order
+    std::vector<SessionRow> scenarios;          ///< in list order
     std::map<QString, QJsonObject> userPresets; ///< user presets the scenarios use, by id
     int batch = 64;
     std::optional<double> latencyBudget_ms; ///< as the budget box shows it; empty: no budget
@@ -41,21 +41,13 @@ struct SessionData {
 
 /// A session file that cannot be read: the message names the file and, where one is at fault, the
 /// field ("s.batchscope: scenarios[2].precision: 'fp12' is not a precision (fp32, ...)").
-class SessionError : public std::runtime_error {
-  public:
-    explicit SessionError(const QString& message)
-        : std::runtime_error(message.toStdString()), message_(message) {}
-    const QString& message() const { return message_; }
-
-  private:
-    QString message_;
-};
+using SessionError = FileError;
 
 /// Where a scenario's ONNX file is now: its absolute path when that exists; else, for a session
 /// read from `sessionFile`, the session's own layout (the relative path from its folder: a project
 /// folder moved whole), then the file name next to the session (a session mailed with its model).
 /// "" when none of these is a file.
-QString locateSessionOnnx(const SessionScenario& scenario, const QString& sessionFile);
+QString locateSessionOnnx(const SessionRow& scenario, const QString& sessionFile);
 /// The same search for any file a session refers to: `path`, then `relativePath` from the
 /// session's folder, then the file name next to the session; "" when none is a file.
 QString locateSessionFile(const QString& path, const QString& relativePath, const QString& sessionFile);

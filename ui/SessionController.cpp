@@ -96,7 +96,7 @@ SessionController::SessionController(MainWindow* window, QObject* parent) : QObj
     if (PresetStore* presets = window->explorer()->presets())
         connect(presets, &PresetStore::presetChanged, this, [this](const QString& id) {
             // An edited user preset is embedded in the session, so the session changed with it.
-            for (const ScenarioSpec& s : window_->explorer()->scenarios()->specs())
+            for (const ScenarioRow& s : window_->explorer()->scenarios()->specs())
                 if (s.presetId == id) return markChanged();
         });
     updateTitle();
@@ -149,8 +149,8 @@ SessionData SessionController::capture(const QString& sessionFile) const {
     Explorer* ex = window_->explorer();
     const PresetStore* presets = ex->presets();
     const QDir base = QFileInfo(sessionFile).absoluteDir();
-    for (const ScenarioSpec& spec : ex->scenarios()->specs()) {
-        SessionScenario sc{spec, {}, {}};
+    for (const ScenarioRow& spec : ex->scenarios()->specs()) {
+        SessionRow sc{spec, {}, {}};
         sc.spec.id = 0;
         if (spec.isOnnx() && !sessionFile.isEmpty())
             sc.onnxRelativePath = base.relativeFilePath(spec.onnxPath);
@@ -195,9 +195,9 @@ SessionController::ApplyReport SessionController::apply(const SessionData& data,
         }
     }
 
-    std::vector<ScenarioSpec> specs;
-    for (const SessionScenario& sc : data.scenarios) {
-        ScenarioSpec s = sc.spec;
+    std::vector<ScenarioRow> specs;
+    for (const SessionRow& sc : data.scenarios) {
+        ScenarioRow s = sc.spec;
         if (const auto it = renamed.find(s.presetId); it != renamed.end()) s.presetId = it->second;
         if (presets && !presets->contains(s.presetId))
             report.problems << tr("Preset %1 is not available here").arg(s.presetId);
@@ -227,7 +227,7 @@ SessionController::ApplyReport SessionController::apply(const SessionData& data,
     while (!list->specs().empty())
         list->remove(list->specs().back().id);
     std::vector<int> ids;
-    for (const ScenarioSpec& s : specs)
+    for (const ScenarioRow& s : specs)
         ids.push_back(list->add(s));
     window_->batchControls()->setBatch(data.batch);
     ex->setBatch(data.batch);

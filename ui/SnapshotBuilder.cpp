@@ -1,24 +1,20 @@
 #include "SnapshotBuilder.h"
 
-#include "OnnxImport.h"
+#include "Pipeline.h"
 
 #include <map>
 
 namespace bs {
 
-QString scenarioLabel(const ScenarioSpec& spec, const HardwarePreset* hardware) {
-    const QString chip = hardware ? QString::fromStdString(hardware->name) : spec.presetId;
-    return spec.modelLabel() + QStringLiteral(" · ") + chip + QStringLiteral(" · ") +
-           QString::fromLatin1(precisionName(spec.precision));
-}
-
-QString hardwareProblem(const ScenarioSpec& spec, const HardwarePreset* hardware) {
-    if (!hardware) return QStringLiteral("preset '%1' not found").arg(spec.presetId);
-    if (!hardware->supports(spec.precision))
-        return QStringLiteral("%1 has no %2 peak (it has: %3)")
-            .arg(QString::fromStdString(hardware->name), QString::fromLatin1(precisionName(spec.precision)),
-                 QString::fromStdString(hardware->supportedPrecisions()));
-    return {};
+EvaluatedScenario beginEvaluation(const ScenarioRow& row, std::shared_ptr<const HardwarePreset> hardware) {
+    EvaluatedScenario e;
+    e.id = row.id;
+    e.label = row.label(hardware.get());
+    e.color = row.color;
+    e.precision = row.precision;
+    e.hardware = std::move(hardware);
+    e.error = hardwareProblem(row, e.hardware.get());
+    return e;
 }
 
 void evaluateAtBatch(EvaluatedScenario& e, int batch) {
@@ -31,15 +27,18 @@ void evaluateAtBatch(EvaluatedScenario& e, int batch) {
     }
 }
 
-std::optional<int> recommendedBatch(const std::vector<SweepPoint>& sweep, std::optional<double> budget_s) {
-    if (sweep.empty()) return std::nullopt;
-    const std::string want = budget_s ? "latency budget" : "max throughput";
-    for (const Recommendation& r : recommend(sweep, budget_s))
-        if (r.what == want) return r.batch;
-    return std::nullopt;
+void finishEvaluation(EvaluatedScenario& e, int batch, std::optional<double> budget_s) {
+    if (e.error.isEmpty()) evaluateAtBatch(e, batch);
+    if (e.error.isEmpty()) {
+        e.recommendedBatch = recommendedBatch(e.sweep, budget_s);
+    } else { // a scenario in error carries its message and nothing else
+        e.model.reset();
+        e.sweep.clear();
+        e.current = {};
+    }
 }
 
-ExplorerSnapshot buildSnapshot(const std::vector<ResolvedScenario>& scenarios, int batch,
+ExplorerSnapshot buildSnapshot(const std::vector<SnapshotInput>& inputs, int batch,
                                std::optional<double> budget_s, const std::vector<int>& grid, int selected) {
     ExplorerSnapshot snap;
     snap.batch = batch;
@@ -49,26 +48,15 @@ ExplorerSnapshot buildSnapshot(const std::vector<ResolvedScenario>& scenarios, i
     std::map<QString, std::shared_ptr<const PreparedModel>> models;
     std::map<QString, QString> modelErrors;
     int id = 1;
-    for (const ResolvedScenario& r : scenarios) {
-        EvaluatedScenario e;
-        e.id = id++;
-        e.label = scenarioLabel(r.spec, r.hardware.get());
-        e.color = r.spec.color;
-        e.precision = r.spec.precision;
-        e.hardware = r.hardware;
-        e.error = hardwareProblem(r.spec, r.hardware.get());
+    for (const SnapshotInput& in : inputs) {
+        ScenarioRow row = in.row;
+        row.id = id++;
+        EvaluatedScenario e = beginEvaluation(row, in.hardware);
         if (e.error.isEmpty()) {
-            const QString key = r.spec.modelKey();
+            const QString key = row.modelKey();
             if (!models.count(key) && !modelErrors.count(key)) {
                 try {
-                    if (r.spec.isOnnx())
-                        models[key] = std::make_shared<const PreparedModel>(
-                            importOnnxFile(r.spec.onnxPath.toStdString(),
-                                           OnnxImportOptions::withDims(r.spec.dims))
-                                .graph);
-                    else
-                        models[key] = std::make_shared<const PreparedModel>(
-                            ModelZoo::build(r.spec.modelId.toStdString(), r.spec.knobs));
+                    models[key] = prepareModel(row).model;
                 } catch (const std::exception& ex) {
                     modelErrors[key] = QString::fromUtf8(ex.what());
                 }
@@ -84,14 +72,7 @@ ExplorerSnapshot buildSnapshot(const std::vector<ResolvedScenario>& scenarios, i
             } catch (const std::exception& ex) {
                 e.error = QString::fromUtf8(ex.what());
             }
-            if (e.error.isEmpty()) evaluateAtBatch(e, batch);
-            if (e.error.isEmpty()) {
-                e.recommendedBatch = recommendedBatch(e.sweep, budget_s);
-            } else { // as in the window: a scenario in error carries its message and nothing else
-                e.model.reset();
-                e.sweep.clear();
-                e.current = {};
-            }
+            finishEvaluation(e, batch, budget_s);
         }
         snap.scenarios.push_back(std::move(e));
     }

@@ -33,7 +33,7 @@ const char* kTwo = "--scenario model=resnet50,hardware=h100-sxm,precision=bf16 "
 
 QString gridList() {
     QStringList b;
-    for (int v : Explorer::sweepGrid())
+    for (int v : sweepGrid())
         b << QString::number(v);
     return b.join(QLatin1Char(','));
 }
@@ -104,7 +104,7 @@ class TstCliExport : public QObject {
             run(QStringLiteral("export %1 --chart tradeoff --out @TMP@/sweep.csv").arg(QLatin1String(kTwo)));
         QVERIFY2(r.code == 0, r.err.c_str());
         const auto rows = parseCsv(QString::fromUtf8(readAll(file(QStringLiteral("sweep.csv")))));
-        const std::size_t grid = Explorer::sweepGrid().size();
+        const std::size_t grid = sweepGrid().size();
         QCOMPARE(rows.size(), 1 + 2 * grid);
         QCOMPARE(rows[0].mid(0, 4), (QStringList{QStringLiteral("scenario"), QStringLiteral("model"),
                                                  QStringLiteral("hardware"), QStringLiteral("precision")}));
@@ -188,22 +188,22 @@ class TstCliExport : public QObject {
         QVERIFY(QFile::copy(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet18.onnx"),
                             file(QStringLiteral("proj/models/resnet18.onnx"))));
         SessionData d;
-        SessionScenario a;
+        SessionRow a;
         a.spec.modelId = QStringLiteral("resnet50");
         a.spec.presetId = QStringLiteral("t4");
         a.spec.precision = Precision::FP16;
         a.spec.color = QColor(0, 114, 178);
-        SessionScenario b = a;
+        SessionRow b = a;
         b.spec.presetId = QStringLiteral("t4-slow");
         b.spec.color = QColor(213, 94, 0);
-        SessionScenario c;
+        SessionRow c;
         c.spec.onnxPath = QStringLiteral("/nowhere/resnet18.onnx");
         c.spec.dims = {{"height", 224}, {"width", 224}};
         c.spec.presetId = QStringLiteral("t4");
         c.spec.precision = Precision::FP16;
         c.spec.color = QColor(0, 158, 115);
         c.onnxRelativePath = QStringLiteral("models/resnet18.onnx");
-        SessionScenario hidden = a;
+        SessionRow hidden = a;
         hidden.spec.visible = false;
         hidden.spec.modelId = QStringLiteral("mobilenet_v2");
         d.scenarios = {a, b, c, hidden};
@@ -221,7 +221,7 @@ class TstCliExport : public QObject {
         QVERIFY(r.out.find("batch 12") != std::string::npos);
         QVERIFY(r.out.find("3 scenarios") != std::string::npos); // the hidden one is not drawn
         const auto rows = parseCsv(QString::fromUtf8(readAll(file(QStringLiteral("s.csv")))));
-        const std::size_t grid = Explorer::sweepGrid().size();
+        const std::size_t grid = sweepGrid().size();
         QCOMPARE(rows.size(), 1 + 3 * grid);
         const qsizetype lat = rows[0].indexOf(QStringLiteral("latency_ms"));
         // Batch 1: the slow copy is slower than the stock T4, as its bandwidth says.

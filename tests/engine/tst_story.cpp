@@ -30,7 +30,7 @@ class TestStory : public QObject {
         const HardwarePreset* hw = lib_.find(hwId);
         if (!hw) qFatal("no preset %s", hwId.c_str());
         models_.push_back(std::make_unique<PreparedModel>(ModelZoo::build(modelId, knobs)));
-        const Scenario s{models_.back().get(), hw, p};
+        const EvalInput s{models_.back().get(), hw, p};
         Told t;
         t.sweep = sweepBatches(s, parseBatchList(grid));
         t.current = evaluate(s, batch);

@@ -56,7 +56,7 @@ class SnapshotMaker {
             e.color = spec.color;
             e.label = QString::fromStdString(spec.model + " · " + hw->name + " · ") +
                       QString::fromLatin1(precisionName(spec.precision).data());
-            const Scenario sc{e.model.get(), e.hardware.get(), e.precision};
+            const EvalInput sc{e.model.get(), e.hardware.get(), e.precision};
             e.sweep = sweepBatches(sc, batches);
             e.current = evaluate(sc, batch);
             const std::vector<Recommendation> recs = recommend(e.sweep, budget_s);

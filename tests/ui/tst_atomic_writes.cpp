@@ -60,7 +60,7 @@ class TstAtomicWrites : public QObject {
         auto session = [](int scenarios, int batch) {
             SessionData d;
             for (int i = 0; i < scenarios; ++i) {
-                SessionScenario sc;
+                SessionRow sc;
                 sc.spec.modelId = QStringLiteral("resnet50");
                 sc.spec.presetId = QStringLiteral("h100-sxm");
                 sc.spec.precision = Precision::BF16;

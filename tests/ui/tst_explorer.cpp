@@ -99,7 +99,7 @@ class TstExplorer : public QObject {
         QStringList labels;
         for (const EvaluatedScenario& e : s.scenarios) {
             QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
-            QCOMPARE(e.sweep.size(), Explorer::sweepGrid().size());
+            QCOMPARE(e.sweep.size(), sweepGrid().size());
             QCOMPARE(e.current.totals.batch, s.batch);
             QVERIFY(!e.current.layers.empty());
             labels << e.label;
@@ -146,7 +146,7 @@ class TstExplorer : public QObject {
         // The spin box takes any integer; the slider snaps to the nearest stop.
         w.batchControls()->spinBox()->setValue(100);
         QCOMPARE(w.explorer()->batch(), 100);
-        const int stop = Explorer::sweepGrid()[static_cast<std::size_t>(slider->value())];
+        const int stop = sweepGrid()[static_cast<std::size_t>(slider->value())];
         QVERIFY(std::abs(stop - 100) <= 6);
         QTest::keyClick(slider, Qt::Key_Right);
         QVERIFY(w.explorer()->batch() > stop);
@@ -299,7 +299,7 @@ class TstExplorer : public QObject {
         QString error;
         const QString copy = store->duplicate(QStringLiteral("h100-sxm"), &error);
         QVERIFY2(!copy.isEmpty(), qPrintable(error));
-        ScenarioSpec s = *w.explorer()->scenarios()->find(w.explorer()->selectedScenarioId());
+        ScenarioRow s = *w.explorer()->scenarios()->find(w.explorer()->selectedScenarioId());
         s.presetId = copy;
         w.explorer()->scenarios()->update(s);
         waitIdle(w);
@@ -420,7 +420,7 @@ class TstExplorer : public QObject {
         const QString file = QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet18.onnx");
         w.openOnnx(file);
         waitIdle(w);
-        const ScenarioSpec* spec = w.explorer()->scenarios()->find(w.explorer()->selectedScenarioId());
+        const ScenarioRow* spec = w.explorer()->scenarios()->find(w.explorer()->selectedScenarioId());
         QVERIFY(spec && spec->isOnnx());
         Explorer::ModelStatus st = w.explorer()->modelStatus(*spec);
         QCOMPARE(st.unboundDims, (QStringList{QStringLiteral("height"), QStringLiteral("width")}));
@@ -468,7 +468,7 @@ class TstExplorer : public QObject {
         MainWindow w(options(false));
         // Not shown: painting in processEvents() below could outlast the 15 ms import.
 
-        ScenarioSpec s;
+        ScenarioRow s;
         s.onnxPath = QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet50.onnx");
         s.dims = {{"height", 224}, {"width", 224}};
         s.presetId = QStringLiteral("h100-sxm");
@@ -505,7 +505,7 @@ class TstExplorer : public QObject {
         PresetStore store(QString::fromLocal8Bit(qgetenv("BATCHSCOPE_PRESET_DIR")), QString());
         ScenarioListModel m(&store);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        ScenarioSpec s;
+        ScenarioRow s;
         s.modelId = QStringLiteral("resnet50");
         s.presetId = QStringLiteral("h100-sxm");
         const int a = m.add(s);

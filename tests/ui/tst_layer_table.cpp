@@ -38,7 +38,7 @@ class TestLayerTable : public QObject {
         e.model = model;
         e.hardware = std::make_shared<const HardwarePreset>(*lib_.find(hw));
         e.precision = Precision::BF16;
-        const Scenario s{e.model.get(), e.hardware.get(), e.precision};
+        const EvalInput s{e.model.get(), e.hardware.get(), e.precision};
         e.sweep = sweepBatches(s, parseBatchList("1..1024*2"));
         e.current = evaluate(s, batch);
         for (const Recommendation& r : recommend(e.sweep, std::nullopt))

@@ -151,7 +151,7 @@ class TstMeasuredUi : public QObject {
         QVERIFY(w2.session()->openSession(session));
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
         bool found = false;
-        for (const ScenarioSpec& spec : w2.explorer()->scenarios()->specs())
+        for (const ScenarioRow& spec : w2.explorer()->scenarios()->specs())
             found = found || spec.measuredPath == path;
         QVERIFY(found);
 

@@ -76,7 +76,7 @@ class TestPresetEditor : public QObject {
     std::unique_ptr<PreparedModel> resnet50_;
 
     Totals evaluateResnet(const HardwarePreset& hw) const {
-        return evaluateTotals(Scenario{resnet50_.get(), &hw, hw.defaultPrecision}, 1);
+        return evaluateTotals(EvalInput{resnet50_.get(), &hw, hw.defaultPrecision}, 1);
     }
 
   private slots:

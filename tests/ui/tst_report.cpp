@@ -55,7 +55,7 @@ class TstReport : public QObject {
         QVERIFY(tmp_.isValid());
         snap_ = maker_.make({{"resnet50", "h100-sxm", Precision::BF16, kBlue},
                              {"bert-base", "tpu-v4", Precision::BF16, kOrange}},
-                            32, Explorer::sweepGrid(), 0.010);
+                            32, sweepGrid(), 0.010);
         snap_.selectedScenario = 0;
     }
 

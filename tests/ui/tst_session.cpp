@@ -33,7 +33,7 @@ void waitIdle(MainWindow& w) {
     QCoreApplication::processEvents();
 }
 
-void compareSpecs(const std::vector<ScenarioSpec>& a, const std::vector<ScenarioSpec>& b) {
+void compareSpecs(const std::vector<ScenarioRow>& a, const std::vector<ScenarioRow>& b) {
     QCOMPARE(a.size(), b.size());
     for (std::size_t i = 0; i < a.size(); ++i) {
         QCOMPARE(a[i].modelId, b[i].modelId);
@@ -106,26 +106,26 @@ class TstSession : public QObject {
         QVERIFY(presets->update(kCopy, json));
 
         ScenarioListModel* list = w.explorer()->scenarios();
-        ScenarioSpec a;
+        ScenarioRow a;
         a.modelId = QStringLiteral("resnet50");
         a.knobs = {{"height", 320}, {"width", 320}};
         a.presetId = QStringLiteral("h100-sxm");
         a.precision = Precision::FP16;
         list->add(a);
-        ScenarioSpec b;
+        ScenarioRow b;
         b.modelId = QStringLiteral("bert-base");
         b.knobs = {{"seq", 384}};
         b.presetId = kCopy;
         b.precision = Precision::BF16;
         b.color = QColor(0x12, 0x34, 0x56);
         list->add(b);
-        ScenarioSpec c;
+        ScenarioRow c;
         c.onnxPath = onnx;
         c.dims = {{"height", 224}, {"width", 224}};
         c.presetId = QStringLiteral("tpu-v4");
         c.precision = Precision::BF16;
         const int onnxId = list->add(c);
-        ScenarioSpec d;
+        ScenarioRow d;
         d.modelId = QStringLiteral("moe");
         d.knobs = {{"imbalance", 1.37}, {"top_k", 1}};
         d.presetId = QStringLiteral("a100-sxm4-80gb");
@@ -337,7 +337,7 @@ class TstSession : public QObject {
         SessionController c(&w);
         QString warning;
         quiet(c, &warning);
-        const std::vector<ScenarioSpec> before = w.explorer()->scenarios()->specs();
+        const std::vector<ScenarioRow> before = w.explorer()->scenarios()->specs();
         const QStringList presetsBefore = w.explorer()->presets()->ids();
         QVERIFY(!c.openSession(bad));
         QVERIFY2(warning.startsWith(QFileInfo(bad).absoluteFilePath()), qPrintable(warning));
@@ -467,7 +467,7 @@ class TstSession : public QObject {
         PresetStore* presets = w.explorer()->presets();
         const QString copy = presets->duplicate(QStringLiteral("h100-sxm"));
         QVERIFY(!copy.isEmpty());
-        ScenarioSpec s = w.explorer()->scenarios()->specs()[0];
+        ScenarioRow s = w.explorer()->scenarios()->specs()[0];
         s.presetId = copy;
         w.explorer()->scenarios()->update(s);
         QVERIFY(c.saveSession());
@@ -485,7 +485,7 @@ class TstSession : public QObject {
         QVERIFY(autosaveDir.startsWith(tmp_.path())); // never the user's real autosave
         const QString sessionPath = fresh(QStringLiteral("crash")) + QStringLiteral("/work.batchscope");
         QString marker, autosave;
-        std::vector<ScenarioSpec> specsAtCrash;
+        std::vector<ScenarioRow> specsAtCrash;
         {
             MainWindow w(options(fresh(QStringLiteral("presets")), true));
             SessionController c(&w);
