@@ -1,5 +1,6 @@
 #include "MeasuredCommands.h"
 
+#include "AtomicWrite.h"
 #include "Calibration.h"
 #include "EngineError.h"
 #include "MachineProbe.h"
@@ -13,7 +14,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <cmath>
 #include <iostream>
 #include <ostream>
@@ -66,9 +66,8 @@ void writePresetFile(const QJsonObject& json, const std::string& path) {
     if (!check.ok())
         throw EngineError(check.issues.empty() ? path + ": the preset is invalid"
                                                : check.issues.front().str());
-    QSaveFile file(qs(path));
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw EngineError("could not write " + path + ": " + file.errorString().toStdString());
+    QString error;
+    if (!writeFileAtomically(qs(path), bytes, &error)) throw EngineError(error.toStdString());
 }
 
 // ---- compare ---------------------------------------------------------------------------------

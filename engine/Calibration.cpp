@@ -2,6 +2,7 @@
 
 #include "EngineError.h"
 #include "Evaluator.h"
+#include "Format.h"
 
 #include <QJsonArray>
 #include <algorithm>
@@ -129,10 +130,7 @@ Vec nelderMead(const std::function<double(const Vec&)>& f, Vec x0, double step, 
 }
 
 std::string percent(double v) {
-    std::ostringstream o;
-    o.precision(3);
-    o << v * 100 << " %";
-    return o.str();
+    return formatPercent(v, 1).toStdString();
 }
 
 } // namespace

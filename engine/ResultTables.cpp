@@ -1,5 +1,7 @@
 #include "ResultTables.h"
 
+#include "Format.h"
+
 #include <QStringList>
 
 namespace bs {
@@ -92,7 +94,6 @@ std::vector<Cell> layerCells(const PreparedModel& model, const LayerPlacement& p
     QStringList nc;
     for (const std::string& n : l.notCosted)
         nc << qs(n);
-    const bool onChip = p.bound == Bound::Memory && p.memoryBoundOnChip;
     return {static_cast<double>(p.index),
             qs(l.name),
             qs(l.opTypes),
@@ -102,7 +103,7 @@ std::vector<Cell> layerCells(const PreparedModel& model, const LayerPlacement& p
             p.dramBytes,
             p.sramBytes,
             p.arithmeticIntensity,
-            onChip ? QStringLiteral("memory-onchip") : qs(std::string(boundName(p.bound))),
+            boundToken(p),
             p.unitsAllocated,
             p.unitsTotal,
             p.compute_s * 1e3,

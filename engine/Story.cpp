@@ -1,5 +1,7 @@
 #include "Story.h"
 
+#include "Format.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -64,7 +66,7 @@ std::string fmtBytes(double b) {
 }
 // Below 10 % one decimal, so a small utilization does not read as zero.
 std::string pct(double fraction) {
-    return printf1(std::abs(fraction) < 0.1 ? "%.1f" : "%.0f", fraction * 100) + " %";
+    return formatPercent(fraction).toStdString();
 }
 // Memory sizes the way capacities are quoted (binary units), so "needs" and "has" compare directly.
 std::string fmtCapacity(double bytes) {

@@ -1,5 +1,6 @@
 #include "ChartExport.h"
 
+#include "AtomicWrite.h"
 #include "ChartSupport.h"
 #include "EnergyChart.h"
 #include "LatencyThroughputChart.h"
@@ -17,7 +18,6 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QScreen>
 #include <QSvgGenerator>
 #include <algorithm>
@@ -79,16 +79,6 @@ bool fail(QString* error, const QString& message) {
     return false;
 }
 
-bool commit(QSaveFile& file, const QString& path, QString* error) {
-    if (file.commit()) return true;
-    return fail(error, QStringLiteral("Could not write %1: %2").arg(path, file.errorString()));
-}
-
-bool openFile(QSaveFile& file, const QString& path, QString* error) {
-    if (file.open(QIODevice::WriteOnly)) return true;
-    return fail(error, QStringLiteral("Could not write %1: %2").arg(path, file.errorString()));
-}
-
 /// Dots per inch the charts lay out their text at; SVG and PDF use the same, so text measured on
 /// screen fits where it is drawn.
 int layoutDpi() {
@@ -99,7 +89,7 @@ int layoutDpi() {
 
 bool writePng(const Picture& pic, const QString& path, double scale, QString* error) {
     QImage image(pic.size * scale, QImage::Format_ARGB32_Premultiplied);
-    if (image.isNull()) return fail(error, QStringLiteral("Could not write %1: image too large").arg(path));
+    if (image.isNull()) return fail(error, QStringLiteral("cannot write %1: image too large").arg(path));
     const double dpm = layoutDpi() / 0.0254;
     image.setDotsPerMeterX(qRound(dpm));
     image.setDotsPerMeterY(qRound(dpm));
@@ -114,71 +104,64 @@ bool writePng(const Picture& pic, const QString& path, double scale, QString* er
     // Declare the physical size the picture was drawn for: a 2× file prints at the 1× size.
     image.setDotsPerMeterX(qRound(dpm * scale));
     image.setDotsPerMeterY(qRound(dpm * scale));
-    QSaveFile file(path);
-    if (!openFile(file, path, error)) return false;
-    if (!image.save(&file, "PNG")) {
-        file.cancelWriting();
-        return fail(error, QStringLiteral("Could not write %1: PNG encoding failed").arg(path));
-    }
-    return commit(file, path, error);
+    const auto write = [&](QIODevice& file) {
+        return image.save(&file, "PNG") ? QString() : QStringLiteral("PNG encoding failed");
+    };
+    return writeFileAtomically(path, write, error);
 }
 
 bool writeSvg(const Picture& pic, const QString& path, const QString& caption, QString* error) {
-    QSaveFile file(path);
-    if (!openFile(file, path, error)) return false;
-    QSvgGenerator svg;
-    svg.setOutputDevice(&file);
-    svg.setSize(pic.size);
-    svg.setViewBox(QRect(QPoint(), pic.size));
-    svg.setResolution(layoutDpi());
-    svg.setTitle(QStringLiteral("Batchscope"));
-    svg.setDescription(caption);
-    {
-        QPainter p;
-        if (!p.begin(&svg)) {
-            file.cancelWriting();
-            return fail(error, QStringLiteral("Could not write %1: SVG generator failed").arg(path));
+    const auto write = [&](QIODevice& file) {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&file);
+        svg.setSize(pic.size);
+        svg.setViewBox(QRect(QPoint(), pic.size));
+        svg.setResolution(layoutDpi());
+        svg.setTitle(QStringLiteral("Batchscope"));
+        svg.setDescription(caption);
+        {
+            QPainter p;
+            if (!p.begin(&svg)) return QStringLiteral("SVG generator failed");
+            p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+            p.fillRect(QRect(QPoint(), pic.size), Qt::white);
+            pic.draw(p);
         }
-        p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
-        p.fillRect(QRect(QPoint(), pic.size), Qt::white);
-        pic.draw(p);
-    }
-    return commit(file, path, error);
+        return QString();
+    };
+    return writeFileAtomically(path, write, error);
 }
 
 bool writePdf(const std::vector<Picture>& pages, const QString& path, const QString& caption,
               QString* error) {
-    QSaveFile file(path);
-    if (!openFile(file, path, error)) return false;
-    const int dpi = layoutDpi();
-    QPdfWriter pdf(&file);
-    pdf.setResolution(dpi);
-    pdf.setCreator(QStringLiteral("Batchscope"));
-    pdf.setTitle(caption);
-    auto pageSize = [&](QSize px) { return QPageSize(QSizeF(px) * 72.0 / dpi, QPageSize::Point); };
-    pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-    pdf.setPageSize(pageSize(pages.front().size));
-    QPainter p;
-    if (!p.begin(&pdf)) {
-        file.cancelWriting();
-        return fail(error, QStringLiteral("Could not write %1: PDF writer failed").arg(path));
-    }
-    for (std::size_t i = 0; i < pages.size(); ++i) {
-        if (i > 0) {
-            pdf.setPageSize(pageSize(pages[i].size));
-            pdf.newPage();
+    const auto write = [&](QIODevice& file) {
+        const int dpi = layoutDpi();
+        QPdfWriter pdf(&file);
+        pdf.setResolution(dpi);
+        pdf.setCreator(QStringLiteral("Batchscope"));
+        pdf.setTitle(caption);
+        auto pageSize = [&](QSize px) { return QPageSize(QSizeF(px) * 72.0 / dpi, QPageSize::Point); };
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        pdf.setPageSize(pageSize(pages.front().size));
+        QPainter p;
+        if (!p.begin(&pdf)) return QStringLiteral("PDF writer failed");
+        for (std::size_t i = 0; i < pages.size(); ++i) {
+            if (i > 0) {
+                pdf.setPageSize(pageSize(pages[i].size));
+                pdf.newPage();
+            }
+            p.save();
+            // Page sizes are whole points: scale the picture onto what the page really holds.
+            p.scale(pdf.width() / static_cast<double>(pages[i].size.width()),
+                    pdf.height() / static_cast<double>(pages[i].size.height()));
+            p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+            p.fillRect(QRect(QPoint(), pages[i].size), Qt::white);
+            pages[i].draw(p);
+            p.restore();
         }
-        p.save();
-        // Page sizes are whole points: scale the picture onto what the page really holds.
-        p.scale(pdf.width() / static_cast<double>(pages[i].size.width()),
-                pdf.height() / static_cast<double>(pages[i].size.height()));
-        p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
-        p.fillRect(QRect(QPoint(), pages[i].size), Qt::white);
-        pages[i].draw(p);
-        p.restore();
-    }
-    p.end();
-    return commit(file, path, error);
+        p.end();
+        return QString();
+    };
+    return writeFileAtomically(path, write, error);
 }
 
 bool checkTarget(const QString& path, double scale, QString* error) {

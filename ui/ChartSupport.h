@@ -8,6 +8,7 @@
 // only replace()s the points of series that exist already; series and axes are created only when
 // the scenarios, the budget or the theme change.
 #include "ExplorerTypes.h"
+#include "Format.h"
 
 #include <QChartView>
 #include <QColor>
@@ -31,13 +32,6 @@ class QXYSeries;
 
 namespace bs {
 
-/// "989 TFLOP/s", "3.35 TB/s", "12.5 M" (empty unit): `digits` significant digits, k..E or m..p.
-QString formatSi(double value, const QString& unit, int digits = 3);
-/// Plain number with about three significant digits and no exponent below 1e6 ("295", "12.5",
-/// "0.0420"); SI prefixes above.
-QString formatNumber(double value);
-/// "12.3 ms", "450 µs", "1.20 s".
-QString formatSeconds(double seconds);
 /// 10^floor(log10 v) and 10^ceil(log10 v); v must be > 0.
 double decadeFloor(double v);
 double decadeCeil(double v);
@@ -57,8 +51,6 @@ std::pair<double, double> axisRange(const QAbstractAxis* axis);
 void replaceIfChanged(QXYSeries* series, const QList<QPointF>& points);
 /// Index of the position nearest `at` within `maxDistance_px`, or -1.
 int nearestIndex(const std::vector<QPointF>& positions_px, const QPointF& at, double maxDistance_px);
-/// Scenario that can be drawn: evaluated without error and on a sweep.
-bool usable(const EvaluatedScenario& s);
 QLogValueAxis* makeLogAxis(double base, const QString& title, const QString& labelFormat);
 
 /// Images for light-marker scatter series: one image blitted per point instead of one graphics

@@ -1,9 +1,8 @@
 #include "CsvExport.h"
 
-#include "ChartSupport.h"
+#include "AtomicWrite.h"
+#include "Format.h"
 #include "ResultTables.h"
-
-#include <QSaveFile>
 
 namespace bs {
 
@@ -81,13 +80,7 @@ Table layerCsvTable(const ExplorerSnapshot& s) {
 }
 
 bool writeTextFile(const QString& text, const QString& path, QString* error) {
-    QSaveFile file(path);
-    if (file.open(QIODevice::WriteOnly)) {
-        const QByteArray bytes = text.toUtf8();
-        if (file.write(bytes) == bytes.size() && file.commit()) return true;
-    }
-    if (error) *error = QStringLiteral("Could not write %1: %2").arg(path, file.errorString());
-    return false;
+    return writeFileAtomically(path, text.toUtf8(), error);
 }
 
 bool exportSweepCsv(const ExplorerSnapshot& s, const QString& path, QString* error) {

@@ -38,6 +38,11 @@ struct EvaluatedScenario {
     } measured;
 };
 
+/// A scenario that can be drawn and tabulated: evaluated without error and on a sweep.
+inline bool usable(const EvaluatedScenario& s) {
+    return s.error.isEmpty() && s.hardware && !s.sweep.empty();
+}
+
 /// What every view draws. Scenarios are the visible ones, in list order.
 struct ExplorerSnapshot {
     int batch = 1;

@@ -1,6 +1,6 @@
 #include "LayerTableModel.h"
 
-#include "ChartSupport.h"
+#include "Format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -72,20 +72,6 @@ int LayerTableModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString LayerTableModel::boundText(const LayerPlacement& p) {
-    switch (p.bound) {
-    case Bound::Compute:
-        return QStringLiteral("compute");
-    case Bound::Memory:
-        return p.memoryBoundOnChip ? QStringLiteral("memory (on-chip)") : QStringLiteral("memory (DRAM)");
-    case Bound::Overhead:
-        return QStringLiteral("overhead");
-    case Bound::None:
-        break;
-    }
-    return QStringLiteral("—");
-}
-
 namespace {
 
 double attainedFlops(const LayerPlacement& p) {
@@ -96,8 +82,9 @@ int spillCode(const LayerPlacement& p) {
     return (p.inputSpilled ? 1 : 0) + (p.outputSpilled ? 2 : 0);
 }
 
+// The table shows one decimal more than the report: rows are compared with each other.
 QString percent(double fraction) {
-    return QString::number(fraction * 100, 'f', fraction < 0.1 ? 2 : 1) + QStringLiteral(" %");
+    return formatPercent(fraction, 1);
 }
 
 } // namespace
@@ -112,7 +99,7 @@ QVariant LayerTableModel::display(const Row& r, int column) const {
     case ColOps:
         return r.ops;
     case ColBound:
-        return boundText(p);
+        return boundLabel(p);
     case ColLatency:
         return formatSeconds(p.latency_s);
     case ColShare:
@@ -152,7 +139,7 @@ QVariant LayerTableModel::sortValue(const Row& r, int column) const {
     case ColOps:
         return r.ops;
     case ColBound:
-        return boundText(p);
+        return boundLabel(p);
     case ColLatency:
         return p.latency_s;
     case ColShare:
@@ -195,7 +182,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
     case LayerIndexRole:
         return r.p.index;
     case FilterRole:
-        return QString(r.name + QLatin1Char(' ') + r.ops + QLatin1Char(' ') + boundText(r.p));
+        return QString(r.name + QLatin1Char(' ') + r.ops + QLatin1Char(' ') + boundLabel(r.p));
     case Qt::TextAlignmentRole:
         if (c == ColName || c == ColOps || c == ColBound || c == ColSpill)
             return QVariant::fromValue(Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter));

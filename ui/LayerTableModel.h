@@ -59,7 +59,6 @@ class LayerTableModel : public QAbstractTableModel {
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     /// "compute", "memory (DRAM)", "memory (on-chip)", "overhead".
-    static QString boundText(const LayerPlacement& p);
 
   private:
     struct Row {

@@ -1,7 +1,7 @@
 #include "MeasuredActions.h"
 
-#include "ChartSupport.h"
 #include "Explorer.h"
+#include "Format.h"
 #include "MainWindow.h"
 #include "PresetStore.h"
 

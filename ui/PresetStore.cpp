@@ -1,10 +1,11 @@
 #include "PresetStore.h"
 
+#include "AtomicWrite.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 namespace bs {
 
@@ -81,14 +82,7 @@ bool PresetStore::save(const QString& file, const QJsonObject& json, QString* er
         if (error) *error = QStringLiteral("cannot create directory %1").arg(QFileInfo(file).absolutePath());
         return false;
     }
-    // QSaveFile: the old file stays intact unless the new one was written completely.
-    QSaveFile f(file);
-    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(json).toJson(QJsonDocument::Indented)) < 0 ||
-        !f.commit()) {
-        if (error) *error = QStringLiteral("cannot write %1: %2").arg(file, f.errorString());
-        return false;
-    }
-    return true;
+    return writeFileAtomically(file, QJsonDocument(json).toJson(QJsonDocument::Indented), error);
 }
 
 bool PresetStore::idTaken(const QString& id) const {

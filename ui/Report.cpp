@@ -1,5 +1,6 @@
 #include "Report.h"
 
+#include "AtomicWrite.h"
 #include "ChartExport.h"
 #include "ChartSupport.h"
 #include "ResultTables.h"
@@ -13,7 +14,6 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QTextDocument>
 #include <QUrl>
 #include <algorithm>
@@ -43,7 +43,7 @@ QString num(double v) {
 }
 
 QString percent(double fraction) {
-    return QString::number(fraction * 100.0, 'f', fraction < 0.1 ? 1 : 0) + QStringLiteral(" %");
+    return formatPercent(fraction);
 }
 
 QString ms(double seconds) {
@@ -288,10 +288,8 @@ QString topLayersSection(const ExplorerSnapshot& s, const ReportOptions& o) {
             const LayerPlacement& p = layers[i];
             if (shown >= o.topLayers || p.latency_s <= 0) break;
             const Layer& l = sc.model->layers()[static_cast<std::size_t>(p.index)];
-            const bool onChip = p.bound == Bound::Memory && p.memoryBoundOnChip;
-            t.add({QString::number(p.index), esc(l.name), esc(l.opTypes),
-                   onChip ? QStringLiteral("memory (on-chip)") : esc(std::string(boundName(p.bound))),
-                   ms(p.latency_s), percent(p.share), num(p.arithmeticIntensity), percent(p.utilization),
+            t.add({QString::number(p.index), esc(l.name), esc(l.opTypes), boundLabel(p), ms(p.latency_s),
+                   percent(p.share), num(p.arithmeticIntensity), percent(p.utilization),
                    QStringLiteral("%1 / %2").arg(num(p.unitsAllocated), num(p.unitsTotal))});
             ++shown;
             shownShare += p.share;
@@ -402,33 +400,17 @@ QString reportHtml(const ExplorerSnapshot& s, const ReportOptions& o, ChartEmbed
     return h + QStringLiteral("</body>\n</html>\n");
 }
 
-bool writeReport(const ExplorerSnapshot& s, const QString& path, const ReportOptions& o, QString* error,
-                 int* pages) {
-    auto fail = [&](const QString& why) {
-        if (error) *error = QStringLiteral("Could not write %1: %2").arg(path, why);
-        return false;
-    };
-    const ReportFormat format = reportFormat(path);
-    if (format == ReportFormat::Unknown) return fail(QStringLiteral("unknown format (use .pdf or .html)"));
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) return fail(file.errorString());
+namespace {
 
-    if (format == ReportFormat::Html) {
-        QString problem;
-        const QByteArray bytes = reportHtml(s, o, ChartEmbedding::InlineSvg, &problem).toUtf8();
-        if (!problem.isEmpty()) {
-            file.cancelWriting();
-            return fail(problem);
-        }
-        if (file.write(bytes) != bytes.size()) {
-            file.cancelWriting();
-            return fail(file.errorString());
-        }
-        if (!file.commit()) return fail(file.errorString());
-        if (pages) *pages = 1;
-        return true;
-    }
+QString writeHtmlReport(const ExplorerSnapshot& s, const ReportOptions& o, QIODevice& file) {
+    QString problem;
+    const QByteArray bytes = reportHtml(s, o, ChartEmbedding::InlineSvg, &problem).toUtf8();
+    if (!problem.isEmpty()) return problem;
+    return file.write(bytes) == bytes.size() ? QString() : file.errorString();
+}
 
+// A4 pages of the HTML laid out by QTextDocument, with the charts as images and a footer line.
+QString writePdfReport(const ExplorerSnapshot& s, const ReportOptions& o, QIODevice& file, int* pages) {
     // The page: A4 with 15 mm margins, minus a footer line; the document is laid out in 96-dpi
     // pixels (what its fonts and image widths are in) and scaled onto the printer's pixels.
     QPdfWriter pdf(&file);
@@ -450,10 +432,7 @@ bool writeReport(const ExplorerSnapshot& s, const QString& path, const ReportOpt
     for (ChartKind k : allChartKinds()) {
         const auto chart = makePrintChart(k, keyed, o.chartSize, o.energyBreakdown);
         const QImage image = renderChartImage(chart.get(), o.chartSize, 2);
-        if (image.isNull()) {
-            file.cancelWriting();
-            return fail(QStringLiteral("the %1 chart could not be drawn").arg(chartKindName(k)));
-        }
+        if (image.isNull()) return QStringLiteral("the %1 chart could not be drawn").arg(chartKindName(k));
         doc.addResource(QTextDocument::ImageResource, QUrl(imageName(k)), image);
     }
     doc.setHtml(reportHtml(s, fitted, ChartEmbedding::ImageResource));
@@ -461,10 +440,7 @@ bool writeReport(const ExplorerSnapshot& s, const QString& path, const ReportOpt
     const int count = doc.pageCount();
 
     QPainter p;
-    if (!p.begin(&pdf)) {
-        file.cancelWriting();
-        return fail(QStringLiteral("PDF writer failed"));
-    }
+    if (!p.begin(&pdf)) return QStringLiteral("PDF writer failed");
     p.setRenderHint(QPainter::LosslessImageRendering); // no JPEG artefacts on chart lines and text
     const double scale = pdf.width() / area.width();
     QFont footerFont = doc.defaultFont();
@@ -493,7 +469,25 @@ bool writeReport(const ExplorerSnapshot& s, const QString& path, const ReportOpt
         p.restore();
     }
     p.end();
-    if (!file.commit()) return fail(file.errorString());
+    *pages = count;
+    return {};
+}
+
+} // namespace
+
+bool writeReport(const ExplorerSnapshot& s, const QString& path, const ReportOptions& o, QString* error,
+                 int* pages) {
+    const ReportFormat format = reportFormat(path);
+    if (format == ReportFormat::Unknown) {
+        if (error) *error = QStringLiteral("cannot write %1: unknown format (use .pdf or .html)").arg(path);
+        return false;
+    }
+    int count = 1;
+    const auto write = [&](QIODevice& file) {
+        return format == ReportFormat::Html ? writeHtmlReport(s, o, file)
+                                            : writePdfReport(s, o, file, &count);
+    };
+    if (!writeFileAtomically(path, write, error)) return false;
     if (pages) *pages = count;
     return true;
 }

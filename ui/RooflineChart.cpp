@@ -21,21 +21,6 @@ constexpr double kBigShare = 0.05, kMidShare = 0.01;
 constexpr MarkerGlyph kGlyph[] = {MarkerGlyph::Circle, MarkerGlyph::Square, MarkerGlyph::Diamond,
                                   MarkerGlyph::Triangle};
 
-QString boundText(const LayerPlacement& l) {
-    switch (l.bound) {
-    case Bound::Compute:
-        return QStringLiteral("compute");
-    case Bound::Memory:
-        return l.memoryBoundOnChip ? QStringLiteral("memory (on-chip level)")
-                                   : QStringLiteral("memory (DRAM)");
-    case Bound::Overhead:
-        return QStringLiteral("launch overhead");
-    case Bound::None:
-        break;
-    }
-    return QStringLiteral("none");
-}
-
 QString precisionText(Precision p) {
     return QString::fromLatin1(precisionName(p).data(), static_cast<qsizetype>(precisionName(p).size()));
 }
@@ -448,16 +433,15 @@ QString RooflineChart::pointToolTip(const QPointF& chartPos) const {
     row(QStringLiteral("latency"), formatSeconds(l.latency_s),
         QStringLiteral("max(compute %1, memory %2) + overhead %3")
             .arg(formatSeconds(l.compute_s), formatSeconds(l.memory_s), formatSeconds(l.overhead_s)));
-    row(QStringLiteral("share"), QString::number(l.share * 100, 'f', 2) + QStringLiteral(" %"),
-        QStringLiteral("of the model's latency"));
-    row(QStringLiteral("bound"), boundText(l),
+    row(QStringLiteral("share"), formatPercent(l.share, 1), QStringLiteral("of the model's latency"));
+    row(QStringLiteral("bound"), boundLabel(l),
         QStringLiteral("the largest of compute, memory and launch time"));
     row(QStringLiteral("units"),
         QStringLiteral("%1 / %2 %3")
             .arg(formatNumber(l.unitsAllocated), formatNumber(l.unitsTotal),
                  QString::fromStdString(sc.hardware->unitName)),
         QStringLiteral("compute units the mapping keeps busy"));
-    row(QStringLiteral("utilization"), QString::number(l.utilization * 100, 'f', 1) + QStringLiteral(" %"),
+    row(QStringLiteral("utilization"), formatPercent(l.utilization, 1),
         QStringLiteral("FLOPs ÷ (latency × dense peak)"));
     row(QStringLiteral("critical batch"),
         std::isfinite(l.criticalBatch) ? formatNumber(l.criticalBatch) : QStringLiteral("never"),

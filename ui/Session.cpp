@@ -1,5 +1,6 @@
 #include "Session.h"
 
+#include "AtomicWrite.h"
 #include "JsonFields.h"
 #include "PresetLoader.h"
 #include "Sweep.h"
@@ -10,7 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QSaveFile>
 #include <cmath>
 #include <limits>
 
@@ -185,22 +185,8 @@ SessionData readSessionFile(const QString& path) {
 }
 
 bool saveSessionFile(const QString& path, const SessionData& data, QString* error,
-                     const SessionSaveHook& beforeCommit) {
-    const QByteArray bytes = sessionToJson(data);
-    // QSaveFile writes a temporary file next to `path` and renames it over `path` on commit(); it
-    // never falls back to writing in place, which could leave a half-written session.
-    QSaveFile f(path);
-    const auto failed = [&](const QString& why) {
-        if (error) *error = QStringLiteral("cannot save %1: %2").arg(path, why);
-        f.cancelWriting();
-        return false;
-    };
-    if (!f.open(QIODevice::WriteOnly)) return failed(f.errorString());
-    if (f.write(bytes) != bytes.size()) return failed(f.errorString());
-    if (beforeCommit && !beforeCommit(f))
-        return failed(QStringLiteral("the save was interrupted; the previous file is unchanged"));
-    if (!f.commit()) return failed(f.errorString());
-    return true;
+                     const BeforeCommitHook& beforeCommit) {
+    return writeFileAtomically(path, sessionToJson(data), error, beforeCommit);
 }
 
 } // namespace bs

@@ -6,6 +6,7 @@
 //
 // This file is pure data: no window, no preset store. Writing is deterministic (keys sorted,
 // doubles in their shortest round-trip form), so save → load → save gives identical bytes.
+#include "AtomicWrite.h"
 #include "EngineError.h"
 #include "ScenarioRow.h"
 
@@ -16,8 +17,6 @@
 #include <map>
 #include <optional>
 #include <vector>
-
-class QSaveFile;
 
 namespace bs {
 
@@ -59,12 +58,9 @@ SessionData sessionFromJson(const QByteArray& json, const QString& fileName);
 /// Reads `path` and parses it; throws SessionError (also when the file cannot be read).
 SessionData readSessionFile(const QString& path);
 
-/// Called after the new content is written to the temporary file and before it replaces `path`;
-/// returning false abandons the save, as a crash or a full disk would at that point (tests).
-using SessionSaveHook = std::function<bool(QSaveFile&)>;
-/// Writes atomically: the previous file is replaced only once the new one is complete, so an
-/// interrupted save leaves it intact. On failure returns false and sets *error.
+/// Writes atomically (AtomicWrite.h): the previous file is replaced only once the new one is
+/// complete, so an interrupted save leaves it intact. On failure returns false and sets *error.
 bool saveSessionFile(const QString& path, const SessionData& data, QString* error,
-                     const SessionSaveHook& beforeCommit = {});
+                     const BeforeCommitHook& beforeCommit = {});
 
 } // namespace bs

@@ -1,5 +1,6 @@
 #include "SessionController.h"
 
+#include "AtomicWrite.h"
 #include "BatchControls.h"
 #include "Explorer.h"
 #include "MainWindow.h"
@@ -17,7 +18,6 @@
 #include <QLocale>
 #include <QLockFile>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QStatusBar>
 
@@ -375,9 +375,9 @@ void SessionController::writeMarker() {
     QJsonObject o;
     o[QStringLiteral("pid")] = QCoreApplication::applicationPid();
     o[QStringLiteral("session_file")] = sessionFile_;
-    QSaveFile f(markerFile());
-    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit())
-        inform(tr("Autosave: cannot write %1: %2").arg(markerFile(), f.errorString()));
+    QString error;
+    if (!writeFileAtomically(markerFile(), QJsonDocument(o).toJson(), &error))
+        inform(tr("Autosave: %1").arg(error));
 }
 
 bool SessionController::autosaveNow() {

@@ -1,6 +1,7 @@
 // The layer table: model consistency (QAbstractItemModelTester), the engine's numbers under the
 // sort role, sorting, filtering, selection both ways and across batch steps, the share bar, and
 // the story line's rich text.
+#include "Format.h"
 #include "LayerTableModel.h"
 #include "LayerTablePanel.h"
 #include "ModelZoo.h"
@@ -133,8 +134,7 @@ class TestLayerTable : public QObject {
                      QString::fromStdString(resnet_->layers()[static_cast<std::size_t>(li)].name));
             QCOMPARE(model.index(row, LayerTableModel::ColUnits).data().toString(),
                      QStringLiteral("%1 / 132 SM").arg(p.unitsAllocated, 0, 'f', 0));
-            QCOMPARE(model.index(row, LayerTableModel::ColBound).data().toString(),
-                     LayerTableModel::boundText(p));
+            QCOMPARE(model.index(row, LayerTableModel::ColBound).data().toString(), boundLabel(p));
         }
         // The bar is the share relative to the largest one: the longest bar is full.
         double maxShare = 0;

@@ -1,0 +1,28 @@
+#pragma once
+// How numbers read everywhere (charts, layer table, CSV-free text, report, CLI text, story): SI
+// prefixes, times, percentages and the names of a layer's bound. One module so that the same value
+// reads the same in every view; no widget code, so headless commands use it without Qt Charts.
+#include "Evaluator.h"
+
+#include <QString>
+
+namespace bs {
+
+/// "989 TFLOP/s", "3.35 TB/s", "12.5 M" (empty unit): `digits` significant digits, k..E or m..p.
+QString formatSi(double value, const QString& unit, int digits = 3);
+/// Plain number with about three significant digits and no exponent below 1e6 ("295", "12.5",
+/// "0.0420"); SI prefixes above.
+QString formatNumber(double value);
+/// "12.3 ms", "450 µs", "1.20 s".
+QString formatSeconds(double seconds);
+/// "53 %", "5.3 %": one decimal below 10 % so that a small share does not read as zero, plus
+/// `extraDecimals` where a table needs finer steps ("53.1 %", "5.27 %").
+QString formatPercent(double fraction, int extraDecimals = 0);
+
+/// What a layer's time is bound by, for people: "compute", "memory (DRAM)", "memory (on-chip)",
+/// "overhead", or "—" for a layer without cost.
+QString boundLabel(const LayerPlacement& p);
+/// The same as a CSV/JSON token: "compute", "memory", "memory-onchip", "overhead", "none".
+QString boundToken(const LayerPlacement& p);
+
+} // namespace bs
