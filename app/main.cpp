@@ -1,7 +1,8 @@
 // batchscope: no arguments opens the explorer window; a command runs headless (see Cli.h).
-#include "Cli.h"
-#include "MainWindow.h"
-#include "SessionController.h"
+#include "cli/Cli.h"
+#include "exportcli/CommandLine.h"
+#include "window/MainWindow.h"
+#include "window/SessionController.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -16,11 +17,11 @@ int main(int argc, char** argv) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);
         QApplication::setApplicationVersion(QStringLiteral(BATCHSCOPE_VERSION));
-        return bs::cli::run(args, std::cout, std::cerr);
+        return bs::cli::runCommandLine(args, std::cout, std::cerr);
     }
     if (bs::cli::isCommandLine(args)) {
         QCoreApplication app(argc, argv);
-        return bs::cli::run(args, std::cout, std::cerr);
+        return bs::cli::runCommandLine(args, std::cout, std::cerr);
     }
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Batchscope"));

@@ -1,10 +1,10 @@
 // Engine benchmarks (Google Benchmark). Figures are recorded in docs/PERFORMANCE.md; run with
 //   build/release/bench/bench_engine --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-#include "Evaluator.h"
-#include "ModelZoo.h"
-#include "OnnxImport.h"
-#include "PresetLoader.h"
-#include "Sweep.h"
+#include "eval/Evaluator.h"
+#include "eval/Sweep.h"
+#include "hardware/PresetLoader.h"
+#include "onnx/OnnxImport.h"
+#include "zoo/ModelZoo.h"
 
 #include <benchmark/benchmark.h>
 #include <cstring>

@@ -2,14 +2,14 @@
 // operators, from the slider's value change to all four charts, the layer table and the summary
 // repainted. Driven by QTest on the offscreen platform; prints median, p95 and max over the steps.
 // Run: QT_QPA_PLATFORM=offscreen BATCHSCOPE_PRESET_DIR=presets build/release/bench/bench_ui
-#include "BatchControls.h"
-#include "EnergyChart.h"
-#include "Explorer.h"
-#include "LatencyThroughputChart.h"
-#include "LayerTablePanel.h"
-#include "MainWindow.h"
-#include "RooflineChart.h"
-#include "UtilizationChart.h"
+#include "charts/EnergyChart.h"
+#include "charts/LatencyThroughputChart.h"
+#include "charts/RooflineChart.h"
+#include "charts/UtilizationChart.h"
+#include "model/Explorer.h"
+#include "window/BatchControls.h"
+#include "window/LayerTablePanel.h"
+#include "window/MainWindow.h"
 
 #include <QElapsedTimer>
 #include <QLabel>

@@ -2,8 +2,8 @@
 // (distilbert) and BertModel with its pooler (bert-base, bert-large). Post-LayerNorm layers of
 // multi-head self-attention and a GELU feed-forward network. Parameter counts match
 // `sum(p.numel() for p in model.parameters())` exactly for seq ≤ 512.
-#include "../GraphBuilder.h"
-#include "ZooModels.h"
+#include "graph/GraphBuilder.h"
+#include "zoo/ZooModels.h"
 
 #include <algorithm>
 

@@ -5,8 +5,8 @@
 //  - decode: one new token per sequence attending to `context` cached tokens (state tensors); its
 //    K/V projections are the cache append (graph outputs).
 // The defaults are Llama-2-7B: 6,738,415,616 parameters.
-#include "../GraphBuilder.h"
-#include "ZooModels.h"
+#include "graph/GraphBuilder.h"
+#include "zoo/ZooModels.h"
 
 namespace bs::zoo {
 

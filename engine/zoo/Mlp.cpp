@@ -1,6 +1,6 @@
 // The MLP of seed 003: `depth` Linear(width→width) layers, ReLU between them.
-#include "../GraphBuilder.h"
-#include "ZooModels.h"
+#include "graph/GraphBuilder.h"
+#include "zoo/ZooModels.h"
 
 namespace bs::zoo {
 

@@ -1,6 +1,6 @@
 // torchvision MobileNetV2 (width multiplier 1.0): inverted residuals with linear bottlenecks.
-#include "../GraphBuilder.h"
-#include "ZooModels.h"
+#include "graph/GraphBuilder.h"
+#include "zoo/ZooModels.h"
 
 namespace bs::zoo {
 

@@ -2,8 +2,8 @@
 // router picking top_k of `experts` SwiGLU experts per token. Attention runs prefill-style over the
 // block's own tokens (no KV cache: the block is studied for how its batch splits across experts).
 // The expert GEMMs' routing and load imbalance are costed by the engine from the ExpertGemm op.
-#include "../GraphBuilder.h"
-#include "ZooModels.h"
+#include "graph/GraphBuilder.h"
+#include "zoo/ZooModels.h"
 
 namespace bs::zoo {
 

@@ -1,6 +1,6 @@
 // torchvision ResNet-18 / ResNet-50 (v1.5: stride on the 3×3 conv of the bottleneck).
-#include "../GraphBuilder.h"
-#include "ZooModels.h"
+#include "graph/GraphBuilder.h"
+#include "zoo/ZooModels.h"
 
 namespace bs::zoo {
 

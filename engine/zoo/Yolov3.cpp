@@ -2,8 +2,8 @@
 // scales (strides 32, 16, 8) joined by 2× nearest upsampling and channel concatenation. At 416×416
 // with 80 classes darknet reports 65.86 BFLOPs (2 FLOPs per MAC) and the model has 61,949,149
 // parameters (conv weights, BN scale/shift, biases of the three output convs).
-#include "../GraphBuilder.h"
-#include "ZooModels.h"
+#include "graph/GraphBuilder.h"
+#include "zoo/ZooModels.h"
 
 namespace bs::zoo {
 

@@ -1,7 +1,7 @@
 #pragma once
 // Builders of the built-in models; each takes resolved knob values (every knob present).
-#include "../Graph.h"
-#include "../ModelZoo.h"
+#include "graph/Graph.h"
+#include "zoo/ModelZoo.h"
 
 namespace bs::zoo {
 

@@ -2,7 +2,7 @@
 #include "CliRun.h"
 #include "FakeMachine.h"
 #include "FileChecks.h"
-#include "MachineProbe.h"
+#include "hardware/MachineProbe.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

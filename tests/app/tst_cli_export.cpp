@@ -3,10 +3,10 @@
 // print), scenarios come from --scenario or a session (embedded user preset, moved ONNX file), and
 // every bad input gives one line naming it, exit code 2 and no file.
 #include "CliRun.h"
-#include "Explorer.h"
-#include "ExportCommands.h"
 #include "FileChecks.h"
-#include "Session.h"
+#include "exportcli/ExportCommands.h"
+#include "model/Explorer.h"
+#include "model/Session.h"
 
 #include <QDir>
 #include <QFile>

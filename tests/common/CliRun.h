@@ -1,6 +1,6 @@
 #pragma once
 // Runs the command line in-process, as the app suites drive it.
-#include "Cli.h"
+#include "exportcli/CommandLine.h"
 
 #include <QString>
 #include <QStringList>
@@ -16,7 +16,7 @@ struct CliRun {
 
 inline CliRun runCli(const QStringList& args) {
     std::ostringstream out, err;
-    const int code = bs::cli::run(args, out, err);
+    const int code = bs::cli::runCommandLine(args, out, err);
     return {code, out.str(), err.str()};
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Shared helpers for engine tests: a toy chip whose numbers make hand calculation easy, and the
 // shipped preset library.
-#include "HardwarePreset.h"
-#include "PresetLoader.h"
+#include "hardware/HardwarePreset.h"
+#include "hardware/PresetLoader.h"
 
 namespace bs::test {
 

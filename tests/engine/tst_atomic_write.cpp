@@ -1,7 +1,7 @@
 // The one atomic writer (AtomicWrite.h): a complete write replaces the file; a failed content
 // writer, an interrupted commit or an unwritable place leaves the previous file as it was, with a
 // message naming the file, and no temporary file behind.
-#include "AtomicWrite.h"
+#include "base/AtomicWrite.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,8 @@
-// The one formatting module (Format.h): SI prefixes, times, percentages and bound names read the
+// The one formatting module (base/Format.h), and the bound names beside Bound (eval/Evaluator.h):
+// SI prefixes, times, percentages and bound names read the
 // same in every view, and carry across the edges (999.7 → 1.00 k, infinity, zero, negatives).
-#include "Format.h"
+#include "base/Format.h"
+#include "eval/Evaluator.h"
 
 #include <QtTest>
 #include <limits>

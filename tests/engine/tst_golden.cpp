@@ -3,9 +3,9 @@
 //   DRAM 10 GB/s, on-chip 1 MiB at 1 TB/s, tiles 16×16, k_align 16, dispatch 1 µs,
 //   energy 0.5 pJ/FLOP, 10 pJ/B DRAM, 1 pJ/B SRAM, idle 10 W, all efficiencies 1.
 //   ridge = P / BW = 102.4 FLOP/B.
-#include "Evaluator.h"
-#include "GraphBuilder.h"
 #include "TestSupport.h"
+#include "eval/Evaluator.h"
+#include "graph/GraphBuilder.h"
 
 #include <QtTest>
 

@@ -1,9 +1,9 @@
 // Properties that must hold for every shipped preset × zoo model × batch 1..256 at the preset's
 // default precision (and at every precision it supports, on a few batches).
-#include "EngineError.h"
-#include "Evaluator.h"
-#include "ModelZoo.h"
-#include "PresetLoader.h"
+#include "base/EngineError.h"
+#include "eval/Evaluator.h"
+#include "hardware/PresetLoader.h"
+#include "zoo/ModelZoo.h"
 
 #include <QtTest>
 #include <memory>

@@ -4,13 +4,13 @@
 // making the fitted data's error worse, and the presets that calibration and measure-machine write.
 // The machine probe's facts come from fake sysfs and /proc trees (exact numbers on any host), its
 // fallbacks from empty ones, and short real probes are only checked for what holds everywhere.
-#include "Calibration.h"
 #include "FakeMachine.h"
-#include "MachineProbe.h"
-#include "Measured.h"
-#include "ModelZoo.h"
-#include "PresetLoader.h"
 #include "TestSupport.h"
+#include "hardware/MachineProbe.h"
+#include "hardware/PresetLoader.h"
+#include "measured/Calibration.h"
+#include "measured/Measured.h"
+#include "zoo/ModelZoo.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 // Exact torchvision parameter and MAC counts for the built-in CNNs, and fusion/liveness facts.
-#include "ModelZoo.h"
-#include "PreparedModel.h"
+#include "graph/PreparedModel.h"
+#include "zoo/ModelZoo.h"
 
 #include <QtTest>
 

@@ -2,9 +2,9 @@
 // evaluator decides becomes its branch; one decided only at run time costs the costlier branch and
 // says so; a Loop with a static trip count and a Scan over a known length are unrolled; weights
 // inside subgraphs are parameters, counted once; inlined ops are named under their parent.
-#include "OnnxImport.h"
 #include "OnnxTestModels.h"
-#include "OpCost.h"
+#include "graph/OpCost.h"
+#include "onnx/OnnxImport.h"
 
 #include <QtTest>
 #include <algorithm>

@@ -2,10 +2,10 @@
 // file imports and evaluates, or fails with one OnnxError line naming the file. Nothing else may
 // escape: no other exception, no crash, no hang (ctest's timeout would catch one).
 // $BATCHSCOPE_ONNX_CORPUS overrides the directory; the test skips when it is absent.
-#include "Evaluator.h"
-#include "OnnxImport.h"
-#include "PreparedModel.h"
-#include "PresetLoader.h"
+#include "eval/Evaluator.h"
+#include "graph/PreparedModel.h"
+#include "hardware/PresetLoader.h"
+#include "onnx/OnnxImport.h"
 
 #include <QtTest>
 #include <algorithm>

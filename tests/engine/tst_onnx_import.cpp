@@ -1,11 +1,11 @@
 // ONNX import: the shipped weight-free exports against the built-in models, symbolic dimensions,
 // and one clear error (file + node) for every kind of bad input the issue lists.
-#include "Evaluator.h"
-#include "ModelZoo.h"
-#include "OnnxImport.h"
 #include "OnnxTestModels.h"
-#include "PreparedModel.h"
-#include "PresetLoader.h"
+#include "eval/Evaluator.h"
+#include "graph/PreparedModel.h"
+#include "hardware/PresetLoader.h"
+#include "onnx/OnnxImport.h"
+#include "zoo/ModelZoo.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -2,10 +2,10 @@
 // whose Pad/Resize/Reshape targets come from shape arithmetic libonnx cannot propagate, unnamed
 // dynamic axes, load-time zeros that are not parameters, windows longer than their input, and the
 // shape-inference worker under concurrent imports.
-#include "OnnxImport.h"
-#include "OnnxInference.h"
-#include "OnnxShapeEval.h"
 #include "OnnxTestModels.h"
+#include "onnx/OnnxImport.h"
+#include "onnx/OnnxInference.h"
+#include "onnx/OnnxShapeEval.h"
 
 #include <QThreadPool>
 #include <QtTest>

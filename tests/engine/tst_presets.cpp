@@ -1,11 +1,14 @@
 // Preset validation: every shipped preset loads; every kind of bad field is reported with the
 // file and the field; inconsistent peaks warn.
-#include "PresetLoader.h"
+#include "base/EngineError.h"
+#include "hardware/PresetLoader.h"
+#include "hardware/PresetSchema.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
+#include <map>
 
 using namespace bs;
 
@@ -22,6 +25,27 @@ bool hasIssue(const PresetLoadResult& r, const std::string& field, const std::st
         if (i.field == field && i.message.find(fragment) != std::string::npos && i.warning == warning)
             return true;
     return false;
+}
+
+QJsonObject shippedJson(const char* id) {
+    return QJsonDocument::fromJson(QByteArray::fromStdString(shippedText(id))).object();
+}
+
+std::string text(const QJsonObject& o) {
+    return QJsonDocument(o).toJson().toStdString();
+}
+
+/// `root` without the key at a dotted path.
+QJsonObject withoutPresetValueAt(const QJsonObject& root, const QString& path) {
+    const qsizetype dot = path.indexOf(QLatin1Char('.'));
+    QJsonObject out = root;
+    if (dot < 0) {
+        out.remove(path);
+        return out;
+    }
+    const QString head = path.left(dot);
+    out.insert(head, withoutPresetValueAt(root.value(head).toObject(), path.mid(dot + 1)));
+    return out;
 }
 
 std::string replaceOnce(std::string s, const std::string& from, const std::string& to) {
@@ -104,6 +128,56 @@ class TestPresets : public QObject {
         for (const PresetIssue& i : r.issues)
             QCOMPARE(i.file, std::string("my/t4.json"));
         QVERIFY(r.issues.front().str().rfind("my/t4.json: ", 0) == 0);
+    }
+
+    // Every field of the format's table is validated as the table says: out of range, missing when
+    // required, and nothing else accepted beside it. One shipped preset per class covers the
+    // class-specific mapping fields.
+    void everySchemaFieldIsValidated() {
+        const std::map<ArchClass, const char*> presetOf{{ArchClass::Gpu, "t4"},
+                                                        {ArchClass::Systolic, "tpu-v4"},
+                                                        {ArchClass::Cpu, "xeon-8490h"},
+                                                        {ArchClass::Tile, "kpu-t256"}};
+        int checked = 0;
+        for (const PresetField& f : presetFields()) {
+            if (f.kind != PresetFieldKind::Number && f.kind != PresetFieldKind::PerPrecision) continue;
+            const QJsonObject json = shippedJson(presetOf.at(f.onlyFor.value_or(ArchClass::Gpu)));
+            QString path = QString::fromLatin1(f.path);
+            if (f.kind == PresetFieldKind::PerPrecision)
+                path += QStringLiteral(".") + presetValueAt(json, path).toObject().keys().front();
+            if (presetValueAt(json, path).isUndefined()) continue; // optional and absent here (local)
+            const std::string value = path.toStdString() + ".value";
+            PresetLoadResult r = parsePreset(
+                text(withPresetValueAt(json, path + QStringLiteral(".value"), f.maxInclusive * 2 + 1)),
+                "p.json");
+            QVERIFY2(hasIssue(r, value, "must be ≤", false), value.c_str());
+            r = parsePreset(text(withPresetValueAt(json, path + QStringLiteral(".value"), -1.0)), "p.json");
+            QVERIFY2(hasIssue(r, value, f.allowZero ? "must be ≥" : "must be >", false), value.c_str());
+            if (f.required && f.kind == PresetFieldKind::Number) {
+                r = parsePreset(text(withoutPresetValueAt(json, path)), "p.json");
+                QVERIFY2(hasIssue(r, path.toStdString(), "missing", false), f.path);
+            }
+            ++checked;
+        }
+        QVERIFY2(checked >= 27,
+                 qPrintable(QString::number(checked))); // 29 number fields, local may be absent
+        // A key the table does not declare, at the top and inside an object.
+        const QJsonObject t4 = shippedJson("t4");
+        QVERIFY(hasIssue(parsePreset(text(withPresetValueAt(t4, QStringLiteral("clock_mhz"), 1)), "p.json"),
+                         "clock_mhz", "unknown field", false));
+        QVERIFY(hasIssue(
+            parsePreset(text(withPresetValueAt(t4, QStringLiteral("mapping.array_rows"), QJsonObject())),
+                        "p.json"),
+            "mapping.array_rows", "unknown field", false)); // a systolic field on a GPU
+        // Writers go through the table: a misspelt path is refused, a real one round-trips.
+        QVERIFY_THROWS_EXCEPTION(EngineError,
+                                 withSourcedValue(t4, QStringLiteral("clock_mhz"), 1, QStringLiteral("x")));
+        const QJsonObject faster =
+            withSourcedValue(t4, QStringLiteral("memory.dram.bandwidth_gb_s"), 400, QStringLiteral("test"));
+        const PresetLoadResult ok = parsePreset(text(faster), "p.json");
+        QVERIFY(ok.ok());
+        QCOMPARE(ok.preset->dram.bandwidthGBs.value, 400.0);
+        QCOMPARE(ok.preset->dram.bandwidthGBs.source, std::string("test"));
     }
 
     void inconsistentPeakWarns() {

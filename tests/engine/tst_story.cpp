@@ -1,9 +1,9 @@
 // The story line: each scenario's limiter is the one the rules in Story.h pick from the engine's
 // numbers, and the words carry those numbers.
-#include "ModelZoo.h"
-#include "PresetLoader.h"
-#include "Story.h"
-#include "Sweep.h"
+#include "eval/Story.h"
+#include "eval/Sweep.h"
+#include "hardware/PresetLoader.h"
+#include "zoo/ModelZoo.h"
 
 #include <QtTest>
 #include <memory>

@@ -1,9 +1,9 @@
 // Batch lists, knob sweeps, recommendations, the critical batch of seed 003 and the megapixel
 // spill effect of seed 004.
-#include "EngineError.h"
-#include "ModelZoo.h"
-#include "PresetLoader.h"
-#include "Sweep.h"
+#include "base/EngineError.h"
+#include "eval/Sweep.h"
+#include "hardware/PresetLoader.h"
+#include "zoo/ModelZoo.h"
 
 #include <QtTest>
 

@@ -2,8 +2,8 @@
 // the public references (Hugging Face transformers, darknet) and MACs counted from the graph's
 // shapes. The MAC helper below is independent of the engine's cost module on purpose: it restates
 // the textbook formulas so a change in either one shows up here.
-#include "Graph.h"
-#include "ModelZoo.h"
+#include "graph/Graph.h"
+#include "zoo/ModelZoo.h"
 
 #include <QObject>
 #include <QTest>

@@ -1,10 +1,10 @@
 // libFuzzer target: measured-data files (CSV and JSON lines): parse, aggregate, select and compare
 // with a small model.
-#include "EngineError.h"
-#include "Measured.h"
-#include "ModelZoo.h"
-#include "PreparedModel.h"
-#include "PresetLoader.h"
+#include "base/EngineError.h"
+#include "graph/PreparedModel.h"
+#include "hardware/PresetLoader.h"
+#include "measured/Measured.h"
+#include "zoo/ModelZoo.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -3,11 +3,11 @@
 // preparing and evaluating the model. Seeds: tests/data, its malformed files, and
 // tests/fuzz/seeds/onnx (If, Loop, Scan, shape arithmetic, QDQ, opset 20). Anything but OnnxError /
 // EngineError (a clear message) is a finding.
-#include "EngineError.h"
-#include "Evaluator.h"
-#include "OnnxImport.h"
-#include "PreparedModel.h"
-#include "PresetLoader.h"
+#include "base/EngineError.h"
+#include "eval/Evaluator.h"
+#include "graph/PreparedModel.h"
+#include "hardware/PresetLoader.h"
+#include "onnx/OnnxImport.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,10 +1,10 @@
 // libFuzzer target: preset JSON validation (PresetLoader). A preset that loads is also evaluated,
 // so a value that passes validation but breaks the engine (0, NaN, huge) is found too.
-#include "EngineError.h"
-#include "Evaluator.h"
-#include "ModelZoo.h"
-#include "PreparedModel.h"
-#include "PresetLoader.h"
+#include "base/EngineError.h"
+#include "eval/Evaluator.h"
+#include "graph/PreparedModel.h"
+#include "hardware/PresetLoader.h"
+#include "zoo/ModelZoo.h"
 
 #include <cstddef>
 #include <cstdint>

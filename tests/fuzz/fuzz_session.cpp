@@ -1,6 +1,6 @@
 // libFuzzer target: session files (.batchscope): JSON parse, format/version checks, every field,
 // embedded presets. A session that parses is written again and must parse to the same bytes.
-#include "Session.h"
+#include "model/Session.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,11 +1,11 @@
 #pragma once
 // Test helper shared by the ui suites: snapshots built the way the Explorer builds them (sweep over
 // a batch grid, evaluation at the current batch, recommendation), from shipped presets and zoo models.
-#include "Evaluator.h"
-#include "ExplorerTypes.h"
-#include "ModelZoo.h"
-#include "PresetLoader.h"
-#include "Sweep.h"
+#include "eval/Evaluator.h"
+#include "eval/Sweep.h"
+#include "hardware/PresetLoader.h"
+#include "model/ExplorerTypes.h"
+#include "zoo/ModelZoo.h"
 
 #include <QColor>
 #include <map>

@@ -1,7 +1,7 @@
 #pragma once
 // Options for a main window in a test: its own settings file and user preset directory under
 // `dir` (never the user's), and no restored geometry.
-#include "MainWindow.h"
+#include "window/MainWindow.h"
 
 #include <QTemporaryDir>
 

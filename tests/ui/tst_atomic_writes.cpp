@@ -3,13 +3,13 @@
 // each kill the file must be exactly one of the two versions, never a mix, a truncation or empty:
 // sessions (saveSessionFile, what Save and autosave use), user presets (PresetStore::update, what
 // the preset editor uses), CSV exports (writeTextFile) and PNG chart exports (exportChart).
-#include "ChartExport.h"
-#include "CsvExport.h"
 #include "FileChecks.h"
-#include "PresetStore.h"
-#include "Session.h"
 #include "SnapshotMaker.h"
-#include "UtilizationChart.h"
+#include "charts/UtilizationChart.h"
+#include "export/ChartExport.h"
+#include "model/CsvExport.h"
+#include "model/PresetStore.h"
+#include "model/Session.h"
 
 #include <QJsonDocument>
 #include <QRandomGenerator>

@@ -1,15 +1,15 @@
 // The four linked explorer charts, fed real engine snapshots: what each draws, what a batch step
 // moves (and that it moves only that), log-axis safety, ridge labels, layer picking, memory-fit
 // marks, budget and recommendation, the energy breakdown, theme colours, and a frame-time print.
-#include "ChartSupport.h"
-#include "EnergyChart.h"
-#include "LatencyThroughputChart.h"
-#include "ModelZoo.h"
-#include "PresetLoader.h"
-#include "RooflineChart.h"
 #include "SnapshotMaker.h"
-#include "Sweep.h"
-#include "UtilizationChart.h"
+#include "charts/ChartSupport.h"
+#include "charts/EnergyChart.h"
+#include "charts/LatencyThroughputChart.h"
+#include "charts/RooflineChart.h"
+#include "charts/UtilizationChart.h"
+#include "eval/Sweep.h"
+#include "hardware/PresetLoader.h"
+#include "zoo/ModelZoo.h"
 
 #include <QAbstractAxis>
 #include <QChart>

@@ -1,18 +1,18 @@
 // The explorer window driven like a user: the slider moves every chart and the table, scenarios
 // add series, a preset edit re-evaluates, ONNX imports run off the UI thread; plus screenshots.
-#include "BatchControls.h"
-#include "EnergyChart.h"
-#include "Explorer.h"
-#include "LatencyThroughputChart.h"
-#include "LayerTableModel.h"
-#include "LayerTablePanel.h"
-#include "MainWindow.h"
-#include "ModelPanel.h"
-#include "PresentationWindow.h"
-#include "PresetEditor.h"
-#include "PresetStore.h"
-#include "RooflineChart.h"
-#include "UtilizationChart.h"
+#include "charts/EnergyChart.h"
+#include "charts/LatencyThroughputChart.h"
+#include "charts/RooflineChart.h"
+#include "charts/UtilizationChart.h"
+#include "model/Explorer.h"
+#include "model/LayerTableModel.h"
+#include "model/PresetStore.h"
+#include "presets/PresetEditor.h"
+#include "window/BatchControls.h"
+#include "window/LayerTablePanel.h"
+#include "window/MainWindow.h"
+#include "window/ModelPanel.h"
+#include "window/PresentationWindow.h"
 
 #include <QAbstractItemModelTester>
 #include <QChart>

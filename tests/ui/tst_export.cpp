@@ -3,24 +3,24 @@
 // counts, CSV that parses and carries the engine's numbers (the layer table byte for byte what
 // `batchscope layers` prints), print mode leaving the on-screen chart as it was, and the Export
 // menu and context actions of a real main window.
-#include "ChartExport.h"
-#include "ChartSupport.h"
-#include "Cli.h"
-#include "CsvExport.h"
-#include "EnergyChart.h"
-#include "Explorer.h"
-#include "ExportActions.h"
 #include "FileChecks.h"
-#include "LatencyThroughputChart.h"
-#include "MainWindow.h"
-#include "ModelZoo.h"
-#include "PresetLoader.h"
-#include "ResultTables.h"
-#include "RooflineChart.h"
 #include "SnapshotMaker.h"
-#include "Sweep.h"
 #include "TestWindow.h"
-#include "UtilizationChart.h"
+#include "charts/ChartSupport.h"
+#include "charts/EnergyChart.h"
+#include "charts/LatencyThroughputChart.h"
+#include "charts/RooflineChart.h"
+#include "charts/UtilizationChart.h"
+#include "eval/ResultTables.h"
+#include "eval/Sweep.h"
+#include "export/ChartExport.h"
+#include "export/ExportActions.h"
+#include "exportcli/CommandLine.h"
+#include "hardware/PresetLoader.h"
+#include "model/CsvExport.h"
+#include "model/Explorer.h"
+#include "window/MainWindow.h"
+#include "zoo/ModelZoo.h"
 
 #include <QAction>
 #include <QApplication>
@@ -362,7 +362,7 @@ class TstExport : public QObject {
         QString error;
         QVERIFY2(exportLayerCsv(s, path, &error), qPrintable(error));
         std::ostringstream out, err;
-        const int code = bs::cli::run(
+        const int code = bs::cli::runCommandLine(
             QStringList{QStringLiteral("layers"), QStringLiteral("--model"), QStringLiteral("resnet50"),
                         QStringLiteral("--hardware"), QStringLiteral("tpu-v4"), QStringLiteral("--precision"),
                         QStringLiteral("bf16"), QStringLiteral("--batch"), QStringLiteral("16")},

@@ -1,14 +1,14 @@
 // The layer table: model consistency (QAbstractItemModelTester), the engine's numbers under the
 // sort role, sorting, filtering, selection both ways and across batch steps, the share bar, and
 // the story line's rich text.
-#include "Format.h"
-#include "LayerTableModel.h"
-#include "LayerTablePanel.h"
-#include "ModelZoo.h"
-#include "PresetLoader.h"
-#include "ShareBarDelegate.h"
-#include "StoryText.h"
-#include "Sweep.h"
+#include "base/Format.h"
+#include "eval/Sweep.h"
+#include "hardware/PresetLoader.h"
+#include "model/LayerTableModel.h"
+#include "model/StoryText.h"
+#include "window/LayerTablePanel.h"
+#include "window/ShareBarDelegate.h"
+#include "zoo/ModelZoo.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

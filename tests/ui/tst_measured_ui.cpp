@@ -3,16 +3,16 @@
 // the table and the per-scenario summary; a bad file shows its line; calibration adds a preset and
 // a scenario that fit the data; the measured file survives a session round trip; measuring the
 // machine can be cancelled and otherwise adds a CPU preset.
-#include "ChartExport.h"
-#include "Explorer.h"
 #include "FileChecks.h"
-#include "LatencyThroughputChart.h"
-#include "MainWindow.h"
-#include "MeasuredActions.h"
-#include "PresetStore.h"
-#include "SessionController.h"
 #include "TestWindow.h"
-#include "UtilizationChart.h"
+#include "charts/LatencyThroughputChart.h"
+#include "charts/UtilizationChart.h"
+#include "export/ChartExport.h"
+#include "measured/MeasuredActions.h"
+#include "model/Explorer.h"
+#include "model/PresetStore.h"
+#include "window/MainWindow.h"
+#include "window/SessionController.h"
 
 #include <QChart>
 #include <QDockWidget>

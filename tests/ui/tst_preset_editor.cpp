@@ -1,12 +1,12 @@
 // The preset editor driven like a user: keys into the line edits named after their JSON path,
 // Return to commit. Checks that accepted edits reach the store, its file and the evaluation, and
 // that rejected ones leave all three untouched.
-#include "Evaluator.h"
 #include "FileChecks.h"
-#include "ModelZoo.h"
-#include "PresetDiff.h"
-#include "PresetEditor.h"
-#include "PresetStore.h"
+#include "eval/Evaluator.h"
+#include "model/PresetDiff.h"
+#include "model/PresetStore.h"
+#include "presets/PresetEditor.h"
+#include "zoo/ModelZoo.h"
 
 #include <QComboBox>
 #include <QDir>

@@ -3,16 +3,16 @@
 // the top layers are the engine's slowest, every preset number appears with its source; the PDF
 // has the pages its layout says, with a page per chart at most; errors name the file and leave an
 // old report intact; the window's Export → Report action writes one.
-#include "ChartExport.h"
-#include "ChartSupport.h"
-#include "Explorer.h"
-#include "ExportActions.h"
 #include "FileChecks.h"
-#include "MainWindow.h"
-#include "Report.h"
-#include "SnapshotBuilder.h"
 #include "SnapshotMaker.h"
 #include "TestWindow.h"
+#include "charts/ChartSupport.h"
+#include "export/ChartExport.h"
+#include "export/ExportActions.h"
+#include "export/Report.h"
+#include "model/Explorer.h"
+#include "model/SnapshotBuilder.h"
+#include "window/MainWindow.h"
 
 #include <QAction>
 #include <QDir>

@@ -2,13 +2,13 @@
 // leaves the previous file; newer, corrupt and incomplete files are refused with a message naming
 // the file and field; moved ONNX files are found; autosave writes after a change and a crash
 // (no clean exit) is offered for recovery.
-#include "BatchControls.h"
-#include "Explorer.h"
 #include "FileChecks.h"
-#include "MainWindow.h"
-#include "PresetStore.h"
-#include "Session.h"
-#include "SessionController.h"
+#include "model/Explorer.h"
+#include "model/PresetStore.h"
+#include "model/Session.h"
+#include "window/BatchControls.h"
+#include "window/MainWindow.h"
+#include "window/SessionController.h"
 
 #include <QDir>
 #include <QDoubleSpinBox>

@@ -1,0 +1,359 @@
+#include "cli/Commands.h"
+
+#include "base/EngineError.h"
+#include "cli/MeasuredCommands.h"
+#include "cli/ScenarioOptions.h"
+#include "eval/Evaluator.h"
+#include "eval/ResultTables.h"
+#include "eval/Sweep.h"
+#include "hardware/PresetLoader.h"
+#include "zoo/ModelZoo.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <cmath>
+#include <ostream>
+
+namespace bs::cli {
+
+namespace {
+
+QString qs(std::string_view s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+const std::vector<OptionSpec> kScenarioOptions = {
+    {"model", true, false},      {"hardware", true, false}, {"precision", true, false}, {"seq", true, false},
+    {"resolution", true, false}, {"param", true, true},     {"format", true, false},    {"dim", true, true},
+};
+
+std::vector<OptionSpec> withScenario(std::vector<OptionSpec> extra) {
+    extra.insert(extra.begin(), kScenarioOptions.begin(), kScenarioOptions.end());
+    return extra;
+}
+
+const char* kScenarioHelp = R"(Scenario options:
+  --model ID|FILE       built-in model id (see 'batchscope models') or an .onnx file
+  --dim NAME=N          ONNX files: value of a symbolic input dimension (repeatable),
+                        e.g. --dim sequence=256; an unnamed axis is INPUT:AXIS,
+                        e.g. --dim images:2=640; the batch axis follows the batch
+  --hardware ID|FILE    preset id (see 'batchscope presets') or a preset JSON file
+  --precision P         fp32, tf32, fp16, bf16, fp8 or int8 (default: the preset's default);
+                        a precision the chip lacks is an error, never a silent substitute
+  --seq N               sequence length (transformer models)
+  --resolution N|WxH    input resolution (image models), e.g. 416 or 1920x1088
+  --param K=V           set any model knob (repeatable), e.g. --param depth=4 --param phase=decode
+  --format csv|json     output format (default csv: RFC 4180 with a header row)
+)";
+
+// ---- presets / models ------------------------------------------------------------------------
+
+int runPresets(const Options& o, std::ostream& out) {
+    const PresetLibrary lib = PresetLibrary::shipped();
+    Table t({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("class"), QStringLiteral("status"),
+             QStringLiteral("default_precision"), QStringLiteral("precisions"), QStringLiteral("units"),
+             QStringLiteral("dram_gb_s"), QStringLiteral("onchip_mib")});
+    for (const HardwarePreset& p : lib.presets())
+        t.addRow({qs(p.id), qs(p.name), qs(archClassName(p.archClass)), qs(p.status),
+                  qs(precisionName(p.defaultPrecision)), qs(p.supportedPrecisions()), p.units(),
+                  p.dram.bandwidthGBs.value, p.onchip.capacity.value});
+    writeTable(t, o, out);
+    return 0;
+}
+
+int runModels(const Options& o, std::ostream& out) {
+    Table t({QStringLiteral("id"), QStringLiteral("description"), QStringLiteral("knobs")});
+    for (const ModelDescriptor& m : ModelZoo::models()) {
+        QString knobs;
+        for (const Knob& k : m.knobs) {
+            if (!knobs.isEmpty()) knobs += QLatin1Char(' ');
+            knobs += qs(k.name) + QLatin1Char('=');
+            if (!k.choices.empty()) {
+                QStringList c;
+                for (const std::string& s : k.choices)
+                    c << qs(s);
+                knobs += c.join(QLatin1Char('|'));
+            } else {
+                knobs += QString::number(k.value);
+            }
+        }
+        t.addRow({qs(m.id), qs(m.description), knobs});
+    }
+    writeTable(t, o, out);
+    return 0;
+}
+
+// ---- sweep -----------------------------------------------------------------------------------
+
+// Sweep columns, led by the swept knob's column for --over seq|resolution.
+std::vector<QString> sweepHeader(const QString& first) {
+    std::vector<QString> h = sweepColumns();
+    h.insert(h.begin(), first);
+    return h;
+}
+
+int runSweep(const Options& o, std::ostream& out) {
+    const PreparedScenario s = prepareFromOptions(o);
+    const Scenario& sc = s.scenario;
+    const std::string over = o.value("over", "batch");
+    if (over == "batch") {
+        if (o.has("batch")) throw EngineError("--batch applies to --over seq|resolution; use --batches");
+        writeTable(sweepTable(sweepBatches(s.input(), parseBatchList(o.value("batches", "1..1024*2")))), o,
+                   out);
+        return 0;
+    }
+    if (!o.has("values")) throw EngineError("--over " + over + " needs --values, e.g. --values 128,256,512");
+    const std::vector<int> values = parseBatchList(o.value("values"));
+    const int batch = o.positiveInt("batch", 1);
+    std::vector<SweepPoint> points;
+    const std::string modelId = sc.isOnnx() ? sc.onnxPath.toStdString() : sc.modelId.toStdString();
+    if (sc.isOnnx()) {
+        if (!s.prepared.onnx->dims.count(over))
+            throw EngineError("--over '" + over + "': " + modelId +
+                              " has no symbolic dimension of that name" +
+                              " (ONNX files sweep batch or one of their --dim names)");
+        auto reimport = [&](int v) {
+            OnnxImportOptions opt = OnnxImportOptions::withDims(sc.dims);
+            opt.dims[over] = v;
+            return importOnnxFile(modelId, opt).graph;
+        };
+        points = sweepRebuilt(reimport, values, *s.hardware, sc.precision, batch);
+    } else {
+        if (over != "seq" && over != "resolution")
+            throw EngineError("--over '" + over + "' is not batch, seq or resolution");
+        const ModelDescriptor* desc = ModelZoo::find(modelId);
+        if (over == "seq" && desc->seqKnob.empty())
+            throw EngineError("model '" + modelId + "' has no sequence length");
+        if (over == "resolution" && !desc->hasResolution)
+            throw EngineError("model '" + modelId + "' has no resolution");
+        const std::string knobName = over == "seq" ? desc->seqKnob : "resolution";
+        points = sweepKnob(modelId, ModelZoo::resolve(*desc, sc.knobs), knobName, values, *s.hardware,
+                           sc.precision, batch);
+    }
+    Table t(sweepHeader(qs(over)));
+    for (const SweepPoint& p : points) {
+        std::vector<Cell> row = sweepCells(p.totals);
+        row.insert(row.begin(), p.value);
+        t.addRow(row);
+    }
+    writeTable(t, o, out);
+    return 0;
+}
+
+// ---- import ----------------------------------------------------------------------------------
+
+int runImport(const Options& o, std::ostream& out) {
+    const std::string file = o.value("file");
+    if (file.empty())
+        throw EngineError("import needs an ONNX file: batchscope import FILE [--dim NAME=N]...");
+    OnnxModel imported = importOnnxFile(file, OnnxImportOptions::withDims(dimsFromOptions(o)));
+    const OnnxSummary& s = imported.summary;
+    const PreparedModel model(std::move(imported.graph));
+    auto joined = [](const auto& map, const char* sep) {
+        QStringList parts;
+        for (const auto& [k, v] : map)
+            parts << qs(k.empty() ? std::string("ai.onnx") : k) + QLatin1String(sep) + QString::number(v);
+        return parts;
+    };
+    QStringList inputs, warnings;
+    for (const std::string& i : s.inputs)
+        inputs << qs(i);
+    for (const std::string& w : s.warnings)
+        warnings << qs(w);
+    // One ordered list of fields serves both the text and the JSON form.
+    const std::vector<std::pair<QString, QJsonValue>> fields{
+        {QStringLiteral("file"), qs(s.file)},
+        {QStringLiteral("producer"), qs(s.producer)},
+        {QStringLiteral("ir_version"), static_cast<double>(s.irVersion)},
+        {QStringLiteral("opsets"), QJsonArray::fromStringList(joined(s.opsets, " "))},
+        {QStringLiteral("inputs"), QJsonArray::fromStringList(inputs)},
+        {QStringLiteral("batch_dim"), s.batchDim.empty() ? QJsonValue() : QJsonValue(qs(s.batchDim))},
+        {QStringLiteral("dims"), QJsonArray::fromStringList(joined(s.dims, "="))},
+        {QStringLiteral("nodes"), s.nodes},
+        {QStringLiteral("folded_nodes"), s.foldedNodes},
+        {QStringLiteral("ops"), model.opCount()},
+        {QStringLiteral("fused_layers"), model.kernelLayerCount()},
+        {QStringLiteral("params"), static_cast<double>(model.params())},
+        {QStringLiteral("gmacs_per_sample"), model.macsPerSample() / 1e9},
+        {QStringLiteral("gflops_per_sample"), model.flopsPerSample() / 1e9},
+        {QStringLiteral("initializers_without_data"), static_cast<double>(s.initializersWithoutData)},
+        {QStringLiteral("external_initializers"), static_cast<double>(s.externalInitializers)},
+        {QStringLiteral("not_costed"), QJsonArray::fromStringList(joined(s.notCosted, " x"))},
+        {QStringLiteral("quantization"),
+         s.quantization.empty() ? QJsonValue() : QJsonValue(qs(s.quantization))},
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
+    };
+    const std::string format = o.value("format", "text");
+    if (format == "json") {
+        QJsonObject obj;
+        for (const auto& [k, v] : fields)
+            obj.insert(k, v);
+        out << QJsonDocument(obj).toJson(QJsonDocument::Indented).toStdString();
+        return 0;
+    }
+    if (format != "text") throw EngineError("--format '" + format + "' is not text or json");
+    for (const auto& [k, v] : fields) {
+        QString text;
+        if (v.isArray()) {
+            QStringList items;
+            for (const QJsonValue& item : v.toArray())
+                items << item.toString();
+            text = items.isEmpty() ? QStringLiteral("none")
+                                   : items.join(k == QLatin1String("warnings") ? QStringLiteral("\n  ")
+                                                                               : QStringLiteral(", "));
+            if (k == QLatin1String("warnings") && !items.isEmpty()) text.prepend(QStringLiteral("\n  "));
+        } else if (v.isDouble()) {
+            const double d = v.toDouble();
+            text = d == std::floor(d) && std::abs(d) < 1e15 ? QString::number(static_cast<qint64>(d))
+                                                            : QString::number(d, 'f', 3);
+        } else {
+            text = v.isNull() ? (k == QLatin1String("batch_dim") ? QStringLiteral("none (fixed shapes)")
+                                                                 : QStringLiteral("none (float)"))
+                              : v.toString();
+        }
+        out << k.leftJustified(26).toStdString() << text.toStdString() << "\n";
+    }
+    return 0;
+}
+
+// ---- layers ----------------------------------------------------------------------------------
+
+int runLayers(const Options& o, std::ostream& out) {
+    const PreparedScenario s = prepareFromOptions(o);
+    const int batch = o.positiveInt("batch", 1);
+    const ScenarioResult r = evaluate(s.input(), batch);
+    writeTable(layerTable(s.model(), r, o.has("all")), o, out);
+    return 0;
+}
+
+// ---- recommend -------------------------------------------------------------------------------
+
+int runRecommend(const Options& o, std::ostream& out) {
+    const PreparedScenario s = prepareFromOptions(o);
+    const std::optional<double> budget = latencyBudgetFromOptions(o);
+    const auto sweep = sweepBatches(s.input(), parseBatchList(o.value("batches", "1..1024*2")));
+    Table t({QStringLiteral("recommendation"), QStringLiteral("batch"), QStringLiteral("latency_ms"),
+             QStringLiteral("throughput_per_s"), QStringLiteral("utilization"),
+             QStringLiteral("energy_per_inference_mj"), QStringLiteral("peak_memory_mb"),
+             QStringLiteral("reason")});
+    for (const Recommendation& r : recommend(sweep, budget)) {
+        if (r.batch)
+            t.addRow({qs(r.what), static_cast<double>(*r.batch), r.totals.latency_s * 1e3,
+                      r.totals.throughput_per_s, r.totals.utilization,
+                      r.totals.energyPerInference.total() * 1e3, r.totals.peakMemoryBytes / 1e6,
+                      qs(r.reason)});
+        else
+            t.addRow(
+                {qs(r.what), QString(), QString(), QString(), QString(), QString(), QString(), qs(r.reason)});
+    }
+    writeTable(t, o, out);
+    return 0;
+}
+
+std::vector<Command> makeCommands() {
+    std::vector<Command> c;
+    c.push_back(
+        {"presets",
+         "Usage: batchscope presets [--format csv|json]\n\nLists the shipped hardware presets: id, name, "
+         "class (gpu, systolic, cpu, tile),\nstatus (datasheet or modelled), default precision, precisions "
+         "with a peak,\ncompute units, DRAM bandwidth (GB/s) and on-chip memory (MiB).\n",
+         {{"format", true, false}},
+         runPresets});
+    c.push_back(
+        {"models",
+         "Usage: batchscope models [--format csv|json]\n\nLists the built-in models with their knobs and "
+         "default values.\nSet knobs with --param name=value (and --seq / --resolution).\n",
+         {{"format", true, false}},
+         runModels});
+    c.push_back({"sweep",
+                 std::string("Usage: batchscope sweep --model ID --hardware ID [options]\n\n"
+                             "Evaluates the scenario at each batch size (or, with --over, at each sequence\n"
+                             "length / resolution at one batch). One row per point.\n\n") +
+                     kScenarioHelp +
+                     "Sweep options:\n"
+                     "  --batches LIST        batch sizes: 1,2,4 | 1..64 (every integer) | 1..1024*2\n"
+                     "                        (geometric) or a mix; default 1..1024*2\n"
+                     "  --over batch|seq|resolution|DIM   what to sweep (default batch); for an ONNX\n"
+                     "                        file, DIM is one of its symbolic dimensions (re-imported)\n"
+                     "  --values LIST         values of --over seq|resolution|DIM (same syntax)\n"
+                     "  --batch N             batch for --over seq|resolution|DIM (default 1)\n\n"
+                     "Columns: batch, latency_ms, throughput_per_s, utilization (FLOP-weighted: FLOPs ÷\n"
+                     "(latency × dense peak)), bandwidth_utilization, energy_per_inference_mj and its\n"
+                     "static/compute/dram/sram parts, peak_memory_mb, fits_memory, bound (where most\n"
+                     "time goes), gflops (2 per MAC), dram_mb, spilled_mb (activations that did not fit\n"
+                     "on chip), critical_batch (batch where compute time catches up with memory time).\n",
+                 withScenario({{"batches", true, false},
+                               {"over", true, false},
+                               {"values", true, false},
+                               {"batch", true, false}}),
+                 runSweep});
+    c.push_back({"layers",
+                 std::string("Usage: batchscope layers --model ID --hardware ID [--batch N] [options]\n\n"
+                             "Places every fused layer on the chip's roofline at one batch size.\n\n") +
+                     kScenarioHelp +
+                     "Layer options:\n"
+                     "  --batch N             batch size (default 1)\n"
+                     "  --all                 include zero-cost view layers (reshape/flatten)\n\n"
+                     "Columns: index, name, ops (fused op types), flops, macs, weight_bytes, dram_bytes,\n"
+                     "sram_bytes, arithmetic_intensity (FLOPs per byte of the bounding memory level),\n"
+                     "bound (compute | memory | memory-onchip | overhead), units_allocated, units_total,\n"
+                     "compute_ms, memory_ms, overhead_ms, latency_ms = max(compute, memory) + overhead,\n"
+                     "share of model latency, utilization, critical_batch, spills, not_costed.\n",
+                 withScenario({{"batch", true, false}, {"all", false, false}}), runLayers});
+    c.push_back(
+        {"recommend",
+         std::string("Usage: batchscope recommend --model ID --hardware ID [--latency-budget-ms X]\n\n"
+                     "Sweeps batch sizes and picks: the highest-throughput batch within the latency\n"
+                     "budget, the max-throughput batch and the min-energy batch (only batches that\n"
+                     "fit in device memory qualify).\n\n") +
+             kScenarioHelp +
+             "Recommend options:\n"
+             "  --latency-budget-ms X latency budget in milliseconds (0: none)\n"
+             "  --batches LIST        candidate batches (default 1..1024*2)\n",
+         withScenario({{"latency-budget-ms", true, false}, {"batches", true, false}}), runRecommend});
+    c.push_back({"import",
+                 "Usage: batchscope import FILE [--dim NAME=N]... [--format text|json]\n\n"
+                 "Imports an ONNX file (with weights, weight-free, or with missing external data:\n"
+                 "only dims are read) and prints: file, producer, IR version, opsets, inputs (per\n"
+                 "sample), the batch dimension, bound dims, nodes, folded constant nodes, imported\n"
+                 "ops, fused layers, params, GMACs and GFLOPs per sample, ops not costed (type x\n"
+                 "count), quantization (QDQ, QOperator or dynamic) and warnings.\n\n"
+                 "  --dim NAME=N          value of a symbolic input dimension (repeatable); an unnamed\n"
+                 "                        axis is INPUT:AXIS (--dim images:2=640); the batch axis is\n"
+                 "                        bound to 1 (one sample) and follows --batch elsewhere\n"
+                 "  --format text|json    output format (default text)\n\n"
+                 "Use the file anywhere a model id goes: batchscope sweep --model FILE --hardware ID.\n"
+                 "Errors (not ONNX, truncated, cycles, shapes that cannot be inferred) exit 2.\n",
+                 {{"file", true, false}, {"dim", true, true}, {"format", true, false}},
+                 runImport,
+                 "file"});
+    for (Command& m : measuredCommands())
+        c.push_back(std::move(m));
+    return c;
+}
+
+} // namespace
+
+void writeTable(const Table& t, const Options& o, std::ostream& out) {
+    const std::string format = o.value("format", "csv");
+    if (format == "csv")
+        out << t.toCsv().toStdString();
+    else if (format == "json")
+        out << t.toJson().toStdString();
+    else
+        throw EngineError("--format '" + format + "' is not csv or json");
+}
+
+const std::vector<Command>& headlessCommands() {
+    static const std::vector<Command> all = makeCommands();
+    return all;
+}
+
+const Command* findCommand(const std::vector<Command>& table, const QString& name) {
+    for (const Command& c : table)
+        if (QString::fromStdString(c.name) == name) return &c;
+    return nullptr;
+}
+
+} // namespace bs::cli

@@ -1,0 +1,291 @@
+#include "eval/Evaluator.h"
+
+#include "base/EngineError.h"
+#include "eval/Mapping.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace bs {
+
+std::string_view boundName(Bound b) {
+    switch (b) {
+    case Bound::Compute:
+        return "compute";
+    case Bound::Memory:
+        return "memory";
+    case Bound::Overhead:
+        return "overhead";
+    case Bound::None:
+        return "none";
+    }
+    return "none";
+}
+
+QString boundLabel(const LayerPlacement& p) {
+    switch (p.bound) {
+    case Bound::Compute:
+        return QStringLiteral("compute");
+    case Bound::Memory:
+        return p.memoryBoundOnChip ? QStringLiteral("memory (on-chip)") : QStringLiteral("memory (DRAM)");
+    case Bound::Overhead:
+        return QStringLiteral("overhead");
+    case Bound::None:
+        break;
+    }
+    return QStringLiteral("—");
+}
+
+QString boundToken(const LayerPlacement& p) {
+    if (p.bound == Bound::Memory && p.memoryBoundOnChip) return QStringLiteral("memory-onchip");
+    return QString::fromLatin1(boundName(p.bound));
+}
+
+namespace {
+
+constexpr double kPico = 1e-12;
+
+// Rates and capacities of one scenario, computed once per evaluation.
+struct Rates {
+    double bytes = 4;     // per element
+    double peak = 0;      // nominal dense FLOP/s
+    double peakEff = 0;   // × compute fraction
+    double vectorEff = 0; // vector FLOP/s × compute fraction
+    double dramBw = 0;    // achievable B/s
+    double sramBw = 0;    // B/s
+    double onchip = 0;    // bytes
+    double onchipAct = 0; // bytes usable for activations
+    double dispatch_s = 0;
+    double pjFlop = 0, pjDram = 0, pjSram = 0;
+
+    Rates(const HardwarePreset& hw, Precision p) {
+        bytes = bytesPerElement(p);
+        peak = hw.peakFlops(p);
+        peakEff = peak * hw.computeFraction.value;
+        vectorEff = hw.vectorFlops(p) * hw.computeFraction.value;
+        dramBw = hw.dramBytesPerS() * hw.bandwidthFraction.value;
+        sramBw = hw.onchipBytesPerS();
+        onchip = hw.onchipBytes();
+        onchipAct = onchip * hw.onchipActivationFraction.value;
+        dispatch_s = hw.dispatchUs.value * 1e-6;
+        pjFlop = hw.pjPerFlop.at(p).value;
+        pjDram = hw.dram.pjPerByte.value;
+        pjSram = hw.onchip.pjPerByte.value;
+    }
+};
+
+// Critical batch of a linear traffic model: compute f·B / peak equals memory (w + a·B) / bw.
+double criticalBatch(double flopsPerSample, double batchFixedBytes, double perSampleBytes, double ridge) {
+    const double denom = flopsPerSample - ridge * perSampleBytes;
+    if (denom <= 0) return std::numeric_limits<double>::infinity();
+    return std::max(1.0, ridge * batchFixedBytes / denom);
+}
+
+struct Traffic {
+    double dram = 0, sram = 0, spilled = 0;
+    bool inSpilled = false, outSpilled = false;
+};
+
+} // namespace
+
+namespace {
+
+template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
+    if (!s.model || !s.hardware) throw EngineError("scenario has no model or no hardware");
+    if (batch < 1) throw EngineError("batch must be ≥ 1 (got " + std::to_string(batch) + ")");
+    const PreparedModel& m = *s.model;
+    const HardwarePreset& hw = *s.hardware;
+    const Rates r(hw, s.precision);
+    const double B = batch;
+    const double ridgeEff = r.peakEff / r.dramBw;
+
+    Totals t;
+    t.batch = batch;
+    t.peakFlops = r.peak;
+    t.ridge = r.peak / hw.dramBytesPerS();
+    double fixedBytes = 0, unitTime = 0;
+
+    // Share of a tensor's bytes that goes through DRAM: all of it for graph inputs and state;
+    // for activations, the share of the largest live set during its lifetime that exceeds the
+    // on-chip activation budget (0 when everything live fits).
+    auto spillFraction = [&](int tensor) {
+        const TensorInfo& i = m.tensor(m.tensor(tensor).root);
+        if (i.alwaysDram) return 1.0;
+        const double live = B * i.maxLivePerSample * r.bytes;
+        return live <= r.onchipAct ? 0.0 : 1.0 - r.onchipAct / live;
+    };
+    auto bytesOf = [&](int tensor) { return m.tensor(tensor).elemsPerSample * B * r.bytes; };
+
+    const auto& layers = m.layers();
+    for (std::size_t li = 0; li < layers.size(); ++li) {
+        const Layer& l = layers[li];
+        LayerPlacement p;
+        p.index = static_cast<int>(li);
+        p.unitsTotal = hw.units();
+        if (l.view) {
+            sink(p);
+            continue;
+        }
+        const OpCost& a = l.anchorCost;
+        p.macs = (l.macs + l.vectorMacs) * B;
+        p.flops = l.flopsPerSample() * B;
+
+        // Weights: read once per batch (experts: only those the batch's tokens reach).
+        double weights = l.weightReadElems * r.bytes;
+        double gm = 0, gn = 0, gk = 0, gg = 0;
+        if (a.gemm) {
+            const GemmShape& g = *a.gemm;
+            gm = g.batchScalesM ? g.m * B : g.m;
+            gg = g.batchScalesM ? g.groups : g.groups * B;
+            gn = g.n;
+            gk = g.k;
+        }
+        if (a.experts > 0) {
+            const double tokens = a.expertTokens * B;
+            const double active = std::min(
+                a.experts, std::ceil(a.experts * (1 - std::pow(1 - a.topK / a.experts, tokens)) - 1e-9));
+            const double busiest = std::min(tokens, std::ceil(tokens * a.topK / a.experts * a.imbalance));
+            weights += active * gk * gn * r.bytes;
+            gm = busiest;
+            gg = active;
+        }
+        p.weightBytes = weights;
+
+        // Activations: on chip when the live set fits, else spilled to DRAM.
+        Traffic tr;
+        double inBytes = 0, outBytes = 0, primaryBytes = 0, secondBytes = 0;
+        double primaryDram = 1, secondDram = 1;
+        for (int tensor : l.inputs) {
+            const double b = bytesOf(tensor);
+            const double frac = spillFraction(tensor);
+            inBytes += b;
+            tr.dram += b * frac;
+            if (frac > 0 && !m.tensor(m.tensor(tensor).root).alwaysDram) {
+                tr.spilled += b * frac;
+                tr.inSpilled = true;
+            }
+            if (tensor == l.primaryInput) primaryBytes = b, primaryDram = frac;
+            if (tensor == l.secondOperand) secondBytes = b, secondDram = frac;
+        }
+        for (int tensor : l.outputs) {
+            const double b = bytesOf(tensor);
+            outBytes += b;
+            if (m.tensor(tensor).graphOutput) {
+                tr.dram += b;
+                continue;
+            }
+            const double frac = spillFraction(tensor);
+            if (frac > 0) {
+                tr.dram += b * frac;
+                tr.spilled += b * frac;
+                tr.outSpilled = true;
+            }
+        }
+        const double gather = l.gatherElems * B * r.bytes;
+
+        // Operands that do not fit on chip together are tiled: one operand is re-streamed once per
+        // block of the other (half the on-chip level each). Take the cheaper loop order.
+        double extraDram = 0, extraSram = 0;
+        const double other = l.secondOperand >= 0 ? secondBytes : weights;
+        const double otherDram = l.secondOperand >= 0 ? secondDram : 1.0;
+        if (a.gemm && primaryBytes + other + outBytes > r.onchip) {
+            const double half = r.onchip / 2;
+            const double reA = primaryBytes * (std::ceil(other / half) - 1);
+            const double reB = other * (std::ceil(primaryBytes / half) - 1);
+            const double dramA = primaryDram * reA, dramB = otherDram * reB;
+            const bool pickA = dramA < dramB || (dramA == dramB && reA <= reB);
+            extraDram = pickA ? dramA : dramB;
+            extraSram = pickA ? reA : reB;
+        }
+        p.dramBytes = weights + tr.dram + gather + extraDram;
+        p.sramBytes = weights + inBytes + outBytes + gather + extraSram;
+        p.inputSpilled = tr.inSpilled;
+        p.outputSpilled = tr.outSpilled;
+
+        // Compute: matrix engine for the GEMM view, vector units for the rest.
+        MappingResult mat, vec;
+        if (a.gemm && l.macs > 0) mat = mapGemm(hw, gm, gn, gk, gg, r.peakEff);
+        double outElems = 0;
+        for (int tensor : l.outputs)
+            outElems += m.tensor(tensor).elemsPerSample * B;
+        const double vecFlops = (l.vectorFlops + 2 * l.vectorMacs) * B;
+        vec = mapVector(hw, vecFlops, outElems, r.vectorEff);
+        p.compute_s = mat.time_s + vec.time_s;
+        // A GEMM layer reports the matrix engine's units (its epilogue must not hide idle tensor
+        // cores); other layers the vector units; pure data movement the units a copy would use.
+        if (mat.unitsAllocated > 0)
+            p.unitsAllocated = mat.unitsAllocated;
+        else if (vec.unitsAllocated > 0)
+            p.unitsAllocated = vec.unitsAllocated;
+        else
+            p.unitsAllocated = mapVector(hw, outElems, outElems, r.vectorEff).unitsAllocated;
+
+        const double dram_s = p.dramBytes / r.dramBw;
+        const double sram_s = r.sramBw > 0 ? p.sramBytes / r.sramBw : 0;
+        p.memory_s = std::max(dram_s, sram_s);
+        p.memoryBoundOnChip = sram_s > dram_s;
+        p.overhead_s = r.dispatch_s;
+        p.latency_s = std::max(p.compute_s, p.memory_s) + p.overhead_s;
+        if (p.compute_s >= p.memory_s && p.compute_s >= p.overhead_s)
+            p.bound = Bound::Compute;
+        else if (p.memory_s >= p.overhead_s)
+            p.bound = Bound::Memory;
+        else
+            p.bound = Bound::Overhead;
+        const double aiBytes = p.memoryBoundOnChip ? p.sramBytes : p.dramBytes;
+        p.arithmeticIntensity = aiBytes > 0 ? p.flops / aiBytes : 0;
+        p.energy_j = (p.flops * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
+        p.utilization = p.latency_s > 0 ? p.flops / (p.latency_s * r.peak) : 0;
+        const double fixed = weights;
+        p.criticalBatch = criticalBatch(p.flops / B, fixed, (p.dramBytes - fixed) / B, ridgeEff);
+
+        t.latency_s += p.latency_s;
+        t.flops += p.flops;
+        t.macs += p.macs;
+        t.dramBytes += p.dramBytes;
+        t.sramBytes += p.sramBytes;
+        t.weightBytes += weights;
+        t.energy.compute_j += p.flops * r.pjFlop * kPico;
+        t.energy.dram_j += p.dramBytes * r.pjDram * kPico;
+        t.energy.sram_j += p.sramBytes * r.pjSram * kPico;
+        t.spilledBytes += tr.spilled;
+        t.layersSpilling += (tr.inSpilled || tr.outSpilled) ? 1 : 0;
+        (p.bound == Bound::Compute  ? t.compute_s
+         : p.bound == Bound::Memory ? t.memory_s
+                                    : t.overhead_s) += p.latency_s;
+        fixedBytes += weights;
+        unitTime += p.latency_s * p.unitsAllocated / p.unitsTotal;
+        sink(p);
+    }
+
+    t.throughput_per_s = t.latency_s > 0 ? B / t.latency_s : 0;
+    t.utilization = t.latency_s > 0 ? t.flops / (t.latency_s * r.peak) : 0;
+    t.bandwidthUtilization = t.latency_s > 0 ? t.dramBytes / (t.latency_s * hw.dramBytesPerS()) : 0;
+    t.unitsAllocatedMean = t.latency_s > 0 ? unitTime / t.latency_s : 0;
+    t.energy.static_j = hw.idleWatts.value * t.latency_s;
+    t.energyPerInference = {t.energy.static_j / B, t.energy.compute_j / B, t.energy.dram_j / B,
+                            t.energy.sram_j / B};
+    t.activationPeakBytes = m.peakLiveElemsPerSample() * B * r.bytes;
+    t.stateBytes = m.stateElemsPerSample() * B * r.bytes;
+    t.peakMemoryBytes = static_cast<double>(m.params()) * r.bytes + t.activationPeakBytes + t.stateBytes;
+    t.fitsMemory = t.peakMemoryBytes <= hw.dramCapacityBytes();
+    t.criticalBatch = criticalBatch(t.flops / B, fixedBytes, (t.dramBytes - fixedBytes) / B, ridgeEff);
+    return t;
+}
+
+} // namespace
+
+ScenarioResult evaluate(const EvalInput& s, int batch) {
+    ScenarioResult out;
+    if (s.model) out.layers.reserve(s.model->layers().size());
+    out.totals = run(s, batch, [&](const LayerPlacement& p) { out.layers.push_back(p); });
+    for (LayerPlacement& p : out.layers)
+        p.share = out.totals.latency_s > 0 ? p.latency_s / out.totals.latency_s : 0;
+    return out;
+}
+
+Totals evaluateTotals(const EvalInput& s, int batch) {
+    return run(s, batch, [](const LayerPlacement&) {});
+}
+
+} // namespace bs

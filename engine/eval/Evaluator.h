@@ -1,0 +1,89 @@
+#pragma once
+// Evaluation of one scenario (model × hardware × precision) at one batch size: every fused layer
+// placed on the chip's roofline, and model totals. All times in seconds, bytes in bytes, energy
+// in joules, FLOPs = 2 × MACs (+ non-MAC vector FLOPs). Formulas: docs/MODEL.md.
+#include "base/Precision.h"
+#include "graph/PreparedModel.h"
+#include "hardware/HardwarePreset.h"
+
+#include <QString>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace bs {
+
+enum class Bound { Compute, Memory, Overhead, None };
+std::string_view boundName(Bound b);
+
+struct EvalInput {
+    const PreparedModel* model = nullptr;
+    const HardwarePreset* hardware = nullptr;
+    Precision precision = Precision::FP32;
+};
+
+struct LayerPlacement {
+    int index = 0;    ///< into PreparedModel::layers()
+    double flops = 0; ///< whole batch
+    double macs = 0;
+    double weightBytes = 0;         ///< parameters read (once per batch when they fit on chip)
+    double dramBytes = 0;           ///< bytes to/from device memory
+    double sramBytes = 0;           ///< bytes through the on-chip level
+    double arithmeticIntensity = 0; ///< FLOPs per byte of the level that bounds memory time
+    Bound bound = Bound::None;
+    bool memoryBoundOnChip = false; ///< memory time set by the on-chip level, not DRAM
+    double unitsAllocated = 0;
+    double unitsTotal = 0;
+    double compute_s = 0, memory_s = 0, overhead_s = 0, latency_s = 0;
+    double share = 0;           ///< of model latency
+    double energy_j = 0;        ///< dynamic (compute + DRAM + SRAM) for the whole batch
+    bool inputSpilled = false;  ///< an activation input had to come from DRAM
+    bool outputSpilled = false; ///< an output had to go to DRAM (not a graph output)
+    double criticalBatch = std::numeric_limits<double>::infinity(); ///< batch where compute ≥ memory time
+    double utilization = 0;                                         ///< flops ÷ (latency × peak)
+};
+
+/// What a layer's time is bound by, for people: "compute", "memory (DRAM)", "memory (on-chip)",
+/// "overhead", or "—" for a layer without cost.
+QString boundLabel(const LayerPlacement& p);
+/// The same as a CSV/JSON token: "compute", "memory", "memory-onchip", "overhead", "none".
+QString boundToken(const LayerPlacement& p);
+
+struct EnergyBreakdown {
+    double static_j = 0, compute_j = 0, dram_j = 0, sram_j = 0;
+    double total() const { return static_j + compute_j + dram_j + sram_j; }
+};
+
+struct Totals {
+    int batch = 1;
+    double latency_s = 0;
+    double throughput_per_s = 0;
+    double flops = 0, macs = 0, dramBytes = 0, sramBytes = 0, weightBytes = 0;
+    double utilization = 0;             ///< FLOP-weighted: total FLOPs ÷ (latency × peak)
+    double bandwidthUtilization = 0;    ///< DRAM bytes ÷ (latency × DRAM bandwidth)
+    EnergyBreakdown energy;             ///< whole batch
+    EnergyBreakdown energyPerInference; ///< ÷ batch
+    double peakMemoryBytes = 0;         ///< params + peak live activations + state (KV cache)
+    double activationPeakBytes = 0;
+    double stateBytes = 0;
+    bool fitsMemory = true;
+    double criticalBatch = std::numeric_limits<double>::infinity(); ///< model-level, from totals
+    double compute_s = 0, memory_s = 0, overhead_s = 0;             ///< time of layers by their bound
+    double spilledBytes = 0; ///< activation bytes that went to DRAM because the chip was full
+    int layersSpilling = 0;
+    double unitsAllocatedMean = 0; ///< time-weighted mean of units allocated ÷ total
+    double peakFlops = 0;          ///< dense peak used for utilization
+    double ridge = 0;              ///< peak ÷ DRAM bandwidth (FLOP/byte), nominal
+};
+
+struct ScenarioResult {
+    Totals totals;
+    std::vector<LayerPlacement> layers;
+};
+
+/// Evaluates the scenario at `batch` (≥ 1). Throws EngineError if the preset lacks the precision.
+ScenarioResult evaluate(const EvalInput& s, int batch);
+/// Totals only (no per-layer vector): what sweeps use.
+Totals evaluateTotals(const EvalInput& s, int batch);
+
+} // namespace bs

@@ -1,0 +1,83 @@
+#include "eval/Mapping.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace bs {
+
+namespace {
+
+double ceilDiv(double a, double b) {
+    return std::ceil(a / b);
+}
+
+// Output tiles of tm×tn spread over `units` in waves; each tile costs 2·tm·tn·k_padded FLOPs at
+// one unit's share of the peak. Split-K (GPU) cuts K into `split` parts to fill idle units.
+MappingResult tiledWaves(double m, double n, double k, double groups, double units, double perUnitFlops,
+                         const std::vector<std::pair<int, int>>& tiles, double kAlign, double maxSplit) {
+    MappingResult best{std::numeric_limits<double>::infinity(), 0};
+    for (const auto& [tm, tn] : tiles) {
+        const double tilesMN = ceilDiv(m, tm) * ceilDiv(n, tn) * groups;
+        for (double split = 1; split <= std::max(1.0, maxSplit); split *= 2) {
+            if (split > 1 && (tilesMN * split / 2 >= units || k / split < 4 * kAlign)) break;
+            const double items = tilesMN * split;
+            const double waves = ceilDiv(items, units);
+            const double kPart = ceilDiv(ceilDiv(k, split), kAlign) * kAlign;
+            const double t = waves * 2.0 * tm * tn * kPart / perUnitFlops;
+            if (t < best.time_s) best = {t, std::min(items, units)};
+        }
+    }
+    return best;
+}
+
+// Weight-stationary systolic arrays (TPU MXU): the K×N weights are cut into rows×cols tiles; each
+// tile is loaded into an array and all M rows stream through it, plus rows+cols cycles of pipeline
+// fill and drain. Tiles are spread over the arrays in passes.
+MappingResult systolic(const HardwarePreset& hw, double m, double n, double k, double groups,
+                       double peakFlops) {
+    const double rows = hw.arrayRows.value, cols = hw.arrayCols.value, arrays = hw.units();
+    const double weightTiles = ceilDiv(k, rows) * ceilDiv(n, cols) * groups;
+    const double passes = ceilDiv(weightTiles, arrays);
+    // Fewer tiles than arrays: the same weights are loaded into several arrays and the M rows are
+    // split between them (data parallel across MXUs).
+    const double replicas =
+        weightTiles < arrays ? std::max(1.0, std::min(std::floor(arrays / weightTiles), m)) : 1.0;
+    // Cycle rate consistent with the stated peak: peak = arrays × 2·rows·cols × f.
+    const double cyclesPerS = peakFlops / (arrays * 2.0 * rows * cols);
+    return {passes * (ceilDiv(m, replicas) + rows + cols) / cyclesPerS,
+            std::min(weightTiles * replicas, arrays)};
+}
+
+} // namespace
+
+MappingResult mapGemm(const HardwarePreset& hw, double m, double n, double k, double groups,
+                      double peakFlops) {
+    if (m <= 0 || n <= 0 || k <= 0 || groups <= 0) return {};
+    const double units = hw.units();
+    const double perUnit = peakFlops / units;
+    switch (hw.archClass) {
+    case ArchClass::Gpu:
+        return tiledWaves(m, n, k, groups, units, perUnit, hw.tileCandidates, hw.kAlign.value,
+                          hw.maxSplitK.value);
+    case ArchClass::Systolic:
+        return systolic(hw, m, n, k, groups, peakFlops);
+    case ArchClass::Cpu:
+        return tiledWaves(m, n, k, groups, units, perUnit,
+                          {{static_cast<int>(hw.microTileM.value), static_cast<int>(hw.microTileN.value)}}, 1,
+                          1);
+    case ArchClass::Tile:
+        return tiledWaves(m, n, k, groups, units, perUnit,
+                          {{static_cast<int>(hw.tileRows.value), static_cast<int>(hw.tileCols.value)}}, 1, 1);
+    }
+    return {};
+}
+
+MappingResult mapVector(const HardwarePreset& hw, double flops, double elements, double vectorFlopsPerS) {
+    if (elements <= 0 || flops <= 0) return {};
+    const double units = hw.units();
+    const double used = std::min(units, std::max(1.0, ceilDiv(elements, hw.vectorGrainElems.value)));
+    return {flops / (vectorFlopsPerS * used / units), used};
+}
+
+} // namespace bs

@@ -1,0 +1,129 @@
+#include "eval/ResultTables.h"
+
+#include "base/Format.h"
+
+#include <QStringList>
+
+namespace bs {
+
+namespace {
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+} // namespace
+
+std::vector<QString> sweepColumns() {
+    return {QStringLiteral("batch"),
+            QStringLiteral("latency_ms"),
+            QStringLiteral("throughput_per_s"),
+            QStringLiteral("utilization"),
+            QStringLiteral("bandwidth_utilization"),
+            QStringLiteral("energy_per_inference_mj"),
+            QStringLiteral("static_mj"),
+            QStringLiteral("compute_mj"),
+            QStringLiteral("dram_mj"),
+            QStringLiteral("sram_mj"),
+            QStringLiteral("peak_memory_mb"),
+            QStringLiteral("fits_memory"),
+            QStringLiteral("bound"),
+            QStringLiteral("gflops"),
+            QStringLiteral("dram_mb"),
+            QStringLiteral("spilled_mb"),
+            QStringLiteral("critical_batch")};
+}
+
+QString dominantBound(const Totals& t) {
+    if (t.compute_s >= t.memory_s && t.compute_s >= t.overhead_s) return QStringLiteral("compute");
+    return t.memory_s >= t.overhead_s ? QStringLiteral("memory") : QStringLiteral("overhead");
+}
+
+std::vector<Cell> sweepCells(const Totals& t) {
+    const EnergyBreakdown& e = t.energyPerInference;
+    return {static_cast<double>(t.batch),
+            t.latency_s * 1e3,
+            t.throughput_per_s,
+            t.utilization,
+            t.bandwidthUtilization,
+            e.total() * 1e3,
+            e.static_j * 1e3,
+            e.compute_j * 1e3,
+            e.dram_j * 1e3,
+            e.sram_j * 1e3,
+            t.peakMemoryBytes / 1e6,
+            t.fitsMemory,
+            dominantBound(t),
+            t.flops / 1e9,
+            t.dramBytes / 1e6,
+            t.spilledBytes / 1e6,
+            t.criticalBatch};
+}
+
+Table sweepTable(const std::vector<SweepPoint>& points) {
+    Table t(sweepColumns());
+    for (const SweepPoint& p : points)
+        t.addRow(sweepCells(p.totals));
+    return t;
+}
+
+std::vector<QString> layerColumns() {
+    return {QStringLiteral("index"),
+            QStringLiteral("name"),
+            QStringLiteral("ops"),
+            QStringLiteral("flops"),
+            QStringLiteral("macs"),
+            QStringLiteral("weight_bytes"),
+            QStringLiteral("dram_bytes"),
+            QStringLiteral("sram_bytes"),
+            QStringLiteral("arithmetic_intensity"),
+            QStringLiteral("bound"),
+            QStringLiteral("units_allocated"),
+            QStringLiteral("units_total"),
+            QStringLiteral("compute_ms"),
+            QStringLiteral("memory_ms"),
+            QStringLiteral("overhead_ms"),
+            QStringLiteral("latency_ms"),
+            QStringLiteral("share"),
+            QStringLiteral("utilization"),
+            QStringLiteral("critical_batch"),
+            QStringLiteral("spills"),
+            QStringLiteral("not_costed")};
+}
+
+std::vector<Cell> layerCells(const PreparedModel& model, const LayerPlacement& p) {
+    const Layer& l = model.layers()[static_cast<std::size_t>(p.index)];
+    QStringList nc;
+    for (const std::string& n : l.notCosted)
+        nc << qs(n);
+    return {static_cast<double>(p.index),
+            qs(l.name),
+            qs(l.opTypes),
+            p.flops,
+            p.macs,
+            p.weightBytes,
+            p.dramBytes,
+            p.sramBytes,
+            p.arithmeticIntensity,
+            boundToken(p),
+            p.unitsAllocated,
+            p.unitsTotal,
+            p.compute_s * 1e3,
+            p.memory_s * 1e3,
+            p.overhead_s * 1e3,
+            p.latency_s * 1e3,
+            p.share,
+            p.utilization,
+            p.criticalBatch,
+            p.inputSpilled || p.outputSpilled,
+            nc.join(QLatin1Char(' '))};
+}
+
+Table layerTable(const PreparedModel& model, const ScenarioResult& r, bool includeViews) {
+    Table t(layerColumns());
+    for (const LayerPlacement& p : r.layers) {
+        if (model.layers()[static_cast<std::size_t>(p.index)].view && !includeViews) continue;
+        t.addRow(layerCells(model, p));
+    }
+    return t;
+}
+
+} // namespace bs

@@ -1,0 +1,378 @@
+#include "eval/Story.h"
+
+#include "base/Format.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace bs {
+
+namespace {
+
+// Thresholds of the limiter rules (Story.h, docs/MODEL.md §16).
+constexpr double kSecondaryShare = 0.25; // a runner-up class this large is named too
+constexpr double kOnChipMajority = 0.5;  // share of memory-bound time in on-chip-bound layers
+constexpr double kAtPeak = 0.8;          // of the achievable peak: the chip's limit
+constexpr double kPlateau = 0.95;        // throughput within 5 % of its best
+
+std::string printf1(const char* fmt, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, fmt, v);
+    return buf;
+}
+
+// Whole number with thousands separators ("44,371").
+std::string grouped(double v) {
+    const long long n = std::llround(v);
+    std::string digits = std::to_string(n < 0 ? -n : n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return n < 0 ? "-" + out : out;
+}
+
+// Three significant digits ("1.54", "33.8", "5"), grouped from 1000 up.
+std::string sig3(double v) {
+    if (!std::isfinite(v)) return "∞";
+    if (std::abs(v) >= 999.5) return grouped(v);
+    return printf1("%.3g", v);
+}
+
+std::string scaled(double v, const char* const* units, double step, int count) {
+    int i = 0;
+    while (i + 1 < count && std::abs(v) >= step - 0.5) {
+        v /= step;
+        ++i;
+    }
+    return sig3(v) + " " + units[i];
+}
+
+std::string fmtTime(double s) {
+    static const char* const units[] = {"µs", "ms", "s"};
+    return scaled(s * 1e6, units, 1000, 3);
+}
+std::string fmtEnergy(double j) {
+    static const char* const units[] = {"µJ", "mJ", "J"};
+    return scaled(j * 1e6, units, 1000, 3);
+}
+std::string fmtBytes(double b) {
+    static const char* const units[] = {"B", "kB", "MB", "GB", "TB"};
+    return scaled(b, units, 1000, 5);
+}
+// Below 10 % one decimal, so a small utilization does not read as zero.
+std::string pct(double fraction) {
+    return formatPercent(fraction).toStdString();
+}
+// Memory sizes the way capacities are quoted (binary units), so "needs" and "has" compare directly.
+std::string fmtCapacity(double bytes) {
+    static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    return scaled(bytes, units, 1024, 5);
+}
+std::string rate(double perS) {
+    return perS >= 100 ? grouped(perS) : sig3(perS);
+}
+
+// "132 SMs", "8 MXUs": the preset's unit name without its parenthesised detail, in the plural.
+std::string unitsLabel(const HardwarePreset& hw) {
+    std::string n = hw.unitName.empty() ? std::string("unit") : hw.unitName;
+    if (const auto paren = n.find(" ("); paren != std::string::npos) n.resize(paren);
+    if (hw.units() != 1 && n.back() != 's') n += 's';
+    return grouped(hw.units()) + " " + n;
+}
+
+enum class Klass { Compute, Memory, Overhead };
+
+// Same tie rule as a layer's bound and the CLI's sweep column.
+Klass dominant(const Totals& t) {
+    if (t.compute_s >= t.memory_s && t.compute_s >= t.overhead_s) return Klass::Compute;
+    return t.memory_s >= t.overhead_s ? Klass::Memory : Klass::Overhead;
+}
+
+const char* klassName(Klass k) {
+    switch (k) {
+    case Klass::Compute:
+        return "compute-bound";
+    case Klass::Memory:
+        return "memory-bound";
+    case Klass::Overhead:
+        return "overhead-bound";
+    }
+    return "";
+}
+
+std::vector<const SweepPoint*> sortedSweep(const StoryInput& in) {
+    std::vector<const SweepPoint*> out;
+    if (!in.sweep) return out;
+    for (const SweepPoint& p : *in.sweep)
+        out.push_back(&p);
+    std::stable_sort(out.begin(), out.end(), [](const SweepPoint* a, const SweepPoint* b) {
+        return a->totals.batch < b->totals.batch;
+    });
+    return out;
+}
+
+std::string headline(const StoryInput& in) {
+    const Totals& t = in.current->totals;
+    std::string s = "batch " + std::to_string(t.batch) + ": " + rate(t.throughput_per_s) + " inf/s at " +
+                    fmtTime(t.latency_s) + ", " + pct(t.utilization) + " utilization, " +
+                    fmtEnergy(t.energyPerInference.total()) + "/inference";
+    if (in.latencyBudget_s)
+        s += (t.latency_s <= *in.latencyBudget_s ? ", within the " : ", over the ") +
+             fmtTime(*in.latencyBudget_s) + " budget";
+    if (in.recommendedBatch)
+        s += *in.recommendedBatch == t.batch ? "; this is the recommended batch"
+                                             : "; recommended batch " + std::to_string(*in.recommendedBatch);
+    return s;
+}
+
+std::string regime(const StoryInput& in, const std::vector<const SweepPoint*>& grid) {
+    std::vector<std::string> parts;
+    // Runs of the dominant bound over the grid.
+    if (!grid.empty()) {
+        std::string runs;
+        std::size_t i = 0;
+        while (i < grid.size()) {
+            const Klass k = dominant(grid[i]->totals);
+            std::size_t j = i;
+            while (j + 1 < grid.size() && dominant(grid[j + 1]->totals) == k)
+                ++j;
+            const int a = grid[i]->totals.batch, b = grid[j]->totals.batch;
+            std::string where;
+            if (i == 0 && j + 1 == grid.size())
+                where = a == b ? " at batch " + std::to_string(a)
+                               : " at every batch (" + std::to_string(a) + "–" + std::to_string(b) + ")";
+            else if (j + 1 == grid.size() && i != j)
+                where = " from " + std::string(i == 0 ? "batch " : "") + std::to_string(a);
+            else
+                where = std::string(i == 0 ? " at batch " : " at ") +
+                        (a == b ? std::to_string(a) : std::to_string(a) + "–" + std::to_string(b));
+            runs += (runs.empty() ? "" : ", ") + std::string(klassName(k)) + where;
+            i = j + 1;
+        }
+        runs[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(runs[0])));
+        parts.push_back(runs);
+
+        // Throughput plateau among batches that fit.
+        const SweepPoint* best = nullptr;
+        for (const SweepPoint* p : grid)
+            if (p->totals.fitsMemory && (!best || p->totals.throughput_per_s > best->totals.throughput_per_s))
+                best = p;
+        if (best) {
+            const SweepPoint* first = nullptr;
+            const SweepPoint* lastFit = nullptr;
+            for (const SweepPoint* p : grid) {
+                if (!p->totals.fitsMemory) continue;
+                if (!first && p->totals.throughput_per_s >= kPlateau * best->totals.throughput_per_s)
+                    first = p;
+                lastFit = p;
+            }
+            std::string s = "throughput within 5 % of its best (" + rate(best->totals.throughput_per_s) +
+                            " inf/s at batch " + std::to_string(best->totals.batch) + ") from batch " +
+                            std::to_string(first->totals.batch);
+            if (lastFit->totals.throughput_per_s < kPlateau * best->totals.throughput_per_s)
+                s += ", falling to " + rate(lastFit->totals.throughput_per_s) + " inf/s by batch " +
+                     std::to_string(lastFit->totals.batch);
+            parts.push_back(s);
+        } else {
+            parts.push_back("no batch of the grid fits in device memory");
+        }
+        for (const SweepPoint* p : grid)
+            if (!p->totals.fitsMemory) {
+                if (best)
+                    parts.push_back("does not fit in " + fmtCapacity(in.hardware->dramCapacityBytes()) +
+                                    " from batch " + std::to_string(p->totals.batch));
+                break;
+            }
+    }
+    const Totals& t = in.current->totals;
+    if (std::isfinite(t.criticalBatch))
+        parts.push_back("model critical batch ≈ " + sig3(t.criticalBatch) + " at batch " +
+                        std::to_string(t.batch));
+    else
+        parts.push_back("no critical batch at batch " + std::to_string(t.batch) +
+                        " (DRAM traffic grows with the batch as fast as FLOPs)");
+    std::string out;
+    for (const std::string& p : parts)
+        out += (out.empty() ? "" : "; ") + p;
+    return out;
+}
+
+struct Cause {
+    Limiter kind = Limiter::None;
+    std::string text;
+};
+
+Cause overheadCause(const StoryInput& in) {
+    const ScenarioResult& r = *in.current;
+    double dispatch_s = 0;
+    int kernels = 0;
+    for (const LayerPlacement& p : r.layers)
+        if (p.overhead_s > 0) {
+            dispatch_s += p.overhead_s;
+            ++kernels;
+        }
+    const double share = r.totals.latency_s > 0 ? dispatch_s / r.totals.latency_s : 0;
+    return {Limiter::Dispatch, "dispatch overhead: " + std::to_string(kernels) + " kernels × " +
+                                   fmtTime(in.hardware->dispatchUs.value * 1e-6) + " = " + pct(share) +
+                                   " of latency; a bigger batch amortises it"};
+}
+
+Cause memoryCause(const StoryInput& in, const std::vector<const SweepPoint*>& grid) {
+    const ScenarioResult& r = *in.current;
+    const Totals& t = r.totals;
+    const auto& layers = in.model->layers();
+    double onchip_s = 0;
+    std::map<std::string, double> byOps;
+    for (const LayerPlacement& p : r.layers) {
+        if (p.bound != Bound::Memory) continue;
+        if (p.memoryBoundOnChip) onchip_s += p.latency_s;
+        byOps[layers[static_cast<std::size_t>(p.index)].opTypes] += p.latency_s;
+    }
+    const double share = t.latency_s > 0 ? t.memory_s / t.latency_s : 0;
+    std::string where = pct(share) + " of time in memory-bound layers";
+    if (!byOps.empty()) {
+        const auto top = std::max_element(byOps.begin(), byOps.end(),
+                                          [](const auto& a, const auto& b) { return a.second < b.second; });
+        where +=
+            ", most in " + top->first + " (" + pct(t.memory_s > 0 ? top->second / t.memory_s : 0) + " of it)";
+    }
+    if (t.memory_s > 0 && onchip_s > kOnChipMajority * t.memory_s)
+        return {Limiter::OnChipBandwidth, "on-chip bandwidth: " + pct(onchip_s / t.latency_s) +
+                                              " of time in layers bound by the " + in.hardware->onchip.name +
+                                              " level (" + where + ")"};
+
+    const double dram = std::max(t.dramBytes, 1.0);
+    const double spill = t.spilledBytes, weights = t.weightBytes;
+    const double other = std::max(0.0, t.dramBytes - spill - weights);
+    if (spill >= weights && spill >= other) {
+        std::string s = "spill: " + fmtBytes(spill) + " of activations to DRAM in " +
+                        std::to_string(t.layersSpilling) + " layers (" + pct(spill / dram) +
+                        " of DRAM traffic; " + where + ")";
+        int noSpillUpTo = 0;
+        for (const SweepPoint* p : grid) {
+            if (p->totals.spilledBytes > 0) break;
+            noSpillUpTo = p->totals.batch;
+        }
+        if (noSpillUpTo > 0) s += "; no spill up to batch " + std::to_string(noSpillUpTo);
+        return {Limiter::Spill, s};
+    }
+    if (weights >= other) {
+        std::string s =
+            "weight reads: weights are " + pct(weights / dram) + " of DRAM traffic (" + where + ")";
+        if (std::isfinite(t.criticalBatch) && t.criticalBatch > t.batch)
+            s += "; a bigger batch amortises them, compute catches up near batch " + sig3(t.criticalBatch);
+        return {Limiter::Weights, s};
+    }
+    std::string s =
+        "DRAM traffic other than weights and spill (inputs, outputs, KV cache, re-streamed operands): " +
+        pct(other / dram) + " of DRAM bytes";
+    if (t.stateBytes > 0) s += ", KV cache " + fmtBytes(t.stateBytes);
+    return {Limiter::OtherTraffic, s + " (" + where + ")"};
+}
+
+Cause computeCause(const StoryInput& in) {
+    const ScenarioResult& r = *in.current;
+    const HardwarePreset& hw = *in.hardware;
+    double flops = 0, time_s = 0, unitTime = 0, computeLatency = 0;
+    for (const LayerPlacement& p : r.layers) {
+        if (p.bound != Bound::Compute) continue;
+        flops += p.flops;
+        time_s += p.compute_s;
+        computeLatency += p.latency_s;
+        if (p.unitsTotal > 0) unitTime += p.latency_s * p.unitsAllocated / p.unitsTotal;
+    }
+    const double peak = r.totals.peakFlops;
+    const double efficiency = time_s > 0 && peak > 0 ? flops / (time_s * peak) : 0;
+    const double achievable = hw.computeFraction.value;
+    const double units = computeLatency > 0 ? unitTime / computeLatency : 0;
+    const std::string layers = "compute-bound layers (" +
+                               pct(r.totals.latency_s > 0 ? computeLatency / r.totals.latency_s : 0) +
+                               " of time)";
+    if (efficiency >= kAtPeak * achievable)
+        return {Limiter::ComputePeak, "the chip's compute: " + layers + " run at " + pct(efficiency) +
+                                          " of peak (achievable " + pct(achievable) +
+                                          "); only a faster chip or a lower precision speeds them up"};
+    // What is left once the compute fraction and the idle units are accounted for: padding to
+    // tiles, partial waves, vector work. The larger loss (smaller factor) names the limiter.
+    const double residual = units > 0 && achievable > 0 ? efficiency / (achievable * units) : 1;
+    if (units < residual)
+        return {Limiter::WaveQuantization, "wave quantization: " + layers + " keep on average " + pct(units) +
+                                               " of " + unitsLabel(hw) + " busy and reach " +
+                                               pct(efficiency) + " of peak"};
+    return {Limiter::Padding, "tile padding and partial waves: " + layers + " reach " + pct(efficiency) +
+                                  " of peak with " + pct(units) + " of " + unitsLabel(hw) +
+                                  " allocated (work padded to whole tiles and waves, non-matrix work at the "
+                                  "vector rate)"};
+}
+
+Cause causeOf(Klass k, const StoryInput& in, const std::vector<const SweepPoint*>& grid) {
+    switch (k) {
+    case Klass::Overhead:
+        return overheadCause(in);
+    case Klass::Memory:
+        return memoryCause(in, grid);
+    case Klass::Compute:
+        return computeCause(in);
+    }
+    return {};
+}
+
+} // namespace
+
+std::string Story::text() const {
+    std::string s = headline;
+    if (!regime.empty()) s += ". " + regime;
+    if (!limiter.empty()) s += ". Limiter: " + limiter;
+    return s.empty() ? s : s + ".";
+}
+
+Story tellStory(const StoryInput& in) {
+    Story story;
+    if (!in.model || !in.hardware || !in.current) return story;
+    const std::vector<const SweepPoint*> grid = sortedSweep(in);
+    const Totals& t = in.current->totals;
+    story.headline = headline(in);
+    story.regime = regime(in, grid);
+
+    // Rule 2: classes ranked by their share of the latency; the stable sort keeps dominant()'s tie
+    // order (compute, memory, overhead).
+    std::vector<std::pair<double, Klass>> ranked = {
+        {t.compute_s, Klass::Compute}, {t.memory_s, Klass::Memory}, {t.overhead_s, Klass::Overhead}};
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+
+    std::vector<Cause> causes;
+    if (!t.fitsMemory) { // rule 1
+        std::string s = "does not fit: needs " + fmtCapacity(t.peakMemoryBytes) + " at batch " +
+                        std::to_string(t.batch) + ", the chip has " +
+                        fmtCapacity(in.hardware->dramCapacityBytes());
+        int largest = 0;
+        for (const SweepPoint* p : grid)
+            if (p->totals.fitsMemory) largest = p->totals.batch;
+        s += largest > 0 ? " (largest batch of the grid that fits: " + std::to_string(largest) + ")"
+                         : " (no batch of the grid fits)";
+        causes.push_back({Limiter::NotFitting, s});
+    }
+    causes.push_back(causeOf(ranked[0].second, in, grid));
+    if (t.fitsMemory && t.latency_s > 0) {
+        for (std::size_t i = 1; i < ranked.size(); ++i)
+            if (ranked[i].second != ranked[0].second && ranked[i].first >= kSecondaryShare * t.latency_s) {
+                causes.push_back(causeOf(ranked[i].second, in, grid));
+                break;
+            }
+    }
+    story.primary = causes[0].kind;
+    story.limiter = causes[0].text;
+    if (causes.size() > 1) {
+        story.secondary = causes[1].kind;
+        story.limiter += "; also " + causes[1].text;
+    }
+    return story;
+}
+
+} // namespace bs

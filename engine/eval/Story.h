@@ -1,0 +1,73 @@
+#pragma once
+// The story of one scenario in words: a headline (throughput, latency, utilization and energy per
+// inference at the current batch), the regime over the batch grid (which bound dominates where,
+// where throughput stops growing, where memory runs out, the critical batch) and the limiter —
+// what stops the scenario improving at the current batch, with the engine's numbers. Nothing here
+// is measured or assumed: every figure is read from Totals, LayerPlacement and the sweep.
+//
+// Limiter rules (docs/MODEL.md §16 "The story line"), applied in order:
+//  1. The batch does not fit in device memory → "does not fit" (peak memory vs capacity; largest
+//     batch of the sweep that fits). Nothing else matters until it fits.
+//  2. Time is split by the bound of each layer (Totals compute_s / memory_s / overhead_s, which sum
+//     to the latency). The class with the largest share is the primary limiter; a runner-up with at
+//     least 25 % of the latency is named as secondary.
+//  3. Overhead class → dispatch: kernel layers × dispatch time, as a share of latency.
+//  4. Memory class → if layers bound by the on-chip level hold most of the memory-bound time:
+//     on-chip bandwidth. Otherwise the largest part of the DRAM traffic names it: spilled
+//     activations (spill), weights (weight reads, amortised by batch), or the rest (inputs,
+//     outputs, KV cache, re-streamed operands).
+//  5. Compute class → compute-bound layers at ≥ 80 % of the achievable peak (compute fraction ×
+//     nominal peak): the chip's limit. Otherwise their efficiency splits into the share of units
+//     allocated u (time-weighted) and the rest r = efficiency ÷ (compute fraction × u) (tile
+//     padding, partial waves, vector work); the smaller factor is the larger loss: u < r → wave
+//     quantization (too few tiles for the units), else tile padding and partial waves.
+#include "base/Precision.h"
+#include "eval/Evaluator.h"
+#include "eval/Sweep.h"
+#include "graph/PreparedModel.h"
+#include "hardware/HardwarePreset.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bs {
+
+struct StoryInput {
+    const PreparedModel* model = nullptr;
+    const HardwarePreset* hardware = nullptr;
+    Precision precision = Precision::FP32;
+    const std::vector<SweepPoint>* sweep = nullptr; ///< totals over a batch grid (any order; may be null)
+    const ScenarioResult* current = nullptr;        ///< at the current batch, layers filled
+    std::optional<double> latencyBudget_s;
+    std::optional<int> recommendedBatch;
+};
+
+/// What the limiter rules picked (for tests and for callers that colour by it).
+enum class Limiter {
+    None,
+    NotFitting,
+    Dispatch,
+    OnChipBandwidth,
+    Spill,
+    Weights,
+    OtherTraffic,
+    ComputePeak,
+    WaveQuantization,
+    Padding
+};
+
+struct Story {
+    std::string headline; ///< "batch 64: 44,371 inf/s at 1.44 ms, 37 % utilization, 4.41 mJ/inference"
+    std::string regime;   ///< bound over the grid, throughput plateau, memory limit, critical batch
+    std::string limiter;  ///< what stops it improving at this batch, with numbers
+    Limiter primary = Limiter::None;
+    Limiter secondary = Limiter::None;
+    std::string text() const; ///< all in one line
+};
+
+/// Throws nothing for a complete input; an input without model, hardware or current gives an
+/// empty story.
+Story tellStory(const StoryInput& in);
+
+} // namespace bs

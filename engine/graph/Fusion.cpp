@@ -1,0 +1,112 @@
+#include "graph/Fusion.h"
+
+#include <algorithm>
+
+namespace bs {
+
+namespace {
+
+bool isFusableTail(OpKind k) {
+    switch (k) {
+    case OpKind::Add:
+    case OpKind::Sub:
+    case OpKind::Mul:
+    case OpKind::Div:
+    case OpKind::Relu:
+    case OpKind::LeakyRelu:
+    case OpKind::Clip:
+    case OpKind::Sigmoid:
+    case OpKind::Tanh:
+    case OpKind::Gelu:
+    case OpKind::Silu:
+    case OpKind::HardSwish:
+    case OpKind::BatchNorm:
+    case OpKind::Elementwise:
+    case OpKind::Reshape:
+    case OpKind::Flatten:
+    case OpKind::Identity:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void accumulate(Layer& l, const OpCost& c) {
+    l.macs += c.macs;
+    l.vectorMacs += c.vectorMacs;
+    l.vectorFlops += c.vectorFlops;
+    l.weightReadElems += c.weightReadElems;
+    l.gatherElems += c.gatherElems;
+    l.params += c.params;
+}
+
+} // namespace
+
+std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder) {
+    std::vector<Layer> layers;
+    std::vector<int> layerOfTensor(g.tensors().size(), -1);
+
+    for (int opId : topoOrder) {
+        const Op& op = g.op(opId);
+        const OpCost cost = costOf(g, op);
+        int target = -1;
+        if (isFusableTail(op.kind) && !layers.empty()) {
+            const int last = static_cast<int>(layers.size()) - 1;
+            for (int t : op.inputs) {
+                const Tensor& tensor = g.tensor(t);
+                if (tensor.kind != TensorKind::Activation || tensor.graphOutput) continue;
+                if (layerOfTensor[static_cast<std::size_t>(t)] != last || g.consumers(t).size() != 1)
+                    continue;
+                if (!layers.back().notCosted.empty()) continue; // never hide work behind an uncosted op
+                target = last;
+                break;
+            }
+        }
+        if (target < 0) {
+            Layer l;
+            l.name = op.name;
+            l.anchor = opId;
+            l.anchorCost = cost;
+            l.view = cost.view;
+            for (int t : op.inputs) {
+                if (g.tensor(t).kind == TensorKind::Weight) continue;
+                if (l.primaryInput < 0)
+                    l.primaryInput = t;
+                else if (op.kind == OpKind::MatMul && l.secondOperand < 0)
+                    l.secondOperand = t;
+            }
+            layers.push_back(std::move(l));
+            target = static_cast<int>(layers.size()) - 1;
+        }
+        Layer& l = layers[static_cast<std::size_t>(target)];
+        l.ops.push_back(opId);
+        l.opTypes += (l.opTypes.empty() ? "" : "+") + op.type;
+        l.view = l.view && cost.view;
+        if (!cost.costed) l.notCosted.push_back(op.type);
+        accumulate(l, cost);
+        for (int t : op.outputs)
+            layerOfTensor[static_cast<std::size_t>(t)] = target;
+    }
+
+    // External inputs and outputs of each layer.
+    for (std::size_t li = 0; li < layers.size(); ++li) {
+        Layer& l = layers[li];
+        for (int opId : l.ops) {
+            for (int t : g.op(opId).inputs) {
+                const Tensor& tensor = g.tensor(t);
+                if (tensor.kind == TensorKind::Weight) continue;
+                if (layerOfTensor[static_cast<std::size_t>(t)] == static_cast<int>(li)) continue;
+                if (std::find(l.inputs.begin(), l.inputs.end(), t) == l.inputs.end()) l.inputs.push_back(t);
+            }
+            for (int t : g.op(opId).outputs) {
+                bool leaves = g.tensor(t).graphOutput || g.consumers(t).empty();
+                for (int c : g.consumers(t))
+                    leaves = leaves || std::find(l.ops.begin(), l.ops.end(), c) == l.ops.end();
+                if (leaves) l.outputs.push_back(t);
+            }
+        }
+    }
+    return layers;
+}
+
+} // namespace bs

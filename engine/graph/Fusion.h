@@ -1,0 +1,35 @@
+#pragma once
+// Fusion: groups operators into the layers a runtime would launch as one kernel. An elementwise
+// tail (BatchNorm, activation, bias/residual Add, Mul) joins the layer that produced its input when
+// that input has no other consumer, so the intermediate never leaves the chip (Conv+BN+ReLU,
+// Gemm+bias+GELU, Add+ReLU). Views (Reshape/Flatten) join their producer and cost nothing.
+#include "graph/Graph.h"
+#include "graph/OpCost.h"
+
+#include <string>
+#include <vector>
+
+namespace bs {
+
+struct Layer {
+    std::string name;     ///< the anchor op's name
+    std::string opTypes;  ///< e.g. "Conv+BatchNormalization+Relu"
+    std::vector<int> ops; ///< op ids, anchor first
+    int anchor = -1;
+    OpCost anchorCost; ///< the anchor's GEMM view and routing
+    // Per-sample sums over the layer's ops.
+    double macs = 0, vectorMacs = 0, vectorFlops = 0, weightReadElems = 0, gatherElems = 0;
+    std::int64_t params = 0;
+    std::vector<int> inputs;  ///< external non-weight tensors read (activations, graph inputs, state)
+    std::vector<int> outputs; ///< tensors consumed by later layers or written as graph outputs
+    int primaryInput = -1;    ///< the anchor's first non-weight input (the GEMM's A operand)
+    int secondOperand = -1;   ///< MatMul: the other activation operand (B), else -1
+    bool view = false;        ///< only views: no kernel, no time
+    std::vector<std::string> notCosted; ///< op types in this layer with no cost formula
+    double flopsPerSample() const { return 2 * (macs + vectorMacs) + vectorFlops; }
+};
+
+/// Fuses the graph (visited in topological order) into layers.
+std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder);
+
+} // namespace bs

@@ -1,0 +1,80 @@
+#pragma once
+// A hardware preset: everything the engine knows about one chip, each number with its source.
+// Units are in the field names: TFLOP/s, GHz, GiB (device memory), MiB (on-chip), GB/s (1e9 B/s),
+// pJ per FLOP / per byte, watts, microseconds. Peaks are dense (no sparsity). See docs/PRESETS.md.
+#include "base/Precision.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bs {
+
+enum class ArchClass { Gpu, Systolic, Cpu, Tile };
+std::string_view archClassName(ArchClass c);
+
+/// A number and where it comes from (datasheet citation or "estimate: reasoning").
+struct Sourced {
+    double value = 0;
+    std::string source;
+};
+
+struct MemoryLevel {
+    std::string name;
+    Sourced capacity;     ///< GiB for dram, MiB for onchip, KiB per unit for local
+    Sourced bandwidthGBs; ///< GB/s (absent for local)
+    Sourced pjPerByte;    ///< energy per byte moved (absent for local)
+};
+
+struct HardwarePreset {
+    std::string id;
+    std::string name;
+    std::string vendor;
+    std::string status; ///< datasheet | modelled | measured | calibrated
+    std::string notes;
+    std::string derivedFrom; ///< id of the preset this user preset was duplicated from ("" if none)
+    std::string file;        ///< where it was loaded from ("" for presets built in code)
+    ArchClass archClass = ArchClass::Gpu;
+    Precision defaultPrecision = Precision::FP32;
+
+    Sourced clockGhz;
+    std::string unitName;
+    Sourced computeUnits;
+    std::map<Precision, Sourced> peakTflops;
+    std::map<Precision, Sourced> flopsPerClockPerUnit;
+    Sourced vectorTflops;
+
+    MemoryLevel dram;                 ///< capacity in GiB
+    MemoryLevel onchip;               ///< capacity in MiB
+    std::optional<MemoryLevel> local; ///< capacity in KiB per unit
+
+    // mapping (class-specific; unused fields stay 0)
+    std::vector<std::pair<int, int>> tileCandidates; ///< gpu: thread-block output tiles M×N
+    std::string tileCandidatesSource;
+    Sourced kAlign, maxSplitK;                     ///< gpu
+    Sourced arrayRows, arrayCols;                  ///< systolic
+    Sourced simdFp32Lanes, microTileM, microTileN; ///< cpu
+    Sourced tileRows, tileCols;                    ///< tile
+    Sourced vectorGrainElems;                      ///< all classes
+
+    std::map<Precision, Sourced> pjPerFlop;
+    Sourced idleWatts, tdpWatts;
+    Sourced dispatchUs;
+    Sourced computeFraction, bandwidthFraction, onchipActivationFraction;
+
+    bool supports(Precision p) const { return peakTflops.count(p) != 0; }
+    /// Dense peak in FLOP/s; throws EngineError naming the precisions the chip has if unsupported.
+    double peakFlops(Precision p) const;
+    std::string supportedPrecisions() const;
+    double units() const { return computeUnits.value; }
+    double dramBytesPerS() const { return dram.bandwidthGBs.value * 1e9; }
+    double dramCapacityBytes() const { return dram.capacity.value * 1024.0 * 1024.0 * 1024.0; }
+    double onchipBytes() const { return onchip.capacity.value * 1024.0 * 1024.0; }
+    double onchipBytesPerS() const { return onchip.bandwidthGBs.value * 1e9; }
+    /// Non-matrix throughput at precision p: the vector rate, never above the matrix peak.
+    double vectorFlops(Precision p) const;
+};
+
+} // namespace bs

@@ -1,0 +1,466 @@
+#include "measured/Measured.h"
+
+#include <QByteArray>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <tuple>
+
+namespace bs {
+
+namespace {
+
+constexpr std::size_t kMaxFileBytes = 64u << 20;
+constexpr std::size_t kMaxRows = 1'000'000;
+
+std::string lower(std::string s) {
+    for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string trim(const std::string& s) {
+    const auto a = s.find_first_not_of(" \t\r");
+    if (a == std::string::npos) return {};
+    const auto b = s.find_last_not_of(" \t\r");
+    return s.substr(a, b - a + 1);
+}
+
+/// One CSV record (RFC 4180 quoting, no line breaks inside fields).
+std::vector<std::string> splitCsv(const std::string& line, const std::string& where) {
+    std::vector<std::string> out;
+    std::string field;
+    bool quoted = false, wasQuoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                field += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == '"' && trim(field).empty()) {
+            quoted = wasQuoted = true;
+            field.clear();
+        } else if (c == ',') {
+            out.push_back(wasQuoted ? field : trim(field));
+            field.clear();
+            wasQuoted = false;
+        } else {
+            field += c;
+        }
+    }
+    if (quoted) throw MeasuredError(where + ": unterminated quoted field");
+    out.push_back(wasQuoted ? field : trim(field));
+    return out;
+}
+
+double number(const std::string& text, const std::string& where, const std::string& column) {
+    const std::optional<double> v = parseNumber(text);
+    if (!v) throw MeasuredError(where + ": " + column + ": '" + text + "' is not a number");
+    return *v;
+}
+
+int integer(const std::string& text, const std::string& where, const std::string& column, int max) {
+    const double v = number(text, where, column);
+    if (v != std::floor(v) || v < 1 || v > max)
+        throw MeasuredError(where + ": " + column + ": '" + text + "' is not an integer from 1 to " +
+                            std::to_string(max));
+    return static_cast<int>(v);
+}
+
+double positive(double v, const std::string& where, const std::string& column) {
+    if (!(v > 0)) throw MeasuredError(where + ": " + column + ": must be > 0");
+    return v;
+}
+
+/// A row before aggregation: keys, batch, latency (s), optional energy (J per inference).
+struct Row {
+    MeasuredPoint p;
+};
+
+/// Columns or JSON keys, by what they mean.
+enum class Field { Batch, Latency, Throughput, Energy, Model, Hardware, Precision, Seq, Resolution };
+
+struct Alias {
+    const char* name;
+    Field field;
+    double scale; ///< to seconds / joules (time and energy), else 1
+};
+constexpr Alias kAliases[] = {
+    {"batch", Field::Batch, 1},
+    {"batch_size", Field::Batch, 1},
+    {"bs", Field::Batch, 1},
+    {"latency_ms", Field::Latency, 1e-3},
+    {"forward_ms", Field::Latency, 1e-3},
+    {"forward_pass_ms", Field::Latency, 1e-3},
+    {"forward_time_ms", Field::Latency, 1e-3},
+    {"time_ms", Field::Latency, 1e-3},
+    {"latency_s", Field::Latency, 1},
+    {"forward_s", Field::Latency, 1},
+    {"forward_time_s", Field::Latency, 1},
+    {"time_s", Field::Latency, 1},
+    {"throughput_per_s", Field::Throughput, 1},
+    {"throughput", Field::Throughput, 1},
+    {"energy_mj", Field::Energy, 1e-3},
+    {"energy_j", Field::Energy, 1},
+    {"model", Field::Model, 1},
+    {"hardware", Field::Hardware, 1},
+    {"precision", Field::Precision, 1},
+    {"dtype", Field::Precision, 1},
+    {"seq", Field::Seq, 1},
+    {"seq_len", Field::Seq, 1},
+    {"sequence_length", Field::Seq, 1},
+    {"resolution", Field::Resolution, 1},
+};
+
+const Alias* alias(const std::string& key) {
+    const std::string k = lower(key);
+    for (const Alias& a : kAliases)
+        if (k == a.name) return &a;
+    return nullptr;
+}
+
+/// Builds a point from (alias, text) pairs of one row.
+MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>& cells,
+                        const std::string& where, int line) {
+    MeasuredPoint p;
+    p.line = line;
+    bool haveBatch = false;
+    std::optional<double> latency, throughput;
+    for (const auto& [a, text] : cells) {
+        if (text.empty()) continue; // an empty optional cell
+        switch (a->field) {
+        case Field::Batch:
+            p.batch = integer(text, where, a->name, 1'000'000);
+            haveBatch = true;
+            break;
+        case Field::Latency:
+            latency = positive(number(text, where, a->name), where, a->name) * a->scale;
+            break;
+        case Field::Throughput:
+            throughput = positive(number(text, where, a->name), where, a->name);
+            break;
+        case Field::Energy:
+            p.energy_j = positive(number(text, where, a->name), where, a->name) * a->scale;
+            break;
+        case Field::Model:
+            p.model = text;
+            break;
+        case Field::Hardware:
+            p.hardware = text;
+            break;
+        case Field::Precision:
+            p.precision = lower(text);
+            break;
+        case Field::Seq:
+            p.seq = integer(text, where, a->name, 1'000'000);
+            break;
+        case Field::Resolution:
+            p.resolution = integer(text, where, a->name, 1'000'000);
+            break;
+        }
+    }
+    if (!haveBatch) throw MeasuredError(where + ": batch is missing");
+    if (!latency && !throughput)
+        throw MeasuredError(where + ": neither latency_ms nor throughput_per_s is given");
+    p.latency_s = latency ? *latency : p.batch / *throughput;
+    // Scaled to seconds, a tiny value can underflow and a huge one overflow: keep to what a timer
+    // can measure.
+    if (!(p.latency_s >= 1e-9 && p.latency_s <= 1e6))
+        throw MeasuredError(where + ": " + (latency ? "latency" : "throughput_per_s") +
+                            ": a batch time outside 1 ns to 10^6 s");
+    if (p.energy_j && (!(*p.energy_j > 0) || !std::isfinite(*p.energy_j)))
+        throw MeasuredError(where + ": energy: out of range");
+    if (latency && throughput) {
+        const double implied = p.batch / *throughput;
+        if (std::abs(implied / *latency - 1) > 0.05)
+            throw MeasuredError(where + ": latency_ms and throughput_per_s disagree (batch ÷ throughput = " +
+                                std::to_string(implied * 1e3) + " ms)");
+    }
+    return p;
+}
+
+auto keyOf(const MeasuredPoint& p) {
+    return std::make_tuple(p.model, p.hardware, p.precision, p.seq.value_or(0), p.resolution.value_or(0),
+                           p.batch);
+}
+
+/// Repeated runs of one point become their median.
+std::vector<MeasuredPoint> aggregate(std::vector<MeasuredPoint> rows) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const MeasuredPoint& a, const MeasuredPoint& b) { return keyOf(a) < keyOf(b); });
+    std::vector<MeasuredPoint> out;
+    for (std::size_t i = 0; i < rows.size();) {
+        std::size_t j = i;
+        std::vector<double> lat, energy;
+        while (j < rows.size() && keyOf(rows[j]) == keyOf(rows[i])) {
+            lat.push_back(rows[j].latency_s);
+            if (rows[j].energy_j) energy.push_back(*rows[j].energy_j);
+            ++j;
+        }
+        MeasuredPoint p = rows[i];
+        p.latency_s = median(lat);
+        p.energy_j = energy.empty() ? std::nullopt : std::optional<double>(median(energy));
+        p.runs = static_cast<int>(j - i);
+        out.push_back(std::move(p));
+        i = j;
+    }
+    return out;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto nl = text.find('\n', start);
+        out.push_back(text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+std::optional<double> parseNumber(const std::string& text) {
+    std::string t = text;
+    if (!t.empty() && t.front() == '+') t.erase(0, 1);
+    double v = 0;
+    const char* end = t.data() + t.size();
+    const auto [ptr, ec] = std::from_chars(t.data(), end, v);
+    if (t.empty() || ec != std::errc() || ptr != end || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+MeasuredSet parseMeasured(const std::string& text, const std::string& file) {
+    if (text.size() > kMaxFileBytes)
+        throw MeasuredError(file + ": larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB");
+    MeasuredSet set;
+    set.file = file;
+    // A UTF-8 byte-order mark (spreadsheets write one) is not part of the first column's name.
+    const bool bom = text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0;
+    const std::vector<std::string> all = lines(bom ? text.substr(3) : text);
+    std::vector<MeasuredPoint> rows;
+    std::vector<std::pair<const Alias*, std::size_t>> columns; // CSV: alias of each used column
+    std::size_t width = 0;
+    bool csv = false, json = false;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const int lineNo = static_cast<int>(i + 1);
+        const std::string where = file + ": line " + std::to_string(lineNo);
+        const std::string line = trim(all[i]);
+        if (line.empty() || line[0] == '#') continue;
+        if (rows.size() >= kMaxRows) throw MeasuredError(file + ": more than 1,000,000 rows");
+        if (!csv && !json) {
+            json = line[0] == '{';
+            csv = !json;
+            if (csv) { // the header
+                const std::vector<std::string> names = splitCsv(line, where);
+                width = names.size();
+                std::vector<std::string> unknown;
+                for (std::size_t c = 0; c < names.size(); ++c) {
+                    if (const Alias* a = alias(names[c])) {
+                        for (const auto& [other, at] : columns)
+                            if (other->field == a->field)
+                                throw MeasuredError(where + ": columns '" + names[at] + "' and '" + names[c] +
+                                                    "' say the same thing");
+                        columns.emplace_back(a, c);
+                    } else {
+                        unknown.push_back(names[c]);
+                    }
+                }
+                bool batch = false, time = false;
+                for (const auto& [a, at] : columns) {
+                    batch = batch || a->field == Field::Batch;
+                    time = time || a->field == Field::Latency || a->field == Field::Throughput;
+                }
+                if (!batch || !time)
+                    throw MeasuredError(where + ": the header needs a batch column and latency_ms or "
+                                                "throughput_per_s (see docs/MEASURED.md)");
+                for (const std::string& u : unknown)
+                    set.warnings.push_back(where + ": column '" + u + "' is not used");
+                continue;
+            }
+        }
+        std::vector<std::pair<const Alias*, std::string>> cells;
+        if (csv) {
+            const std::vector<std::string> f = splitCsv(line, where);
+            if (f.size() != width)
+                throw MeasuredError(where + ": " + std::to_string(f.size()) + " fields, the header has " +
+                                    std::to_string(width));
+            for (const auto& [a, at] : columns)
+                cells.emplace_back(a, f[at]);
+        } else {
+            QJsonParseError err{};
+            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(line), &err);
+            if (err.error != QJsonParseError::NoError || !doc.isObject())
+                throw MeasuredError(where + ": not a JSON object" +
+                                    (err.error != QJsonParseError::NoError
+                                         ? " (" + err.errorString().toStdString() + ")"
+                                         : std::string()));
+            const QJsonObject o = doc.object();
+            for (auto it = o.begin(); it != o.end(); ++it) {
+                const Alias* a = alias(it.key().toStdString());
+                if (!a) continue; // profilers write much more than we need
+                const QJsonValue v = it.value();
+                if (v.isNull()) continue; // an absent value
+                std::string textValue;
+                if (v.isDouble())
+                    textValue = QString::number(v.toDouble(), 'g', 17).toStdString();
+                else if (v.isString())
+                    textValue = v.toString().toStdString();
+                else if (!v.isNull())
+                    throw MeasuredError(where + ": " + it.key().toStdString() + ": not a number or a string");
+                for (const auto& [other, text] : cells)
+                    if (other->field == a->field && !textValue.empty())
+                        throw MeasuredError(where + ": keys '" + other->name + "' and '" + a->name +
+                                            "' say the same thing");
+                cells.emplace_back(a, textValue);
+            }
+        }
+        rows.push_back(makePoint(cells, where, lineNo));
+    }
+    if (rows.empty()) throw MeasuredError(file + ": no measured points (see docs/MEASURED.md)");
+    set.points = aggregate(std::move(rows));
+    return set;
+}
+
+MeasuredSet readMeasuredFile(const std::string& path) {
+    QFile f(QString::fromStdString(path));
+    if (!f.open(QIODevice::ReadOnly)) throw MeasuredError(path + ": " + f.errorString().toStdString());
+    if (static_cast<std::size_t>(f.size()) > kMaxFileBytes)
+        throw MeasuredError(path + ": larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB");
+    return parseMeasured(f.readAll().toStdString(), path);
+}
+
+std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::string& model,
+                                        const std::string& hardware, const std::string& precision,
+                                        std::optional<int> seq, std::optional<int> resolution) {
+    std::vector<MeasuredPoint> out;
+    for (const MeasuredPoint& p : set.points) {
+        if (!p.model.empty() && !model.empty() && p.model != model) continue;
+        if (!p.hardware.empty() && !hardware.empty() && p.hardware != hardware) continue;
+        if (!p.precision.empty() && !precision.empty() && p.precision != lower(precision)) continue;
+        if (p.seq && seq && *p.seq != *seq) continue;
+        if (p.resolution && resolution && *p.resolution != *resolution) continue;
+        out.push_back(p);
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const MeasuredPoint& a, const MeasuredPoint& b) { return a.batch < b.batch; });
+    for (std::size_t i = 1; i < out.size(); ++i)
+        if (out[i].batch == out[i - 1].batch)
+            throw MeasuredError(set.file + ": lines " + std::to_string(out[i - 1].line) + " and " +
+                                std::to_string(out[i].line) + " both measure batch " +
+                                std::to_string(out[i].batch) +
+                                " of this scenario with different keys; give model/hardware/seq columns to "
+                                "tell them apart");
+    return out;
+}
+
+Comparison compareMeasured(const EvalInput& s, const std::vector<MeasuredPoint>& points, double threshold) {
+    Comparison c;
+    std::vector<double> ratios, absErr;
+    for (const MeasuredPoint& m : points) {
+        PointComparison pc;
+        pc.measured = m;
+        const Totals t = evaluateTotals(s, m.batch);
+        if (!(t.latency_s > 0))
+            throw MeasuredError("the model's latency at batch " + std::to_string(m.batch) +
+                                " is 0 (no work and no dispatch time): nothing to compare with");
+        pc.model_s = t.latency_s;
+        pc.modelUtilization = t.utilization;
+        pc.error = pc.model_s / m.latency_s - 1;
+        ratios.push_back(m.latency_s / pc.model_s);
+        absErr.push_back(std::abs(pc.error));
+        c.points.push_back(pc);
+    }
+    c.mdape = median(absErr);
+    c.medianRatio = ratios.empty() ? 1 : median(ratios);
+    const std::size_t n = c.points.size();
+    // Departures of point i against its nearest neighbours on each side that are not flagged yet
+    // (geometric interpolation in log batch): a spike flagged first no longer drags its
+    // neighbours' trend, so they are not flagged in its shadow.
+    std::vector<bool> flagged(n, false);
+    struct Departures {
+        std::optional<double> trend;
+        double model = 0;
+    };
+    auto departures = [&](std::size_t i) {
+        Departures d;
+        std::optional<std::size_t> l, r;
+        for (std::size_t j = i; j-- > 0;)
+            if (!flagged[j]) {
+                l = j;
+                break;
+            }
+        for (std::size_t j = i + 1; j < n; ++j)
+            if (!flagged[j]) {
+                r = j;
+                break;
+            }
+        if (l && r) {
+            const double a = std::log(c.points[*l].measured.batch), b = std::log(c.points[*r].measured.batch);
+            const double t = (std::log(c.points[i].measured.batch) - a) / (b - a);
+            auto interpolate = [&](double vl, double vr) {
+                return std::exp((1 - t) * std::log(vl) + t * std::log(vr));
+            };
+            d.trend = c.points[i].measured.perSample_s() / interpolate(c.points[*l].measured.perSample_s(),
+                                                                       c.points[*r].measured.perSample_s()) -
+                      1;
+            // What the model expects here relative to the same neighbours: measured ÷ model against
+            // its neighbours' ratio, so a bias (constant or slowly varying) is not a departure.
+            d.model = ratios[i] / interpolate(ratios[*l], ratios[*r]) - 1;
+        } else if (l || r) {
+            d.model = ratios[i] / ratios[l ? *l : *r] - 1;
+        }
+        return d;
+    };
+    auto isAnomaly = [&](const Departures& d) {
+        return d.trend && std::abs(*d.trend) > threshold && std::abs(d.model) > threshold &&
+               (*d.trend > 0) == (d.model > 0);
+    };
+    // Flag the largest departure first, then look again without it.
+    while (true) {
+        std::optional<std::size_t> worst;
+        double worstSize = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (flagged[i]) continue;
+            const Departures d = departures(i);
+            if (isAnomaly(d) && std::abs(*d.trend) > worstSize) worst = i, worstSize = std::abs(*d.trend);
+        }
+        if (!worst) break;
+        // A flagged point keeps the departures it was flagged with.
+        const Departures d = departures(*worst);
+        c.points[*worst].trendDeparture = d.trend;
+        c.points[*worst].modelDeparture = d.model;
+        flagged[*worst] = true;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        PointComparison& pc = c.points[i];
+        pc.anomaly = flagged[i];
+        c.anomalies += pc.anomaly ? 1 : 0;
+        if (pc.anomaly) continue;
+        const Departures d = departures(i);
+        pc.trendDeparture = d.trend;
+        pc.modelDeparture = d.model;
+    }
+    return c;
+}
+
+} // namespace bs

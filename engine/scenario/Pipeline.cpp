@@ -1,0 +1,50 @@
+#include "scenario/Pipeline.h"
+
+#include "hardware/PresetLoader.h"
+
+#include <QFileInfo>
+
+namespace bs {
+
+ModelPreparation prepareModel(const Scenario& s, OnnxImportOptions onnx) {
+    ModelPreparation out;
+    if (s.isOnnx()) {
+        onnx.dims = s.dims;
+        OnnxModel m = importOnnxFile(s.onnxPath.toStdString(), onnx);
+        out.onnx = std::make_shared<const OnnxSummary>(std::move(m.summary));
+        out.model = std::make_shared<const PreparedModel>(std::move(m.graph));
+    } else {
+        out.model = std::make_shared<const PreparedModel>(ModelZoo::build(s.modelId.toStdString(), s.knobs));
+    }
+    return out;
+}
+
+PreparedScenario prepareScenario(const ScenarioFields& fields, const PresetLibrary& lib) {
+    PreparedScenario p;
+    HardwarePreset hardware;
+    p.scenario = resolveScenario(fields, lib, &hardware);
+    p.hardware = std::make_shared<const HardwarePreset>(std::move(hardware));
+    p.prepared = prepareModel(p.scenario);
+    return p;
+}
+
+std::string measuredModelName(const Scenario& s) {
+    return s.isOnnx() ? QFileInfo(s.onnxPath).fileName().toStdString() : s.modelId.toStdString();
+}
+
+std::vector<MeasuredPoint> measuredPointsFor(const MeasuredSet& set, const Scenario& s,
+                                             const HardwarePreset& hardware) {
+    std::optional<int> seq, resolution;
+    if (const ModelDescriptor* d = s.isOnnx() ? nullptr : ModelZoo::find(s.modelId.toStdString())) {
+        const KnobValues v = ModelZoo::resolve(*d, s.knobs);
+        if (!d->seqKnob.empty()) seq = static_cast<int>(knob(v, d->seqKnob));
+        if (d->hasResolution) resolution = static_cast<int>(knob(v, "height"));
+    }
+    const std::string model = measuredModelName(s), precision(precisionName(s.precision));
+    std::vector<MeasuredPoint> pts = selectPoints(set, model, hardware.id, precision, seq, resolution);
+    if (pts.empty() && !hardware.derivedFrom.empty())
+        pts = selectPoints(set, model, hardware.derivedFrom, precision, seq, resolution);
+    return pts;
+}
+
+} // namespace bs

@@ -1,0 +1,272 @@
+#include "scenario/Scenario.h"
+
+#include "base/EngineError.h"
+#include "base/Parse.h"
+#include "hardware/PresetLoader.h"
+#include "onnx/OnnxImport.h"
+
+#include <QFileInfo>
+#include <algorithm>
+
+namespace bs {
+
+namespace {
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t at = text.find(sep, start);
+        parts.push_back(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
+        if (at == std::string::npos) break;
+        start = at + 1;
+    }
+    return parts;
+}
+
+// The built-in model's knobs from seq, resolution, knobs and (SPEC) the other keys.
+void resolveBuiltinModel(const ModelDescriptor& d, const ScenarioFields& f, Scenario& s) {
+    const std::string& p = f.prefix;
+    if (!f.dims.empty())
+        throw EngineError(p + "dim applies to ONNX files; built-in models take " + p + "param");
+    std::vector<std::pair<std::string, std::string>> knobs = f.knobs;
+    knobs.insert(knobs.end(), f.others.begin(), f.others.end());
+    s.modelId = qs(d.id);
+    s.knobs = knobsFrom(d, f.seq, f.resolution, knobs, p);
+    ModelZoo::resolve(d, s.knobs); // unknown knobs and bad values fail here
+}
+
+// The ONNX file's symbolic dims from dims and (SPEC) the other keys.
+void resolveOnnxModel(const ScenarioFields& f, Scenario& s) {
+    const std::string& p = f.prefix;
+    const std::string dimSyntax = p.empty() ? "NAME=N" : p + "dim NAME=VALUE";
+    const bool anyKnob = !f.knobs.empty();
+    for (const auto& [given, name] :
+         {std::pair{f.seq.has_value(), "seq"}, std::pair{f.resolution.has_value(), "resolution"},
+          std::pair{anyKnob, "param"}})
+        if (given)
+            throw EngineError(p + name + " applies to built-in models; set an ONNX file's dimensions with " +
+                              dimSyntax);
+    if (!QFileInfo(qs(f.model)).isFile()) throw EngineError(f.model + ": no such file");
+    s.onnxPath = qs(f.model);
+    std::vector<std::pair<std::string, std::string>> dims = f.dims;
+    dims.insert(dims.end(), f.others.begin(), f.others.end());
+    for (const auto& [name, value] : dims)
+        s.dims[name] = parsePositive(value, (p.empty() ? "dimension " : p + "dim ") + name);
+}
+} // namespace
+
+QString Scenario::modelKey() const {
+    QString key = isOnnx() ? QStringLiteral("onnx:") + onnxPath : QStringLiteral("zoo:") + modelId;
+    if (isOnnx())
+        for (const auto& [name, value] : dims)
+            key += QStringLiteral(";%1=%2").arg(QString::fromStdString(name)).arg(value);
+    else
+        for (const auto& [name, value] : knobs)
+            key += QStringLiteral(";%1=%2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 12);
+    return key;
+}
+
+QString Scenario::modelLabel() const {
+    if (isOnnx()) {
+        QString label = QFileInfo(onnxPath).fileName();
+        for (const auto& [name, value] : dims)
+            label += QStringLiteral(" %1=%2").arg(QString::fromStdString(name)).arg(value);
+        return label;
+    }
+    QString label = modelId;
+    const ModelDescriptor* d = ModelZoo::find(modelId.toStdString());
+    if (!d) return label;
+    KnobValues v;
+    try {
+        v = ModelZoo::resolve(*d, knobs);
+    } catch (const ZooError&) {
+        return label;
+    }
+    if (d->hasResolution) {
+        const int h = static_cast<int>(knob(v, "height")), w = static_cast<int>(knob(v, "width"));
+        // Not "%1²": QString::arg() would read the superscript two as a placeholder digit.
+        label += h == w ? QStringLiteral(" ") + QString::number(h) + QStringLiteral("²")
+                        : QStringLiteral(" %1×%2").arg(w).arg(h);
+    }
+    // In decode the sequence knob is unused and the context length is what matters.
+    const bool decode = v.count("phase") && v.count("context") && knob(v, "phase") == 1;
+    if (decode)
+        label += QStringLiteral(" decode ctx %1").arg(knob(v, "context"));
+    else if (!d->seqKnob.empty())
+        label += QStringLiteral(" seq %1").arg(knob(v, d->seqKnob));
+    // Any other knob the user moved off its default is part of what the scenario is.
+    for (const Knob& k : d->knobs) {
+        if (k.name == d->seqKnob || k.name == "height" || k.name == "width" ||
+            (decode && (k.name == "phase" || k.name == "context")))
+            continue;
+        const double value = knob(v, k.name);
+        if (value == k.value) continue;
+        label += k.choices.empty() ? QStringLiteral(" %1=%2").arg(QString::fromStdString(k.name)).arg(value)
+                                   : QStringLiteral(" %1").arg(
+                                         QString::fromStdString(k.choices[static_cast<std::size_t>(value)]));
+    }
+    return label;
+}
+
+QString Scenario::label(const HardwarePreset* hardware) const {
+    const QString chip = hardware ? qs(hardware->name) : presetId;
+    return modelLabel() + QStringLiteral(" · ") + chip + QStringLiteral(" · ") +
+           QString::fromLatin1(precisionName(precision));
+}
+
+QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware) {
+    if (!hardware) return QStringLiteral("preset '%1' not found").arg(s.presetId);
+    if (!hardware->supports(s.precision))
+        return QStringLiteral("%1 has no %2 peak (it has: %3)")
+            .arg(qs(hardware->name), QString::fromLatin1(precisionName(s.precision)),
+                 qs(hardware->supportedPrecisions()));
+    return {};
+}
+
+int parsePositive(const std::string& text, const std::string& what) {
+    if (const auto v = parsePositiveInt(text)) return *v;
+    throw EngineError(what + " '" + text + "' is not a positive integer");
+}
+
+KnobValues knobsFrom(const ModelDescriptor& model, const std::optional<std::string>& seq,
+                     const std::optional<std::string>& resolution,
+                     const std::vector<std::pair<std::string, std::string>>& params,
+                     const std::string& prefix) {
+    KnobValues k;
+    if (seq) {
+        if (model.seqKnob.empty())
+            throw EngineError("model '" + model.id + "' has no sequence length (" + prefix + "seq)");
+        k[model.seqKnob] = parsePositive(*seq, prefix + "seq");
+    }
+    if (resolution) {
+        if (!model.hasResolution)
+            throw EngineError("model '" + model.id + "' has no input resolution (" + prefix + "resolution)");
+        const std::string& r = *resolution;
+        if (const auto x = r.find('x'); x != std::string::npos) {
+            k["width"] = parsePositive(r.substr(0, x), prefix + "resolution width");
+            k["height"] = parsePositive(r.substr(x + 1), prefix + "resolution height");
+        } else {
+            k["width"] = k["height"] = parsePositive(r, prefix + "resolution");
+        }
+    }
+    for (const auto& [name, value] : params)
+        k[name] = ModelZoo::parseKnobValue(model, name, value);
+    return k;
+}
+
+ScenarioFields scenarioFieldsFromText(const std::string& text) {
+    ScenarioFields f;
+    bool model = false, hardware = false;
+    std::vector<std::string> seen;
+    for (const std::string& part : split(text, ',')) {
+        const auto eq = part.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw EngineError("'" + part + "' is not key=value (model=ID,hardware=ID,...)");
+        const std::string key = part.substr(0, eq), value = part.substr(eq + 1);
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) throw EngineError(key + " given twice");
+        seen.push_back(key);
+        if (key == "model")
+            f.model = value, model = true;
+        else if (key == "hardware")
+            f.hardware = value, hardware = true;
+        else if (key == "precision")
+            f.precision = value;
+        else if (key == "seq")
+            f.seq = value;
+        else if (key == "resolution")
+            f.resolution = value;
+        else
+            f.others.emplace_back(key, value);
+    }
+    if (!model) throw EngineError("model= is missing (see 'batchscope models')");
+    if (!hardware) throw EngineError("hardware= is missing (see 'batchscope presets')");
+    return f;
+}
+
+Scenario resolveScenario(const ScenarioFields& f, const PresetLibrary& lib, HardwarePreset* hardware) {
+    Scenario s;
+    *hardware = resolvePreset(lib, f.hardware);
+    s.presetId = qs(hardware->id);
+    s.precision = hardware->defaultPrecision;
+    if (f.precision) {
+        const auto p = parsePrecision(*f.precision);
+        if (!p)
+            throw EngineError("unknown precision '" + *f.precision + "' (known: " + precisionList() + ")");
+        s.precision = *p;
+    }
+    hardware->peakFlops(s.precision); // throws naming the precisions the chip has
+    if (const ModelDescriptor* d = ModelZoo::find(f.model))
+        resolveBuiltinModel(*d, f, s);
+    else if (looksLikeModelFile(f.model) || QFileInfo::exists(qs(f.model)))
+        resolveOnnxModel(f, s);
+    else
+        throw EngineError("unknown model '" + f.model + "' (see 'batchscope models', or give an .onnx file)");
+    return s;
+}
+
+QJsonObject scenarioToJson(const Scenario& s) {
+    QJsonObject o;
+    if (s.isOnnx()) {
+        o[QStringLiteral("onnx_path")] = s.onnxPath;
+        QJsonObject dims;
+        for (const auto& [name, value] : s.dims)
+            dims[qs(name)] = static_cast<qint64>(value);
+        o[QStringLiteral("dims")] = dims;
+    } else {
+        o[QStringLiteral("model")] = s.modelId;
+        QJsonObject knobs;
+        for (const auto& [name, value] : s.knobs)
+            knobs[qs(name)] = value;
+        o[QStringLiteral("knobs")] = knobs;
+    }
+    o[QStringLiteral("preset")] = s.presetId;
+    o[QStringLiteral("precision")] = QString::fromLatin1(precisionName(s.precision));
+    if (!s.measuredPath.isEmpty()) o[QStringLiteral("measured")] = s.measuredPath;
+    return o;
+}
+
+Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const QString& field) {
+    Scenario s;
+    const QJsonValue model = o.value(QStringLiteral("model"));
+    const QJsonValue onnx = o.value(QStringLiteral("onnx_path"));
+    if (model.isUndefined() == onnx.isUndefined())
+        r.fail(field, model.isUndefined() ? QStringLiteral("missing \"model\" (or \"onnx_path\")")
+                                          : QStringLiteral("has both \"model\" and \"onnx_path\""));
+    if (!model.isUndefined()) {
+        s.modelId = r.string(model, jsonField(field, QStringLiteral("model")));
+        const QString knobsField = jsonField(field, QStringLiteral("knobs"));
+        const QJsonValue knobs = r.get(o, QStringLiteral("knobs"), knobsField, false);
+        if (!knobs.isUndefined()) {
+            const QJsonObject k = r.object(knobs, knobsField);
+            for (auto it = k.begin(); it != k.end(); ++it)
+                s.knobs[it.key().toStdString()] = r.number(it.value(), jsonField(knobsField, it.key()));
+        }
+    } else {
+        s.onnxPath = r.string(onnx, jsonField(field, QStringLiteral("onnx_path")));
+        const QString dimsField = jsonField(field, QStringLiteral("dims"));
+        const QJsonValue dims = r.get(o, QStringLiteral("dims"), dimsField, false);
+        if (!dims.isUndefined()) {
+            const QJsonObject d = r.object(dims, dimsField);
+            for (auto it = d.begin(); it != d.end(); ++it)
+                s.dims[it.key().toStdString()] =
+                    r.integer(it.value(), jsonField(dimsField, it.key()), 1, std::int64_t{1} << 53);
+        }
+    }
+    const QString presetField = jsonField(field, QStringLiteral("preset"));
+    s.presetId = r.string(r.get(o, QStringLiteral("preset"), presetField, true), presetField);
+    const QString precField = jsonField(field, QStringLiteral("precision"));
+    const QString prec = r.string(r.get(o, QStringLiteral("precision"), precField, true), precField);
+    const auto p = parsePrecision(prec.toStdString());
+    if (!p) r.fail(precField, QStringLiteral("'%1' is not a precision (%2)").arg(prec, qs(precisionList())));
+    s.precision = *p;
+    const QString measuredField = jsonField(field, QStringLiteral("measured"));
+    const QJsonValue measured = r.get(o, QStringLiteral("measured"), measuredField, false);
+    if (!measured.isUndefined()) s.measuredPath = r.string(measured, measuredField);
+    return s;
+}
+
+} // namespace bs

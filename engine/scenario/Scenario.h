@@ -1,0 +1,87 @@
+#pragma once
+// The scenario: what the user chose to evaluate, as one value type shared by the window's list,
+// sessions, the CLI's --model/--hardware options and --scenario SPEC, and the headless exports.
+// A model (built-in id with knob values, or an ONNX file with its symbolic dims) × a hardware
+// preset × a precision, plus the measured sweep it is compared with.
+//
+// A new axis (a runtime, a parallel layout, a quantization scheme) is a field here, a key in the
+// text form (ScenarioFields, resolveScenario) and the JSON form (scenarioToJson/FromJson), and a
+// part of label(): one place each. Where a scenario becomes a model and a preset: Pipeline.h.
+#include "base/JsonFields.h"
+#include "base/Precision.h"
+#include "hardware/HardwarePreset.h"
+#include "zoo/ModelZoo.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bs {
+
+class PresetLibrary;
+
+struct Scenario {
+    QString modelId;                          ///< built-in model id; empty when onnxPath is set
+    KnobValues knobs;                         ///< overrides of the built-in model's knob defaults
+    QString onnxPath;                         ///< an ONNX file (absolute path)
+    std::map<std::string, std::int64_t> dims; ///< ONNX symbolic dims (batch excluded)
+    QString presetId;
+    Precision precision = Precision::BF16;
+    /// Measured sweep compared with this scenario (docs/MEASURED.md); empty: none. Not part of the
+    /// model key: loading measurements never re-prepares the model.
+    QString measuredPath;
+
+    bool isOnnx() const { return !onnxPath.isEmpty(); }
+    /// Identifies the model (id/file + knob or dim values): scenarios with equal keys share one
+    /// PreparedModel.
+    QString modelKey() const;
+    /// "resnet50 224²", "bert-base seq 384", "model.onnx".
+    QString modelLabel() const;
+    /// "resnet50 224² · NVIDIA H100 SXM5 80GB · bf16"; the preset id stands in when `hardware` is null.
+    QString label(const HardwarePreset* hardware) const;
+};
+
+/// Why `s` cannot run on `hardware` (preset missing, precision without a peak), or "".
+QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware);
+
+/// A scenario as text, before it is checked: what the CLI's options (--model, --hardware,
+/// --precision, --seq, --resolution, --param, --dim) and a --scenario SPEC both give.
+struct ScenarioFields {
+    std::string model, hardware;
+    std::optional<std::string> precision, seq, resolution;
+    std::vector<std::pair<std::string, std::string>> knobs; ///< built-in models' knobs by name
+    std::vector<std::pair<std::string, std::string>> dims;  ///< ONNX files' symbolic dims
+    /// --scenario: any other key is a knob of a built-in model or a dim of an ONNX file.
+    std::vector<std::pair<std::string, std::string>> others;
+    /// How messages spell a field: "--" for options ("--seq"), "" for SPEC keys ("seq").
+    std::string prefix;
+};
+
+/// Parses "model=ID|FILE,hardware=ID|FILE,precision=P,seq=N,resolution=N|WxH,NAME=V,..."; throws
+/// EngineError naming the bad part.
+ScenarioFields scenarioFieldsFromText(const std::string& text);
+/// Checks the fields against the model zoo, the presets and the file system. The preset (an id of
+/// `lib` or a preset JSON file) is returned through `hardware`; the precision defaults to the
+/// preset's. Throws EngineError naming the field.
+Scenario resolveScenario(const ScenarioFields& f, const PresetLibrary& lib, HardwarePreset* hardware);
+
+/// Knob overrides for `model` from a sequence length, a resolution ("416" or "1920x1088") and any
+/// knob by name; `prefix` spells the names in messages.
+KnobValues knobsFrom(const ModelDescriptor& model, const std::optional<std::string>& seq,
+                     const std::optional<std::string>& resolution,
+                     const std::vector<std::pair<std::string, std::string>>& params,
+                     const std::string& prefix);
+/// An integer 1..1e6 written exactly as `text`; throws EngineError naming `what`.
+int parsePositive(const std::string& text, const std::string& what);
+
+/// The scenario's JSON (sessions): model + knobs or onnx_path + dims, preset, precision, measured.
+QJsonObject scenarioToJson(const Scenario& s);
+/// Reads what scenarioToJson wrote from the object at `field`; throws FileError naming the field.
+Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const QString& field);
+
+} // namespace bs

@@ -1,0 +1,170 @@
+#include "zoo/ModelZoo.h"
+
+#include "zoo/ZooModels.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace bs {
+
+namespace {
+
+Knob intKnob(std::string name, double value, double min, double max, std::string help) {
+    return Knob{std::move(name), value, min, max, std::move(help), {}, true};
+}
+
+std::vector<Knob> imageKnobs(double res) {
+    return {intKnob("height", res, 16, 8192, "input image height in pixels"),
+            intKnob("width", res, 16, 8192, "input image width in pixels"),
+            intKnob("classes", res == 416 ? 80 : 1000, 1, 100000, "number of output classes")};
+}
+
+std::vector<Knob> encoderKnobs(int layers, int hidden, int heads, int ffn) {
+    return {intKnob("seq", 128, 1, 16384, "sequence length in tokens"),
+            intKnob("layers", layers, 1, 512, "encoder layers"),
+            intKnob("hidden", hidden, 8, 65536, "model width d_model"),
+            intKnob("heads", heads, 1, 1024, "attention heads (must divide hidden)"),
+            intKnob("ffn", ffn, 1, 262144, "feed-forward inner width"),
+            intKnob("vocab", 30522, 1, 1000000, "vocabulary size (embedding rows)")};
+}
+
+std::vector<ModelDescriptor> makeModels() {
+    std::vector<ModelDescriptor> m;
+    m.push_back({"resnet18", "torchvision ResNet-18 (11.7 M params, 1.81 GMACs at 224²)", imageKnobs(224), "",
+                 true, [](const KnobValues& k) { return zoo::resnet(k, 18); }});
+    m.push_back({"resnet50", "torchvision ResNet-50 (25.6 M params, 4.09 GMACs at 224²)", imageKnobs(224), "",
+                 true, [](const KnobValues& k) { return zoo::resnet(k, 50); }});
+    m.push_back({"mobilenet_v2", "torchvision MobileNetV2 (3.5 M params, 0.30 GMACs at 224²)",
+                 imageKnobs(224), "", true, zoo::mobilenetV2});
+    m.push_back({"mlp",
+                 "multi-layer perceptron: depth Linear(width→width)+ReLU layers (seed 003)",
+                 {intKnob("depth", 8, 1, 1024, "number of Linear layers"),
+                  intKnob("width", 1024, 1, 131072, "features per layer")},
+                 "",
+                 false,
+                 zoo::mlp});
+    m.push_back({"distilbert", "DistilBERT-base encoder (6 layers, d 768, 12 heads, FFN 3072)",
+                 encoderKnobs(6, 768, 12, 3072), "seq", false,
+                 [](const KnobValues& k) { return zoo::bertEncoder(k, "distilbert"); }});
+    m.push_back({"bert-base", "BERT-base encoder with pooler (12 layers, d 768, 12 heads, FFN 3072)",
+                 encoderKnobs(12, 768, 12, 3072), "seq", false,
+                 [](const KnobValues& k) { return zoo::bertEncoder(k, "bert-base"); }});
+    m.push_back({"bert-large", "BERT-large encoder with pooler (24 layers, d 1024, 16 heads, FFN 4096)",
+                 encoderKnobs(24, 1024, 16, 4096), "seq", false,
+                 [](const KnobValues& k) { return zoo::bertEncoder(k, "bert-large"); }});
+    m.push_back({"yolov3", "YOLOv3 (Darknet-53 backbone, 3 detection scales; 65.9 GFLOPs at 416²)",
+                 imageKnobs(416), "", true, zoo::yolov3});
+    m.push_back(
+        {"llm",
+         "decoder-only LLM (Llama-style: RMSNorm, GQA attention, SwiGLU FFN) in prefill or decode phase",
+         {intKnob("layers", 32, 1, 512, "decoder layers"), intKnob("hidden", 4096, 64, 65536, "model width"),
+          intKnob("heads", 32, 1, 1024, "query heads"),
+          intKnob("kv_heads", 32, 1, 1024, "key/value heads (grouped-query attention when < heads)"),
+          intKnob("ffn", 11008, 1, 262144, "SwiGLU inner width"),
+          intKnob("vocab", 32000, 1, 1000000, "vocabulary size"),
+          Knob{"phase",
+               0,
+               0,
+               1,
+               "prefill: process the prompt; decode: one new token per sequence",
+               {"prefill", "decode"},
+               true},
+          intKnob("seq", 512, 1, 131072, "prefill: prompt tokens"),
+          intKnob("context", 2048, 1, 1048576, "decode: tokens already in the KV cache")},
+         "seq",
+         false,
+         zoo::llmDecoder});
+    m.push_back(
+        {"moe",
+         "mixture-of-experts transformer block (attention + top-k routed SwiGLU experts, Mixtral-style)",
+         {intKnob("seq", 128, 1, 131072, "tokens per sample"),
+          intKnob("hidden", 4096, 64, 65536, "model width"), intKnob("heads", 32, 1, 1024, "attention heads"),
+          intKnob("ffn", 14336, 1, 262144, "expert inner width"), intKnob("experts", 8, 1, 1024, "experts E"),
+          intKnob("top_k", 2, 1, 1024, "experts per token k"),
+          Knob{"imbalance", 1.0, 1.0, 64.0, "busiest expert's tokens ÷ mean tokens per expert", {}, false}},
+         "seq",
+         false,
+         zoo::moeBlock});
+    return m;
+}
+
+} // namespace
+
+const std::vector<ModelDescriptor>& ModelZoo::models() {
+    static const std::vector<ModelDescriptor> all = makeModels();
+    return all;
+}
+
+const ModelDescriptor* ModelZoo::find(const std::string& id) {
+    for (const ModelDescriptor& m : models())
+        if (m.id == id) return &m;
+    return nullptr;
+}
+
+KnobValues ModelZoo::resolve(const ModelDescriptor& model, const KnobValues& overrides) {
+    KnobValues v;
+    for (const Knob& k : model.knobs)
+        v[k.name] = k.value;
+    for (const auto& [name, value] : overrides) {
+        const auto it = v.find(name);
+        if (it == v.end()) {
+            std::string known;
+            for (const Knob& k : model.knobs)
+                known += (known.empty() ? "" : ", ") + k.name;
+            throw ZooError("model '" + model.id + "' has no knob '" + name + "' (knobs: " + known + ")");
+        }
+        for (const Knob& k : model.knobs) {
+            if (k.name != name) continue;
+            if (!std::isfinite(value) || value < k.min || value > k.max ||
+                (k.integer && value != std::floor(value))) {
+                std::ostringstream s;
+                s << "model '" << model.id << "': knob '" << name << "' = " << value << " is out of range ["
+                  << k.min << ", " << k.max << "]" << (k.integer ? " (integer)" : "");
+                throw ZooError(s.str());
+            }
+        }
+        it->second = value;
+    }
+    return v;
+}
+
+Graph ModelZoo::build(const std::string& id, const KnobValues& overrides) {
+    const ModelDescriptor* m = find(id);
+    if (!m) throw ZooError("unknown model '" + id + "' (see 'batchscope models')");
+    Graph g = m->build(resolve(*m, overrides));
+    g.name = id;
+    return g;
+}
+
+double ModelZoo::parseKnobValue(const ModelDescriptor& model, const std::string& knobName,
+                                const std::string& text) {
+    for (const Knob& k : model.knobs) {
+        if (k.name != knobName) continue;
+        for (std::size_t i = 0; i < k.choices.size(); ++i)
+            if (k.choices[i] == text) return static_cast<double>(i);
+        std::size_t used = 0;
+        double v = 0;
+        try {
+            v = std::stod(text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != text.size() || text.empty()) {
+            std::string expect = k.choices.empty() ? "a number" : "one of";
+            for (const std::string& c : k.choices)
+                expect += " " + c;
+            throw ZooError("model '" + model.id + "': knob '" + knobName + "' = '" + text + "' is not " +
+                           expect);
+        }
+        return v;
+    }
+    return resolve(model, {{knobName, 0}}).at(knobName); // throws the unknown-knob message
+}
+
+double knob(const KnobValues& values, const std::string& name) {
+    const auto it = values.find(name);
+    if (it == values.end()) throw ZooError("internal: knob '" + name + "' not resolved");
+    return it->second;
+}
+
+} // namespace bs

@@ -1,0 +1,58 @@
+#pragma once
+// The built-in parametric models. Each has an id, a one-line description and knobs (resolution,
+// sequence length, width, ...) with defaults and ranges; build() turns knob values into a Graph.
+#include "graph/Graph.h"
+
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bs {
+
+struct Knob {
+    std::string name;
+    double value = 0; ///< default (for a choice knob: index into choices)
+    double min = 0;
+    double max = 0;
+    std::string help;
+    std::vector<std::string> choices; ///< non-empty: a named choice (e.g. phase=prefill|decode)
+    bool integer = true;
+};
+
+using KnobValues = std::map<std::string, double>;
+
+class ZooError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct ModelDescriptor {
+    std::string id;
+    std::string description;
+    std::vector<Knob> knobs;
+    /// Knob a "--seq" sweep varies, and the knobs "--resolution" sets (empty where not applicable).
+    std::string seqKnob;
+    bool hasResolution = false;
+    std::function<Graph(const KnobValues&)> build;
+};
+
+class ModelZoo {
+  public:
+    static const std::vector<ModelDescriptor>& models();
+    static const ModelDescriptor* find(const std::string& id);
+    /// Complete knob values: defaults overridden by `overrides`. Throws ZooError naming an unknown
+    /// knob or a value out of range.
+    static KnobValues resolve(const ModelDescriptor& model, const KnobValues& overrides);
+    /// resolve() + build. Throws ZooError for an unknown id.
+    static Graph build(const std::string& id, const KnobValues& overrides = {});
+    /// Parses a knob value given as text ("224", "decode"); throws ZooError naming the knob.
+    static double parseKnobValue(const ModelDescriptor& model, const std::string& knob,
+                                 const std::string& text);
+};
+
+/// Reads a knob that resolve() guaranteed is present.
+double knob(const KnobValues& values, const std::string& name);
+
+} // namespace bs

@@ -1,0 +1,202 @@
+#pragma once
+// What the explorer's four linked charts share: number formatting with SI prefixes, log-axis
+// safety (a series with any value ≤ 0 on a log axis is not drawn at all), marker images for
+// light-marker series, and SnapshotChart, the base view that turns ExplorerSnapshot
+// updates into "rebuild everything" or "move only what the batch moves".
+//
+// Speed matters here: a slider step must repaint four charts within a frame, so a batch change
+// only replace()s the points of series that exist already; series and axes are created only when
+// the scenarios, the budget or the theme change.
+#include "base/Format.h"
+#include "model/ExplorerTypes.h"
+
+#include <QChartView>
+#include <QColor>
+#include <QFont>
+#include <QImage>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+#include <functional>
+#include <utility>
+#include <vector>
+
+class QAbstractAxis;
+class QAbstractSeries;
+class QGraphicsSimpleTextItem;
+class QLineSeries;
+class QLogValueAxis;
+class QScatterSeries;
+class QXYSeries;
+
+namespace bs {
+
+/// 10^floor(log10 v) and 10^ceil(log10 v); v must be > 0.
+double decadeFloor(double v);
+double decadeCeil(double v);
+/// Both coordinates finite and > 0: drawable on log axes.
+bool logSafe(const QPointF& p);
+/// Sets the axis range only when it differs (a setRange relayouts the whole chart). Returns
+/// whether it changed.
+bool setRangeIfChanged(QAbstractAxis* axis, double min, double max);
+/// A log2 batch axis range holding the sweep grid and the current batch, with a margin so the
+/// end markers are not cut in half.
+std::pair<double, double> batchAxisRange(const ExplorerSnapshot& s);
+/// 1, 2 or 5 × 10^k, the first at least `roughStep`.
+double niceStep(double roughStep);
+/// {min, max} of a QValueAxis or QLogValueAxis.
+std::pair<double, double> axisRange(const QAbstractAxis* axis);
+/// replace() only when the points differ: an unchanged series costs no repaint.
+void replaceIfChanged(QXYSeries* series, const QList<QPointF>& points);
+/// Index of the position nearest `at` within `maxDistance_px`, or -1.
+int nearestIndex(const std::vector<QPointF>& positions_px, const QPointF& at, double maxDistance_px);
+QLogValueAxis* makeLogAxis(double base, const QString& title, const QString& labelFormat);
+
+/// Images for light-marker scatter series: one image blitted per point instead of one graphics
+/// item per point, which keeps a batch step over hundreds of layer points cheap.
+enum class MarkerGlyph { Circle, Square, Diamond, Triangle, Cross };
+QImage markerGlyph(MarkerGlyph glyph, double size_px, const QColor& fill, const QColor& border);
+/// Points drawn as `glyph` with no line: a QLineSeries with no pen and a light marker, because its
+/// item paints every marker itself while a QScatterSeries keeps one graphics item per point.
+QLineSeries* makeGlyphSeries(MarkerGlyph glyph, double size_px, const QColor& fill, const QColor& border);
+
+/// One scenario's curve over the sweep grid: solid where the batch fits device memory, dashed
+/// beyond, a marker at the current batch; what Utilization, Latency-throughput and Energy share.
+struct SweepCurve {
+    int scenario = -1; ///< index into ExplorerSnapshot::scenarios
+    QLineSeries* fits = nullptr;
+    QLineSeries* beyond = nullptr;
+    QLineSeries* current = nullptr; ///< a glyph series (makeGlyphSeries) holding one point
+};
+
+/// Base of the explorer charts: keeps the last snapshot (tooltips read it), dispatches changes,
+/// owns the theme, labels anchored to chart values and the hover tooltip.
+class SnapshotChart : public QChartView {
+    Q_OBJECT
+  public:
+    explicit SnapshotChart(QWidget* parent = nullptr);
+
+    /// Redraws from the snapshot; `changes` is a mask of SnapshotChange. A batch-only change
+    /// moves markers and points; anything else that alters the structure rebuilds it.
+    void setSnapshot(const ExplorerSnapshot& s, unsigned changes);
+    /// QChart::ChartThemeDark or Light; series are re-coloured from the scenarios afterwards.
+    void setDarkTheme(bool dark);
+    /// The theme asked for with setDarkTheme (print mode draws light whatever it is).
+    bool darkTheme() const { return print_ ? screenDark_ : dark_; }
+    /// For export: light theme, legend and full title whatever the height. Turning it off brings
+    /// back the theme and compact mode the chart had; scenario colours never change.
+    void setPrintMode(bool on);
+    bool printMode() const { return print_; }
+    const ExplorerSnapshot& snapshot() const { return snap_; }
+    /// Texts of the labels anchored in the plot (ridge points, "batch N", roof names).
+    QStringList annotationTexts() const;
+    /// Below this height a chart drops its legend and second title line and shortens labels: in
+    /// the explorer's 2×2 grid the plot would otherwise shrink to a strip.
+    static constexpr int kCompactHeight_px = 360;
+    bool compact() const { return compact_; }
+
+  protected:
+    virtual void rebuild() = 0;     ///< series, axes, labels from scratch
+    virtual void updateBatch() = 0; ///< move what the current batch moves, nothing else
+    virtual void updateBudget() { rebuild(); }
+    virtual void updateSelection() {}
+    /// Tooltip for the data point under `chartPos` (chart item coordinates), "" when none is near.
+    virtual QString pointToolTip(const QPointF& chartPos) const = 0;
+    /// What the chart shows and how each metric is defined (shown away from points).
+    virtual QString chartToolTip() const = 0;
+
+    /// Clears series, axes and labels and sets a (rich text) title.
+    void resetChart(const QString& title);
+    /// Adds the axes, plus an empty anchor series through which values map to positions.
+    void setAxes(QAbstractAxis* x, QAbstractAxis* y);
+    /// Adds `s` attached to both axes.
+    void attach(QAbstractSeries* s, bool inLegend);
+    QAbstractAxis* axisX() const { return axisX_; }
+    QAbstractAxis* axisY() const { return axisY_; }
+    /// Chart item position of a value (valid once the chart is laid out).
+    QPointF toChart(const QPointF& value) const;
+    bool plotReady() const;
+
+    /// A text anchored at a chart value; `align` says on which side of the anchor it sits and
+    /// `offset_px` shifts it further (stacking labels at one anchor).
+    QGraphicsSimpleTextItem* addLabel(const QString& text, const QPointF& value, Qt::Alignment align,
+                                      const QColor& color, bool small = false, QPointF offset_px = {});
+    void moveLabel(QGraphicsSimpleTextItem* label, const QPointF& value);
+    /// Font and line height of small labels (stacking them needs the height).
+    QFont smallFont() const;
+    double smallLineHeight() const;
+    void placeLabels();
+
+    /// Maps a sweep point's totals to a chart value; NaN coordinates are skipped.
+    using TotalsToValue = std::function<QPointF(const Totals&)>;
+    /// The curve of scenario `index`: solid while batches fit device memory, dashed beyond, and a
+    /// marker at the current batch.
+    SweepCurve addSweepCurve(int index, const TotalsToValue& xy, bool pointsVisible);
+    void moveCurrent(const SweepCurve& curve, const TotalsToValue& xy);
+    /// Crosses at every swept batch that does not fit device memory, all scenarios in one series.
+    QLineSeries* addNotFitting(const TotalsToValue& xy);
+    /// Within what the axes can draw (log axes: > 0).
+    bool drawable(const QPointF& value) const;
+    /// Vertical dashed line at the current batch over the whole y range, labelled "batch N".
+    void addBatchLine();
+    void moveBatchLine();
+    /// A batch step on a chart whose x axis is the batch: widen the axis if the batch left it, move
+    /// every curve's current marker and the batch line.
+    void followBatch(const std::vector<SweepCurve>& curves, const TotalsToValue& xy);
+    /// Nearest sweep point of any curve within a few pixels: {scenario index, sweep index}.
+    std::pair<int, int> nearestSweepPoint(const std::vector<SweepCurve>& curves, const TotalsToValue& xy,
+                                          const QPointF& chartPos) const;
+    /// Measured points (docs/MEASURED.md) of every drawn scenario that has them: hollow circles in
+    /// the scenario's colour, anomalies as red diamonds on top. `xy` maps a point; returns whether
+    /// any was drawn.
+    using MeasuredToValue = std::function<QPointF(const PointComparison&)>;
+    bool addMeasured(const MeasuredToValue& xy);
+    /// The measured point within a few pixels of `chartPos`, with its scenario, or null.
+    std::pair<int, const PointComparison*> nearestMeasured(const MeasuredToValue& xy,
+                                                           const QPointF& chartPos) const;
+    /// Tooltip of a measured point: measured and modelled latency, error, departures.
+    QString measuredToolTip(int scenario, const PointComparison& p) const;
+    /// "○ measured ◆ anomaly" for a chart's second title line when `s` has measured data.
+    static QString measuredLegend(const ExplorerSnapshot& s);
+    /// Scenario label, batch and the fit line shared by the sweep charts' tooltips.
+    QString sweepPointHeader(int scenario, const Totals& t) const;
+
+    QColor textColor() const { return dark_ ? QColor(230, 230, 230) : QColor(35, 35, 35); }
+    QColor mutedColor() const { return dark_ ? QColor(150, 150, 150) : QColor(120, 120, 120); }
+    QColor markerBorder() const { return dark_ ? QColor(20, 20, 20) : QColor(255, 255, 255); }
+
+    void mouseMoveEvent(QMouseEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void fitBatchAxisLabels();
+
+  private:
+    struct Label {
+        QGraphicsSimpleTextItem* item = nullptr;
+        QPointF value;
+        Qt::Alignment align;
+        QPointF offset_px;
+    };
+    void placeLabel(const Label& l) const;
+    std::vector<int> usableIds(const ExplorerSnapshot& s) const;
+
+    ExplorerSnapshot snap_;
+    std::vector<int> builtIds_; ///< scenario ids the current series were built for
+    std::vector<int> builtBatches_;
+    bool built_ = false;
+    bool dark_ = false;
+    bool compact_ = false;
+    bool print_ = false;
+    bool screenDark_ = false; ///< in print mode: the theme and compact mode to return to
+    bool screenCompact_ = false;
+    bool pointTipShown_ = false;
+    QAbstractAxis* axisX_ = nullptr;
+    QAbstractAxis* axisY_ = nullptr;
+    QLineSeries* anchor_ = nullptr;
+    QLineSeries* batchLine_ = nullptr;
+    QGraphicsSimpleTextItem* batchLabel_ = nullptr;
+    std::vector<Label> labels_;
+};
+
+} // namespace bs

@@ -1,0 +1,67 @@
+#pragma once
+// Value types the explorer passes from its evaluation (Explorer) to the charts, the layer table and
+// the summary lines. A snapshot is immutable once published: every view reads the same numbers.
+#include "eval/Evaluator.h"
+#include "eval/Sweep.h"
+#include "graph/PreparedModel.h"
+#include "hardware/HardwarePreset.h"
+#include "measured/Measured.h"
+
+#include <QColor>
+#include <QString>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace bs {
+
+/// One scenario (model × preset × precision) evaluated over the sweep grid and at the current batch.
+struct EvaluatedScenario {
+    int id = 0;    ///< stable id of the scenario in the list (survives reordering)
+    QString label; ///< "resnet50 · H100 SXM · bf16"
+    QColor color;
+    std::shared_ptr<const PreparedModel> model;
+    std::shared_ptr<const HardwarePreset> hardware; ///< copy taken at evaluation time
+    Precision precision = Precision::FP32;
+    std::vector<SweepPoint> sweep; ///< over ExplorerSnapshot::sweepBatches, in order
+    ScenarioResult current;        ///< at ExplorerSnapshot::batch (layers filled)
+    /// Highest-throughput batch within the latency budget (or the max-throughput batch when no
+    /// budget is set); empty when no batch qualifies.
+    std::optional<int> recommendedBatch;
+    QString error; ///< non-empty: could not be evaluated (then sweep/current are empty)
+    /// The scenario's measured sweep against the model (ScenarioRow::measuredPath): the file, the
+    /// comparison, or why it could not be read or has no points for this scenario.
+    struct Measured {
+        QString file;
+        std::shared_ptr<const Comparison> comparison;
+        QString error;
+    } measured;
+};
+
+/// A scenario that can be drawn and tabulated: evaluated without error and on a sweep.
+inline bool usable(const EvaluatedScenario& s) {
+    return s.error.isEmpty() && s.hardware && !s.sweep.empty();
+}
+
+/// What every view draws. Scenarios are the visible ones, in list order.
+struct ExplorerSnapshot {
+    int batch = 1;
+    std::optional<double> latencyBudget_s;
+    std::vector<int> sweepBatches; ///< the batch grid of every EvaluatedScenario::sweep
+    std::vector<EvaluatedScenario> scenarios;
+    int selectedScenario = -1; ///< index into scenarios, or -1
+    int selectedLayer = -1;    ///< index into scenarios[selectedScenario].current.layers, or -1
+};
+
+/// What changed since the previous snapshot, so a view can skip work (a batch step moves markers and
+/// layer points; it does not change the sweep curves).
+enum SnapshotChange : unsigned {
+    ChangeSweeps = 1u << 0,    ///< scenarios added/removed/edited, preset edited: everything
+    ChangeBatch = 1u << 1,     ///< current batch (and so every `current`) changed
+    ChangeBudget = 1u << 2,    ///< latency budget (and recommended batches) changed
+    ChangeSelection = 1u << 3, ///< selected scenario or layer changed
+    ChangeTheme = 1u << 4,
+    ChangeAll = 0xffu,
+};
+
+} // namespace bs

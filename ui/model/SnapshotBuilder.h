@@ -1,0 +1,39 @@
+#pragma once
+// The pipeline's last step (engine/Pipeline.h has the first ones): a scenario row, its preset, its
+// model and its sweep turned into the EvaluatedScenario every view draws. Shared by the window
+// (Explorer, which prepares models and sweeps on a thread pool and keeps them) and the headless
+// `batchscope export` / `report` (buildSnapshot, which does every step in order, here).
+#include "model/ExplorerTypes.h"
+#include "model/ScenarioRow.h"
+
+#include <QString>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace bs {
+
+/// The row's evaluated scenario before its model is known: id, label, colour, precision, preset,
+/// and in `error` why the preset cannot run it.
+EvaluatedScenario beginEvaluation(const ScenarioRow& row, std::shared_ptr<const HardwarePreset> hardware);
+/// Once `e.model` and `e.sweep` are set: evaluates at `batch` (layers filled) and picks the
+/// recommended batch. An engine error goes to e.error and leaves the scenario without numbers.
+void finishEvaluation(EvaluatedScenario& e, int batch, std::optional<double> budget_s);
+/// Evaluates `e` at `batch` (layers filled); an engine error goes to e.error.
+void evaluateAtBatch(EvaluatedScenario& e, int batch);
+
+/// A row for the headless builder and the preset it runs on (a shipped preset, a preset file, or
+/// one embedded in a session).
+struct SnapshotInput {
+    ScenarioRow row;
+    std::shared_ptr<const HardwarePreset> hardware;
+};
+
+/// Prepares, sweeps over `grid` and evaluates every scenario in order, on this thread. A scenario
+/// that cannot be evaluated keeps its message in EvaluatedScenario::error (the model's import error,
+/// the preset's problem); the others are complete. `selected` indexes `inputs` (or -1).
+ExplorerSnapshot buildSnapshot(const std::vector<SnapshotInput>& inputs, int batch,
+                               std::optional<double> budget_s, const std::vector<int>& grid,
+                               int selected = -1);
+
+} // namespace bs

@@ -1,0 +1,526 @@
+#include "window/MainWindow.h"
+
+#include "charts/EnergyChart.h"
+#include "charts/LatencyThroughputChart.h"
+#include "charts/RooflineChart.h"
+#include "charts/UtilizationChart.h"
+#include "export/ExportActions.h"
+#include "measured/MeasuredActions.h"
+#include "model/Explorer.h"
+#include "model/PresetStore.h"
+#include "model/Settings.h"
+#include "model/StoryText.h"
+#include "presets/PresetEditor.h"
+#include "window/BatchControls.h"
+#include "window/LayerTablePanel.h"
+#include "window/ModelPanel.h"
+#include "window/PresentationWindow.h"
+#include "window/SessionController.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QLabel>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyleFactory>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace bs {
+
+MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
+    : QMainWindow(parent),
+      settings_(options.settingsFile.isEmpty() ? std::make_unique<Settings>()
+                                               : std::make_unique<Settings>(options.settingsFile)) {
+    setWindowTitle(tr("Batchscope — what batch size does to a model on a chip"));
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+
+    const QString userDir =
+        options.userPresetDir.isEmpty() ? Settings::userPresetDir() : options.userPresetDir;
+    presets_ = new PresetStore(QString::fromStdString(PresetLibrary::shippedPresetDir()), userDir, this);
+    explorer_ = new Explorer(presets_, this);
+
+    // Top: batch and budget controls, in a toolbar so they stay put.
+    controls_ = new BatchControls;
+    auto* controlBar = addToolBar(tr("Batch"));
+    controlBar->setObjectName(QStringLiteral("batchToolBar"));
+    controlBar->setMovable(false);
+    controlBar->addWidget(controls_);
+
+    // Centre: summary lines, the 2×2 charts, the layer table.
+    summary_ = new QWidget;
+    summary_->setObjectName(QStringLiteral("summary"));
+    auto* summaryLayout = new QVBoxLayout(summary_);
+    summaryLayout->setContentsMargins(6, 4, 6, 4);
+    summaryLayout->setSpacing(2);
+    roofline_ = new RooflineChart;
+    utilization_ = new UtilizationChart;
+    latency_ = new LatencyThroughputChart;
+    energy_ = new EnergyChart;
+    auto* chartGrid = new QWidget;
+    auto* grid = new QGridLayout(chartGrid);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(2);
+    grid->addWidget(roofline_, 0, 0);
+    grid->addWidget(utilization_, 0, 1);
+    grid->addWidget(latency_, 1, 0);
+    grid->addWidget(energy_, 1, 1);
+    table_ = new LayerTablePanel;
+    auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->setObjectName(QStringLiteral("centralSplitter"));
+    auto* top = new QWidget;
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->setSpacing(0);
+    topLayout->addWidget(summary_);
+    topLayout->addWidget(chartGrid, 1);
+    splitter->addWidget(top);
+    splitter->addWidget(table_);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({640, 300});
+    setCentralWidget(splitter);
+
+    // Left: scenario list and the selected scenario's editor.
+    list_ = new QListView;
+    list_->setObjectName(QStringLiteral("scenarioList"));
+    list_->setModel(explorer_->scenarios());
+    list_->setSelectionMode(QAbstractItemView::SingleSelection);
+    list_->setToolTip(tr("Scenarios: model × hardware × precision. Tick to show, select to edit and to see "
+                         "its layers in the table."));
+    modelPanel_ = new ModelPanel(explorer_);
+    auto* left = new QSplitter(Qt::Vertical);
+    left->addWidget(list_);
+    left->addWidget(modelPanel_);
+    left->setSizes({160, 400});
+    auto* scenarioDock = new QDockWidget(tr("Scenarios"), this);
+    scenarioDock->setObjectName(QStringLiteral("scenarioDock"));
+    scenarioDock->setWidget(left);
+    addDockWidget(Qt::LeftDockWidgetArea, scenarioDock);
+
+    presetEditor_ = new PresetEditor(presets_);
+    auto* presetDock = new QDockWidget(tr("Preset editor"), this);
+    presetDock->setObjectName(QStringLiteral("presetDock"));
+    presetDock->setWidget(presetEditor_);
+    addDockWidget(Qt::RightDockWidgetArea, presetDock);
+    presetDock->hide();
+
+    buildMenus();
+    auto* viewMenu = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"));
+    if (viewMenu) {
+        viewMenu->addSeparator();
+        viewMenu->addAction(scenarioDock->toggleViewAction());
+        viewMenu->addAction(presetDock->toggleViewAction());
+    }
+    if (auto* tools = findChild<QToolBar*>(QStringLiteral("scenarioToolBar"))) {
+        QAction* presetsAction = presetDock->toggleViewAction();
+        presetsAction->setText(tr("Preset editor"));
+        presetsAction->setToolTip(
+            tr("Show the hardware preset editor: duplicate a built-in preset to edit it"));
+        tools->addAction(presetsAction);
+    }
+    busy_ = new QLabel;
+    busy_->setObjectName(QStringLiteral("busyLabel"));
+    statusBar()->addPermanentWidget(busy_);
+    if (presets_->ids().isEmpty())
+        statusBar()->addPermanentWidget(
+            new QLabel(tr("<b>No hardware presets found</b> in %1 (set BATCHSCOPE_PRESET_DIR)")
+                           .arg(QString::fromStdString(PresetLibrary::shippedPresetDir()).toHtmlEscaped())));
+
+    // Wiring.
+    summaryTimer_.setSingleShot(true);
+    summaryTimer_.setInterval(80);
+    connect(&summaryTimer_, &QTimer::timeout, this, [this] { updateSummary(explorer_->snapshot()); });
+    connect(explorer_, &Explorer::snapshotChanged, this, &MainWindow::onSnapshot);
+    // A permanent label: transient messages ("Importing…", "Added a scenario…") stay readable.
+    connect(explorer_, &Explorer::busyChanged, this,
+            [this](bool busy) { busy_->setText(busy ? tr("Evaluating…") : tr("Ready")); });
+    connect(controls_, &BatchControls::batchChanged, explorer_, &Explorer::setBatch);
+    connect(controls_, &BatchControls::latencyBudgetChanged, explorer_, &Explorer::setLatencyBudget);
+    connect(list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& cur) {
+                const int id = cur.isValid() ? cur.data(ScenarioListModel::IdRole).toInt() : -1;
+                explorer_->selectScenario(id);
+                // The table keeps its row when the new scenario has the same layers; the roofline
+                // ring must agree with it either way.
+                table_->selectLayer(explorer_->snapshot().selectedLayer);
+                modelPanel_->setScenario(id);
+                if (const ScenarioRow* s = explorer_->scenarios()->find(id))
+                    presetEditor_->showPreset(s->presetId);
+            });
+    connect(roofline_, &RooflineChart::layerClicked, this, [this](int scenarioIndex, int layer) {
+        const auto& sc = explorer_->snapshot().scenarios;
+        if (scenarioIndex < 0 || scenarioIndex >= static_cast<int>(sc.size())) return;
+        selectScenario(sc[static_cast<std::size_t>(scenarioIndex)].id);
+        explorer_->selectLayer(layer);
+        table_->selectLayer(layer);
+    });
+    connect(table_, &LayerTablePanel::layerSelected, explorer_, &Explorer::selectLayer);
+    connect(modelPanel_, &ModelPanel::openOnnxRequested, this, &MainWindow::chooseOnnx);
+    connect(presetEditor_, &PresetEditor::statusMessage, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    connect(presetEditor_, &PresetEditor::presetCreated, this, [this](const QString& id) {
+        // "Duplicate to edit" on the selected scenario's preset: a new scenario runs the same model
+        // on the copy, so every edit shows against the original side by side.
+        const ScenarioRow* s = explorer_->scenarios()->find(explorer_->selectedScenarioId());
+        if (!s || presets_->originOf(id) != s->presetId) return;
+        ScenarioRow copy = *s;
+        copy.presetId = id;
+        copy.color = QColor();
+        const int newId = explorer_->scenarios()->add(copy);
+        selectScenario(newId);
+        statusBar()->showMessage(tr("Added a scenario on %1; edits to it re-evaluate that scenario").arg(id),
+                                 8000);
+    });
+
+    connect(presets_, &PresetStore::presetRemoved, this, [this](const QString& id, const QString& origin) {
+        // Scenarios on a deleted copy go back to the preset it came from rather than to an error.
+        if (origin.isEmpty() || !presets_->contains(origin)) return;
+        int moved = 0;
+        for (ScenarioRow s : explorer_->scenarios()->specs()) {
+            if (s.presetId != id) continue;
+            s.presetId = origin;
+            if (const auto hw = presets_->find(origin); hw && !hw->supports(s.precision))
+                s.precision = hw->defaultPrecision;
+            explorer_->scenarios()->update(s);
+            ++moved;
+        }
+        if (moved > 0)
+            statusBar()->showMessage(
+                tr("%1 deleted: %n scenario(s) moved back to %2", nullptr, moved).arg(id, origin), 8000);
+    });
+
+    // Settings.
+    controls_->setBatch(settings_->batch());
+    explorer_->setBatch(controls_->batch());
+    const double budgetMs = settings_->latencyBudgetMs();
+    controls_->setLatencyBudget_s(budgetMs > 0 ? std::optional<double>(budgetMs * 1e-3) : std::nullopt);
+    energy_->setBreakdownVisible(settings_->energyBreakdown());
+    breakdownAction_->setChecked(settings_->energyBreakdown());
+    if (options.restoreWindowState) {
+        restoreGeometry(settings_->windowGeometry());
+        restoreState(settings_->windowState());
+    }
+    setDarkTheme(settings_->darkTheme());
+    for (const PresetIssue& issue : presets_->loadIssues())
+        if (!issue.warning) statusBar()->showMessage(QString::fromStdString(issue.str()), 15000);
+
+    if (options.defaultScenarios) explorer_->addDefaultScenarios();
+    if (explorer_->scenarios()->rowCount() > 0) selectScenario(explorer_->scenarios()->specs().front().id);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    auto* open = file->addAction(tr("&Open ONNX…"), this, &MainWindow::chooseOnnx);
+    open->setShortcut(QKeySequence::Open);
+    open->setToolTip(tr("Import an ONNX model (also: drag a .onnx file onto the window)"));
+    recentMenu_ = file->addMenu(tr("Open &recent"));
+    updateRecentMenu();
+    file->addSeparator();
+    session_ = new SessionController(this, this);
+    file->addActions(session_->fileActions());
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    auto* exports = new ExportActions(this, this);
+    auto* exportMenu = menuBar()->addMenu(tr("E&xport"));
+    exportMenu->setObjectName(QStringLiteral("exportMenu"));
+    exportMenu->addActions(exports->actions());
+
+    auto* measured = new MeasuredActions(this, this);
+    auto* measuredMenu = menuBar()->addMenu(tr("&Measured"));
+    measuredMenu->setObjectName(QStringLiteral("measuredMenu"));
+    measuredMenu->addActions(measured->actions());
+
+    auto* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = presetEditor_->undoStack()->createUndoAction(this, tr("Undo preset edit"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = presetEditor_->undoStack()->createRedoAction(this, tr("Redo preset edit"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    auto* scen = menuBar()->addMenu(tr("&Scenario"));
+    auto* add = scen->addAction(tr("&Add"), this, &MainWindow::addScenario);
+    add->setToolTip(tr("Add a scenario (a copy of the selected one's model on the next preset)"));
+    auto* dup = scen->addAction(tr("&Duplicate"), this, [this] {
+        const int id = explorer_->scenarios()->duplicate(explorer_->selectedScenarioId());
+        if (id >= 0) selectScenario(id);
+    });
+    dup->setToolTip(tr("Duplicate the selected scenario (then change its model, preset or precision)"));
+    auto* rem = scen->addAction(tr("&Remove"), this, [this] {
+        explorer_->scenarios()->remove(explorer_->selectedScenarioId());
+        if (!explorer_->scenarios()->specs().empty())
+            selectScenario(explorer_->scenarios()->specs().front().id);
+    });
+    rem->setShortcut(QKeySequence::Delete);
+    // Delete acts on the scenario list only: in the layer table or a text field it must not
+    // remove a scenario.
+    rem->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    list_->addAction(rem);
+    rem->setToolTip(tr("Remove the selected scenario"));
+
+    auto* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    darkAction_ = view->addAction(tr("&Dark theme"));
+    darkAction_->setCheckable(true);
+    connect(darkAction_, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    breakdownAction_ = view->addAction(tr("&Energy breakdown"));
+    breakdownAction_->setCheckable(true);
+    breakdownAction_->setToolTip(
+        tr("Split the selected scenario's energy per inference into static, compute, "
+           "DRAM and on-chip memory"));
+    connect(breakdownAction_, &QAction::toggled, energy_, &EnergyChart::setBreakdownVisible);
+    view->addSeparator();
+    auto* present = view->addAction(tr("&Presentation mode"), this, [this] { startPresentation(); });
+    present->setShortcut(Qt::Key_F5);
+    present->setToolTip(tr("The four charts full screen with large type; arrow keys step the batch, Space "
+                           "plays the batch sweep, Esc leaves"));
+    connect(energy_, &EnergyChart::breakdownVisibleChanged, breakdownAction_, &QAction::setChecked);
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Metrics…"), this, &MainWindow::showMetricHelp);
+    help->addAction(tr("&About Batchscope"), this, [this] {
+        QMessageBox::about(this, tr("About Batchscope"),
+                           tr("Batchscope places every layer of a model on a chip's roofline and shows what "
+                              "batch size does to latency, throughput, utilization and energy.\nFormulas: "
+                              "docs/MODEL.md. Presets and their sources: docs/PRESETS.md."));
+    });
+
+    auto* tools = addToolBar(tr("Scenarios"));
+    tools->setObjectName(QStringLiteral("scenarioToolBar"));
+    tools->addAction(open);
+    tools->addSeparator();
+    tools->addAction(add);
+    tools->addAction(dup);
+    tools->addAction(rem);
+    tools->addSeparator();
+    tools->addAction(darkAction_);
+    tools->addAction(breakdownAction_);
+    insertToolBarBreak(tools);
+}
+
+PresentationWindow* MainWindow::startPresentation() {
+    auto* p = new PresentationWindow(this);
+    for (SnapshotChart* c : p->charts())
+        c->setDarkTheme(dark_);
+    p->showFullScreen();
+    p->activateWindow();
+    p->setFocus();
+    return p;
+}
+
+void MainWindow::showMetricHelp() {
+    QMessageBox::information(
+        this, tr("Metrics"),
+        tr("<b>Arithmetic intensity</b>: FLOPs per byte moved through the memory level that bounds the "
+           "layer.<br>"
+           "<b>Attained FLOP/s</b>: a layer's FLOPs ÷ its latency (FLOPs = 2 × MACs + vector FLOPs).<br>"
+           "<b>Ridge</b>: peak FLOP/s ÷ DRAM bandwidth; layers left of it are memory-bound.<br>"
+           "<b>Utilization</b>: total FLOPs ÷ (latency × dense peak), FLOP-weighted over layers.<br>"
+           "<b>Latency</b>: one batch end to end; <b>throughput</b>: batch ÷ latency.<br>"
+           "<b>Energy per inference</b>: (static power × latency + compute + DRAM + on-chip energy) ÷ "
+           "batch.<br>"
+           "<b>Critical batch</b>: the batch from which a layer's compute time reaches its memory time.<br>"
+           "Details and sources: docs/MODEL.md."));
+}
+
+void MainWindow::selectScenario(int id) {
+    const int row = explorer_->scenarios()->rowOf(id);
+    if (row < 0) return;
+    list_->setCurrentIndex(explorer_->scenarios()->index(row));
+}
+
+void MainWindow::addScenario() {
+    const ScenarioRow* cur = explorer_->scenarios()->find(explorer_->selectedScenarioId());
+    const QStringList ids = presets_->ids();
+    if (ids.isEmpty()) return;
+    QString preset = ids.front();
+    if (cur) preset = ids[(ids.indexOf(cur->presetId) + 1) % ids.size()];
+    const int id = explorer_->addScenario(
+        cur ? (cur->isOnnx() ? cur->onnxPath : cur->modelId) : QStringLiteral("resnet50"), preset);
+    if (cur) {
+        ScenarioRow s = *explorer_->scenarios()->find(id);
+        s.knobs = cur->knobs;
+        s.dims = cur->dims;
+        explorer_->scenarios()->update(s);
+    }
+    selectScenario(id);
+}
+
+void MainWindow::openOnnx(const QString& file) {
+    const ScenarioRow* cur = explorer_->scenarios()->find(explorer_->selectedScenarioId());
+    const QString preset = cur ? cur->presetId : QStringLiteral("h100-sxm");
+    if (presets_->ids().isEmpty()) {
+        statusBar()->showMessage(tr("No hardware presets: cannot add a scenario"), 8000);
+        return;
+    }
+    const int id =
+        explorer_->addScenario(file, presets_->contains(preset) ? preset : presets_->ids().value(0));
+    // Opening a file again reads it again (it may have been re-exported since).
+    explorer_->reloadModel(*explorer_->scenarios()->find(id));
+    settings_->addRecentFile(QFileInfo(file).absoluteFilePath());
+    settings_->setLastDirectory(QFileInfo(file).absolutePath());
+    updateRecentMenu();
+    selectScenario(id);
+    statusBar()->showMessage(tr("Importing %1…").arg(QFileInfo(file).fileName()));
+}
+
+void MainWindow::chooseOnnx() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open ONNX model"), settings_->lastDirectory(),
+                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    if (!file.isEmpty()) openOnnx(file);
+}
+
+void MainWindow::updateRecentMenu() {
+    recentMenu_->clear();
+    const QStringList files = settings_->recentFiles();
+    for (const QString& f : files)
+        recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { openOnnx(f); })->setToolTip(f);
+    recentMenu_->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes) {
+    roofline_->setSnapshot(s, changes);
+    utilization_->setSnapshot(s, changes);
+    latency_->setSnapshot(s, changes);
+    energy_->setSnapshot(s, changes);
+    const EvaluatedScenario* sel =
+        s.selectedScenario >= 0 ? &s.scenarios[static_cast<std::size_t>(s.selectedScenario)] : nullptr;
+    if (changes & (ChangeSweeps | ChangeBatch | ChangeSelection)) {
+        QString hint;
+        if (!sel)
+            if (const ScenarioRow* spec = explorer_->scenarios()->find(explorer_->selectedScenarioId()))
+                hint = tr("%1 is hidden: tick it in the scenario list to see its layers.")
+                           .arg(explorer_->scenarios()->label(*spec));
+        table_->setScenario(sel, hint);
+    }
+    // While the slider moves the charts get every step; the summary text (a story per scenario and
+    // a rich-text layout each) follows once the slider rests for a moment.
+    if (changes == ChangeBatch)
+        summaryTimer_.start();
+    else
+        updateSummary(s);
+}
+
+void MainWindow::updateSummary(const ExplorerSnapshot& s) {
+    const std::size_t lines = std::max<std::size_t>(1, s.scenarios.size());
+    while (summaryLines_.size() < lines) {
+        auto* l = new QLabel;
+        l->setWordWrap(true);
+        l->setTextFormat(Qt::RichText);
+        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        summary_->layout()->addWidget(l);
+        summaryLines_.push_back(l);
+    }
+    while (summaryLines_.size() > lines) {
+        delete summaryLines_.back();
+        summaryLines_.pop_back();
+    }
+    // A fixed height of two text lines per scenario: a story that wraps differently at the next
+    // batch must not resize the charts below (a relayout costs more than the frame).
+    const int lineHeight = 2 * fontMetrics().lineSpacing() + 2;
+    summary_->setFixedHeight(static_cast<int>(lines) * lineHeight + 8);
+    for (QLabel* l : summaryLines_)
+        l->setFixedHeight(lineHeight);
+    if (s.scenarios.empty()) {
+        summaryLines_[0]->setText(tr("No visible scenario: tick one in the list or add one."));
+        summaryLines_[0]->setToolTip({});
+        return;
+    }
+    for (std::size_t i = 0; i < s.scenarios.size(); ++i) {
+        summaryLines_[i]->setText(storyHtml(s.scenarios[i], s, StoryLength::Line));
+        summaryLines_[i]->setToolTip(QStringLiteral("<p style='white-space:normal'>") +
+                                     storyHtml(s.scenarios[i], s, StoryLength::Full) +
+                                     tr("<br><br>Rules: docs/MODEL.md, \"The story line\".</p>"));
+    }
+}
+
+QStringList MainWindow::summaryLines() const {
+    QStringList out;
+    for (const QLabel* l : summaryLines_)
+        out << l->text();
+    return out;
+}
+
+void MainWindow::setDarkTheme(bool dark) {
+    dark_ = dark;
+    if (darkAction_ && darkAction_->isChecked() != dark) darkAction_->setChecked(dark);
+    QPalette p;
+    if (dark) {
+        qApp->setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        p.setColor(QPalette::Window, QColor(37, 37, 38));
+        p.setColor(QPalette::WindowText, QColor(220, 220, 220));
+        p.setColor(QPalette::Base, QColor(30, 30, 30));
+        p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+        p.setColor(QPalette::Text, QColor(220, 220, 220));
+        p.setColor(QPalette::Button, QColor(45, 45, 48));
+        p.setColor(QPalette::ButtonText, QColor(220, 220, 220));
+        p.setColor(QPalette::Highlight, QColor(0, 114, 178));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::ToolTipBase, QColor(45, 45, 48));
+        p.setColor(QPalette::ToolTipText, QColor(220, 220, 220));
+        p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
+    } else {
+        p = QApplication::style()->standardPalette();
+    }
+    QApplication::setPalette(p);
+    roofline_->setDarkTheme(dark);
+    utilization_->setDarkTheme(dark);
+    latency_->setDarkTheme(dark);
+    energy_->setDarkTheme(dark);
+    settings_->setDarkTheme(dark);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    // Only an interactive window (autosave running) asks; tests close windows freely.
+    if (session_->autosaveRunning() && session_->isDirty()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved session"), tr("Save the changes to this session before closing?"),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !session_->saveSession())) {
+            event->ignore();
+            return;
+        }
+    }
+    session_->cleanExit();
+    settings_->setWindow(saveGeometry(), saveState());
+    settings_->setBatch(controls_->batch());
+    const auto budget = controls_->latencyBudget_s();
+    settings_->setLatencyBudgetMs(budget ? *budget * 1e3 : 0.0);
+    settings_->setEnergyBreakdown(energy_->breakdownVisible());
+    explorer_->cancelImports();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile() && url.toLocalFile().endsWith(QStringLiteral(".onnx"), Qt::CaseInsensitive)) {
+            event->acceptProposedAction();
+            return;
+        }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile() && url.toLocalFile().endsWith(QStringLiteral(".onnx"), Qt::CaseInsensitive))
+            openOnnx(url.toLocalFile());
+    event->acceptProposedAction();
+}
+
+} // namespace bs

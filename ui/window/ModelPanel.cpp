@@ -1,0 +1,427 @@
+#include "window/ModelPanel.h"
+
+#include "model/Explorer.h"
+#include "model/PresetStore.h"
+
+#include <QColorDialog>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace bs {
+
+namespace {
+
+QString summaryText(const OnnxSummary& s, const PreparedModel* m) {
+    QString t = QStringLiteral("%1\nIR %2, producer %3, %4 nodes (%5 folded as constants or shape math)\n")
+                    .arg(QString::fromStdString(s.file))
+                    .arg(s.irVersion)
+                    .arg(QString::fromStdString(s.producer.empty() ? std::string("unknown") : s.producer))
+                    .arg(s.nodes)
+                    .arg(s.foldedNodes);
+    if (m)
+        t += QStringLiteral("%1 parameters, %2 GMACs per sample, %3 kernels\n")
+                 .arg(static_cast<double>(m->params()), 0, 'g', 4)
+                 .arg(m->macsPerSample() / 1e9, 0, 'f', 3)
+                 .arg(m->kernelLayerCount());
+    for (const std::string& in : s.inputs)
+        t += QStringLiteral("input %1\n").arg(QString::fromStdString(in));
+    if (s.notCosted.empty())
+        t += QStringLiteral("Every op has a cost formula.\n");
+    else {
+        QString list;
+        for (const auto& [type, n] : s.notCosted)
+            list += QStringLiteral("%1%2 ×%3")
+                        .arg(list.isEmpty() ? QString() : QStringLiteral(", "), QString::fromStdString(type))
+                        .arg(n);
+        t += QStringLiteral("Not costed (count as zero time): %1\n").arg(list);
+    }
+    if (!s.quantization.empty())
+        t += QStringLiteral("Quantization: %1\n").arg(QString::fromStdString(s.quantization));
+    for (const std::string& w : s.warnings)
+        t += QStringLiteral("warning: %1\n").arg(QString::fromStdString(w));
+    return t.trimmed();
+}
+
+} // namespace
+
+ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), explorer_(explorer) {
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    color_ = new QToolButton;
+    color_->setToolTip(tr("Scenario colour in every chart"));
+    model_ = new QComboBox;
+    model_->setObjectName(QStringLiteral("modelCombo"));
+    model_->setToolTip(tr("A built-in parametric model, or an ONNX file opened in this session"));
+    preset_ = new QComboBox;
+    preset_->setObjectName(QStringLiteral("presetCombo"));
+    precision_ = new QComboBox;
+    precision_->setObjectName(QStringLiteral("precisionCombo"));
+    precision_->setToolTip(tr("Compute precision; weights and activations are stored at it (tf32 as fp32). "
+                              "Only precisions with a peak in the preset are listed."));
+    auto* modelRow = new QHBoxLayout;
+    modelRow->addWidget(color_);
+    modelRow->addWidget(model_, 1);
+    form->addRow(tr("Model"), modelRow);
+    form->addRow(tr("Hardware"), preset_);
+    form->addRow(tr("Precision"), precision_);
+    layout->addLayout(form);
+
+    knobBox_ = new QWidget;
+    knobs_ = new QFormLayout(knobBox_);
+    knobs_->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(knobBox_);
+
+    dimsRow_ = new QWidget;
+    auto* dimsLayout = new QHBoxLayout(dimsRow_);
+    dimsLayout->setContentsMargins(0, 0, 0, 0);
+    dims_ = new QLineEdit;
+    dims_->setObjectName(QStringLiteral("onnxDims"));
+    dims_->setPlaceholderText(QStringLiteral("height=224, width=224"));
+    dims_->setToolTip(
+        tr("Values for the file's symbolic input dimensions (the batch axis follows the slider). "
+           "Press Enter to re-import."));
+    dimsLayout->addWidget(new QLabel(tr("Dims")));
+    dimsLayout->addWidget(dims_, 1);
+    reload_ = new QPushButton(tr("Reload"));
+    reload_->setObjectName(QStringLiteral("reloadModel"));
+    reload_->setToolTip(
+        tr("Import the file again (after re-exporting it, or after a failed or cancelled import)"));
+    dimsLayout->addWidget(reload_);
+    layout->addWidget(dimsRow_);
+
+    auto* progressRow = new QHBoxLayout;
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 4);
+    cancel_ = new QPushButton(tr("Cancel"));
+    cancel_->setObjectName(QStringLiteral("cancelImport"));
+    progressRow->addWidget(progress_, 1);
+    progressRow->addWidget(cancel_);
+    layout->addLayout(progressRow);
+    status_ = new QLabel;
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(status_);
+    summary_ = new QPlainTextEdit;
+    summary_->setObjectName(QStringLiteral("importSummary"));
+    summary_->setReadOnly(true);
+    summary_->setMaximumHeight(160);
+    layout->addWidget(summary_);
+    layout->addStretch(1);
+
+    connect(model_, &QComboBox::activated, this, [this](int index) {
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+        if (!cur) return;
+        const QString data = model_->itemData(index).toString();
+        if (data.isEmpty()) {
+            scheduleRebuild(); // back to the scenario's model while the file dialog is open
+            emit openOnnxRequested();
+            return;
+        }
+        ScenarioRow s = *cur;
+        s.knobs.clear();
+        s.dims.clear();
+        if (looksLikeModelFile(data.toStdString())) {
+            s.modelId.clear();
+            s.onnxPath = data;
+        } else {
+            s.onnxPath.clear();
+            s.modelId = data;
+        }
+        apply(s);
+    });
+    connect(preset_, &QComboBox::activated, this, [this](int index) {
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+        const auto hw = explorer_->presets()->find(preset_->itemData(index).toString());
+        if (!cur || !hw) return;
+        ScenarioRow s = *cur;
+        s.presetId = preset_->itemData(index).toString();
+        if (!hw->supports(s.precision)) s.precision = hw->defaultPrecision;
+        apply(s);
+    });
+    connect(precision_, &QComboBox::activated, this, [this](int index) {
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+        const auto p =
+            parsePrecision(precision_->itemText(index).section(QLatin1Char(' '), 0, 0).toStdString());
+        if (!cur || !p) return;
+        ScenarioRow s = *cur;
+        s.precision = *p;
+        apply(s);
+    });
+    connect(color_, &QToolButton::clicked, this, [this] {
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+        if (!cur) return;
+        const QColor c = QColorDialog::getColor(cur->color, this, tr("Scenario colour"));
+        if (!c.isValid()) return;
+        ScenarioRow s = *cur;
+        s.color = c;
+        apply(s);
+    });
+    connect(dims_, &QLineEdit::returnPressed, this, [this] {
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+        if (!cur || !cur->isOnnx()) return;
+        ScenarioRow s = *cur;
+        s.dims.clear();
+        for (const QString& part : dims_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QStringList kv = part.split(QLatin1Char('='));
+            bool ok = false;
+            const qlonglong v = kv.size() == 2 ? kv[1].trimmed().toLongLong(&ok) : 0;
+            if (!ok || v <= 0) {
+                status_->setText(
+                    tr("'%1': write NAME=VALUE with a positive integer value").arg(part.trimmed()));
+                return;
+            }
+            s.dims[kv[0].trimmed().toStdString()] = v;
+        }
+        if (s.modelKey() == cur->modelKey())
+            explorer_->reloadModel(s); // same dims: the user wants the file read again
+        else
+            apply(s);
+    });
+    connect(cancel_, &QPushButton::clicked, this, [this] {
+        if (const ScenarioRow* cur = explorer_->scenarios()->find(id_))
+            explorer_->cancelImport(cur->modelKey());
+    });
+    connect(reload_, &QPushButton::clicked, this, [this] {
+        if (const ScenarioRow* cur = explorer_->scenarios()->find(id_)) explorer_->reloadModel(*cur);
+    });
+    connect(explorer_, &Explorer::modelProgress, this,
+            [this](const QString& key, int step, int steps, const QString& stage) {
+                const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+                if (!cur || cur->modelKey() != key) return;
+                progress_->setRange(0, steps);
+                progress_->setValue(step);
+                progress_->setFormat(stage);
+            });
+    connect(explorer_, &Explorer::modelPrepared, this, &ModelPanel::updateStatus);
+    // Deferred: a spec change usually comes from one of this panel's own editors, still inside
+    // its signal; rebuilding now would delete the widget that is emitting.
+    connect(explorer_->scenarios(), &ScenarioListModel::specChanged, this, [this](int id) {
+        if (id == id_) scheduleRebuild();
+    });
+    connect(explorer_->presets(), &PresetStore::presetsChanged, this, &ModelPanel::refreshPresets);
+    connect(explorer_->presets(), &PresetStore::presetChanged, this, &ModelPanel::refreshPresets);
+    refreshPresets();
+    setScenario(-1);
+}
+
+void ModelPanel::apply(const ScenarioRow& spec) {
+    if (updating_) return;
+    explorer_->scenarios()->update(spec);
+}
+
+void ModelPanel::refreshPresets() {
+    const QSignalBlocker block(preset_);
+    preset_->clear();
+    for (const QString& id : explorer_->presets()->ids()) {
+        const auto p = explorer_->presets()->find(id);
+        const bool builtIn = explorer_->presets()->isBuiltIn(id);
+        preset_->addItem(QString::fromStdString(p->name) + (builtIn ? QString() : tr(" (user)")), id);
+        preset_->setItemData(
+            preset_->count() - 1,
+            QStringLiteral("%1 — %2\n%3")
+                .arg(id, QString::fromStdString(p->status), QString::fromStdString(p->notes)),
+            Qt::ToolTipRole);
+    }
+    rebuild();
+}
+
+void ModelPanel::scheduleRebuild() {
+    if (rebuildPending_) return;
+    rebuildPending_ = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            rebuildPending_ = false;
+            rebuild();
+        },
+        Qt::QueuedConnection);
+}
+
+void ModelPanel::setScenario(int id) {
+    id_ = id;
+    rebuild();
+}
+
+void ModelPanel::rebuild() {
+    const ScenarioRow* spec = explorer_->scenarios()->find(id_);
+    setEnabled(spec != nullptr);
+    updating_ = true;
+    {
+        const QSignalBlocker b1(model_), b2(preset_), b3(precision_);
+        model_->clear();
+        for (const ModelDescriptor& d : ModelZoo::models()) {
+            model_->addItem(QString::fromStdString(d.id), QString::fromStdString(d.id));
+            model_->setItemData(model_->count() - 1, QString::fromStdString(d.description), Qt::ToolTipRole);
+        }
+        // ONNX files used by any scenario, so another scenario can pick the same file.
+        QStringList files;
+        for (const ScenarioRow& s : explorer_->scenarios()->specs())
+            if (s.isOnnx() && !files.contains(s.onnxPath)) files << s.onnxPath;
+        if (!files.isEmpty()) model_->insertSeparator(model_->count());
+        for (const QString& f : files) {
+            model_->addItem(QFileInfo(f).fileName(), f);
+            model_->setItemData(model_->count() - 1, f, Qt::ToolTipRole);
+        }
+        model_->insertSeparator(model_->count());
+        model_->addItem(tr("Open ONNX file…"), QString());
+        if (spec) {
+            model_->setCurrentIndex(model_->findData(spec->isOnnx() ? spec->onnxPath : spec->modelId));
+            // A preset deleted or a precision the chip lacks is shown as such, not as a neighbour.
+            for (int i = preset_->count() - 1; i >= 0; --i)
+                if (preset_->itemData(i, Qt::UserRole + 1).toBool()) preset_->removeItem(i);
+            if (preset_->findData(spec->presetId) < 0) {
+                preset_->addItem(tr("%1 (missing)").arg(spec->presetId), spec->presetId);
+                preset_->setItemData(preset_->count() - 1, true, Qt::UserRole + 1);
+            }
+            preset_->setCurrentIndex(preset_->findData(spec->presetId));
+            precision_->clear();
+            const auto hw = explorer_->presets()->find(spec->presetId);
+            if (hw)
+                for (Precision p : kAllPrecisions)
+                    if (hw->supports(p)) precision_->addItem(QString::fromLatin1(precisionName(p)));
+            const QString prec = QString::fromLatin1(precisionName(spec->precision));
+            if (precision_->findText(prec) < 0) precision_->addItem(tr("%1 (not on this chip)").arg(prec));
+            precision_->setCurrentIndex(std::max(0, precision_->findText(prec, Qt::MatchStartsWith)));
+            QPixmap swatch(16, 16);
+            swatch.fill(spec->color);
+            color_->setIcon(QIcon(swatch));
+        }
+    }
+    if (spec) {
+        const QString knobsFor = spec->isOnnx() ? spec->onnxPath : spec->modelId;
+        if (knobsFor != knobsFor_) rebuildKnobs(*spec);
+        knobsFor_ = knobsFor;
+        updateKnobValues(*spec);
+    } else {
+        knobsFor_.clear();
+    }
+    updating_ = false;
+    updateStatus();
+}
+
+void ModelPanel::rebuildKnobs(const ScenarioRow& spec) {
+    while (knobs_->rowCount() > 0)
+        knobs_->removeRow(0);
+    dimsRow_->setVisible(spec.isOnnx());
+    const ModelDescriptor* d = spec.isOnnx() ? nullptr : ModelZoo::find(spec.modelId.toStdString());
+    knobBox_->setVisible(d != nullptr);
+    if (!d) return;
+    for (const Knob& k : d->knobs) {
+        const QString name = QString::fromStdString(k.name);
+        auto setKnob = [this, name](double v) {
+            const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+            if (!cur) return;
+            ScenarioRow s = *cur;
+            s.knobs[name.toStdString()] = v;
+            apply(s);
+        };
+        QWidget* editor = nullptr;
+        if (!k.choices.empty()) {
+            auto* combo = new QComboBox;
+            for (const std::string& c : k.choices)
+                combo->addItem(QString::fromStdString(c));
+            connect(combo, &QComboBox::activated, this, setKnob);
+            editor = combo;
+        } else if (k.integer) {
+            auto* spin = new QSpinBox;
+            spin->setRange(static_cast<int>(k.min), static_cast<int>(std::min(k.max, 1e9)));
+            spin->setKeyboardTracking(false); // one rebuild per finished edit, not per digit
+            connect(spin, &QSpinBox::valueChanged, this, setKnob);
+            editor = spin;
+        } else {
+            auto* spin = new QDoubleSpinBox;
+            spin->setRange(k.min, k.max);
+            spin->setDecimals(2);
+            spin->setSingleStep(0.1);
+            spin->setKeyboardTracking(false);
+            connect(spin, &QDoubleSpinBox::valueChanged, this, setKnob);
+            editor = spin;
+        }
+        editor->setObjectName(QStringLiteral("knob_") + name);
+        editor->setToolTip(
+            QStringLiteral("%1 (default %2)").arg(QString::fromStdString(k.help)).arg(k.value));
+        knobs_->addRow(name, editor);
+    }
+}
+
+void ModelPanel::updateKnobValues(const ScenarioRow& spec) {
+    if (spec.isOnnx()) {
+        // Never under the user's cursor: a half-typed "height=224, wid" survives other updates.
+        if (dims_->hasFocus() && dims_->isModified()) return;
+        QString text;
+        for (const auto& [name, value] : spec.dims)
+            text += QStringLiteral("%1%2=%3")
+                        .arg(text.isEmpty() ? QString() : QStringLiteral(", "), QString::fromStdString(name))
+                        .arg(value);
+        dims_->setText(text);
+        return;
+    }
+    const ModelDescriptor* d = ModelZoo::find(spec.modelId.toStdString());
+    if (!d) return;
+    KnobValues values;
+    try {
+        values = ModelZoo::resolve(*d, spec.knobs);
+    } catch (const ZooError&) {
+        values = ModelZoo::resolve(*d, {});
+    }
+    for (const Knob& k : d->knobs) {
+        QWidget* w = knobBox_->findChild<QWidget*>(QStringLiteral("knob_") + QString::fromStdString(k.name));
+        const QSignalBlocker block(w);
+        const double v = knob(values, k.name);
+        if (auto* combo = qobject_cast<QComboBox*>(w))
+            combo->setCurrentIndex(static_cast<int>(v));
+        else if (auto* spin = qobject_cast<QSpinBox*>(w))
+            spin->setValue(static_cast<int>(v));
+        else if (auto* dspin = qobject_cast<QDoubleSpinBox*>(w))
+            dspin->setValue(v);
+    }
+}
+
+void ModelPanel::updateStatus() {
+    const ScenarioRow* spec = explorer_->scenarios()->find(id_);
+    if (!spec) {
+        progress_->hide();
+        cancel_->hide();
+        status_->clear();
+        summary_->hide();
+        return;
+    }
+    const Explorer::ModelStatus st = explorer_->modelStatus(*spec);
+    const bool importing = st.preparing && spec->isOnnx();
+    progress_->setVisible(importing);
+    cancel_->setVisible(importing);
+    if (importing && progress_->value() < 0) progress_->setValue(0);
+    if (!st.error.isEmpty()) {
+        QString msg = st.error;
+        if (!st.unboundDims.isEmpty())
+            msg += tr("\nEnter values for %1 in Dims and press Enter.")
+                       .arg(st.unboundDims.join(QStringLiteral(", ")));
+        status_->setText(msg);
+        status_->setStyleSheet(QStringLiteral("color: #c0392b"));
+    } else if (st.preparing) {
+        status_->setText(spec->isOnnx() ? tr("Importing…") : tr("Building the model…"));
+        status_->setStyleSheet({});
+    } else if (st.model) {
+        status_->setText(tr("%1 operators → %2 kernels after fusion, %3 M parameters")
+                             .arg(st.model->opCount())
+                             .arg(st.model->kernelLayerCount())
+                             .arg(static_cast<double>(st.model->params()) / 1e6, 0, 'f', 2));
+        status_->setStyleSheet({});
+    }
+    summary_->setVisible(st.onnx != nullptr);
+    if (st.onnx) summary_->setPlainText(summaryText(*st.onnx, st.model.get()));
+}
+
+} // namespace bs

@@ -1,0 +1,187 @@
+#include "window/PresentationWindow.h"
+
+#include "charts/EnergyChart.h"
+#include "charts/LatencyThroughputChart.h"
+#include "charts/RooflineChart.h"
+#include "charts/UtilizationChart.h"
+#include "model/Explorer.h"
+#include "window/BatchControls.h"
+#include "window/MainWindow.h"
+
+#include <QAbstractAxis>
+#include <QChart>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLegend>
+#include <QPushButton>
+#include <QScreen>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace bs {
+
+PresentationWindow::PresentationWindow(MainWindow* window, QWidget* parent)
+    : QWidget(parent, Qt::Window), window_(window) {
+    setAttribute(Qt::WA_DeleteOnClose);
+    setWindowTitle(tr("Batchscope — presentation"));
+    // Readable from the back of a room: about 1/50 of the screen height (21 pt on 1080 lines).
+    const QScreen* screen = window->screen();
+    fontPt_ = std::clamp((screen ? screen->geometry().height() : 1080) / 50.0, 14.0, 32.0);
+
+    auto* layout = new QVBoxLayout(this);
+    auto* bar = new QHBoxLayout;
+    play_ = new QPushButton(tr("▶ Play"));
+    play_->setObjectName(QStringLiteral("playButton"));
+    play_->setToolTip(tr("Animate the batch from 1 to 4096 (Space). Left/Right step the batch, Esc leaves."));
+    play_->setFocusPolicy(Qt::NoFocus); // keys belong to the window
+    batchLabel_ = new QLabel;
+    batchLabel_->setObjectName(QStringLiteral("presentationBatch"));
+    QFont big = font();
+    big.setPointSizeF(fontPt_ * 1.4);
+    big.setBold(true);
+    batchLabel_->setFont(big);
+    QFont buttonFont = font();
+    buttonFont.setPointSizeF(fontPt_);
+    play_->setFont(buttonFont);
+    auto* hint = new QLabel(tr("← → batch · Space play · Esc exit"));
+    QFont hintFont = font();
+    hintFont.setPointSizeF(fontPt_ * 0.7);
+    hint->setFont(hintFont);
+    bar->addWidget(play_);
+    bar->addSpacing(24);
+    bar->addWidget(batchLabel_, 1);
+    bar->addWidget(hint);
+    layout->addLayout(bar);
+    // One legend for all four charts, in full: per-chart legends would truncate the labels.
+    legend_ = new QLabel;
+    legend_->setObjectName(QStringLiteral("presentationLegend"));
+    legend_->setTextFormat(Qt::RichText);
+    legend_->setWordWrap(true);
+    QFont legendFont = font();
+    legendFont.setPointSizeF(fontPt_ * 0.8);
+    legend_->setFont(legendFont);
+    layout->addWidget(legend_);
+
+    auto* grid = new QGridLayout;
+    charts_ = {new RooflineChart, new UtilizationChart, new LatencyThroughputChart, new EnergyChart};
+    for (std::size_t i = 0; i < charts_.size(); ++i) {
+        charts_[i]->setFocusPolicy(Qt::NoFocus);
+        charts_[i]->installEventFilter(this);
+        applyFonts(charts_[i]);
+        grid->addWidget(charts_[i], static_cast<int>(i / 2), static_cast<int>(i % 2));
+    }
+    for (int i = 0; i < 2; ++i) {
+        grid->setColumnStretch(i, 1);
+        grid->setRowStretch(i, 1);
+    }
+    layout->addLayout(grid, 1);
+
+    timer_.setInterval(150);
+    connect(&timer_, &QTimer::timeout, this, [this] {
+        const auto& stops = BatchControls::stops();
+        if (window_->batchControls()->batch() >= stops.back()) {
+            setPlaying(false);
+            return;
+        }
+        step(1);
+    });
+    connect(play_, &QPushButton::clicked, this, [this] { setPlaying(!isPlaying()); });
+    connect(window_->explorer(), &Explorer::snapshotChanged, this, &PresentationWindow::onSnapshot);
+    onSnapshot(window_->explorer()->snapshot(), ChangeAll);
+}
+
+void PresentationWindow::applyFonts(SnapshotChart* chart) {
+    QFont f = chart->chart()->font();
+    f.setPointSizeF(fontPt_);
+    QFont inPlot = f; // roof, ridge and batch labels, drawn inside the plot: a size smaller
+    inPlot.setPointSizeF(fontPt_ * 0.8);
+    chart->chart()->setFont(inPlot);
+    QFont title = f;
+    title.setPointSizeF(fontPt_ * 1.15);
+    chart->chart()->setTitleFont(title);
+    chart->chart()->legend()->setVisible(false); // the window's legend line names the scenarios
+    QFont axisLabels = f;
+    axisLabels.setPointSizeF(fontPt_ * 0.85);
+    for (QAbstractAxis* a : chart->chart()->axes()) {
+        a->setLabelsFont(axisLabels);
+        a->setTitleFont(f);
+    }
+}
+
+bool PresentationWindow::eventFilter(QObject* watched, QEvent* event) {
+    // A chart rebuilds its axes when its size crosses the compact threshold (going full screen
+    // does): put the large type back once it has.
+    if (event->type() == QEvent::Resize)
+        if (auto* c = qobject_cast<SnapshotChart*>(watched))
+            QMetaObject::invokeMethod(
+                this, [this, c] { applyFonts(c); }, Qt::QueuedConnection);
+    return QWidget::eventFilter(watched, event);
+}
+
+void PresentationWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes) {
+    for (SnapshotChart* c : charts_) {
+        const QList<QAbstractAxis*> before = c->chart()->axes();
+        c->setSnapshot(s, changes);
+        // A rebuild (new scenarios, theme) makes new axes with the theme's small fonts.
+        if (c->chart()->axes() != before || (changes & (ChangeSweeps | ChangeTheme))) applyFonts(c);
+    }
+    batchLabel_->setText(tr("batch %1").arg(s.batch));
+    if (changes & ~static_cast<unsigned>(ChangeBatch)) {
+        QString html;
+        for (const EvaluatedScenario& e : s.scenarios)
+            html += QStringLiteral("<span style=\"color:%1\">■</span> %2&nbsp;&nbsp;&nbsp; ")
+                        .arg(e.color.name(), e.label.toHtmlEscaped());
+        legend_->setText(html);
+    }
+}
+
+void PresentationWindow::step(int stops) {
+    const auto& grid = BatchControls::stops();
+    const int at = BatchControls::nearestStop(window_->batchControls()->batch());
+    const int next = std::clamp(at + stops, 0, static_cast<int>(grid.size()) - 1);
+    window_->batchControls()->setBatch(grid[static_cast<std::size_t>(next)]);
+}
+
+void PresentationWindow::setPlaying(bool on) {
+    if (on == isPlaying()) return;
+    if (on) {
+        // From the start when the sweep has already reached its end.
+        if (window_->batchControls()->batch() >= BatchControls::stops().back())
+            window_->batchControls()->setBatch(1);
+        timer_.start();
+    } else {
+        timer_.stop();
+    }
+    play_->setText(on ? tr("❚❚ Pause") : tr("▶ Play"));
+}
+
+void PresentationWindow::keyPressEvent(QKeyEvent* event) {
+    switch (event->key()) {
+    case Qt::Key_Right:
+    case Qt::Key_Up:
+        step(1);
+        break;
+    case Qt::Key_Left:
+    case Qt::Key_Down:
+        step(-1);
+        break;
+    case Qt::Key_PageUp:
+        step(8);
+        break;
+    case Qt::Key_PageDown:
+        step(-8);
+        break;
+    case Qt::Key_Space:
+        setPlaying(!isPlaying());
+        break;
+    case Qt::Key_Escape:
+        close();
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+    }
+}
+
+} // namespace bs
