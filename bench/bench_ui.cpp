@@ -2,6 +2,7 @@
 // operators, from the slider's value change to all four charts, the layer table and the summary
 // repainted. Driven by QTest on the offscreen platform; prints median, p95 and max over the steps.
 // Run: QT_QPA_PLATFORM=offscreen BATCHSCOPE_PRESET_DIR=presets build/release/bench/bench_ui
+#include "charts/ChartGrid.h"
 #include "charts/EnergyChart.h"
 #include "charts/LatencyThroughputChart.h"
 #include "charts/RooflineChart.h"
@@ -56,9 +57,10 @@ class BenchUi : public QObject {
         QVERIFY2(ops >= 800, "the benchmark needs a graph of at least 800 operators");
 
         QSlider* slider = w.batchControls()->slider();
-        QWidget* views[] = {w.roofline()->viewport(),           w.utilization()->viewport(),
-                            w.latencyThroughput()->viewport(),  w.energy()->viewport(),
-                            w.layerTable()->view()->viewport(), w.summary()};
+        QWidget* views[] = {
+            w.charts()->roofline()->viewport(),          w.charts()->utilization()->viewport(),
+            w.charts()->latencyThroughput()->viewport(), w.charts()->energy()->viewport(),
+            w.layerTable()->view()->viewport(),          w.summary()};
         // One step: the value changes, then the event loop runs once, which is where Qt paints every
         // widget marked dirty (the paint counters below check that each chart was repainted).
         auto step = [&](int pos) {
@@ -118,13 +120,13 @@ class BenchUi : public QObject {
             x->setBatch(b);
             lap(0);
             const ExplorerSnapshot& s = x->snapshot();
-            w.roofline()->setSnapshot(s, ChangeBatch);
+            w.charts()->roofline()->setSnapshot(s, ChangeBatch);
             lap(1);
-            w.utilization()->setSnapshot(s, ChangeBatch);
+            w.charts()->utilization()->setSnapshot(s, ChangeBatch);
             lap(2);
-            w.latencyThroughput()->setSnapshot(s, ChangeBatch);
+            w.charts()->latencyThroughput()->setSnapshot(s, ChangeBatch);
             lap(3);
-            w.energy()->setSnapshot(s, ChangeBatch);
+            w.charts()->energy()->setSnapshot(s, ChangeBatch);
             lap(4);
             w.layerTable()->setScenario(&s.scenarios[0]);
             lap(5);
@@ -146,7 +148,8 @@ class BenchUi : public QObject {
         }
         std::sort(still.begin(), still.end());
         std::printf("  roofline repaint with no change: median %.2f ms (view %dx%d)\n",
-                    still[still.size() / 2], w.roofline()->width(), w.roofline()->height());
+                    still[still.size() / 2], w.charts()->roofline()->width(),
+                    w.charts()->roofline()->height());
         for (std::size_t k = 0; k < parts.size(); ++k) {
             std::sort(parts[k].begin(), parts[k].end());
             std::printf("  %-18s median %.2f ms\n", names[k], parts[k][parts[k].size() / 2]);

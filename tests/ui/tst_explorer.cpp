@@ -1,5 +1,6 @@
 // The explorer window driven like a user: the slider moves every chart and the table, scenarios
 // add series, a preset edit re-evaluates, ONNX imports run off the UI thread; plus screenshots.
+#include "charts/ChartGrid.h"
 #include "charts/EnergyChart.h"
 #include "charts/LatencyThroughputChart.h"
 #include "charts/RooflineChart.h"
@@ -125,7 +126,8 @@ class TstExplorer : public QObject {
         w.resize(1600, 1000);
         w.show();
         waitIdle(w);
-        QChartView* charts[] = {w.roofline(), w.utilization(), w.latencyThroughput(), w.energy()};
+        QChartView* charts[] = {w.charts()->roofline(), w.charts()->utilization(),
+                                w.charts()->latencyThroughput(), w.charts()->energy()};
         QList<QList<QPointF>> before;
         for (QChartView* c : charts)
             before << chartData(c);
@@ -156,7 +158,8 @@ class TstExplorer : public QObject {
         MainWindow w(options());
         w.show();
         waitIdle(w);
-        QChartView* charts[] = {w.roofline(), w.utilization(), w.latencyThroughput(), w.energy()};
+        QChartView* charts[] = {w.charts()->roofline(), w.charts()->utilization(),
+                                w.charts()->latencyThroughput(), w.charts()->energy()};
         int before[4];
         for (int i = 0; i < 4; ++i)
             before[i] = seriesCount(charts[i]);
@@ -376,17 +379,17 @@ class TstExplorer : public QObject {
         w.show();
         waitIdle(w);
         QTableView* view = w.layerTable()->view();
-        QVERIFY(w.roofline()->selectionSeries()->points().isEmpty());
+        QVERIFY(w.charts()->roofline()->selectionSeries()->points().isEmpty());
         view->selectRow(0); // the largest share of time, as sorted
         const ExplorerSnapshot& s = w.explorer()->snapshot();
         QVERIFY(s.selectedLayer >= 0);
-        const QPointF at = w.roofline()->layerValue(s.selectedScenario, s.selectedLayer);
-        QCOMPARE(w.roofline()->selectionSeries()->points(), QList<QPointF>{at});
+        const QPointF at = w.charts()->roofline()->layerValue(s.selectedScenario, s.selectedLayer);
+        QCOMPARE(w.charts()->roofline()->selectionSeries()->points(), QList<QPointF>{at});
         // The highlight follows the layer when the batch moves.
         w.batchControls()->setBatch(8);
-        const QPointF moved = w.roofline()->layerValue(s.selectedScenario, s.selectedLayer);
+        const QPointF moved = w.charts()->roofline()->layerValue(s.selectedScenario, s.selectedLayer);
         QVERIFY(moved != at);
-        QCOMPARE(w.roofline()->selectionSeries()->points(), QList<QPointF>{moved});
+        QCOMPARE(w.charts()->roofline()->selectionSeries()->points(), QList<QPointF>{moved});
     }
 
     void droppingAnOnnxFileImportsIt() {

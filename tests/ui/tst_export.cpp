@@ -6,6 +6,7 @@
 #include "FileChecks.h"
 #include "SnapshotMaker.h"
 #include "TestWindow.h"
+#include "charts/ChartGrid.h"
 #include "charts/ChartSupport.h"
 #include "charts/EnergyChart.h"
 #include "charts/LatencyThroughputChart.h"
@@ -421,7 +422,8 @@ class TstExport : public QObject {
         // "Export this chart…" to the charts).
         std::unique_ptr<ExportActions> made;
         ExportActions* exports = w.findChild<ExportActions*>();
-        if (!exports) made = std::make_unique<ExportActions>(&w), exports = made.get();
+        if (!exports)
+            made = std::make_unique<ExportActions>(w.explorer(), w.charts(), &w), exports = made.get();
         ExportActions& ex = *exports;
         QStringList asked, errors;
         QString next;
@@ -431,7 +433,7 @@ class TstExport : public QObject {
         };
         ex.reportError = [&](const QString& m) { errors << m; };
 
-        const QChart::ChartTheme themeBefore = w.roofline()->chart()->theme();
+        const QChart::ChartTheme themeBefore = w.charts()->roofline()->chart()->theme();
         const QList<QAction*> actions = ex.actions();
         QCOMPARE(actions.size(), 10); // four charts, all four, separator, two CSVs, separator, report
         QVERIFY(actions[5]->isSeparator());
@@ -441,14 +443,14 @@ class TstExport : public QObject {
         // Each chart: its menu entry writes the picture the extension asks for.
         const std::vector<SnapshotChart*> charts = ex.charts();
         QCOMPARE(charts.size(), std::size_t{4});
-        QCOMPARE(charts[0], static_cast<SnapshotChart*>(w.roofline()));
+        QCOMPARE(charts[0], static_cast<SnapshotChart*>(w.charts()->roofline()));
         next = file(QStringLiteral("menu-roofline@2x.png"));
         actions[0]->trigger();
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
         QVERIFY(asked.last().contains(QStringLiteral("roofline.png")));
         QVERIFY(asked.last().contains(QStringLiteral("*@2x.png")));
         const QImage two(next);
-        QCOMPARE(two.width(), 2 * exportChartSize(w.roofline()).width());
+        QCOMPARE(two.width(), 2 * exportChartSize(w.charts()->roofline()).width());
         next = file(QStringLiteral("menu-energy.pdf"));
         actions[3]->trigger();
         QCOMPARE(pdfPageCount(readAll(next)), 1);
@@ -469,7 +471,7 @@ class TstExport : public QObject {
                 menu->close();
             }
         });
-        QWidget* viewport = w.energy()->viewport();
+        QWidget* viewport = w.charts()->energy()->viewport();
         const QPoint at = viewport->rect().center();
         QContextMenuEvent rightClick(QContextMenuEvent::Mouse, at, viewport->mapToGlobal(at));
         QCoreApplication::sendEvent(viewport, &rightClick);
@@ -478,7 +480,7 @@ class TstExport : public QObject {
         QVERIFY2(menuTexts.contains(QStringLiteral("Export this chart…")),
                  qPrintable(menuTexts.join(QLatin1Char('|'))));
         next = file(QStringLiteral("context.svg"));
-        ex.contextAction(w.utilization())->trigger();
+        ex.contextAction(w.charts()->utilization())->trigger();
         QVERIFY(QSvgRenderer(next).isValid());
 
         next = file(QStringLiteral("menu-all.pdf"));
@@ -508,10 +510,10 @@ class TstExport : public QObject {
         QCOMPARE(errors.size(), 1);
         QVERIFY(errors.front().contains(next));
         if (made) { // gone with the actions object: no dead entry left in the context menu
-            const QPointer<QAction> context = made->contextAction(w.energy());
+            const QPointer<QAction> context = made->contextAction(w.charts()->energy());
             made.reset();
             QVERIFY(context.isNull());
-            QVERIFY(!w.energy()->actions().isEmpty()); // the breakdown toggle stays
+            QVERIFY(!w.charts()->energy()->actions().isEmpty()); // the breakdown toggle stays
         }
         // The window's charts were never switched to print mode.
         for (SnapshotChart* c : charts) {

@@ -5,6 +5,7 @@
 // machine can be cancelled and otherwise adds a CPU preset.
 #include "FileChecks.h"
 #include "TestWindow.h"
+#include "charts/ChartGrid.h"
 #include "charts/LatencyThroughputChart.h"
 #include "charts/UtilizationChart.h"
 #include "export/ChartExport.h"
@@ -94,14 +95,15 @@ class TstMeasuredUi : public QObject {
         QVERIFY(std::abs(e.measured.comparison->mdape - 0.375) < 0.01); // 1/1.6 − 1 = −37.5 %
 
         // Charts: the measured points and the anomaly as their own series.
-        QScatterSeries* lt = seriesNamed(w.latencyThroughput(), label + QStringLiteral(" (measured)"));
+        QScatterSeries* lt =
+            seriesNamed(w.charts()->latencyThroughput(), label + QStringLiteral(" (measured)"));
         QVERIFY(lt);
         QCOMPARE(lt->count(), 6);
         QCOMPARE(lt->at(2).y(), e.measured.comparison->points[2].measured.latency_s * 1e3);
-        QScatterSeries* anomalies = seriesNamed(w.latencyThroughput(), QStringLiteral("anomaly"));
+        QScatterSeries* anomalies = seriesNamed(w.charts()->latencyThroughput(), QStringLiteral("anomaly"));
         QVERIFY(anomalies);
         QCOMPARE(anomalies->count(), 1);
-        QScatterSeries* util = seriesNamed(w.utilization(), label + QStringLiteral(" (measured)"));
+        QScatterSeries* util = seriesNamed(w.charts()->utilization(), label + QStringLiteral(" (measured)"));
         QVERIFY(util);
         QCOMPARE(util->count(), 6);
         // Measured utilization: the model's FLOPs in the measured time.
@@ -179,7 +181,7 @@ class TstMeasuredUi : public QObject {
             qPrintable(e.measured.error));
         QVERIFY(actions->panel()->summaryText().contains(QStringLiteral("line 3")));
         // The charts still draw the model.
-        QVERIFY(!seriesNamed(w.latencyThroughput(), QStringLiteral("(measured)")));
+        QVERIFY(!seriesNamed(w.charts()->latencyThroughput(), QStringLiteral("(measured)")));
         // Points for another chip only.
         QVERIFY(writeAll(bad, "hardware,batch,latency_ms\nt4,1,3\n"));
         actions->setMeasured(w.explorer()->selectedScenarioId(), QString());

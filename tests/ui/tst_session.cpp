@@ -146,7 +146,7 @@ class TstSession : public QObject {
         const QString first = dir + QStringLiteral("/first.batchscope");
         const QString second = dir + QStringLiteral("/second.batchscope");
         MainWindow w(options(fresh(QStringLiteral("presets"))));
-        SessionController c(&w);
+        SessionController c(w.sessionTarget());
         quiet(c);
         buildFour(w, QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet50.onnx"));
         QVERIFY(c.isDirty());
@@ -173,7 +173,7 @@ class TstSession : public QObject {
 
         // Another machine: an empty user preset directory, default scenarios to be replaced.
         MainWindow w2(options(fresh(QStringLiteral("presets")), true));
-        SessionController c2(&w2);
+        SessionController c2(w2.sessionTarget());
         quiet(c2);
         QVERIFY(!w2.explorer()->presets()->contains(kCopy));
         QVERIFY(c2.openSession(first));
@@ -208,7 +208,7 @@ class TstSession : public QObject {
         const QString dir = fresh(QStringLiteral("interrupted"));
         const QString path = dir + QStringLiteral("/s.batchscope");
         MainWindow w(options(fresh(QStringLiteral("presets")), true));
-        SessionController c(&w);
+        SessionController c(w.sessionTarget());
         quiet(c);
         QVERIFY(c.saveSessionAs(path));
         const QByteArray before = readAll(path);
@@ -285,7 +285,7 @@ class TstSession : public QObject {
         const QString bad = dir + QStringLiteral("/bad.batchscope");
         {
             MainWindow w(options(fresh(QStringLiteral("presets"))));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             quiet(c);
             buildFour(w, QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet50.onnx"));
             QVERIFY(c.saveSessionAs(good));
@@ -334,7 +334,7 @@ class TstSession : public QObject {
         QVERIFY(writeAll(bad, bytes));
 
         MainWindow w(options(fresh(QStringLiteral("presets")), true));
-        SessionController c(&w);
+        SessionController c(w.sessionTarget());
         QString warning;
         quiet(c, &warning);
         const std::vector<ScenarioRow> before = w.explorer()->scenarios()->specs();
@@ -359,7 +359,7 @@ class TstSession : public QObject {
         const QString session = project + QStringLiteral("/s.batchscope");
         {
             MainWindow w(options(fresh(QStringLiteral("presets"))));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             quiet(c);
             buildFour(w, model);
             QVERIFY(c.saveSessionAs(session));
@@ -371,7 +371,7 @@ class TstSession : public QObject {
         QVERIFY(QDir().rename(project, moved));
         {
             MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             QString warning;
             quiet(c, &warning);
             QVERIFY(c.openSession(moved + QStringLiteral("/s.batchscope")));
@@ -396,7 +396,7 @@ class TstSession : public QObject {
         QVERIFY(QDir(moved).removeRecursively());
         {
             MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             quiet(c);
             QVERIFY(c.openSession(inbox + QStringLiteral("/s.batchscope")));
             QCOMPARE(w.explorer()->scenarios()->specs()[2].onnxPath, inbox + QStringLiteral("/net.onnx"));
@@ -406,7 +406,7 @@ class TstSession : public QObject {
         QVERIFY(QFile::remove(inbox + QStringLiteral("/net.onnx")));
         {
             MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             QString warning;
             quiet(c, &warning);
             QVERIFY(c.openSession(inbox + QStringLiteral("/s.batchscope")));
@@ -420,7 +420,7 @@ class TstSession : public QObject {
         const QString session = dir + QStringLiteral("/s.batchscope");
         {
             MainWindow w(options(fresh(QStringLiteral("presets"))));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             quiet(c);
             buildFour(w, QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet50.onnx"));
             QVERIFY(c.saveSessionAs(session));
@@ -430,7 +430,7 @@ class TstSession : public QObject {
         MainWindow w(options(presetDir, true));
         QCOMPARE(w.explorer()->presets()->duplicate(QStringLiteral("h100-sxm")), kCopy);
         const QJsonObject mine = w.explorer()->presets()->json(kCopy);
-        SessionController c(&w);
+        SessionController c(w.sessionTarget());
         quiet(c);
         QVERIFY(c.openSession(session));
         const QString other = kCopy + QStringLiteral("-2");
@@ -448,7 +448,7 @@ class TstSession : public QObject {
 
     void titleAndDirtyFollowChanges() {
         MainWindow w(options(fresh(QStringLiteral("presets")), true));
-        SessionController c(&w);
+        SessionController c(w.sessionTarget());
         quiet(c);
         QCOMPARE(w.windowTitle(), QStringLiteral("Untitled — Batchscope"));
         QVERIFY(!c.isDirty());
@@ -488,7 +488,7 @@ class TstSession : public QObject {
         std::vector<ScenarioRow> specsAtCrash;
         {
             MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             quiet(c);
             c.setAutosaveIntervals(60000, 20);
             QVERIFY(c.saveSessionAs(sessionPath));
@@ -508,7 +508,7 @@ class TstSession : public QObject {
         QVERIFY(QFileInfo::exists(marker));
         {
             MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             quiet(c);
             QString asked;
             c.askRecover = [&](const QString& q) {
@@ -528,7 +528,7 @@ class TstSession : public QObject {
             QCOMPARE(w.windowTitle(), QStringLiteral("work.batchscope* — Batchscope"));
             // A second window meanwhile gets its own autosave and is not offered this one.
             MainWindow w2(options(fresh(QStringLiteral("presets")), true));
-            SessionController c2(&w2);
+            SessionController c2(w2.sessionTarget());
             quiet(c2);
             c2.startAutosave();
             QVERIFY(c2.autosaveFile() != c.autosaveFile());
@@ -542,7 +542,7 @@ class TstSession : public QObject {
         }
         {
             MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             quiet(c); // fails on any recovery offer
             c.startAutosave();
             QCOMPARE(w.explorer()->batch(), 64);
@@ -554,14 +554,14 @@ class TstSession : public QObject {
     void declinedRecoveryLeavesTheWindowAlone() {
         {
             MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(&w);
+            SessionController c(w.sessionTarget());
             quiet(c);
             c.startAutosave();
             w.batchControls()->setBatch(2);
             QVERIFY(c.autosaveNow());
         }
         MainWindow w(options(fresh(QStringLiteral("presets")), true));
-        SessionController c(&w);
+        SessionController c(w.sessionTarget());
         quiet(c);
         int asked = 0;
         c.askRecover = [&](const QString&) {

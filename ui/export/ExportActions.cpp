@@ -1,5 +1,6 @@
 #include "export/ExportActions.h"
 
+#include "charts/ChartGrid.h"
 #include "charts/EnergyChart.h"
 #include "charts/LatencyThroughputChart.h"
 #include "charts/RooflineChart.h"
@@ -8,7 +9,6 @@
 #include "export/Report.h"
 #include "model/CsvExport.h"
 #include "model/Explorer.h"
-#include "window/MainWindow.h"
 
 #include <QAction>
 #include <QDir>
@@ -40,13 +40,14 @@ QString filterSuffix(const QString& filter) {
 
 } // namespace
 
-ExportActions::ExportActions(MainWindow* window, QObject* parent) : QObject(parent), window_(window) {
+ExportActions::ExportActions(Explorer* explorer, ChartGrid* grid, QWidget* dialogParent, QObject* parent)
+    : QObject(parent), explorer_(explorer), grid_(grid), dialogParent_(dialogParent) {
     lastDir_ = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     chooseFile = [this](const QString& title, const QString& name, const QString& filter) {
         return defaultChooseFile(title, name, filter);
     };
     reportError = [this](const QString& message) {
-        QMessageBox::warning(window_, tr("Export failed"), message);
+        QMessageBox::warning(dialogParent_, tr("Export failed"), message);
     };
 
     const std::vector<SnapshotChart*> all = charts();
@@ -100,8 +101,8 @@ ExportActions::ExportActions(MainWindow* window, QObject* parent) : QObject(pare
     connect(report_, &QAction::triggered, this, [this] { exportReportInteractive(); });
 
     actions_ << allCharts_ << sep << sweepCsv_ << layerCsv_ << sep2 << report_;
-    connect(window_->explorer(), &Explorer::snapshotChanged, this, [this] { updateEnabled(); });
-    connect(window_->explorer(), &Explorer::busyChanged, this, [this] { updateEnabled(); });
+    connect(explorer_, &Explorer::snapshotChanged, this, [this] { updateEnabled(); });
+    connect(explorer_, &Explorer::busyChanged, this, [this] { updateEnabled(); });
     updateEnabled();
 }
 
@@ -111,7 +112,8 @@ ExportActions::~ExportActions() {
 }
 
 std::vector<SnapshotChart*> ExportActions::charts() const {
-    return {window_->roofline(), window_->utilization(), window_->latencyThroughput(), window_->energy()};
+    const auto& all = grid_->charts();
+    return {all.begin(), all.end()};
 }
 
 QAction* ExportActions::contextAction(const SnapshotChart* chart) const {
@@ -126,20 +128,20 @@ QString ExportActions::pictureFilter() {
 }
 
 void ExportActions::updateEnabled() {
-    const ExplorerSnapshot& s = window_->explorer()->snapshot();
+    const ExplorerSnapshot& s = explorer_->snapshot();
     bool any = false;
     for (const EvaluatedScenario& sc : s.scenarios)
         any = any || usable(sc);
     sweepCsv_->setEnabled(any);
     // A report is what the meeting saw: not while models are still being prepared or swept.
-    report_->setEnabled(any && !window_->explorer()->isBusy());
+    report_->setEnabled(any && !explorer_->isBusy());
     layerCsv_->setEnabled(layerCsvProblem(s).isEmpty());
 }
 
 QString ExportActions::defaultChooseFile(const QString& title, const QString& suggestedName,
                                          const QString& filter) {
     QString selected;
-    QString path = QFileDialog::getSaveFileName(window_, title, QDir(lastDir_).filePath(suggestedName),
+    QString path = QFileDialog::getSaveFileName(dialogParent_, title, QDir(lastDir_).filePath(suggestedName),
                                                 filter, &selected);
     if (path.isEmpty()) return path;
     // Dialogs differ in whether they add the extension of the chosen filter: add it here unless
@@ -167,7 +169,7 @@ bool ExportActions::finish(bool ok, const QString& path, const QString& error) {
         reportError(error);
         return false;
     }
-    window_->statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 5000);
+    if (showStatus) showStatus(tr("Exported %1").arg(QDir::toNativeSeparators(path)));
     emit exported(path);
     return true;
 }
@@ -197,19 +199,19 @@ bool ExportActions::exportSweepInteractive() {
     const QString path = chooseFile(tr("Export sweep CSV"), QStringLiteral("sweep.csv"), tr("CSV (*.csv)"));
     if (path.isEmpty()) return false;
     QString error;
-    const bool ok = exportSweepCsv(window_->explorer()->snapshot(), path, &error);
+    const bool ok = exportSweepCsv(explorer_->snapshot(), path, &error);
     return finish(ok, path, error);
 }
 
 bool ExportActions::exportLayersInteractive() {
-    const ExplorerSnapshot& s = window_->explorer()->snapshot();
+    const ExplorerSnapshot& s = explorer_->snapshot();
     QString name = QStringLiteral("layers.csv");
     if (s.selectedScenario >= 0 && s.selectedScenario < static_cast<int>(s.scenarios.size()))
         name = QStringLiteral("layers-batch%1.csv").arg(s.batch);
     const QString path = chooseFile(tr("Export layer table CSV"), name, tr("CSV (*.csv)"));
     if (path.isEmpty()) return false;
     QString error;
-    const bool ok = exportLayerCsv(window_->explorer()->snapshot(), path, &error);
+    const bool ok = exportLayerCsv(explorer_->snapshot(), path, &error);
     return finish(ok, path, error);
 }
 
@@ -218,9 +220,9 @@ bool ExportActions::exportReportInteractive() {
                                     tr("PDF document (*.pdf);;HTML page (*.html)"));
     if (path.isEmpty()) return false;
     ReportOptions options;
-    options.energyBreakdown = window_->energy()->breakdownVisible();
+    options.energyBreakdown = grid_->energy()->breakdownVisible();
     QString error;
-    const bool ok = writeReport(window_->explorer()->snapshot(), path, options, &error);
+    const bool ok = writeReport(explorer_->snapshot(), path, options, &error);
     return finish(ok, path, error);
 }
 

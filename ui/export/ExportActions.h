@@ -4,10 +4,11 @@
 // scenario's layer table to CSV (CsvExport). The format is the chosen file's extension; a name
 // ending in "@2x.png" is written at twice the pixels.
 //
-// The main window adds the menu with
-//     auto* exports = new ExportActions(this, this);
+// It acts on the explorer's snapshot and the window's chart grid, which the window hands it:
+//     auto* exports = new ExportActions(explorer_, charts_, this, this);
 //     menuBar()->addMenu(tr("E&xport"))->addActions(exports->actions());
-// File dialogs and error boxes go through replaceable functions so tests can drive every action.
+// File dialogs, error boxes and the status line go through replaceable functions so tests can
+// drive every action.
 #include <QList>
 #include <QObject>
 #include <QPointer>
@@ -16,16 +17,19 @@
 #include <vector>
 
 class QAction;
+class QWidget;
 
 namespace bs {
 
-class MainWindow;
+class ChartGrid;
+class Explorer;
 class SnapshotChart;
 
 class ExportActions : public QObject {
     Q_OBJECT
   public:
-    explicit ExportActions(MainWindow* window, QObject* parent = nullptr);
+    /// Dialogs are parented to `dialogParent`.
+    ExportActions(Explorer* explorer, ChartGrid* grid, QWidget* dialogParent, QObject* parent = nullptr);
     /// Takes "Export this chart…" off the charts' context menus again.
     ~ExportActions() override;
 
@@ -47,6 +51,8 @@ class ExportActions : public QObject {
         chooseFile;
     /// Tells the user an export failed (the message names the file).
     std::function<void(const QString& message)> reportError;
+    /// Tells the user where a file went ("Exported /path/file.png"); default: nothing.
+    std::function<void(const QString& message)> showStatus;
 
     /// Dialog, then export; false when cancelled or failed.
     bool exportChartInteractive(SnapshotChart* chart);
@@ -67,7 +73,9 @@ class ExportActions : public QObject {
     bool finish(bool ok, const QString& path, const QString& error);
     void updateEnabled();
 
-    MainWindow* window_;
+    Explorer* explorer_;
+    ChartGrid* grid_;
+    QWidget* dialogParent_;
     QList<QAction*> actions_;
     std::vector<std::pair<SnapshotChart*, QAction*>> context_;
     std::vector<QPointer<QAction>> added_; ///< owned by the charts, which may go first

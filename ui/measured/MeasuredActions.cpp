@@ -3,7 +3,6 @@
 #include "base/Format.h"
 #include "model/Explorer.h"
 #include "model/PresetStore.h"
-#include "window/MainWindow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -135,35 +134,35 @@ struct MeasuredActions::Running {
     QString error;
 };
 
-MeasuredActions::MeasuredActions(MainWindow* window, QObject* parent) : QObject(parent), window_(window) {
+MeasuredActions::MeasuredActions(Explorer* explorer, QWidget* dialogParent, QObject* parent)
+    : QObject(parent), explorer_(explorer), dialogParent_(dialogParent) {
+    selectScenario = [this](int id) { explorer_->selectScenario(id); };
     panel_ = new MeasuredPanel;
-    dock_ = new QDockWidget(tr("Measured data"), window);
+    dock_ = new QDockWidget(tr("Measured data"), dialogParent_); // the window docks it
     dock_->setObjectName(QStringLiteral("measuredDock"));
     dock_->setWidget(panel_);
-    window->addDockWidget(Qt::BottomDockWidgetArea, dock_);
     dock_->hide();
 
     chooseMeasuredFile = [this] {
-        return QFileDialog::getOpenFileName(window_, tr("Load measured data"), QString(),
+        return QFileDialog::getOpenFileName(dialogParent_, tr("Load measured data"), QString(),
                                             tr("Measured sweeps (*.csv *.jsonl *.json);;All files (*)"));
     };
-    inform = [this](const QString& m) { QMessageBox::information(window_, tr("Measured data"), m); };
-    reportError = [this](const QString& m) { QMessageBox::warning(window_, tr("Measured data"), m); };
+    inform = [this](const QString& m) { QMessageBox::information(dialogParent_, tr("Measured data"), m); };
+    reportError = [this](const QString& m) { QMessageBox::warning(dialogParent_, tr("Measured data"), m); };
 
     load_ = new QAction(tr("&Load measured data…"), this);
     load_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     load_->setToolTip(tr("Compare the selected scenario with a measured batch sweep (CSV or JSON lines): "
                          "points on the charts, error per point, anomalies"));
     connect(load_, &QAction::triggered, this, [this] {
-        const int id = window_->explorer()->selectedScenarioId();
+        const int id = explorer_->selectedScenarioId();
         if (id < 0) return reportError(tr("Select a scenario first."));
         const QString file = chooseMeasuredFile();
         if (!file.isEmpty()) setMeasured(id, file);
     });
     clear_ = new QAction(tr("&Clear measured data"), this);
     clear_->setToolTip(tr("Detach the measured sweep from the selected scenario"));
-    connect(clear_, &QAction::triggered, this,
-            [this] { setMeasured(window_->explorer()->selectedScenarioId(), {}); });
+    connect(clear_, &QAction::triggered, this, [this] { setMeasured(explorer_->selectedScenarioId(), {}); });
     calibrate_ = new QAction(tr("&Calibrate preset to measured data"), this);
     calibrate_->setToolTip(
         tr("Fit the selected scenario's preset (compute and bandwidth fractions, dispatch time) "
@@ -181,7 +180,7 @@ MeasuredActions::MeasuredActions(MainWindow* window, QObject* parent) : QObject(
     showDock->setText(tr("Show measured &data"));
     actions_ << load_ << clear_ << calibrate_ << sep << measure_ << showDock;
 
-    connect(window_->explorer(), &Explorer::snapshotChanged, this, [this](const ExplorerSnapshot& s) {
+    connect(explorer_, &Explorer::snapshotChanged, this, [this](const ExplorerSnapshot& s) {
         panel_->setSnapshot(s);
         updateEnabled();
     });
@@ -196,9 +195,8 @@ MeasuredActions::~MeasuredActions() {
 }
 
 void MeasuredActions::updateEnabled() {
-    const ExplorerSnapshot& s = window_->explorer()->snapshot();
-    const ScenarioRow* spec =
-        window_->explorer()->scenarios()->find(window_->explorer()->selectedScenarioId());
+    const ExplorerSnapshot& s = explorer_->snapshot();
+    const ScenarioRow* spec = explorer_->scenarios()->find(explorer_->selectedScenarioId());
     clear_->setEnabled(spec && !spec->measuredPath.isEmpty());
     bool calibratable = false;
     if (spec)
@@ -210,16 +208,16 @@ void MeasuredActions::updateEnabled() {
 }
 
 void MeasuredActions::setMeasured(int scenarioId, const QString& file) {
-    const ScenarioRow* spec = window_->explorer()->scenarios()->find(scenarioId);
+    const ScenarioRow* spec = explorer_->scenarios()->find(scenarioId);
     if (!spec) return;
     ScenarioRow s = *spec;
     s.measuredPath = file.isEmpty() ? QString() : QFileInfo(file).absoluteFilePath();
-    window_->explorer()->scenarios()->update(s);
+    explorer_->scenarios()->update(s);
     if (!file.isEmpty()) dock_->show();
 }
 
 QString MeasuredActions::calibrateSelected() {
-    Explorer* ex = window_->explorer();
+    Explorer* ex = explorer_;
     const ScenarioRow* spec = ex->scenarios()->find(ex->selectedScenarioId());
     if (!spec) {
         reportError(tr("Select a scenario first."));
@@ -273,7 +271,7 @@ QString MeasuredActions::calibrateSelected() {
     ScenarioRow copy = *spec;
     copy.presetId = id;
     copy.color = QColor();
-    window_->selectScenario(ex->scenarios()->add(copy));
+    selectScenario(ex->scenarios()->add(copy));
     inform(
         tr("Calibrated %1 to %2 measured points (%3):\ncompute fraction %4 → %5\nbandwidth fraction %6 → %7\n"
            "dispatch %8 → %9 µs\nmedian abs error %10 % → %11 %%12\nSaved as preset %13, with a scenario on "
@@ -298,7 +296,7 @@ void MeasuredActions::startMeasuring() {
     if (running_) return;
     running_ = std::make_unique<Running>();
     Running* run = running_.get();
-    run->progress = new QProgressDialog(tr("Measuring this machine…"), tr("Cancel"), 0, 5, window_);
+    run->progress = new QProgressDialog(tr("Measuring this machine…"), tr("Cancel"), 0, 5, dialogParent_);
     run->progress->setWindowModality(Qt::WindowModal);
     run->progress->setMinimumDuration(0);
     run->progress->setValue(0);
@@ -353,7 +351,7 @@ void MeasuredActions::finishMeasuring() {
     if (m.date.rfind("error: ", 0) == 0) {
         error = QString::fromStdString(m.date.substr(7));
     } else {
-        PresetStore* store = window_->explorer()->presets();
+        PresetStore* store = explorer_->presets();
         const QJsonObject templ = store ? store->json(QStringLiteral("xeon-8490h")) : QJsonObject();
         if (templ.isEmpty()) {
             error = tr("the xeon-8490h preset (the template for what cannot be measured) is missing");

@@ -34,7 +34,7 @@ class QTableWidget;
 
 namespace bs {
 
-class MainWindow;
+class Explorer;
 
 /// The "Measured data" dock's content: a summary line per scenario and a table of every point.
 class MeasuredPanel : public QWidget {
@@ -53,7 +53,8 @@ class MeasuredPanel : public QWidget {
 class MeasuredActions : public QObject {
     Q_OBJECT
   public:
-    explicit MeasuredActions(MainWindow* window, QObject* parent = nullptr);
+    /// Acts on `explorer`'s scenarios and presets; dialogs are parented to `dialogParent`.
+    MeasuredActions(Explorer* explorer, QWidget* dialogParent, QObject* parent = nullptr);
     ~MeasuredActions() override;
 
     QList<QAction*> actions() const { return actions_; }
@@ -82,6 +83,9 @@ class MeasuredActions : public QObject {
     std::function<QString()> chooseMeasuredFile;
     std::function<void(const QString& message)> inform;
     std::function<void(const QString& message)> reportError;
+    /// Selects a scenario the actions added (the window also selects it in its list); default: the
+    /// explorer's selection.
+    std::function<void(int scenarioId)> selectScenario;
 
   signals:
     /// The measured preset was added (id), or `error` says why not.
@@ -91,7 +95,8 @@ class MeasuredActions : public QObject {
     void updateEnabled();
     void finishMeasuring();
 
-    MainWindow* window_;
+    Explorer* explorer_;
+    QWidget* dialogParent_;
     MeasuredPanel* panel_;
     QDockWidget* dock_;
     QList<QAction*> actions_;

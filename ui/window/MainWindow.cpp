@@ -1,5 +1,6 @@
 #include "window/MainWindow.h"
 
+#include "charts/ChartGrid.h"
 #include "charts/EnergyChart.h"
 #include "charts/LatencyThroughputChart.h"
 #include "charts/RooflineChart.h"
@@ -66,18 +67,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     auto* summaryLayout = new QVBoxLayout(summary_);
     summaryLayout->setContentsMargins(6, 4, 6, 4);
     summaryLayout->setSpacing(2);
-    roofline_ = new RooflineChart;
-    utilization_ = new UtilizationChart;
-    latency_ = new LatencyThroughputChart;
-    energy_ = new EnergyChart;
-    auto* chartGrid = new QWidget;
-    auto* grid = new QGridLayout(chartGrid);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->setSpacing(2);
-    grid->addWidget(roofline_, 0, 0);
-    grid->addWidget(utilization_, 0, 1);
-    grid->addWidget(latency_, 1, 0);
-    grid->addWidget(energy_, 1, 1);
+    charts_ = new ChartGrid(2);
     table_ = new LayerTablePanel;
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->setObjectName(QStringLiteral("centralSplitter"));
@@ -86,7 +76,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->setSpacing(0);
     topLayout->addWidget(summary_);
-    topLayout->addWidget(chartGrid, 1);
+    topLayout->addWidget(charts_, 1);
     splitter->addWidget(top);
     splitter->addWidget(table_);
     splitter->setStretchFactor(0, 2);
@@ -161,7 +151,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
                 if (const ScenarioRow* s = explorer_->scenarios()->find(id))
                     presetEditor_->showPreset(s->presetId);
             });
-    connect(roofline_, &RooflineChart::layerClicked, this, [this](int scenarioIndex, int layer) {
+    connect(charts_->roofline(), &RooflineChart::layerClicked, this, [this](int scenarioIndex, int layer) {
         const auto& sc = explorer_->snapshot().scenarios;
         if (scenarioIndex < 0 || scenarioIndex >= static_cast<int>(sc.size())) return;
         selectScenario(sc[static_cast<std::size_t>(scenarioIndex)].id);
@@ -208,7 +198,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     explorer_->setBatch(controls_->batch());
     const double budgetMs = settings_->latencyBudgetMs();
     controls_->setLatencyBudget_s(budgetMs > 0 ? std::optional<double>(budgetMs * 1e-3) : std::nullopt);
-    energy_->setBreakdownVisible(settings_->energyBreakdown());
+    charts_->energy()->setBreakdownVisible(settings_->energyBreakdown());
     breakdownAction_->setChecked(settings_->energyBreakdown());
     if (options.restoreWindowState) {
         restoreGeometry(settings_->windowGeometry());
@@ -232,17 +222,21 @@ void MainWindow::buildMenus() {
     recentMenu_ = file->addMenu(tr("Open &recent"));
     updateRecentMenu();
     file->addSeparator();
-    session_ = new SessionController(this, this);
+    session_ = new SessionController(sessionTarget(), this);
     file->addActions(session_->fileActions());
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-    auto* exports = new ExportActions(this, this);
+    auto* exports = new ExportActions(explorer_, charts_, this, this);
+    exports->showStatus = [this](const QString& m) { statusBar()->showMessage(m, 5000); };
     auto* exportMenu = menuBar()->addMenu(tr("E&xport"));
     exportMenu->setObjectName(QStringLiteral("exportMenu"));
     exportMenu->addActions(exports->actions());
 
-    auto* measured = new MeasuredActions(this, this);
+    auto* measured = new MeasuredActions(explorer_, this, this);
+    measured->selectScenario = [this](int id) { selectScenario(id); };
+    addDockWidget(Qt::BottomDockWidgetArea, measured->dock());
+    measured->dock()->hide();
     auto* measuredMenu = menuBar()->addMenu(tr("&Measured"));
     measuredMenu->setObjectName(QStringLiteral("measuredMenu"));
     measuredMenu->addActions(measured->actions());
@@ -285,13 +279,13 @@ void MainWindow::buildMenus() {
     breakdownAction_->setToolTip(
         tr("Split the selected scenario's energy per inference into static, compute, "
            "DRAM and on-chip memory"));
-    connect(breakdownAction_, &QAction::toggled, energy_, &EnergyChart::setBreakdownVisible);
+    connect(breakdownAction_, &QAction::toggled, charts_->energy(), &EnergyChart::setBreakdownVisible);
     view->addSeparator();
     auto* present = view->addAction(tr("&Presentation mode"), this, [this] { startPresentation(); });
     present->setShortcut(Qt::Key_F5);
     present->setToolTip(tr("The four charts full screen with large type; arrow keys step the batch, Space "
                            "plays the batch sweep, Esc leaves"));
-    connect(energy_, &EnergyChart::breakdownVisibleChanged, breakdownAction_, &QAction::setChecked);
+    connect(charts_->energy(), &EnergyChart::breakdownVisibleChanged, breakdownAction_, &QAction::setChecked);
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Metrics…"), this, &MainWindow::showMetricHelp);
@@ -315,8 +309,23 @@ void MainWindow::buildMenus() {
     insertToolBarBreak(tools);
 }
 
+SessionTarget MainWindow::sessionTarget() {
+    SessionTarget t;
+    t.explorer = explorer_;
+    t.batch = controls_;
+    t.window = this;
+    t.selectScenario = [this](int id) {
+        if (id < 0)
+            list_->setCurrentIndex({});
+        else
+            selectScenario(id);
+    };
+    t.showStatus = [this](const QString& m) { statusBar()->showMessage(m, 8000); };
+    return t;
+}
+
 PresentationWindow* MainWindow::startPresentation() {
-    auto* p = new PresentationWindow(this);
+    auto* p = new PresentationWindow(explorer_, controls_, screen());
     for (SnapshotChart* c : p->charts())
         c->setDarkTheme(dark_);
     p->showFullScreen();
@@ -396,10 +405,7 @@ void MainWindow::updateRecentMenu() {
 }
 
 void MainWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes) {
-    roofline_->setSnapshot(s, changes);
-    utilization_->setSnapshot(s, changes);
-    latency_->setSnapshot(s, changes);
-    energy_->setSnapshot(s, changes);
+    charts_->setSnapshot(s, changes);
     const EvaluatedScenario* sel =
         s.selectedScenario >= 0 ? &s.scenarios[static_cast<std::size_t>(s.selectedScenario)] : nullptr;
     if (changes & (ChangeSweeps | ChangeBatch | ChangeSelection)) {
@@ -480,10 +486,7 @@ void MainWindow::setDarkTheme(bool dark) {
         p = QApplication::style()->standardPalette();
     }
     QApplication::setPalette(p);
-    roofline_->setDarkTheme(dark);
-    utilization_->setDarkTheme(dark);
-    latency_->setDarkTheme(dark);
-    energy_->setDarkTheme(dark);
+    charts_->setDarkTheme(dark);
     settings_->setDarkTheme(dark);
 }
 
@@ -503,7 +506,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings_->setBatch(controls_->batch());
     const auto budget = controls_->latencyBudget_s();
     settings_->setLatencyBudgetMs(budget ? *budget * 1e3 : 0.0);
-    settings_->setEnergyBreakdown(energy_->breakdownVisible());
+    settings_->setEnergyBreakdown(charts_->energy()->breakdownVisible());
     explorer_->cancelImports();
     QMainWindow::closeEvent(event);
 }

@@ -3,6 +3,8 @@
 // and latency-budget controls on top, one summary line per scenario, the four linked charts, the
 // per-layer table, and the preset editor in a dock. It wires views to the Explorer and holds no
 // evaluation logic of its own.
+#include "window/SessionController.h"
+
 #include <QMainWindow>
 #include <QTimer>
 #include <memory>
@@ -15,18 +17,15 @@ class QMenu;
 namespace bs {
 
 class BatchControls;
-class EnergyChart;
+class ChartGrid;
 class Explorer;
-class LatencyThroughputChart;
 class LayerTablePanel;
 class ModelPanel;
 class PresetEditor;
 class PresentationWindow;
 class SessionController;
 class PresetStore;
-class RooflineChart;
 class Settings;
-class UtilizationChart;
 struct ExplorerSnapshot;
 
 struct MainWindowOptions {
@@ -44,10 +43,8 @@ class MainWindow : public QMainWindow {
 
     Explorer* explorer() const { return explorer_; }
     BatchControls* batchControls() const { return controls_; }
-    RooflineChart* roofline() const { return roofline_; }
-    UtilizationChart* utilization() const { return utilization_; }
-    LatencyThroughputChart* latencyThroughput() const { return latency_; }
-    EnergyChart* energy() const { return energy_; }
+    /// The four linked charts.
+    ChartGrid* charts() const { return charts_; }
     LayerTablePanel* layerTable() const { return table_; }
     ModelPanel* modelPanel() const { return modelPanel_; }
     PresetEditor* presetEditor() const { return presetEditor_; }
@@ -64,6 +61,9 @@ class MainWindow : public QMainWindow {
     /// Session files, autosave and recovery. main() calls session()->startAutosave() once the
     /// window is shown; tests do not, so they never touch the user's autosave.
     SessionController* session() const { return session_; }
+    /// What a SessionController acts on in this window (the window's own uses it; tests make more).
+    SessionTarget sessionTarget();
+    /// Selects scenario `id` in the explorer and the list; -1 clears the list's selection.
     void selectScenario(int id);
 
   protected:
@@ -88,10 +88,7 @@ class MainWindow : public QMainWindow {
     ModelPanel* modelPanel_;
     QWidget* summary_;
     std::vector<QLabel*> summaryLines_;
-    RooflineChart* roofline_;
-    UtilizationChart* utilization_;
-    LatencyThroughputChart* latency_;
-    EnergyChart* energy_;
+    ChartGrid* charts_;
     LayerTablePanel* table_;
     PresetEditor* presetEditor_;
     QMenu* recentMenu_ = nullptr;

@@ -1,12 +1,9 @@
 #include "window/PresentationWindow.h"
 
-#include "charts/EnergyChart.h"
-#include "charts/LatencyThroughputChart.h"
-#include "charts/RooflineChart.h"
-#include "charts/UtilizationChart.h"
+#include "charts/ChartGrid.h"
+#include "charts/ChartSupport.h"
 #include "model/Explorer.h"
 #include "window/BatchControls.h"
-#include "window/MainWindow.h"
 
 #include <QAbstractAxis>
 #include <QChart>
@@ -22,12 +19,12 @@
 
 namespace bs {
 
-PresentationWindow::PresentationWindow(MainWindow* window, QWidget* parent)
-    : QWidget(parent, Qt::Window), window_(window) {
+PresentationWindow::PresentationWindow(Explorer* explorer, BatchControls* batch, const QScreen* screen,
+                                       QWidget* parent)
+    : QWidget(parent, Qt::Window), explorer_(explorer), batch_(batch) {
     setAttribute(Qt::WA_DeleteOnClose);
     setWindowTitle(tr("Batchscope — presentation"));
     // Readable from the back of a room: about 1/50 of the screen height (21 pt on 1080 lines).
-    const QScreen* screen = window->screen();
     fontPt_ = std::clamp((screen ? screen->geometry().height() : 1080) / 50.0, 14.0, 32.0);
 
     auto* layout = new QVBoxLayout(this);
@@ -64,32 +61,30 @@ PresentationWindow::PresentationWindow(MainWindow* window, QWidget* parent)
     legend_->setFont(legendFont);
     layout->addWidget(legend_);
 
-    auto* grid = new QGridLayout;
-    charts_ = {new RooflineChart, new UtilizationChart, new LatencyThroughputChart, new EnergyChart};
-    for (std::size_t i = 0; i < charts_.size(); ++i) {
-        charts_[i]->setFocusPolicy(Qt::NoFocus);
-        charts_[i]->installEventFilter(this);
-        applyFonts(charts_[i]);
-        grid->addWidget(charts_[i], static_cast<int>(i / 2), static_cast<int>(i % 2));
+    grid_ = new ChartGrid(6);
+    for (SnapshotChart* c : grid_->charts()) {
+        c->setFocusPolicy(Qt::NoFocus);
+        c->installEventFilter(this);
+        applyFonts(c);
     }
-    for (int i = 0; i < 2; ++i) {
-        grid->setColumnStretch(i, 1);
-        grid->setRowStretch(i, 1);
-    }
-    layout->addLayout(grid, 1);
+    layout->addWidget(grid_, 1);
 
     timer_.setInterval(150);
     connect(&timer_, &QTimer::timeout, this, [this] {
         const auto& stops = BatchControls::stops();
-        if (window_->batchControls()->batch() >= stops.back()) {
+        if (batch_->batch() >= stops.back()) {
             setPlaying(false);
             return;
         }
         step(1);
     });
     connect(play_, &QPushButton::clicked, this, [this] { setPlaying(!isPlaying()); });
-    connect(window_->explorer(), &Explorer::snapshotChanged, this, &PresentationWindow::onSnapshot);
-    onSnapshot(window_->explorer()->snapshot(), ChangeAll);
+    connect(explorer_, &Explorer::snapshotChanged, this, &PresentationWindow::onSnapshot);
+    onSnapshot(explorer_->snapshot(), ChangeAll);
+}
+
+const std::array<SnapshotChart*, 4>& PresentationWindow::charts() const {
+    return grid_->charts();
 }
 
 void PresentationWindow::applyFonts(SnapshotChart* chart) {
@@ -121,7 +116,7 @@ bool PresentationWindow::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void PresentationWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes) {
-    for (SnapshotChart* c : charts_) {
+    for (SnapshotChart* c : grid_->charts()) {
         const QList<QAbstractAxis*> before = c->chart()->axes();
         c->setSnapshot(s, changes);
         // A rebuild (new scenarios, theme) makes new axes with the theme's small fonts.
@@ -139,17 +134,16 @@ void PresentationWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes)
 
 void PresentationWindow::step(int stops) {
     const auto& grid = BatchControls::stops();
-    const int at = BatchControls::nearestStop(window_->batchControls()->batch());
+    const int at = BatchControls::nearestStop(batch_->batch());
     const int next = std::clamp(at + stops, 0, static_cast<int>(grid.size()) - 1);
-    window_->batchControls()->setBatch(grid[static_cast<std::size_t>(next)]);
+    batch_->setBatch(grid[static_cast<std::size_t>(next)]);
 }
 
 void PresentationWindow::setPlaying(bool on) {
     if (on == isPlaying()) return;
     if (on) {
         // From the start when the sweep has already reached its end.
-        if (window_->batchControls()->batch() >= BatchControls::stops().back())
-            window_->batchControls()->setBatch(1);
+        if (batch_->batch() >= BatchControls::stops().back()) batch_->setBatch(1);
         timer_.start();
     } else {
         timer_.stop();

@@ -5,25 +5,32 @@
 // Explorer snapshots, so the main window is untouched underneath.
 #include <QTimer>
 #include <QWidget>
+#include <array>
 
 class QLabel;
 class QPushButton;
+class QScreen;
 
 namespace bs {
 
-class MainWindow;
+class BatchControls;
+class ChartGrid;
+class Explorer;
 class SnapshotChart;
 struct ExplorerSnapshot;
 
 class PresentationWindow : public QWidget {
     Q_OBJECT
   public:
-    explicit PresentationWindow(MainWindow* window, QWidget* parent = nullptr);
+    /// Shows `explorer`'s snapshots and steps the batch through `batch` (the window's controls, so
+    /// the window follows); sized for `screen`.
+    PresentationWindow(Explorer* explorer, BatchControls* batch, const QScreen* screen,
+                       QWidget* parent = nullptr);
     /// Steps the batch `stops` slider stops (negative: down).
     void step(int stops);
     void setPlaying(bool on);
     bool isPlaying() const { return timer_.isActive(); }
-    const std::vector<SnapshotChart*>& charts() const { return charts_; }
+    const std::array<SnapshotChart*, 4>& charts() const;
     /// Point size of the chart text (titles, axes, labels), chosen from the screen height.
     double fontPointSize() const { return fontPt_; }
 
@@ -35,8 +42,9 @@ class PresentationWindow : public QWidget {
     void onSnapshot(const ExplorerSnapshot& s, unsigned changes);
     void applyFonts(SnapshotChart* chart);
 
-    MainWindow* window_;
-    std::vector<SnapshotChart*> charts_;
+    Explorer* explorer_;
+    BatchControls* batch_;
+    ChartGrid* grid_;
     QLabel* batchLabel_;
     QLabel* legend_;
     QPushButton* play_;

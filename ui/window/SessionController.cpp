@@ -4,7 +4,6 @@
 #include "model/Explorer.h"
 #include "model/PresetStore.h"
 #include "window/BatchControls.h"
-#include "window/MainWindow.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -39,7 +38,8 @@ QString SessionController::ApplyReport::text() const {
     return (relocated + problems).join(QLatin1Char('\n'));
 }
 
-SessionController::SessionController(MainWindow* window, QObject* parent) : QObject(parent), window_(window) {
+SessionController::SessionController(SessionTarget target, QObject* parent)
+    : QObject(parent), target_(std::move(target)), window_(target_.window) {
     openAction_ = new QAction(tr("Open &session…"), this);
     openAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     openAction_->setToolTip(tr("Open a .batchscope session: its scenarios, presets, batch and budget "
@@ -86,17 +86,16 @@ SessionController::SessionController(MainWindow* window, QObject* parent) : QObj
     connect(&periodic_, &QTimer::timeout, this, saveIfPending);
     connect(&afterChange_, &QTimer::timeout, this, saveIfPending);
 
-    ScenarioListModel* list = window->explorer()->scenarios();
+    ScenarioListModel* list = target_.explorer->scenarios();
     connect(list, &QAbstractItemModel::rowsInserted, this, &SessionController::markChanged);
     connect(list, &QAbstractItemModel::rowsRemoved, this, &SessionController::markChanged);
     connect(list, &QAbstractItemModel::dataChanged, this, &SessionController::markChanged);
-    connect(window->batchControls(), &BatchControls::batchChanged, this, &SessionController::markChanged);
-    connect(window->batchControls(), &BatchControls::latencyBudgetChanged, this,
-            &SessionController::markChanged);
-    if (PresetStore* presets = window->explorer()->presets())
+    connect(target_.batch, &BatchControls::batchChanged, this, &SessionController::markChanged);
+    connect(target_.batch, &BatchControls::latencyBudgetChanged, this, &SessionController::markChanged);
+    if (PresetStore* presets = target_.explorer->presets())
         connect(presets, &PresetStore::presetChanged, this, [this](const QString& id) {
             // An edited user preset is embedded in the session, so the session changed with it.
-            for (const ScenarioRow& s : window_->explorer()->scenarios()->specs())
+            for (const ScenarioRow& s : target_.explorer->scenarios()->specs())
                 if (s.presetId == id) return markChanged();
         });
     updateTitle();
@@ -135,7 +134,7 @@ void SessionController::updateTitle() {
 
 void SessionController::inform(const QString& message) {
     lastMessage_ = message;
-    if (window_) window_->statusBar()->showMessage(message, 8000);
+    if (window_ && target_.showStatus) target_.showStatus(message);
 }
 
 void SessionController::warn(const QString& message) {
@@ -146,7 +145,7 @@ void SessionController::warn(const QString& message) {
 SessionData SessionController::capture(const QString& sessionFile) const {
     SessionData d;
     if (!window_) return d;
-    Explorer* ex = window_->explorer();
+    Explorer* ex = target_.explorer;
     const PresetStore* presets = ex->presets();
     const QDir base = QFileInfo(sessionFile).absoluteDir();
     for (const ScenarioRow& spec : ex->scenarios()->specs()) {
@@ -162,7 +161,7 @@ SessionData SessionController::capture(const QString& sessionFile) const {
     }
     d.batch = ex->batch();
     // The box's value, not the explorer's seconds: it is what the user typed, rounded as shown.
-    const double budget_ms = window_->batchControls()->budgetBox()->value();
+    const double budget_ms = target_.batch->budgetBox()->value();
     if (budget_ms > 0) d.latencyBudget_ms = budget_ms;
     d.selectedScenario = ex->scenarios()->rowOf(ex->selectedScenarioId());
     return d;
@@ -171,7 +170,7 @@ SessionData SessionController::capture(const QString& sessionFile) const {
 SessionController::ApplyReport SessionController::apply(const SessionData& data, const QString& sessionFile) {
     ApplyReport report;
     if (!window_) return report;
-    Explorer* ex = window_->explorer();
+    Explorer* ex = target_.explorer;
     PresetStore* presets = ex->presets();
 
     // Presets first: each scenario must find its preset when it is added.
@@ -229,14 +228,14 @@ SessionController::ApplyReport SessionController::apply(const SessionData& data,
     std::vector<int> ids;
     for (const ScenarioRow& s : specs)
         ids.push_back(list->add(s));
-    window_->batchControls()->setBatch(data.batch);
+    target_.batch->setBatch(data.batch);
     ex->setBatch(data.batch);
-    window_->batchControls()->setLatencyBudget_s(
+    target_.batch->setLatencyBudget_s(
         data.latencyBudget_ms ? std::optional<double>(*data.latencyBudget_ms * 1e-3) : std::nullopt);
     if (data.selectedScenario >= 0 && data.selectedScenario < static_cast<int>(ids.size()))
-        window_->selectScenario(ids[static_cast<std::size_t>(data.selectedScenario)]);
+        target_.selectScenario(ids[static_cast<std::size_t>(data.selectedScenario)]);
     else
-        window_->scenarioList()->setCurrentIndex({});
+        target_.selectScenario(-1);
     applying_ = false;
 
     // What the window shows now differs from the file when something had to be found elsewhere.

@@ -20,16 +20,27 @@
 #include <memory>
 
 class QAction;
+class QWidget;
 class QLockFile;
 
 namespace bs {
 
-class MainWindow;
+class BatchControls;
+class Explorer;
+
+/// What the controller acts on. Only the window wires it (MainWindow::sessionTarget()).
+struct SessionTarget {
+    Explorer* explorer = nullptr;
+    BatchControls* batch = nullptr;
+    QWidget* window = nullptr; ///< the dialogs' parent; its title names the session file
+    std::function<void(int scenarioId)> selectScenario; ///< -1: none selected
+    std::function<void(const QString& message)> showStatus;
+};
 
 class SessionController : public QObject {
     Q_OBJECT
   public:
-    explicit SessionController(MainWindow* window, QObject* parent = nullptr);
+    explicit SessionController(SessionTarget target, QObject* parent = nullptr);
     ~SessionController()
         override; ///< without cleanExit() the marker stays: a crash, as far as the next run knows
 
@@ -97,7 +108,8 @@ class SessionController : public QObject {
     void writeMarker();
     QString slotBase() const;
 
-    QPointer<MainWindow> window_;
+    SessionTarget target_;
+    QPointer<QWidget> window_; ///< target_.window, gone when the window is
     QAction* openAction_;
     QAction* saveAction_;
     QAction* saveAsAction_;
