@@ -113,6 +113,73 @@ double flopsPerElement(OpKind kind) {
     }
 }
 
+namespace {
+
+// Gemm: [M, K] × [K, N], M = every output row (the batch stacks rows).
+void costGemm(const Graph& g, const Op& op, OpCost& c) {
+    addWeights(g, op, c);
+    const Shape& out = output(g, op).shape;
+    const Shape& in = firstActivationInput(g, op).shape;
+    if (out.empty() || in.empty()) throw GraphError("op '" + op.name + "': Gemm with scalar shapes");
+    const double n = static_cast<double>(out.back());
+    const double k = static_cast<double>(in.back());
+    const double m = static_cast<double>(elementCount(out)) / n;
+    c.macs = m * n * k;
+    c.gemm = GemmShape{m, n, k, 1, true};
+    // Bias add rides in the GEMM epilogue: one FLOP per output element.
+    if (op.inputs.size() > 2) c.vectorFlops = m * n;
+}
+
+void costMatMul(const Graph& g, const Op& op, OpCost& c) {
+    addWeights(g, op, c);
+    const Shape& out = output(g, op).shape;
+    const Shape& a = g.tensor(op.inputs.at(0)).shape;
+    if (out.size() < 2 || a.size() < 2) throw GraphError("op '" + op.name + "': MatMul needs rank ≥ 2");
+    const double k = static_cast<double>(a.back());
+    const double m = static_cast<double>(out[out.size() - 2]);
+    const double n = static_cast<double>(out.back());
+    const double lead = product(out, 1, out.size() - 2);
+    c.macs = static_cast<double>(elementCount(out)) * k;
+    // Rank 2 ([1, N] per sample): the batch stacks rows (M); otherwise it multiplies the
+    // leading (head) axes.
+    if (out.size() == 2)
+        c.gemm = GemmShape{m, n, k, 1, true};
+    else
+        c.gemm = GemmShape{m, n, k, lead, false};
+}
+
+// Routed experts: each token runs top-k of the experts' GEMMs.
+void costExpertGemm(const Graph& g, const Op& op, OpCost& c) {
+    addWeights(g, op, c);
+    const Shape& out = output(g, op).shape;
+    const Shape& in = firstActivationInput(g, op).shape;
+    const double n = static_cast<double>(out.back());
+    const double k = static_cast<double>(in.back());
+    c.expertTokens = static_cast<double>(elementCount(out)) / n;
+    c.experts = static_cast<double>(op.attrs.experts);
+    c.topK = static_cast<double>(op.attrs.topK);
+    c.imbalance = op.attrs.imbalance;
+    c.macs = c.expertTokens * c.topK * k * n;
+    c.gemm = GemmShape{c.expertTokens, n, k, 1, true};
+    // Weight traffic depends on how many experts the batch touches: the evaluator decides.
+    c.weightReadElems = 0;
+}
+
+void costPool(const Graph& g, const Op& op, OpCost& c) {
+    const double kArea = std::accumulate(op.attrs.kernel.begin(), op.attrs.kernel.end(), 1.0,
+                                         [](double a, std::int64_t b) { return a * static_cast<double>(b); });
+    c.vectorFlops = outputElems(g, op) * kArea;
+}
+
+void costGather(const Graph& g, const Op& op, OpCost& c) {
+    c.params = 0;
+    for (int t : op.inputs)
+        if (isWeight(g, t)) c.params += g.tensor(t).elements();
+    c.gatherElems = outputElems(g, op); // only the looked-up rows are read
+}
+
+} // namespace
+
 OpCost costOf(const Graph& g, const Op& op) {
     OpCost c;
     switch (op.kind) {
@@ -121,62 +188,19 @@ OpCost costOf(const Graph& g, const Op& op) {
         addWeights(g, op, c);
         costConv(g, op, c);
         break;
-    case OpKind::Gemm: {
-        addWeights(g, op, c);
-        const Shape& out = output(g, op).shape;
-        const Shape& in = firstActivationInput(g, op).shape;
-        if (out.empty() || in.empty()) throw GraphError("op '" + op.name + "': Gemm with scalar shapes");
-        const double n = static_cast<double>(out.back());
-        const double k = static_cast<double>(in.back());
-        const double m = static_cast<double>(elementCount(out)) / n;
-        c.macs = m * n * k;
-        c.gemm = GemmShape{m, n, k, 1, true};
-        // Bias add rides in the GEMM epilogue: one FLOP per output element.
-        if (op.inputs.size() > 2) c.vectorFlops = m * n;
+    case OpKind::Gemm:
+        costGemm(g, op, c);
         break;
-    }
-    case OpKind::MatMul: {
-        addWeights(g, op, c);
-        const Shape& out = output(g, op).shape;
-        const Shape& a = g.tensor(op.inputs.at(0)).shape;
-        if (out.size() < 2 || a.size() < 2) throw GraphError("op '" + op.name + "': MatMul needs rank ≥ 2");
-        const double k = static_cast<double>(a.back());
-        const double m = static_cast<double>(out[out.size() - 2]);
-        const double n = static_cast<double>(out.back());
-        const double lead = product(out, 1, out.size() - 2);
-        c.macs = static_cast<double>(elementCount(out)) * k;
-        // Rank 2 ([1, N] per sample): the batch stacks rows (M); otherwise it multiplies the
-        // leading (head) axes.
-        if (out.size() == 2)
-            c.gemm = GemmShape{m, n, k, 1, true};
-        else
-            c.gemm = GemmShape{m, n, k, lead, false};
+    case OpKind::MatMul:
+        costMatMul(g, op, c);
         break;
-    }
-    case OpKind::ExpertGemm: {
-        addWeights(g, op, c);
-        const Shape& out = output(g, op).shape;
-        const Shape& in = firstActivationInput(g, op).shape;
-        const double n = static_cast<double>(out.back());
-        const double k = static_cast<double>(in.back());
-        c.expertTokens = static_cast<double>(elementCount(out)) / n;
-        c.experts = static_cast<double>(op.attrs.experts);
-        c.topK = static_cast<double>(op.attrs.topK);
-        c.imbalance = op.attrs.imbalance;
-        c.macs = c.expertTokens * c.topK * k * n;
-        c.gemm = GemmShape{c.expertTokens, n, k, 1, true};
-        // Weight traffic depends on how many experts the batch touches: the evaluator decides.
-        c.weightReadElems = 0;
+    case OpKind::ExpertGemm:
+        costExpertGemm(g, op, c);
         break;
-    }
     case OpKind::MaxPool:
-    case OpKind::AvgPool: {
-        const double kArea =
-            std::accumulate(op.attrs.kernel.begin(), op.attrs.kernel.end(), 1.0,
-                            [](double a, std::int64_t b) { return a * static_cast<double>(b); });
-        c.vectorFlops = outputElems(g, op) * kArea;
+    case OpKind::AvgPool:
+        costPool(g, op, c);
         break;
-    }
     case OpKind::GlobalAvgPool:
         c.vectorFlops = static_cast<double>(firstActivationInput(g, op).elements());
         break;
@@ -190,10 +214,7 @@ OpCost costOf(const Graph& g, const Op& op) {
         c.vectorFlops = outputElems(g, op) * op.attrs.flopsPerElement;
         break;
     case OpKind::Gather:
-        c.params = 0;
-        for (int t : op.inputs)
-            if (isWeight(g, t)) c.params += g.tensor(t).elements();
-        c.gatherElems = outputElems(g, op); // only the looked-up rows are read
+        costGather(g, op, c);
         break;
     case OpKind::Reshape:
     case OpKind::Flatten:

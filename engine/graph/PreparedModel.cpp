@@ -4,73 +4,91 @@
 
 namespace bs {
 
-PreparedModel::PreparedModel(Graph g) : graph_(std::move(g)) {
-    layers_ = fuseLayers(graph_, graph_.topologicalOrder());
-    const std::size_t nt = graph_.tensors().size();
-    info_.resize(nt);
+namespace {
+
+// Per-tensor facts before lifetimes: size per sample, DRAM-resident or not, graph output; a
+// stand-alone view layer renames its input, so both names share one storage (root).
+std::vector<TensorInfo> tensorInfo(const Graph& g, const std::vector<Layer>& layers) {
+    const std::size_t nt = g.tensors().size();
+    std::vector<TensorInfo> info(nt);
     for (std::size_t t = 0; t < nt; ++t) {
-        const Tensor& tensor = graph_.tensors()[t];
-        TensorInfo& i = info_[t];
+        const Tensor& tensor = g.tensors()[t];
+        TensorInfo& i = info[t];
         i.root = static_cast<int>(t);
         if (tensor.kind == TensorKind::Weight) continue;
         i.elemsPerSample = static_cast<double>(tensor.elements());
         i.alwaysDram = tensor.kind == TensorKind::Input || tensor.kind == TensorKind::State;
         i.graphOutput = tensor.graphOutput;
-        if (tensor.kind == TensorKind::State) state_ += i.elemsPerSample;
     }
-    // A stand-alone view layer renames its input: both names share one storage.
-    for (const Layer& l : layers_)
+    for (const Layer& l : layers)
         if (l.view && l.inputs.size() == 1)
             for (int out : l.outputs)
-                info_[static_cast<std::size_t>(out)].root = info_[static_cast<std::size_t>(l.inputs[0])].root;
+                info[static_cast<std::size_t>(out)].root = info[static_cast<std::size_t>(l.inputs[0])].root;
+    return info;
+}
 
-    // Lifetimes over the layer order (roots only; state is not an activation).
-    const int n = static_cast<int>(layers_.size());
-    std::vector<int> def(nt, -1), last(nt, -1), lastUse(nt, -1); // lastUse: last consuming layer
+// Lifetimes over the layer order (roots only; state is not an activation): the defining layer,
+// the last layer that holds it, and the last layer that consumes it.
+struct Lifetimes {
+    std::vector<int> def, last, lastUse;
+};
+
+Lifetimes lifetimes(const Graph& g, const std::vector<Layer>& layers, const std::vector<TensorInfo>& info) {
+    const std::size_t nt = info.size();
+    const int n = static_cast<int>(layers.size());
+    Lifetimes lt{std::vector<int>(nt, -1), std::vector<int>(nt, -1), std::vector<int>(nt, -1)};
     auto isAct = [&](std::size_t t) {
-        const TensorKind k = graph_.tensors()[t].kind;
+        const TensorKind k = g.tensors()[t].kind;
         return k == TensorKind::Input || k == TensorKind::Activation;
     };
     for (int li = 0; li < n; ++li) {
-        const Layer& l = layers_[static_cast<std::size_t>(li)];
+        const Layer& l = layers[static_cast<std::size_t>(li)];
         for (int t : l.inputs) {
-            const auto r = static_cast<std::size_t>(info_[static_cast<std::size_t>(t)].root);
+            const auto r = static_cast<std::size_t>(info[static_cast<std::size_t>(t)].root);
             if (!isAct(r)) continue;
-            if (def[r] < 0) def[r] = 0; // graph inputs are live from the start
-            last[r] = std::max(last[r], li);
-            lastUse[r] = std::max(lastUse[r], li);
+            if (lt.def[r] < 0) lt.def[r] = 0; // graph inputs are live from the start
+            lt.last[r] = std::max(lt.last[r], li);
+            lt.lastUse[r] = std::max(lt.lastUse[r], li);
         }
         for (int t : l.outputs) {
-            const auto r = static_cast<std::size_t>(info_[static_cast<std::size_t>(t)].root);
+            const auto r = static_cast<std::size_t>(info[static_cast<std::size_t>(t)].root);
             if (r != static_cast<std::size_t>(t)) continue; // alias: storage already defined
-            def[r] = def[r] < 0 ? li : std::min(def[r], li);
-            last[r] = std::max(last[r], li);
-            if (info_[r].graphOutput) last[r] = n - 1;
+            lt.def[r] = lt.def[r] < 0 ? li : std::min(lt.def[r], li);
+            lt.last[r] = std::max(lt.last[r], li);
+            if (info[r].graphOutput) lt.last[r] = n - 1;
         }
     }
-    // Two profiles of live elements per layer step. Device memory holds every live tensor, graph
-    // outputs until the end. The on-chip profile (what decides spill) holds only what is kept on
-    // chip: graph inputs are read from DRAM, and a graph output is written to DRAM when produced,
-    // so it occupies the chip only until its last on-chip consumer.
-    auto profile = [&](bool onchip) {
-        std::vector<double> live(static_cast<std::size_t>(n) + 1, 0.0);
-        for (std::size_t t = 0; t < nt; ++t) {
-            if (def[t] < 0 || info_[t].root != static_cast<int>(t)) continue;
-            if (onchip && info_[t].alwaysDram) continue;
-            const int end = onchip && info_[t].graphOutput ? std::max(def[t], lastUse[t]) : last[t];
-            live[static_cast<std::size_t>(def[t])] += info_[t].elemsPerSample;
-            live[static_cast<std::size_t>(end) + 1] -= info_[t].elemsPerSample;
-        }
-        for (int i = 1; i <= n; ++i)
-            live[static_cast<std::size_t>(i)] += live[static_cast<std::size_t>(i) - 1];
-        live.pop_back();
-        return live;
-    };
-    const std::vector<double> device = profile(false);
-    peakLive_ = device.empty() ? 0 : *std::max_element(device.begin(), device.end());
-    const std::vector<double> live = profile(true);
+    return lt;
+}
 
-    // Range maximum of the live set per tensor lifetime (sparse table: O(n log n)).
+// Where a tensor stops occupying the chip: a graph output is written to DRAM when produced, so it
+// stays only until its last on-chip consumer.
+int onchipEnd(const Lifetimes& lt, const TensorInfo& i, std::size_t t) {
+    return i.graphOutput ? std::max(lt.def[t], lt.lastUse[t]) : lt.last[t];
+}
+
+// Live elements per layer step. Device memory holds every live tensor, graph outputs until the
+// end. The on-chip profile (what decides spill) holds only what is kept on chip: graph inputs are
+// read from DRAM, graph outputs leave at onchipEnd().
+std::vector<double> liveProfile(const Lifetimes& lt, const std::vector<TensorInfo>& info, int n,
+                                bool onchip) {
+    std::vector<double> live(static_cast<std::size_t>(n) + 1, 0.0);
+    for (std::size_t t = 0; t < info.size(); ++t) {
+        if (lt.def[t] < 0 || info[t].root != static_cast<int>(t)) continue;
+        if (onchip && info[t].alwaysDram) continue;
+        const int end = onchip ? onchipEnd(lt, info[t], t) : lt.last[t];
+        live[static_cast<std::size_t>(lt.def[t])] += info[t].elemsPerSample;
+        live[static_cast<std::size_t>(end) + 1] -= info[t].elemsPerSample;
+    }
+    for (int i = 1; i <= n; ++i)
+        live[static_cast<std::size_t>(i)] += live[static_cast<std::size_t>(i) - 1];
+    live.pop_back();
+    return live;
+}
+
+// Each tensor's maxLivePerSample: the range maximum of the on-chip live set over its lifetime
+// (sparse table: O(n log n)); aliases take their root's.
+void setMaxLive(const std::vector<double>& live, const Lifetimes& lt, std::vector<TensorInfo>& info) {
     std::vector<std::vector<double>> table{live};
     for (std::size_t w = 1; (std::size_t{1} << w) <= live.size(); ++w) {
         const auto& prev = table.back();
@@ -86,12 +104,25 @@ PreparedModel::PreparedModel(Graph g) : graph_(std::move(g)) {
         return std::max(table[w][static_cast<std::size_t>(a)],
                         table[w][static_cast<std::size_t>(b) + 1 - (std::size_t{1} << w)]);
     };
-    for (std::size_t t = 0; t < nt; ++t)
-        if (def[t] >= 0 && info_[t].root == static_cast<int>(t) && !info_[t].alwaysDram)
-            info_[t].maxLivePerSample =
-                rangeMax(def[t], info_[t].graphOutput ? std::max(def[t], lastUse[t]) : last[t]);
-    for (std::size_t t = 0; t < nt; ++t)
-        info_[t].maxLivePerSample = info_[static_cast<std::size_t>(info_[t].root)].maxLivePerSample;
+    for (std::size_t t = 0; t < info.size(); ++t)
+        if (lt.def[t] >= 0 && info[t].root == static_cast<int>(t) && !info[t].alwaysDram)
+            info[t].maxLivePerSample = rangeMax(lt.def[t], onchipEnd(lt, info[t], t));
+    for (std::size_t t = 0; t < info.size(); ++t)
+        info[t].maxLivePerSample = info[static_cast<std::size_t>(info[t].root)].maxLivePerSample;
+}
+
+} // namespace
+
+PreparedModel::PreparedModel(Graph g) : graph_(std::move(g)) {
+    layers_ = fuseLayers(graph_, graph_.topologicalOrder());
+    info_ = tensorInfo(graph_, layers_);
+    for (std::size_t t = 0; t < info_.size(); ++t)
+        if (graph_.tensors()[t].kind == TensorKind::State) state_ += info_[t].elemsPerSample;
+    const int n = static_cast<int>(layers_.size());
+    const Lifetimes lt = lifetimes(graph_, layers_, info_);
+    const std::vector<double> device = liveProfile(lt, info_, n, false);
+    peakLive_ = device.empty() ? 0 : *std::max_element(device.begin(), device.end());
+    setMaxLive(liveProfile(lt, info_, n, true), lt, info_);
 
     params_ = graph_.parameterCount(); // shared weights once, not per reading layer
     for (const Layer& l : layers_) {
