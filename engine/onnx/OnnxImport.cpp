@@ -274,12 +274,28 @@ void Importer::sortNodes() {
             if (!out.empty()) producer_[out] = i;
 }
 
+// Binds the symbolic input dimensions to the --dim values (the batch axis to one sample), or
+// fails naming every one that has no value; then writes the values into the graph's shapes.
 void Importer::bindDims() {
-    std::map<std::string, std::int64_t> bind;
-    std::vector<std::string> unbound, unboundNames;
-    std::set<std::string> seen;
-    std::map<std::pair<std::string, int>, std::int64_t> unnamedBind; ///< (input, axis) → size
-    std::optional<std::int64_t> fixedLeading;
+    const DimScan scan = scanInputDims();
+    checkDimOptions(scan);
+    if (!scan.unbound.empty()) {
+        std::string list;
+        for (const auto& u : scan.unbound)
+            list += (list.empty() ? "" : ", ") + u;
+        throw OnnxUnboundDimsError(
+            file_ + ": " + (scan.unbound.size() > 1 ? "symbolic dimensions " : "symbolic dimension ") + list +
+                (scan.unbound.size() > 1 ? " have" : " has") +
+                " no value; set it with --dim NAME=VALUE (an unnamed axis: --dim INPUT:AXIS=VALUE)",
+            scan.unboundNames);
+    }
+    recordDims(scan);
+    applyDims(scan);
+    summarizeInputs();
+}
+
+DimScan Importer::scanInputDims() {
+    DimScan scan;
     for (const auto& in : model_.graph().input()) {
         if (!graphInputs_.count(in.name())) continue;
         const auto& type = in.type();
@@ -287,52 +303,59 @@ void Importer::bindDims() {
             fail("input '" + in.name() +
                  "' is not a tensor (sequence, map or optional inputs are not supported)");
         if (!type.tensor_type().has_shape()) fail("input '" + in.name() + "' has no shape in the file");
-        const auto& dims = type.tensor_type().shape().dim();
-        for (int axis = 0; axis < dims.size(); ++axis) {
-            const auto& d = dims[axis];
-            if (d.has_dim_value()) {
-                if (d.dim_value() <= 0)
-                    fail("input '" + in.name() + "' axis " + std::to_string(axis) + " has size " +
-                         std::to_string(d.dim_value()));
-                if (axis == 0 && !fixedLeading) fixedLeading = d.dim_value();
-                continue;
-            }
-            const std::string name = d.has_dim_param() ? d.dim_param() : std::string();
-            if (axis == 0 && summary_.batchDim.empty() && !name.empty()) summary_.batchDim = name;
-            if (name.empty() && axis == 0) continue; // an unnamed leading axis is a batch axis
-            if (name.empty()) {
-                // No name to give --dim: the user names it INPUT:AXIS instead.
-                const std::string key = in.name() + ":" + std::to_string(axis);
-                seen.insert(key);
-                auto it = opt_.dims.find(key);
-                if (it == opt_.dims.end()) {
-                    unboundNames.push_back(key);
-                    unbound.push_back("'" + key + "' (input '" + in.name() + "' axis " +
-                                      std::to_string(axis) + ", unnamed)");
-                } else {
-                    unnamedBind[{in.name(), axis}] = it->second;
-                }
-                continue;
-            }
-            if (seen.insert(name).second && name != summary_.batchDim) {
-                auto it = opt_.dims.find(name);
-                if (it == opt_.dims.end()) {
-                    unboundNames.push_back(name);
-                    unbound.push_back("'" + name + "' (input '" + in.name() + "' axis " +
-                                      std::to_string(axis) + ")");
-                } else {
-                    bind[name] = it->second;
-                }
-            }
+        for (int axis = 0; axis < type.tensor_type().shape().dim_size(); ++axis)
+            scanDim(in, axis, scan);
+    }
+    return scan;
+}
+
+void Importer::scanDim(const onnx::ValueInfoProto& in, int axis, DimScan& scan) {
+    const auto& d = in.type().tensor_type().shape().dim(axis);
+    if (d.has_dim_value()) {
+        if (d.dim_value() <= 0)
+            fail("input '" + in.name() + "' axis " + std::to_string(axis) + " has size " +
+                 std::to_string(d.dim_value()));
+        if (axis == 0 && !scan.fixedLeading) scan.fixedLeading = d.dim_value();
+        return;
+    }
+    const std::string name = d.has_dim_param() ? d.dim_param() : std::string();
+    if (axis == 0 && summary_.batchDim.empty() && !name.empty()) summary_.batchDim = name;
+    if (name.empty() && axis == 0) return; // an unnamed leading axis is a batch axis
+    if (name.empty()) {
+        // No name to give --dim: the user names it INPUT:AXIS instead.
+        const std::string key = in.name() + ":" + std::to_string(axis);
+        scan.seen.insert(key);
+        auto it = opt_.dims.find(key);
+        if (it == opt_.dims.end()) {
+            scan.unboundNames.push_back(key);
+            scan.unbound.push_back("'" + key + "' (input '" + in.name() + "' axis " + std::to_string(axis) +
+                                   ", unnamed)");
+        } else {
+            scan.unnamedBind[{in.name(), axis}] = it->second;
+        }
+        return;
+    }
+    if (scan.seen.insert(name).second && name != summary_.batchDim) {
+        auto it = opt_.dims.find(name);
+        if (it == opt_.dims.end()) {
+            scan.unboundNames.push_back(name);
+            scan.unbound.push_back("'" + name + "' (input '" + in.name() + "' axis " + std::to_string(axis) +
+                                   ")");
+        } else {
+            scan.bind[name] = it->second;
         }
     }
+}
+
+// Every --dim names a symbolic dimension of an input, not the batch axis, with a positive value.
+void Importer::checkDimOptions(const DimScan& scan) const {
     for (const auto& [name, value] : opt_.dims) {
         if (name == summary_.batchDim && !name.empty())
             fail("--dim " + name + ": '" + name +
                  "' is the batch axis; the batch comes from --batch/--batches");
-        if (!seen.count(name)) {
+        if (!scan.seen.count(name)) {
             std::string known;
-            for (const auto& s : seen)
+            for (const auto& s : scan.seen)
                 known += (known.empty() ? "" : ", ") + s;
             fail("--dim " + name + ": no input has a dimension named '" + name + "'" +
                  (known.empty() ? std::string(" (all input shapes are fixed)")
@@ -340,26 +363,23 @@ void Importer::bindDims() {
         }
         if (value <= 0) fail("--dim " + name + ": the value must be a positive integer");
     }
-    if (!unbound.empty()) {
-        std::string list;
-        for (const auto& u : unbound)
-            list += (list.empty() ? "" : ", ") + u;
-        throw OnnxUnboundDimsError(
-            file_ + ": " + (unbound.size() > 1 ? "symbolic dimensions " : "symbolic dimension ") + list +
-                (unbound.size() > 1 ? " have" : " has") +
-                " no value; set it with --dim NAME=VALUE (an unnamed axis: --dim INPUT:AXIS=VALUE)",
-            unboundNames);
-    }
-    if (!summary_.batchDim.empty()) bind[summary_.batchDim] = 1;
-    summary_.dims = bind;
-    summary_.dims.erase(summary_.batchDim);
-    for (const auto& [where, value] : unnamedBind)
-        summary_.dims[where.first + ":" + std::to_string(where.second)] = value;
-    if (summary_.batchDim.empty() && fixedLeading && *fixedLeading > 1)
-        summary_.warnings.push_back("the inputs have fixed shapes with a leading dimension of " +
-                                    std::to_string(*fixedLeading) +
-                                    ": one evaluated sample runs the graph as stored");
+}
 
+void Importer::recordDims(const DimScan& scan) {
+    summary_.dims = scan.bind;
+    summary_.dims.erase(summary_.batchDim);
+    for (const auto& [where, value] : scan.unnamedBind)
+        summary_.dims[where.first + ":" + std::to_string(where.second)] = value;
+    if (summary_.batchDim.empty() && scan.fixedLeading && *scan.fixedLeading > 1)
+        summary_.warnings.push_back("the inputs have fixed shapes with a leading dimension of " +
+                                    std::to_string(*scan.fixedLeading) +
+                                    ": one evaluated sample runs the graph as stored");
+}
+
+// The bound values into every input, output and value_info shape (the batch axis is 1).
+void Importer::applyDims(const DimScan& scan) {
+    std::map<std::string, std::int64_t> bind = scan.bind;
+    if (!summary_.batchDim.empty()) bind[summary_.batchDim] = 1;
     auto apply = [&](onnx::ValueInfoProto& v, bool isInput) {
         if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
         auto* dims = v.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim();
@@ -371,8 +391,8 @@ void Importer::bindDims() {
             } else if (isInput && axis == 0 && !d->has_dim_value()) {
                 d->set_dim_value(1);
             } else if (isInput && !d->has_dim_value()) {
-                auto it = unnamedBind.find({v.name(), axis});
-                if (it != unnamedBind.end()) d->set_dim_value(it->second);
+                auto it = scan.unnamedBind.find({v.name(), axis});
+                if (it != scan.unnamedBind.end()) d->set_dim_value(it->second);
             }
         }
     };
@@ -383,7 +403,10 @@ void Importer::bindDims() {
         apply(v, false);
     for (auto& v : *g->mutable_value_info())
         apply(v, false);
-    for (const auto& in : g->input()) {
+}
+
+void Importer::summarizeInputs() {
+    for (const auto& in : model_.graph().input()) {
         if (!graphInputs_.count(in.name())) continue;
         const auto s = shapeOf(in.type());
         try {

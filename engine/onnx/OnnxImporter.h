@@ -13,6 +13,7 @@
 #include <map>
 #include <onnx/onnx_pb.h>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -33,6 +34,15 @@ constexpr std::int64_t kMaxUnrolledNodes = 20'000;
 
 /// Throws OnnxError("FILE: what").
 [[noreturn]] void importFail(const std::string& file, const std::string& what);
+
+/// What the graph inputs say about their dimensions, against the --dim values given.
+struct DimScan {
+    std::map<std::string, std::int64_t> bind;                        ///< named dim → value
+    std::map<std::pair<std::string, int>, std::int64_t> unnamedBind; ///< (input, axis) → value
+    std::vector<std::string> unbound, unboundNames;                  ///< message parts, and the names to set
+    std::set<std::string> seen;                                      ///< every symbolic name (and INPUT:AXIS)
+    std::optional<std::int64_t> fixedLeading;                        ///< a fixed leading (batch-like) size
+};
 
 class Importer {
   public:
@@ -130,6 +140,12 @@ class Importer {
 
     /// The batch axis binds to 1 (a graph holds one sample); other symbolic dims take --dim values.
     void bindDims();
+    DimScan scanInputDims();
+    void scanDim(const onnx::ValueInfoProto& in, int axis, DimScan& scan);
+    void checkDimOptions(const DimScan& scan) const;
+    void recordDims(const DimScan& scan);
+    void applyDims(const DimScan& scan);
+    void summarizeInputs();
 
     /// Ops that opsets 18–21 added or changed, sent to inference in the form libonnx 1.12 knows:
     /// reductions whose axes became an input (18) get them back as the attribute; Split's
