@@ -249,6 +249,87 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+namespace {
+
+using Cells = std::vector<std::pair<const Alias*, std::string>>;
+using Columns = std::vector<std::pair<const Alias*, std::size_t>>; // CSV: alias of each used column
+
+// The CSV header: which known column is where (two columns may not say the same thing), and it
+// needs a batch and a time column. Unknown columns become warnings.
+Columns readHeader(const std::string& line, const std::string& where, std::size_t* width, MeasuredSet& set) {
+    const std::vector<std::string> names = splitCsv(line, where);
+    *width = names.size();
+    Columns columns;
+    std::vector<std::string> unknown;
+    for (std::size_t c = 0; c < names.size(); ++c) {
+        if (const Alias* a = alias(names[c])) {
+            for (const auto& [other, at] : columns)
+                if (other->field == a->field)
+                    throw MeasuredError(where + ": columns '" + names[at] + "' and '" + names[c] +
+                                        "' say the same thing");
+            columns.emplace_back(a, c);
+        } else {
+            unknown.push_back(names[c]);
+        }
+    }
+    bool batch = false, time = false;
+    for (const auto& [a, at] : columns) {
+        batch = batch || a->field == Field::Batch;
+        time = time || a->field == Field::Latency || a->field == Field::Throughput;
+    }
+    if (!batch || !time)
+        throw MeasuredError(where + ": the header needs a batch column and latency_ms or "
+                                    "throughput_per_s (see docs/MEASURED.md)");
+    for (const std::string& u : unknown)
+        set.warnings.push_back(where + ": column '" + u + "' is not used");
+    return columns;
+}
+
+Cells csvCells(const std::string& line, const std::string& where, std::size_t width, const Columns& columns) {
+    const std::vector<std::string> f = splitCsv(line, where);
+    if (f.size() != width)
+        throw MeasuredError(where + ": " + std::to_string(f.size()) + " fields, the header has " +
+                            std::to_string(width));
+    Cells cells;
+    for (const auto& [a, at] : columns)
+        cells.emplace_back(a, f[at]);
+    return cells;
+}
+
+// One JSON-lines object: the known keys (profilers write much more than we need), numbers or text.
+Cells jsonCells(const std::string& line, const std::string& where) {
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(line), &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        throw MeasuredError(where + ": not a JSON object" +
+                            (err.error != QJsonParseError::NoError
+                                 ? " (" + err.errorString().toStdString() + ")"
+                                 : std::string()));
+    const QJsonObject o = doc.object();
+    Cells cells;
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const Alias* a = alias(it.key().toStdString());
+        if (!a) continue;
+        const QJsonValue v = it.value();
+        if (v.isNull()) continue; // an absent value
+        std::string textValue;
+        if (v.isDouble())
+            textValue = QString::number(v.toDouble(), 'g', 17).toStdString();
+        else if (v.isString())
+            textValue = v.toString().toStdString();
+        else
+            throw MeasuredError(where + ": " + it.key().toStdString() + ": not a number or a string");
+        for (const auto& [other, text] : cells)
+            if (other->field == a->field && !textValue.empty())
+                throw MeasuredError(where + ": keys '" + other->name + "' and '" + a->name +
+                                    "' say the same thing");
+        cells.emplace_back(a, textValue);
+    }
+    return cells;
+}
+
+} // namespace
+
 MeasuredSet parseMeasured(const std::string& text, const std::string& file) {
     if (text.size() > kMaxFileBytes)
         throw MeasuredError(file + ": larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB");
@@ -258,7 +339,7 @@ MeasuredSet parseMeasured(const std::string& text, const std::string& file) {
     const bool bom = text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0;
     const std::vector<std::string> all = lines(bom ? text.substr(3) : text);
     std::vector<MeasuredPoint> rows;
-    std::vector<std::pair<const Alias*, std::size_t>> columns; // CSV: alias of each used column
+    Columns columns;
     std::size_t width = 0;
     bool csv = false, json = false;
     for (std::size_t i = 0; i < all.size(); ++i) {
@@ -267,73 +348,15 @@ MeasuredSet parseMeasured(const std::string& text, const std::string& file) {
         const std::string line = trim(all[i]);
         if (line.empty() || line[0] == '#') continue;
         if (rows.size() >= kMaxRows) throw MeasuredError(file + ": more than 1,000,000 rows");
-        if (!csv && !json) {
+        if (!csv && !json) { // the first line decides: a JSON object, or the CSV header
             json = line[0] == '{';
             csv = !json;
-            if (csv) { // the header
-                const std::vector<std::string> names = splitCsv(line, where);
-                width = names.size();
-                std::vector<std::string> unknown;
-                for (std::size_t c = 0; c < names.size(); ++c) {
-                    if (const Alias* a = alias(names[c])) {
-                        for (const auto& [other, at] : columns)
-                            if (other->field == a->field)
-                                throw MeasuredError(where + ": columns '" + names[at] + "' and '" + names[c] +
-                                                    "' say the same thing");
-                        columns.emplace_back(a, c);
-                    } else {
-                        unknown.push_back(names[c]);
-                    }
-                }
-                bool batch = false, time = false;
-                for (const auto& [a, at] : columns) {
-                    batch = batch || a->field == Field::Batch;
-                    time = time || a->field == Field::Latency || a->field == Field::Throughput;
-                }
-                if (!batch || !time)
-                    throw MeasuredError(where + ": the header needs a batch column and latency_ms or "
-                                                "throughput_per_s (see docs/MEASURED.md)");
-                for (const std::string& u : unknown)
-                    set.warnings.push_back(where + ": column '" + u + "' is not used");
+            if (csv) {
+                columns = readHeader(line, where, &width, set);
                 continue;
             }
         }
-        std::vector<std::pair<const Alias*, std::string>> cells;
-        if (csv) {
-            const std::vector<std::string> f = splitCsv(line, where);
-            if (f.size() != width)
-                throw MeasuredError(where + ": " + std::to_string(f.size()) + " fields, the header has " +
-                                    std::to_string(width));
-            for (const auto& [a, at] : columns)
-                cells.emplace_back(a, f[at]);
-        } else {
-            QJsonParseError err{};
-            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(line), &err);
-            if (err.error != QJsonParseError::NoError || !doc.isObject())
-                throw MeasuredError(where + ": not a JSON object" +
-                                    (err.error != QJsonParseError::NoError
-                                         ? " (" + err.errorString().toStdString() + ")"
-                                         : std::string()));
-            const QJsonObject o = doc.object();
-            for (auto it = o.begin(); it != o.end(); ++it) {
-                const Alias* a = alias(it.key().toStdString());
-                if (!a) continue; // profilers write much more than we need
-                const QJsonValue v = it.value();
-                if (v.isNull()) continue; // an absent value
-                std::string textValue;
-                if (v.isDouble())
-                    textValue = QString::number(v.toDouble(), 'g', 17).toStdString();
-                else if (v.isString())
-                    textValue = v.toString().toStdString();
-                else if (!v.isNull())
-                    throw MeasuredError(where + ": " + it.key().toStdString() + ": not a number or a string");
-                for (const auto& [other, text] : cells)
-                    if (other->field == a->field && !textValue.empty())
-                        throw MeasuredError(where + ": keys '" + other->name + "' and '" + a->name +
-                                            "' say the same thing");
-                cells.emplace_back(a, textValue);
-            }
-        }
+        const Cells cells = csv ? csvCells(line, where, width, columns) : jsonCells(line, where);
         rows.push_back(makePoint(cells, where, lineNo));
     }
     if (rows.empty()) throw MeasuredError(file + ": no measured points (see docs/MEASURED.md)");
@@ -373,6 +396,86 @@ std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::strin
     return out;
 }
 
+namespace {
+
+// How far point i departs from its nearest neighbours on each side that are not flagged yet
+// (geometric interpolation in log batch): from the measured trend, and measured ÷ model from its
+// neighbours' ratio.
+struct Departures {
+    std::optional<double> trend;
+    double model = 0;
+};
+
+Departures departuresAt(const Comparison& c, const std::vector<double>& ratios,
+                        const std::vector<bool>& flagged, std::size_t i) {
+    const std::size_t n = c.points.size();
+    Departures d;
+    std::optional<std::size_t> l, r;
+    for (std::size_t j = i; j-- > 0;)
+        if (!flagged[j]) {
+            l = j;
+            break;
+        }
+    for (std::size_t j = i + 1; j < n; ++j)
+        if (!flagged[j]) {
+            r = j;
+            break;
+        }
+    if (l && r) {
+        const double a = std::log(c.points[*l].measured.batch), b = std::log(c.points[*r].measured.batch);
+        const double t = (std::log(c.points[i].measured.batch) - a) / (b - a);
+        auto interpolate = [&](double vl, double vr) {
+            return std::exp((1 - t) * std::log(vl) + t * std::log(vr));
+        };
+        d.trend = c.points[i].measured.perSample_s() /
+                      interpolate(c.points[*l].measured.perSample_s(), c.points[*r].measured.perSample_s()) -
+                  1;
+        // What the model expects here relative to the same neighbours: measured ÷ model against
+        // its neighbours' ratio, so a bias (constant or slowly varying) is not a departure.
+        d.model = ratios[i] / interpolate(ratios[*l], ratios[*r]) - 1;
+    } else if (l || r) {
+        d.model = ratios[i] / ratios[l ? *l : *r] - 1;
+    }
+    return d;
+}
+
+// Flags the largest departure first, then looks again without it: a spike flagged first no longer
+// drags its neighbours' trend, so they are not flagged in its shadow.
+void flagAnomalies(Comparison& c, const std::vector<double>& ratios, double threshold) {
+    const std::size_t n = c.points.size();
+    std::vector<bool> flagged(n, false);
+    auto isAnomaly = [&](const Departures& d) {
+        return d.trend && std::abs(*d.trend) > threshold && std::abs(d.model) > threshold &&
+               (*d.trend > 0) == (d.model > 0);
+    };
+    while (true) {
+        std::optional<std::size_t> worst;
+        double worstSize = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (flagged[i]) continue;
+            const Departures d = departuresAt(c, ratios, flagged, i);
+            if (isAnomaly(d) && std::abs(*d.trend) > worstSize) worst = i, worstSize = std::abs(*d.trend);
+        }
+        if (!worst) break;
+        // A flagged point keeps the departures it was flagged with.
+        const Departures d = departuresAt(c, ratios, flagged, *worst);
+        c.points[*worst].trendDeparture = d.trend;
+        c.points[*worst].modelDeparture = d.model;
+        flagged[*worst] = true;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        PointComparison& pc = c.points[i];
+        pc.anomaly = flagged[i];
+        c.anomalies += pc.anomaly ? 1 : 0;
+        if (pc.anomaly) continue;
+        const Departures d = departuresAt(c, ratios, flagged, i);
+        pc.trendDeparture = d.trend;
+        pc.modelDeparture = d.model;
+    }
+}
+
+} // namespace
+
 Comparison compareMeasured(const EvalInput& s, const std::vector<MeasuredPoint>& points, double threshold) {
     Comparison c;
     std::vector<double> ratios, absErr;
@@ -392,74 +495,7 @@ Comparison compareMeasured(const EvalInput& s, const std::vector<MeasuredPoint>&
     }
     c.mdape = median(absErr);
     c.medianRatio = ratios.empty() ? 1 : median(ratios);
-    const std::size_t n = c.points.size();
-    // Departures of point i against its nearest neighbours on each side that are not flagged yet
-    // (geometric interpolation in log batch): a spike flagged first no longer drags its
-    // neighbours' trend, so they are not flagged in its shadow.
-    std::vector<bool> flagged(n, false);
-    struct Departures {
-        std::optional<double> trend;
-        double model = 0;
-    };
-    auto departures = [&](std::size_t i) {
-        Departures d;
-        std::optional<std::size_t> l, r;
-        for (std::size_t j = i; j-- > 0;)
-            if (!flagged[j]) {
-                l = j;
-                break;
-            }
-        for (std::size_t j = i + 1; j < n; ++j)
-            if (!flagged[j]) {
-                r = j;
-                break;
-            }
-        if (l && r) {
-            const double a = std::log(c.points[*l].measured.batch), b = std::log(c.points[*r].measured.batch);
-            const double t = (std::log(c.points[i].measured.batch) - a) / (b - a);
-            auto interpolate = [&](double vl, double vr) {
-                return std::exp((1 - t) * std::log(vl) + t * std::log(vr));
-            };
-            d.trend = c.points[i].measured.perSample_s() / interpolate(c.points[*l].measured.perSample_s(),
-                                                                       c.points[*r].measured.perSample_s()) -
-                      1;
-            // What the model expects here relative to the same neighbours: measured ÷ model against
-            // its neighbours' ratio, so a bias (constant or slowly varying) is not a departure.
-            d.model = ratios[i] / interpolate(ratios[*l], ratios[*r]) - 1;
-        } else if (l || r) {
-            d.model = ratios[i] / ratios[l ? *l : *r] - 1;
-        }
-        return d;
-    };
-    auto isAnomaly = [&](const Departures& d) {
-        return d.trend && std::abs(*d.trend) > threshold && std::abs(d.model) > threshold &&
-               (*d.trend > 0) == (d.model > 0);
-    };
-    // Flag the largest departure first, then look again without it.
-    while (true) {
-        std::optional<std::size_t> worst;
-        double worstSize = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (flagged[i]) continue;
-            const Departures d = departures(i);
-            if (isAnomaly(d) && std::abs(*d.trend) > worstSize) worst = i, worstSize = std::abs(*d.trend);
-        }
-        if (!worst) break;
-        // A flagged point keeps the departures it was flagged with.
-        const Departures d = departures(*worst);
-        c.points[*worst].trendDeparture = d.trend;
-        c.points[*worst].modelDeparture = d.model;
-        flagged[*worst] = true;
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-        PointComparison& pc = c.points[i];
-        pc.anomaly = flagged[i];
-        c.anomalies += pc.anomaly ? 1 : 0;
-        if (pc.anomaly) continue;
-        const Departures d = departures(i);
-        pc.trendDeparture = d.trend;
-        pc.modelDeparture = d.model;
-    }
+    flagAnomalies(c, ratios, threshold);
     return c;
 }
 
