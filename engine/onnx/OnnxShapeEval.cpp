@@ -230,66 +230,138 @@ Result constantNode(const onnx::NodeProto& n) {
     return std::nullopt;
 }
 
-Result evaluate(const onnx::NodeProto& n, const EvalInputs& in, const std::vector<const ConstValue*>& v) {
+bool allInputs(const std::vector<const ConstValue*>& v) {
+    return std::all_of(v.begin(), v.end(), [](const ConstValue* p) { return p != nullptr; });
+}
+
+// The first `k` inputs are known.
+bool needInputs(const std::vector<const ConstValue*>& v, std::size_t k) {
+    return v.size() >= k && std::all_of(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k),
+                                        [](const ConstValue* p) { return p != nullptr; });
+}
+
+// Shape (with start/end) and Size need only the input's shape, not its values.
+Result shapeNode(const onnx::NodeProto& n, const EvalInputs& in) {
     const std::string& op = n.op_type();
-    auto all = [&] {
-        return std::all_of(v.begin(), v.end(), [](const ConstValue* p) { return p != nullptr; });
-    };
-    auto need = [&](std::size_t k) {
-        return v.size() >= k && std::all_of(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k),
-                                            [](const ConstValue* p) { return p != nullptr; });
-    };
-    if (op == "Constant") return constantNode(n);
-    if (op == "Shape" || op == "Size") {
-        const Shape* s = n.input_size() > 0 ? in.shape(n.input(0)) : nullptr;
-        if (!s) return std::nullopt;
-        if (op == "Size") {
-            ConstValue out;
-            out.ints = {elementCount(*s)};
-            return Values{out};
-        }
-        const auto rank = static_cast<std::int64_t>(s->size());
-        std::int64_t start = intAttr(n, "start").value_or(0), end = intAttr(n, "end").value_or(rank);
-        start = std::clamp<std::int64_t>(start < 0 ? start + rank : start, 0, rank);
-        end = std::clamp<std::int64_t>(end < 0 ? end + rank : end, 0, rank);
+    const Shape* s = n.input_size() > 0 ? in.shape(n.input(0)) : nullptr;
+    if (!s) return std::nullopt;
+    if (op == "Size") {
         ConstValue out;
-        out.ints.assign(s->begin() + start, s->begin() + std::max(start, end));
-        out.dims = {static_cast<std::int64_t>(out.ints.size())};
+        out.ints = {elementCount(*s)};
         return Values{out};
     }
-    if (op == "ConstantOfShape") {
-        if (!need(1)) return std::nullopt;
-        const Shape dims = asInts(*v[0]);
-        if (count(dims) > kMaxEvalElems) return std::nullopt;
-        ConstValue fill;
-        fill.elemType = TP::FLOAT;
-        fill.reals = {0.0};
-        if (const auto* a = attr(n, "value"); a && a->has_t()) {
-            auto f = constFromTensor(a->t());
-            if (!f || f->size() != 1) return std::nullopt;
-            fill = *f;
-        }
-        ConstValue out = make(fill.elemType, dims);
-        for (std::int64_t i = 0; i < out.size(); ++i)
-            fill.isReal() ? void(out.reals[static_cast<std::size_t>(i)] = fill.reals[0])
-                          : void(out.ints[static_cast<std::size_t>(i)] = fill.ints[0]);
-        return Values{std::move(out)};
+    const auto rank = static_cast<std::int64_t>(s->size());
+    std::int64_t start = intAttr(n, "start").value_or(0), end = intAttr(n, "end").value_or(rank);
+    start = std::clamp<std::int64_t>(start < 0 ? start + rank : start, 0, rank);
+    end = std::clamp<std::int64_t>(end < 0 ? end + rank : end, 0, rank);
+    ConstValue out;
+    out.ints.assign(s->begin() + start, s->begin() + std::max(start, end));
+    out.dims = {static_cast<std::int64_t>(out.ints.size())};
+    return Values{out};
+}
+
+Result constantOfShape(const onnx::NodeProto& n, const std::vector<const ConstValue*>& v) {
+    if (!needInputs(v, 1)) return std::nullopt;
+    const Shape dims = asInts(*v[0]);
+    if (count(dims) > kMaxEvalElems) return std::nullopt;
+    ConstValue fill;
+    fill.elemType = TP::FLOAT;
+    fill.reals = {0.0};
+    if (const auto* a = attr(n, "value"); a && a->has_t()) {
+        auto f = constFromTensor(a->t());
+        if (!f || f->size() != 1) return std::nullopt;
+        fill = *f;
     }
-    if (op == "Range") {
-        if (!need(3)) return std::nullopt;
-        const double start = v[0]->at(0), limit = v[1]->at(0), delta = v[2]->at(0);
-        if (delta == 0) return std::nullopt;
-        const double steps = std::max(0.0, std::ceil((limit - start) / delta));
-        if (steps > kMaxEvalElems) return std::nullopt;
-        ConstValue out = make(v[0]->elemType, {static_cast<std::int64_t>(steps)});
-        for (std::int64_t i = 0; i < out.size(); ++i) {
-            if (out.isReal())
-                out.reals[static_cast<std::size_t>(i)] = start + static_cast<double>(i) * delta;
-            else
-                out.ints[static_cast<std::size_t>(i)] = toInt(start + static_cast<double>(i) * delta);
-        }
-        return Values{std::move(out)};
+    ConstValue out = make(fill.elemType, dims);
+    for (std::int64_t i = 0; i < out.size(); ++i)
+        fill.isReal() ? void(out.reals[static_cast<std::size_t>(i)] = fill.reals[0])
+                      : void(out.ints[static_cast<std::size_t>(i)] = fill.ints[0]);
+    return Values{std::move(out)};
+}
+
+Result range(const std::vector<const ConstValue*>& v) {
+    if (!needInputs(v, 3)) return std::nullopt;
+    const double start = v[0]->at(0), limit = v[1]->at(0), delta = v[2]->at(0);
+    if (delta == 0) return std::nullopt;
+    const double steps = std::max(0.0, std::ceil((limit - start) / delta));
+    if (steps > kMaxEvalElems) return std::nullopt;
+    ConstValue out = make(v[0]->elemType, {static_cast<std::int64_t>(steps)});
+    for (std::int64_t i = 0; i < out.size(); ++i) {
+        if (out.isReal())
+            out.reals[static_cast<std::size_t>(i)] = start + static_cast<double>(i) * delta;
+        else
+            out.ints[static_cast<std::size_t>(i)] = toInt(start + static_cast<double>(i) * delta);
     }
+    return Values{std::move(out)};
+}
+
+// Slice: starts/ends/axes as attributes before opset 10, as inputs (steps too) after.
+Result sliceNode(const onnx::NodeProto& n, const EvalInputs& in, const std::vector<const ConstValue*>& v) {
+    const ConstValue& a = *v[0];
+    if (in.opset < 10 || attr(n, "starts"))
+        return slice(a, intsAttr(n, "starts"), intsAttr(n, "ends"), intsAttr(n, "axes"), {});
+    if (!needInputs(v, 3)) return std::nullopt;
+    for (std::size_t k = 3; k < v.size(); ++k)
+        if (!n.input(static_cast<int>(k)).empty() && !v[k]) return std::nullopt;
+    return slice(a, asInts(*v[1]), asInts(*v[2]),
+                 v.size() > 3 && v[3] ? asInts(*v[3]) : std::vector<std::int64_t>{},
+                 v.size() > 4 && v[4] ? asInts(*v[4]) : std::vector<std::int64_t>{});
+}
+
+Result expandOrTile(const std::string& op, const ConstValue& a, const std::vector<const ConstValue*>& v) {
+    if (!needInputs(v, 2)) return std::nullopt;
+    const Shape arg = asInts(*v[1]);
+    Shape dims;
+    if (op == "Expand") {
+        const auto b = broadcastShape({&a.dims, &arg});
+        if (!b) return std::nullopt;
+        dims = *b;
+    } else {
+        if (arg.size() != a.dims.size()) return std::nullopt;
+        for (std::size_t d = 0; d < arg.size(); ++d)
+            dims.push_back(a.dims[d] * arg[d]);
+    }
+    if (count(dims) > kMaxEvalElems) return std::nullopt;
+    ConstValue out = make(a.elemType, dims);
+    for (std::int64_t i = 0; i < out.size(); ++i) {
+        Shape idx = unflatten(i, dims);
+        if (op == "Tile")
+            for (std::size_t d = 0; d < idx.size(); ++d)
+                idx[d] %= a.dims[d];
+        const std::int64_t src = op == "Tile" ? [&] {
+            std::int64_t s = 0;
+            const Shape st = stridesOf(a.dims);
+            for (std::size_t d = 0; d < idx.size(); ++d)
+                s += idx[d] * st[d];
+            return s;
+        }() : broadcastIndex(idx, a.dims);
+        if (out.isReal())
+            out.reals[static_cast<std::size_t>(i)] = a.reals[static_cast<std::size_t>(src)];
+        else
+            out.ints[static_cast<std::size_t>(i)] = a.ints[static_cast<std::size_t>(src)];
+    }
+    return Values{std::move(out)};
+}
+
+// Min, Max and Sum over any number of inputs, folded pairwise.
+Result variadic(const std::string& op, const onnx::NodeProto& n, const std::vector<const ConstValue*>& v) {
+    Values acc{*v[0]};
+    for (std::size_t k = 1; k < v.size(); ++k) {
+        auto r = binary(op == "Sum" ? "Add" : op, n, acc[0], *v[k]);
+        if (!r) return std::nullopt;
+        acc = *r;
+    }
+    return acc;
+}
+
+Result evaluate(const onnx::NodeProto& n, const EvalInputs& in, const std::vector<const ConstValue*>& v) {
+    const std::string& op = n.op_type();
+    auto all = [&] { return allInputs(v); };
+    auto need = [&](std::size_t k) { return needInputs(v, k); };
+    if (op == "Constant") return constantNode(n);
+    if (op == "Shape" || op == "Size") return shapeNode(n, in);
+    if (op == "ConstantOfShape") return constantOfShape(n, v);
+    if (op == "Range") return range(v);
     if (v.empty() || !v[0]) return std::nullopt;
     const ConstValue& a = *v[0];
     if (op == "Identity") return Values{a};
@@ -314,51 +386,9 @@ Result evaluate(const onnx::NodeProto& n, const EvalInputs& in, const std::vecto
         if (!need(2)) return std::nullopt;
         return gather(a, *v[1], intAttr(n, "axis").value_or(0));
     }
-    if (op == "Slice") {
-        if (in.opset < 10 || attr(n, "starts"))
-            return slice(a, intsAttr(n, "starts"), intsAttr(n, "ends"), intsAttr(n, "axes"), {});
-        if (!need(3)) return std::nullopt;
-        for (std::size_t k = 3; k < v.size(); ++k)
-            if (!n.input(static_cast<int>(k)).empty() && !v[k]) return std::nullopt;
-        return slice(a, asInts(*v[1]), asInts(*v[2]),
-                     v.size() > 3 && v[3] ? asInts(*v[3]) : std::vector<std::int64_t>{},
-                     v.size() > 4 && v[4] ? asInts(*v[4]) : std::vector<std::int64_t>{});
-    }
+    if (op == "Slice") return sliceNode(n, in, v);
     if (op == "Concat") return all() ? concat(v, intAttr(n, "axis").value_or(0)) : std::nullopt;
-    if (op == "Expand" || op == "Tile") {
-        if (!need(2)) return std::nullopt;
-        const Shape arg = asInts(*v[1]);
-        Shape dims;
-        if (op == "Expand") {
-            const auto b = broadcastShape({&a.dims, &arg});
-            if (!b) return std::nullopt;
-            dims = *b;
-        } else {
-            if (arg.size() != a.dims.size()) return std::nullopt;
-            for (std::size_t d = 0; d < arg.size(); ++d)
-                dims.push_back(a.dims[d] * arg[d]);
-        }
-        if (count(dims) > kMaxEvalElems) return std::nullopt;
-        ConstValue out = make(a.elemType, dims);
-        for (std::int64_t i = 0; i < out.size(); ++i) {
-            Shape idx = unflatten(i, dims);
-            if (op == "Tile")
-                for (std::size_t d = 0; d < idx.size(); ++d)
-                    idx[d] %= a.dims[d];
-            const std::int64_t src = op == "Tile" ? [&] {
-                std::int64_t s = 0;
-                const Shape st = stridesOf(a.dims);
-                for (std::size_t d = 0; d < idx.size(); ++d)
-                    s += idx[d] * st[d];
-                return s;
-            }() : broadcastIndex(idx, a.dims);
-            if (out.isReal())
-                out.reals[static_cast<std::size_t>(i)] = a.reals[static_cast<std::size_t>(src)];
-            else
-                out.ints[static_cast<std::size_t>(i)] = a.ints[static_cast<std::size_t>(src)];
-        }
-        return Values{std::move(out)};
-    }
+    if (op == "Expand" || op == "Tile") return expandOrTile(op, a, v);
     if (op.rfind("Reduce", 0) == 0 && (op == "ReduceProd" || op == "ReduceSum" || op == "ReduceMin" ||
                                        op == "ReduceMax" || op == "ReduceMean")) {
         // Axes became an input in opset 13 (ReduceSum) and 18 (the others).
@@ -378,15 +408,7 @@ Result evaluate(const onnx::NodeProto& n, const EvalInputs& in, const std::vecto
     if (op == "Not" || op == "Neg" || op == "Abs" || op == "Floor" || op == "Ceil" || op == "Round" ||
         op == "Sqrt" || op == "Reciprocal" || op == "Relu" || op == "Sign")
         return unary(op, a);
-    if ((op == "Min" || op == "Max" || op == "Sum") && all()) {
-        Values acc{a};
-        for (std::size_t k = 1; k < v.size(); ++k) {
-            auto r = binary(op == "Sum" ? "Add" : op, n, acc[0], *v[k]);
-            if (!r) return std::nullopt;
-            acc = *r;
-        }
-        return acc;
-    }
+    if ((op == "Min" || op == "Max" || op == "Sum") && all()) return variadic(op, n, v);
     static const char* binaries[] = {
         "Add", "Sub", "Mul", "Div", "Mod", "Pow", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
         "And", "Or"};
