@@ -1,11 +1,10 @@
 // The layer table: model consistency (QAbstractItemModelTester), the engine's numbers under the
-// sort role, sorting, filtering, selection both ways and across batch steps, the share bar, and
-// the story line's rich text.
+// sort role, sorting, filtering, selection both ways and across batch steps, and the share bar.
+// (The story line's rich text: tst_story_text.)
 #include "base/Format.h"
 #include "eval/Sweep.h"
 #include "hardware/PresetLoader.h"
 #include "model/LayerTableModel.h"
-#include "model/StoryText.h"
 #include "window/LayerTablePanel.h"
 #include "window/ShareBarDelegate.h"
 #include "zoo/ModelZoo.h"
@@ -275,22 +274,6 @@ class TestLayerTable : public QObject {
             QCOMPARE(img.pixelColor(190, 20).rgb(), bar.rgb());
             QCOMPARE(img.pixelColor(215, 20).rgb(), pal.color(QPalette::Base).rgb());
         }
-    }
-
-    void storyLine() {
-        ExplorerSnapshot snap;
-        snap.batch = 1;
-        snap.latencyBudget_s = 0.001;
-        EvaluatedScenario e = scenario(resnet_, 1);
-        e.label = QStringLiteral("resnet50 · H100 <SXM>");
-        const QString html = storyHtml(e, snap);
-        QVERIFY(html.contains(QStringLiteral("resnet50 · H100 &lt;SXM&gt;")));
-        QVERIFY(html.contains(e.color.name()));
-        QVERIFY(html.contains(QStringLiteral("batch 1: ")));
-        QVERIFY(html.contains(QStringLiteral("within the 1 ms budget")));
-        QVERIFY(html.contains(QStringLiteral("<b>Limiter:</b> dispatch overhead")));
-        e.error = QStringLiteral("h100-sxm has no int4");
-        QVERIFY(storyHtml(e, snap).contains(QStringLiteral("h100-sxm has no int4")));
     }
 
     void screenshot() {
