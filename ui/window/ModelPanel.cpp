@@ -58,6 +58,16 @@ QString summaryText(const OnnxSummary& s, const PreparedModel* m) {
 
 ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), explorer_(explorer) {
     auto* layout = new QVBoxLayout(this);
+    buildScenarioForm(layout);
+    buildModelRows(layout);
+    connectEditors();
+    connectExplorer();
+    refreshPresets();
+    setScenario(-1);
+}
+
+// Model (with its colour), hardware and precision.
+void ModelPanel::buildScenarioForm(QVBoxLayout* layout) {
     auto* form = new QFormLayout;
     color_ = new QToolButton;
     color_->setToolTip(tr("Scenario colour in every chart"));
@@ -77,7 +87,11 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
     form->addRow(tr("Hardware"), preset_);
     form->addRow(tr("Precision"), precision_);
     layout->addLayout(form);
+}
 
+// The built-in model's knobs, the ONNX file's dims with Reload, import progress with Cancel, the
+// status line and the import summary.
+void ModelPanel::buildModelRows(QVBoxLayout* layout) {
     knobBox_ = new QWidget;
     knobs_ = new QFormLayout(knobBox_);
     knobs_->setContentsMargins(0, 0, 0, 0);
@@ -119,7 +133,10 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
     summary_->setMaximumHeight(160);
     layout->addWidget(summary_);
     layout->addStretch(1);
+}
 
+// Each editor changes the scenario it shows (apply()).
+void ModelPanel::connectEditors() {
     connect(model_, &QComboBox::activated, this, [this](int index) {
         const ScenarioRow* cur = explorer_->scenarios()->find(id_);
         if (!cur) return;
@@ -168,27 +185,33 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
         s.color = c;
         apply(s);
     });
-    connect(dims_, &QLineEdit::returnPressed, this, [this] {
-        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
-        if (!cur || !cur->isOnnx()) return;
-        ScenarioRow s = *cur;
-        s.dims.clear();
-        for (const QString& part : dims_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const QStringList kv = part.split(QLatin1Char('='));
-            bool ok = false;
-            const qlonglong v = kv.size() == 2 ? kv[1].trimmed().toLongLong(&ok) : 0;
-            if (!ok || v <= 0) {
-                status_->setText(
-                    tr("'%1': write NAME=VALUE with a positive integer value").arg(part.trimmed()));
-                return;
-            }
-            s.dims[kv[0].trimmed().toStdString()] = v;
+    connect(dims_, &QLineEdit::returnPressed, this, &ModelPanel::applyDimsText);
+}
+
+// "name=value, ...": a new model key re-imports with the new dims; the same dims read the file again.
+void ModelPanel::applyDimsText() {
+    const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+    if (!cur || !cur->isOnnx()) return;
+    ScenarioRow s = *cur;
+    s.dims.clear();
+    for (const QString& part : dims_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QStringList kv = part.split(QLatin1Char('='));
+        bool ok = false;
+        const qlonglong v = kv.size() == 2 ? kv[1].trimmed().toLongLong(&ok) : 0;
+        if (!ok || v <= 0) {
+            status_->setText(tr("'%1': write NAME=VALUE with a positive integer value").arg(part.trimmed()));
+            return;
         }
-        if (s.modelKey() == cur->modelKey())
-            explorer_->reloadModel(s); // same dims: the user wants the file read again
-        else
-            apply(s);
-    });
+        s.dims[kv[0].trimmed().toStdString()] = v;
+    }
+    if (s.modelKey() == cur->modelKey())
+        explorer_->reloadModel(s); // same dims: the user wants the file read again
+    else
+        apply(s);
+}
+
+// Import progress, finished models, edits of the scenario elsewhere, preset list changes.
+void ModelPanel::connectExplorer() {
     connect(cancel_, &QPushButton::clicked, this, [this] {
         if (const ScenarioRow* cur = explorer_->scenarios()->find(id_))
             explorer_->cancelImport(cur->modelKey());
@@ -212,8 +235,6 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
     });
     connect(explorer_->presets(), &PresetStore::presetsChanged, this, &ModelPanel::refreshPresets);
     connect(explorer_->presets(), &PresetStore::presetChanged, this, &ModelPanel::refreshPresets);
-    refreshPresets();
-    setScenario(-1);
 }
 
 void ModelPanel::apply(const ScenarioRow& spec) {

@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QVBoxLayout;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -34,6 +35,11 @@ class ModelPanel : public QWidget {
     void openOnnxRequested();
 
   private:
+    void buildScenarioForm(QVBoxLayout* layout);
+    void buildModelRows(QVBoxLayout* layout);
+    void connectEditors();
+    void connectExplorer();
+    void applyDimsText();
     void rebuild();
     void scheduleRebuild();
     void rebuildKnobs(const ScenarioRow& spec); ///< editors for the model's knobs (model changed)
