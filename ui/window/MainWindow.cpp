@@ -54,7 +54,21 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     presets_ = new PresetStore(QString::fromStdString(PresetLibrary::shippedPresetDir()), userDir, this);
     explorer_ = new Explorer(presets_, this);
 
-    // Top: batch and budget controls, in a toolbar so they stay put.
+    buildCentre();
+    buildDocks();
+    buildMenus();
+    addDockToggles();
+    buildStatusBar();
+    connectViews();
+    connectPresetEditor();
+    applySettings(options);
+    if (options.defaultScenarios) explorer_->addDefaultScenarios();
+    if (explorer_->scenarios()->rowCount() > 0) selectScenario(explorer_->scenarios()->specs().front().id);
+}
+
+// Top: the batch controls; centre: summary lines, the 2×2 charts and the layer table.
+void MainWindow::buildCentre() {
+    // The batch and budget controls sit in a toolbar so they stay put.
     controls_ = new BatchControls;
     auto* controlBar = addToolBar(tr("Batch"));
     controlBar->setObjectName(QStringLiteral("batchToolBar"));
@@ -83,8 +97,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({640, 300});
     setCentralWidget(splitter);
+}
 
-    // Left: scenario list and the selected scenario's editor.
+// Left: the scenario list and the selected scenario's editor; right (hidden): the preset editor.
+void MainWindow::buildDocks() {
     list_ = new QListView;
     list_->setObjectName(QStringLiteral("scenarioList"));
     list_->setModel(explorer_->scenarios());
@@ -96,27 +112,28 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     left->addWidget(list_);
     left->addWidget(modelPanel_);
     left->setSizes({160, 400});
-    auto* scenarioDock = new QDockWidget(tr("Scenarios"), this);
-    scenarioDock->setObjectName(QStringLiteral("scenarioDock"));
-    scenarioDock->setWidget(left);
-    addDockWidget(Qt::LeftDockWidgetArea, scenarioDock);
+    scenarioDock_ = new QDockWidget(tr("Scenarios"), this);
+    scenarioDock_->setObjectName(QStringLiteral("scenarioDock"));
+    scenarioDock_->setWidget(left);
+    addDockWidget(Qt::LeftDockWidgetArea, scenarioDock_);
 
     presetEditor_ = new PresetEditor(presets_);
-    auto* presetDock = new QDockWidget(tr("Preset editor"), this);
-    presetDock->setObjectName(QStringLiteral("presetDock"));
-    presetDock->setWidget(presetEditor_);
-    addDockWidget(Qt::RightDockWidgetArea, presetDock);
-    presetDock->hide();
+    presetDock_ = new QDockWidget(tr("Preset editor"), this);
+    presetDock_->setObjectName(QStringLiteral("presetDock"));
+    presetDock_->setWidget(presetEditor_);
+    addDockWidget(Qt::RightDockWidgetArea, presetDock_);
+    presetDock_->hide();
+}
 
-    buildMenus();
+void MainWindow::addDockToggles() {
     auto* viewMenu = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"));
     if (viewMenu) {
         viewMenu->addSeparator();
-        viewMenu->addAction(scenarioDock->toggleViewAction());
-        viewMenu->addAction(presetDock->toggleViewAction());
+        viewMenu->addAction(scenarioDock_->toggleViewAction());
+        viewMenu->addAction(presetDock_->toggleViewAction());
     }
     if (auto* tools = findChild<QToolBar*>(QStringLiteral("scenarioToolBar"))) {
-        QAction* presetsAction = presetDock->toggleViewAction();
+        QAction* presetsAction = presetDock_->toggleViewAction();
         presetsAction->setText(tr("Preset editor"));
         presetsAction->setToolTip(
             tr("Show the hardware preset editor: duplicate a built-in preset to edit it"));
@@ -129,8 +146,20 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         statusBar()->addPermanentWidget(
             new QLabel(tr("<b>No hardware presets found</b> in %1 (set BATCHSCOPE_PRESET_DIR)")
                            .arg(QString::fromStdString(PresetLibrary::shippedPresetDir()).toHtmlEscaped())));
+}
 
-    // Wiring.
+void MainWindow::buildStatusBar() {
+    busy_ = new QLabel;
+    busy_->setObjectName(QStringLiteral("busyLabel"));
+    statusBar()->addPermanentWidget(busy_);
+    if (presets_->ids().isEmpty())
+        statusBar()->addPermanentWidget(
+            new QLabel(tr("<b>No hardware presets found</b> in %1 (set BATCHSCOPE_PRESET_DIR)")
+                           .arg(QString::fromStdString(PresetLibrary::shippedPresetDir()).toHtmlEscaped())));
+}
+
+// The views follow the explorer and select in both directions.
+void MainWindow::connectViews() {
     summaryTimer_.setSingleShot(true);
     summaryTimer_.setInterval(80);
     connect(&summaryTimer_, &QTimer::timeout, this, [this] { updateSummary(explorer_->snapshot()); });
@@ -160,6 +189,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     });
     connect(table_, &LayerTablePanel::layerSelected, explorer_, &Explorer::selectLayer);
     connect(modelPanel_, &ModelPanel::openOnnxRequested, this, &MainWindow::chooseOnnx);
+}
+
+// The preset editor's messages, "duplicate to edit" and deleted copies.
+void MainWindow::connectPresetEditor() {
     connect(presetEditor_, &PresetEditor::statusMessage, this,
             [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(presetEditor_, &PresetEditor::presetCreated, this, [this](const QString& id) {
@@ -192,8 +225,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
             statusBar()->showMessage(
                 tr("%1 deleted: %n scenario(s) moved back to %2", nullptr, moved).arg(id, origin), 8000);
     });
+}
 
-    // Settings.
+void MainWindow::applySettings(const MainWindowOptions& options) {
     controls_->setBatch(settings_->batch());
     explorer_->setBatch(controls_->batch());
     const double budgetMs = settings_->latencyBudgetMs();
@@ -207,14 +241,22 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     setDarkTheme(settings_->darkTheme());
     for (const PresetIssue& issue : presets_->loadIssues())
         if (!issue.warning) statusBar()->showMessage(QString::fromStdString(issue.str()), 15000);
-
-    if (options.defaultScenarios) explorer_->addDefaultScenarios();
-    if (explorer_->scenarios()->rowCount() > 0) selectScenario(explorer_->scenarios()->specs().front().id);
 }
 
 MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus() {
+    QAction* open = buildFileMenu();
+    buildExportAndMeasuredMenus();
+    buildEditMenu();
+    const QList<QAction*> scenarioActions = buildScenarioMenu();
+    buildViewMenu();
+    buildHelpMenu();
+    buildToolBar(open, scenarioActions);
+}
+
+// Open ONNX (returned for the toolbar), recent files, the session actions, Quit.
+QAction* MainWindow::buildFileMenu() {
     auto* file = menuBar()->addMenu(tr("&File"));
     auto* open = file->addAction(tr("&Open ONNX…"), this, &MainWindow::chooseOnnx);
     open->setShortcut(QKeySequence::Open);
@@ -227,6 +269,10 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
+    return open;
+}
+
+void MainWindow::buildExportAndMeasuredMenus() {
     auto* exports = new ExportActions(explorer_, charts_, this, this);
     exports->showStatus = [this](const QString& m) { statusBar()->showMessage(m, 5000); };
     auto* exportMenu = menuBar()->addMenu(tr("E&xport"));
@@ -240,7 +286,9 @@ void MainWindow::buildMenus() {
     auto* measuredMenu = menuBar()->addMenu(tr("&Measured"));
     measuredMenu->setObjectName(QStringLiteral("measuredMenu"));
     measuredMenu->addActions(measured->actions());
+}
 
+void MainWindow::buildEditMenu() {
     auto* edit = menuBar()->addMenu(tr("&Edit"));
     QAction* undo = presetEditor_->undoStack()->createUndoAction(this, tr("Undo preset edit"));
     undo->setShortcut(QKeySequence::Undo);
@@ -248,7 +296,10 @@ void MainWindow::buildMenus() {
     redo->setShortcut(QKeySequence::Redo);
     edit->addAction(undo);
     edit->addAction(redo);
+}
 
+// Add, Duplicate, Remove (returned for the toolbar).
+QList<QAction*> MainWindow::buildScenarioMenu() {
     auto* scen = menuBar()->addMenu(tr("&Scenario"));
     auto* add = scen->addAction(tr("&Add"), this, &MainWindow::addScenario);
     add->setToolTip(tr("Add a scenario (a copy of the selected one's model on the next preset)"));
@@ -269,6 +320,10 @@ void MainWindow::buildMenus() {
     list_->addAction(rem);
     rem->setToolTip(tr("Remove the selected scenario"));
 
+    return {add, dup, rem};
+}
+
+void MainWindow::buildViewMenu() {
     auto* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("viewMenu"));
     darkAction_ = view->addAction(tr("&Dark theme"));
@@ -286,7 +341,9 @@ void MainWindow::buildMenus() {
     present->setToolTip(tr("The four charts full screen with large type; arrow keys step the batch, Space "
                            "plays the batch sweep, Esc leaves"));
     connect(charts_->energy(), &EnergyChart::breakdownVisibleChanged, breakdownAction_, &QAction::setChecked);
+}
 
+void MainWindow::buildHelpMenu() {
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Metrics…"), this, &MainWindow::showMetricHelp);
     help->addAction(tr("&About Batchscope"), this, [this] {
@@ -295,14 +352,14 @@ void MainWindow::buildMenus() {
                               "batch size does to latency, throughput, utilization and energy.\nFormulas: "
                               "docs/MODEL.md. Presets and their sources: docs/PRESETS.md."));
     });
+}
 
+void MainWindow::buildToolBar(QAction* open, const QList<QAction*>& scenarioActions) {
     auto* tools = addToolBar(tr("Scenarios"));
     tools->setObjectName(QStringLiteral("scenarioToolBar"));
     tools->addAction(open);
     tools->addSeparator();
-    tools->addAction(add);
-    tools->addAction(dup);
-    tools->addAction(rem);
+    tools->addActions(scenarioActions);
     tools->addSeparator();
     tools->addAction(darkAction_);
     tools->addAction(breakdownAction_);

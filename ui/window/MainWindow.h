@@ -5,11 +5,13 @@
 // evaluation logic of its own.
 #include "window/SessionController.h"
 
+#include <QList>
 #include <QMainWindow>
 #include <QTimer>
 #include <memory>
 #include <vector>
 
+class QDockWidget;
 class QLabel;
 class QListView;
 class QMenu;
@@ -72,7 +74,21 @@ class MainWindow : public QMainWindow {
     void dropEvent(QDropEvent* event) override;
 
   private:
+    void buildCentre();
+    void buildDocks();
+    void addDockToggles();
+    void buildStatusBar();
+    void connectViews();
+    void connectPresetEditor();
+    void applySettings(const MainWindowOptions& options);
     void buildMenus();
+    QAction* buildFileMenu();
+    void buildExportAndMeasuredMenus();
+    void buildEditMenu();
+    QList<QAction*> buildScenarioMenu();
+    void buildViewMenu();
+    void buildHelpMenu();
+    void buildToolBar(QAction* open, const QList<QAction*>& scenarioActions);
     void onSnapshot(const ExplorerSnapshot& s, unsigned changes);
     void updateRecentMenu();
     void updateSummary(const ExplorerSnapshot& s);
@@ -91,6 +107,8 @@ class MainWindow : public QMainWindow {
     ChartGrid* charts_;
     LayerTablePanel* table_;
     PresetEditor* presetEditor_;
+    QDockWidget* scenarioDock_ = nullptr;
+    QDockWidget* presetDock_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QLabel* busy_ = nullptr;
     SessionController* session_ = nullptr;
