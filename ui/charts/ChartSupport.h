@@ -70,12 +70,19 @@ struct SweepCurve {
     QLineSeries* current = nullptr; ///< a glyph series (makeGlyphSeries) holding one point
 };
 
+/// The four charts, in reading order.
+enum class ChartKind { Roofline, Utilization, Tradeoff, Energy };
+
 /// Base of the explorer charts: keeps the last snapshot (tooltips read it), dispatches changes,
 /// owns the theme, labels anchored to chart values and the hover tooltip.
 class SnapshotChart : public QChartView {
     Q_OBJECT
   public:
     explicit SnapshotChart(QWidget* parent = nullptr);
+
+    virtual ChartKind kind() const = 0;
+    /// Whether the chart splits one scenario's energy into its parts (the energy chart can).
+    virtual bool breakdownShown() const { return false; }
 
     /// Redraws from the snapshot; `changes` is a mask of SnapshotChange. A batch-only change
     /// moves markers and points; anything else that alters the structure rebuilds it.

@@ -17,6 +17,8 @@ class EnergyChart : public SnapshotChart {
     Q_OBJECT
   public:
     explicit EnergyChart(QWidget* parent = nullptr);
+    ChartKind kind() const override { return ChartKind::Energy; }
+    bool breakdownShown() const override { return breakdownVisible(); }
 
     void setBreakdownVisible(bool on);
     bool breakdownVisible() const { return breakdown_; }

@@ -15,6 +15,7 @@ class LatencyThroughputChart : public SnapshotChart {
     Q_OBJECT
   public:
     explicit LatencyThroughputChart(QWidget* parent = nullptr);
+    ChartKind kind() const override { return ChartKind::Tradeoff; }
 
     const std::vector<SweepCurve>& curves() const { return curves_; }
     QLineSeries* notFittingSeries() const { return notFit_; }

@@ -19,6 +19,7 @@ class RooflineChart : public SnapshotChart {
     Q_OBJECT
   public:
     explicit RooflineChart(QWidget* parent = nullptr);
+    ChartKind kind() const override { return ChartKind::Roofline; }
 
     /// The layer under a chart value (AI, TFLOP/s) within a few pixels, as {scenario index into
     /// snapshot().scenarios, layer index into current.layers}, or {-1, -1}.

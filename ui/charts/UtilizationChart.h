@@ -15,6 +15,7 @@ class UtilizationChart : public SnapshotChart {
     Q_OBJECT
   public:
     explicit UtilizationChart(QWidget* parent = nullptr);
+    ChartKind kind() const override { return ChartKind::Utilization; }
 
     const std::vector<SweepCurve>& curves() const { return curves_; }
     QLineSeries* notFittingSeries() const { return notFit_; }

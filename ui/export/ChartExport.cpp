@@ -40,10 +40,7 @@ QFont captionFont() {
 
 /// A fresh chart of the same kind with the same view settings, in print mode at `size`, laid out.
 std::unique_ptr<SnapshotChart> printCopy(const SnapshotChart* chart, QSize size) {
-    const std::optional<ChartKind> kind = chartKindOf(chart);
-    if (!kind) return nullptr;
-    const auto* energy = qobject_cast<const EnergyChart*>(chart);
-    return makePrintChart(*kind, chart->snapshot(), size, energy && energy->breakdownVisible());
+    return makePrintChart(chart->kind(), chart->snapshot(), size, chart->breakdownShown());
 }
 
 void renderChart(QPainter& p, const SnapshotChart* copy, const QRectF& target) {
@@ -198,14 +195,6 @@ QString chartKindName(ChartKind kind) {
 std::optional<ChartKind> chartKindFromName(const QString& name) {
     for (ChartKind k : allChartKinds())
         if (chartKindName(k) == name) return k;
-    return std::nullopt;
-}
-
-std::optional<ChartKind> chartKindOf(const SnapshotChart* chart) {
-    if (qobject_cast<const RooflineChart*>(chart)) return ChartKind::Roofline;
-    if (qobject_cast<const UtilizationChart*>(chart)) return ChartKind::Utilization;
-    if (qobject_cast<const LatencyThroughputChart*>(chart)) return ChartKind::Tradeoff;
-    if (qobject_cast<const EnergyChart*>(chart)) return ChartKind::Energy;
     return std::nullopt;
 }
 

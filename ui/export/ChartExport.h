@@ -13,6 +13,7 @@
 // a base name ending in "@2x" asks for scale 2. SVG and PDF are vector (QSvgGenerator,
 // QPdfWriter): one page per chart, page size = the chart's logical size. Files are written
 // atomically (QSaveFile): a failed export leaves any previous file intact.
+#include "charts/ChartSupport.h"
 #include "model/ExplorerTypes.h"
 
 #include <QByteArray>
@@ -28,12 +29,10 @@ namespace bs {
 class SnapshotChart;
 
 /// The explorer's four charts, in the order of its 2×2 grid.
-enum class ChartKind { Roofline, Utilization, Tradeoff, Energy };
 const std::vector<ChartKind>& allChartKinds();
 /// "roofline", "utilization", "tradeoff" (latency vs throughput), "energy": the command line's names.
 QString chartKindName(ChartKind kind);
 std::optional<ChartKind> chartKindFromName(const QString& name);
-std::optional<ChartKind> chartKindOf(const SnapshotChart* chart);
 
 /// A chart of `kind` drawing `s` in print mode at `size`, laid out and never shown on screen: what
 /// exports, the report and the headless commands draw. `energyBreakdown` applies to the energy chart.
