@@ -231,8 +231,7 @@ void SnapshotChart::resetChart(const QString& title) {
         delete a;
     }
     axisX_ = axisY_ = nullptr;
-    anchor_ = batchLine_ = nullptr;
-    batchLabel_ = nullptr;
+    anchor_ = nullptr;
     // Compact: the first title line only and no legend (the scenario list shows the colours).
     c->setTitle(compact_ ? title.section(QStringLiteral("<br>"), 0, 0) : title);
     c->legend()->setVisible(!compact_);
@@ -401,126 +400,6 @@ bool SnapshotChart::drawable(const QPointF& v) const {
     if (qobject_cast<QLogValueAxis*>(axisX_) && v.x() <= 0) return false;
     if (qobject_cast<QLogValueAxis*>(axisY_) && v.y() <= 0) return false;
     return true;
-}
-
-SweepCurve SnapshotChart::addSweepCurve(int index, const TotalsToValue& xy, bool pointsVisible) {
-    const EvaluatedScenario& sc = snap_.scenarios[static_cast<std::size_t>(index)];
-    SweepCurve c;
-    c.scenario = index;
-    c.fits = new QLineSeries;
-    c.beyond = new QLineSeries;
-    // A marker image, not a QScatterSeries: its ellipse is stroked with antialiasing on every
-    // repaint, a measurable share of a slider step across three charts × four scenarios.
-    c.current = makeGlyphSeries(MarkerGlyph::Circle, 13, sc.color, textColor());
-    c.fits->setName(sc.label);
-    // Memory use grows with batch, so the batches that do not fit form the tail of the sweep; the
-    // dashed part starts at the last batch that fits so the curve stays connected.
-    QList<QPointF> fits, beyond;
-    QPointF lastFit(qQNaN(), qQNaN());
-    for (const SweepPoint& p : sc.sweep) {
-        const QPointF v = xy(p.totals);
-        if (!drawable(v)) continue;
-        if (p.totals.fitsMemory && beyond.isEmpty()) {
-            fits << v;
-            lastFit = v;
-        } else {
-            if (beyond.isEmpty() && !std::isnan(lastFit.x())) beyond << lastFit;
-            beyond << v;
-        }
-    }
-    c.fits->append(fits);
-    c.beyond->append(beyond);
-    attach(c.fits, true);
-    attach(c.beyond, false);
-    attach(c.current, false);
-    c.fits->setPen(QPen(sc.color, 2.2));
-    c.beyond->setPen(QPen(sc.color, 1.6, Qt::DashLine));
-    c.fits->setPointsVisible(pointsVisible);
-    c.beyond->setPointsVisible(pointsVisible);
-    moveCurrent(c, xy);
-    return c;
-}
-
-void SnapshotChart::moveCurrent(const SweepCurve& curve, const TotalsToValue& xy) {
-    const QPointF v = xy(snap_.scenarios[static_cast<std::size_t>(curve.scenario)].current.totals);
-    QList<QPointF> pts;
-    if (drawable(v)) pts << v;
-    replaceIfChanged(curve.current, pts);
-}
-
-QLineSeries* SnapshotChart::addNotFitting(const TotalsToValue& xy) {
-    QList<QPointF> pts;
-    for (const EvaluatedScenario& sc : snap_.scenarios) {
-        if (!usable(sc)) continue;
-        for (const SweepPoint& p : sc.sweep) {
-            const QPointF v = xy(p.totals);
-            if (!p.totals.fitsMemory && drawable(v)) pts << v;
-        }
-    }
-    auto* s = makeGlyphSeries(MarkerGlyph::Cross, 13, QColor(214, 39, 40), markerBorder());
-    s->setName(QStringLiteral("does not fit in device memory"));
-    s->append(pts);
-    attach(s, !pts.isEmpty());
-    return s;
-}
-
-void SnapshotChart::addBatchLine() {
-    batchLine_ = new QLineSeries;
-    attach(batchLine_, false);
-    batchLine_->setPen(QPen(mutedColor(), 1.2, Qt::DashLine));
-    batchLabel_ = addLabel(QString(), QPointF(1, 1), Qt::AlignRight | Qt::AlignBottom, textColor(), true);
-    moveBatchLine();
-}
-
-void SnapshotChart::followBatch(const std::vector<SweepCurve>& curves, const TotalsToValue& xy) {
-    const auto [lo, hi] = axisRange(axisX());
-    const double b = snap_.batch;
-    if (b < lo || b > hi) {
-        const auto [nlo, nhi] = batchAxisRange(snap_);
-        setRangeIfChanged(axisX(), nlo, nhi);
-        placeLabels();
-    }
-    for (const SweepCurve& c : curves)
-        moveCurrent(c, xy);
-    moveBatchLine();
-}
-
-void SnapshotChart::moveBatchLine() {
-    if (!batchLine_) return;
-    const auto [lo, hi] = axisRange(axisY_);
-    const double b = snap_.batch;
-    replaceIfChanged(batchLine_, {QPointF(b, lo), QPointF(b, hi)});
-    batchLabel_->setText(QStringLiteral("batch %1").arg(snap_.batch));
-    moveLabel(batchLabel_, QPointF(b, hi));
-}
-
-std::pair<int, int> SnapshotChart::nearestSweepPoint(const std::vector<SweepCurve>& curves,
-                                                     const TotalsToValue& xy, const QPointF& chartPos) const {
-    std::vector<QPointF> px;
-    std::vector<std::pair<int, int>> ids;
-    for (const SweepCurve& c : curves) {
-        const auto& sweep = snap_.scenarios[static_cast<std::size_t>(c.scenario)].sweep;
-        for (std::size_t i = 0; i < sweep.size(); ++i) {
-            const QPointF v = xy(sweep[i].totals);
-            if (!drawable(v)) continue;
-            px.push_back(toChart(v));
-            ids.emplace_back(c.scenario, static_cast<int>(i));
-        }
-    }
-    const int k = nearestIndex(px, chartPos, 8);
-    return k < 0 ? std::pair<int, int>{-1, -1} : ids[static_cast<std::size_t>(k)];
-}
-
-QString SnapshotChart::sweepPointHeader(int scenario, const Totals& t) const {
-    const EvaluatedScenario& sc = snap_.scenarios[static_cast<std::size_t>(scenario)];
-    QString s = QStringLiteral("<b>%1</b><br>batch %2").arg(sc.label.toHtmlEscaped()).arg(t.batch);
-    s += t.fitsMemory ? QStringLiteral(" — fits: ") : QStringLiteral(" — <b>does not fit</b>: ");
-    const double gib = 1024.0 * 1024.0 * 1024.0;
-    s += QStringLiteral("%1 GiB of %2 GiB")
-             .arg(t.peakMemoryBytes / gib, 0, 'g', 3)
-             .arg(sc.hardware->dram.capacity.value, 0, 'g', 4) +
-         QStringLiteral(" device memory (parameters + peak live activations + state)");
-    return s;
 }
 
 } // namespace bs

@@ -61,15 +61,6 @@ QImage markerGlyph(MarkerGlyph glyph, double size_px, const QColor& fill, const 
 /// item paints every marker itself while a QScatterSeries keeps one graphics item per point.
 QLineSeries* makeGlyphSeries(MarkerGlyph glyph, double size_px, const QColor& fill, const QColor& border);
 
-/// One scenario's curve over the sweep grid: solid where the batch fits device memory, dashed
-/// beyond, a marker at the current batch; what Utilization, Latency-throughput and Energy share.
-struct SweepCurve {
-    int scenario = -1; ///< index into ExplorerSnapshot::scenarios
-    QLineSeries* fits = nullptr;
-    QLineSeries* beyond = nullptr;
-    QLineSeries* current = nullptr; ///< a glyph series (makeGlyphSeries) holding one point
-};
-
 /// The four charts, in reading order.
 enum class ChartKind { Roofline, Utilization, Tradeoff, Energy };
 
@@ -135,40 +126,6 @@ class SnapshotChart : public QChartView {
     double smallLineHeight() const;
     void placeLabels();
 
-    /// Maps a sweep point's totals to a chart value; NaN coordinates are skipped.
-    using TotalsToValue = std::function<QPointF(const Totals&)>;
-    /// The curve of scenario `index`: solid while batches fit device memory, dashed beyond, and a
-    /// marker at the current batch.
-    SweepCurve addSweepCurve(int index, const TotalsToValue& xy, bool pointsVisible);
-    void moveCurrent(const SweepCurve& curve, const TotalsToValue& xy);
-    /// Crosses at every swept batch that does not fit device memory, all scenarios in one series.
-    QLineSeries* addNotFitting(const TotalsToValue& xy);
-    /// Within what the axes can draw (log axes: > 0).
-    bool drawable(const QPointF& value) const;
-    /// Vertical dashed line at the current batch over the whole y range, labelled "batch N".
-    void addBatchLine();
-    void moveBatchLine();
-    /// A batch step on a chart whose x axis is the batch: widen the axis if the batch left it, move
-    /// every curve's current marker and the batch line.
-    void followBatch(const std::vector<SweepCurve>& curves, const TotalsToValue& xy);
-    /// Nearest sweep point of any curve within a few pixels: {scenario index, sweep index}.
-    std::pair<int, int> nearestSweepPoint(const std::vector<SweepCurve>& curves, const TotalsToValue& xy,
-                                          const QPointF& chartPos) const;
-    /// Measured points (docs/MEASURED.md) of every drawn scenario that has them: hollow circles in
-    /// the scenario's colour, anomalies as red diamonds on top. `xy` maps a point; returns whether
-    /// any was drawn.
-    using MeasuredToValue = std::function<QPointF(const PointComparison&)>;
-    bool addMeasured(const MeasuredToValue& xy);
-    /// The measured point within a few pixels of `chartPos`, with its scenario, or null.
-    std::pair<int, const PointComparison*> nearestMeasured(const MeasuredToValue& xy,
-                                                           const QPointF& chartPos) const;
-    /// Tooltip of a measured point: measured and modelled latency, error, departures.
-    QString measuredToolTip(int scenario, const PointComparison& p) const;
-    /// "○ measured ◆ anomaly" for a chart's second title line when `s` has measured data.
-    static QString measuredLegend(const ExplorerSnapshot& s);
-    /// Scenario label, batch and the fit line shared by the sweep charts' tooltips.
-    QString sweepPointHeader(int scenario, const Totals& t) const;
-
     QColor textColor() const { return dark_ ? QColor(230, 230, 230) : QColor(35, 35, 35); }
     QColor mutedColor() const { return dark_ ? QColor(150, 150, 150) : QColor(120, 120, 120); }
     QColor markerBorder() const { return dark_ ? QColor(20, 20, 20) : QColor(255, 255, 255); }
@@ -177,8 +134,15 @@ class SnapshotChart : public QChartView {
     bool viewportEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void fitBatchAxisLabels();
+    /// Within what the axes can draw (log axes: > 0).
+    bool drawable(const QPointF& value) const;
 
   private:
+    // The parts only some charts draw, composed into those charts; they draw through this
+    // chart's protected canvas (attach, toChart, labels, colours).
+    friend class SweepCurves;
+    friend class MeasuredOverlay;
+
     struct Label {
         QGraphicsSimpleTextItem* item = nullptr;
         QPointF value;
@@ -201,8 +165,6 @@ class SnapshotChart : public QChartView {
     QAbstractAxis* axisX_ = nullptr;
     QAbstractAxis* axisY_ = nullptr;
     QLineSeries* anchor_ = nullptr;
-    QLineSeries* batchLine_ = nullptr;
-    QGraphicsSimpleTextItem* batchLabel_ = nullptr;
     std::vector<Label> labels_;
 };
 

@@ -98,6 +98,7 @@ void EnergyChart::rebuild() {
     resetChart(QStringLiteral("<b>Energy per inference vs batch</b><br><small>static (idle power × latency) "
                               "+ dynamic (compute, DRAM, SRAM) ÷ batch &nbsp;· ● current batch &nbsp;· – – ✕ "
                               "does not fit</small>"));
+    sweep_.reset();
     auto* ax = makeLogAxis(2, QStringLiteral("batch size"), QStringLiteral("%d"));
     const QString title = unit + QStringLiteral(" per inference");
     const auto [xlo, xhi] = batchAxisRange(s);
@@ -129,7 +130,7 @@ void EnergyChart::rebuild() {
     const bool dots = s.sweepBatches.size() <= 24;
     auto totalOf = [this](const Totals& t) { return value(t); };
     for (std::size_t i = 0; i < s.scenarios.size(); ++i)
-        if (usable(s.scenarios[i])) curves_.push_back(addSweepCurve(static_cast<int>(i), totalOf, dots));
+        if (usable(s.scenarios[i])) curves_.push_back(sweep_.add(static_cast<int>(i), totalOf, dots));
 
     if (breakdownScenario_ >= 0) {
         const EvaluatedScenario& sc = s.scenarios[static_cast<std::size_t>(breakdownScenario_)];
@@ -148,12 +149,12 @@ void EnergyChart::rebuild() {
         addLabel(QStringLiteral("breakdown (dashed): ") + sc.label, QPointF(xlo, ylo),
                  Qt::AlignRight | Qt::AlignTop, textColor(), true);
     }
-    notFit_ = addNotFitting(totalOf);
-    addBatchLine();
+    notFit_ = sweep_.addNotFitting(totalOf);
+    sweep_.addBatchLine();
 }
 
 void EnergyChart::updateBatch() {
-    followBatch(curves_, [this](const Totals& t) { return value(t); });
+    sweep_.followBatch(curves_, [this](const Totals& t) { return value(t); });
 }
 
 void EnergyChart::updateSelection() {
@@ -164,16 +165,16 @@ void EnergyChart::updateSelection() {
 }
 
 QString EnergyChart::pointToolTip(const QPointF& chartPos) const {
-    const auto [si, pi] = nearestSweepPoint(
+    const auto [si, pi] = sweep_.nearest(
         curves_, [this](const Totals& t) { return value(t); }, chartPos);
     if (si < 0) return {};
     const Totals& t =
         snapshot().scenarios[static_cast<std::size_t>(si)].sweep[static_cast<std::size_t>(pi)].totals;
     const EnergyBreakdown& e = t.energyPerInference;
     QString tip =
-        sweepPointHeader(si, t) + QStringLiteral("<br>energy per inference <b>%1</b> <i>= whole-batch "
-                                                 "energy ÷ batch</i><table>")
-                                      .arg(formatSi(e.total(), QStringLiteral("J")));
+        sweep_.pointHeader(si, t) + QStringLiteral("<br>energy per inference <b>%1</b> <i>= whole-batch "
+                                                   "energy ÷ batch</i><table>")
+                                        .arg(formatSi(e.total(), QStringLiteral("J")));
     for (std::size_t k = 0; k < kComponents.size(); ++k) {
         const double j = e.*kComponents[k].joules;
         tip += QStringLiteral("<tr><td>%1</td><td><b>%2</b></td><td>%3 %</td><td><i>%4 ÷ batch</i></td></tr>")

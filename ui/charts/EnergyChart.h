@@ -4,6 +4,7 @@
 // traffic) changes with how often weights are re-read. The breakdown of the selected scenario
 // (static / compute / DRAM / SRAM) can be shown as dashed curves of the same hue.
 #include "charts/ChartSupport.h"
+#include "charts/SweepCurves.h"
 
 #include <array>
 #include <vector>
@@ -44,6 +45,7 @@ class EnergyChart : public SnapshotChart {
     int pickBreakdownScenario() const;
     QPointF value(const Totals& t) const;
 
+    SweepCurves sweep_{*this};
     std::vector<SweepCurve> curves_;
     QLineSeries* notFit_ = nullptr;
     QAbstractAxis* ay_ = nullptr; ///< log, or linear when all values lie within one decade

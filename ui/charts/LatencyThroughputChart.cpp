@@ -24,7 +24,8 @@ QPointF LatencyThroughputChart::measuredValue(const PointComparison& p) {
 void LatencyThroughputChart::rebuild() {
     resetChart(QStringLiteral("<b>Latency vs throughput</b> — one point per batch<br><small>★ recommended "
                               "batch &nbsp;● current batch &nbsp;– – ✕ does not fit in device memory") +
-               measuredLegend(snapshot()) + QStringLiteral("</small>"));
+               MeasuredOverlay::legend(snapshot()) + QStringLiteral("</small>"));
+    sweep_.reset();
     ax_ = makeLogAxis(10, QStringLiteral("throughput (inferences/s)"), QStringLiteral("%.0f"));
     ay_ = makeLogAxis(10, QStringLiteral("batch latency (ms)"), QStringLiteral("%g"));
     setAxes(ax_, ay_);
@@ -34,9 +35,9 @@ void LatencyThroughputChart::rebuild() {
     recommended_.clear();
     recommendedLabels_.clear();
     for (std::size_t i = 0; i < s.scenarios.size(); ++i)
-        if (usable(s.scenarios[i])) curves_.push_back(addSweepCurve(static_cast<int>(i), value, true));
-    notFit_ = addNotFitting(value);
-    addMeasured(measuredValue);
+        if (usable(s.scenarios[i])) curves_.push_back(sweep_.add(static_cast<int>(i), value, true));
+    notFit_ = sweep_.addNotFitting(value);
+    measured_.add(measuredValue);
 
     budget_ = new QLineSeries;
     budget_->setName(QStringLiteral("latency budget"));
@@ -135,7 +136,7 @@ void LatencyThroughputChart::placeBudget() {
 void LatencyThroughputChart::updateBatch() {
     fitRanges(false);
     for (const SweepCurve& c : curves_)
-        moveCurrent(c, value);
+        sweep_.moveCurrent(c, value);
 }
 
 void LatencyThroughputChart::updateBudget() {
@@ -144,12 +145,13 @@ void LatencyThroughputChart::updateBudget() {
 }
 
 QString LatencyThroughputChart::pointToolTip(const QPointF& chartPos) const {
-    if (const auto [mi, mp] = nearestMeasured(measuredValue, chartPos); mp) return measuredToolTip(mi, *mp);
-    const auto [si, pi] = nearestSweepPoint(curves_, value, chartPos);
+    if (const auto [mi, mp] = measured_.nearest(measuredValue, chartPos); mp)
+        return measured_.toolTip(mi, *mp);
+    const auto [si, pi] = sweep_.nearest(curves_, value, chartPos);
     if (si < 0) return {};
     const EvaluatedScenario& sc = snapshot().scenarios[static_cast<std::size_t>(si)];
     const Totals& t = sc.sweep[static_cast<std::size_t>(pi)].totals;
-    QString tip = sweepPointHeader(si, t) +
+    QString tip = sweep_.pointHeader(si, t) +
                   QStringLiteral("<br>latency <b>%1</b> <i>(one batch, all layers in sequence)</i>"
                                  "<br>throughput <b>%2 inferences/s</b> <i>= batch ÷ latency</i>")
                       .arg(formatSeconds(t.latency_s), formatNumber(t.throughput_per_s));

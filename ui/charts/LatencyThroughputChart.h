@@ -4,6 +4,8 @@
 // batch (highest throughput within the budget) a labelled star, the current batch a marker, and
 // batches that do not fit device memory are dashed and crossed.
 #include "charts/ChartSupport.h"
+#include "charts/MeasuredOverlay.h"
+#include "charts/SweepCurves.h"
 
 #include <vector>
 
@@ -39,6 +41,8 @@ class LatencyThroughputChart : public SnapshotChart {
 
     QLogValueAxis* ax_ = nullptr;
     QLogValueAxis* ay_ = nullptr;
+    SweepCurves sweep_{*this};
+    MeasuredOverlay measured_{*this};
     std::vector<SweepCurve> curves_;
     std::vector<QScatterSeries*> recommended_;
     std::vector<QGraphicsSimpleTextItem*> recommendedLabels_;

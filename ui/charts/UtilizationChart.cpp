@@ -24,7 +24,8 @@ QPointF UtilizationChart::measuredValue(const PointComparison& p) {
 void UtilizationChart::rebuild() {
     resetChart(QStringLiteral("<b>Utilization vs batch</b> (FLOP-weighted)<br><small>● current batch "
                               "&nbsp;· – – ✕ batches that do not fit in device memory") +
-               measuredLegend(snapshot()) + QStringLiteral("</small>"));
+               MeasuredOverlay::legend(snapshot()) + QStringLiteral("</small>"));
+    sweep_.reset();
     auto* ax = makeLogAxis(2, QStringLiteral("batch size"), QStringLiteral("%d"));
     ay_ = new QValueAxis;
     ay_->setTitleText(QStringLiteral("utilization %"));
@@ -58,28 +59,28 @@ void UtilizationChart::rebuild() {
     // Dots on a dense grid (1..4096 step 1) would merge into a thick line.
     const bool dots = s.sweepBatches.size() <= 24;
     for (std::size_t i = 0; i < s.scenarios.size(); ++i)
-        if (usable(s.scenarios[i])) curves_.push_back(addSweepCurve(static_cast<int>(i), value, dots));
-    notFit_ = addNotFitting(value);
-    addMeasured(measuredValue);
-    addBatchLine();
+        if (usable(s.scenarios[i])) curves_.push_back(sweep_.add(static_cast<int>(i), value, dots));
+    notFit_ = sweep_.addNotFitting(value);
+    measured_.add(measuredValue);
+    sweep_.addBatchLine();
 }
 
 void UtilizationChart::updateBatch() {
-    followBatch(curves_, value);
+    sweep_.followBatch(curves_, value);
 }
 
 QString UtilizationChart::pointToolTip(const QPointF& chartPos) const {
-    if (const auto [mi, mp] = nearestMeasured(measuredValue, chartPos); mp)
-        return measuredToolTip(mi, *mp) +
+    if (const auto [mi, mp] = measured_.nearest(measuredValue, chartPos); mp)
+        return measured_.toolTip(mi, *mp) +
                QStringLiteral(
                    "<br>measured utilization <b>%1 %</b> <i>= the model's FLOPs ÷ (measured latency × "
                    "dense peak)</i>")
                    .arg(QString::number(mp->measuredUtilization() * 100, 'f', 1));
-    const auto [si, pi] = nearestSweepPoint(curves_, value, chartPos);
+    const auto [si, pi] = sweep_.nearest(curves_, value, chartPos);
     if (si < 0) return {};
     const Totals& t =
         snapshot().scenarios[static_cast<std::size_t>(si)].sweep[static_cast<std::size_t>(pi)].totals;
-    return sweepPointHeader(si, t) +
+    return sweep_.pointHeader(si, t) +
            QStringLiteral("<br>utilization <b>%1 %</b> <i>= total FLOPs ÷ (latency × dense peak %2)</i>"
                           "<br>latency %3, throughput %4 inferences/s")
                .arg(QString::number(t.utilization * 100, 'f', 1),

@@ -4,6 +4,8 @@
 // current batch is a vertical line and a marker on each curve; batches that do not fit device
 // memory are dashed and crossed. A batch step moves only the markers.
 #include "charts/ChartSupport.h"
+#include "charts/MeasuredOverlay.h"
+#include "charts/SweepCurves.h"
 
 #include <vector>
 
@@ -31,6 +33,8 @@ class UtilizationChart : public SnapshotChart {
     QString chartToolTip() const override;
 
   private:
+    SweepCurves sweep_{*this};
+    MeasuredOverlay measured_{*this};
     std::vector<SweepCurve> curves_;
     QLineSeries* notFit_ = nullptr;
     QValueAxis* ay_ = nullptr;

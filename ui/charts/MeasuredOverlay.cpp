@@ -1,7 +1,4 @@
-// SnapshotChart's measured-data overlay (docs/MEASURED.md): the measured points of each scenario,
-// their anomalies, the tooltip of a point and the key in the title. Used by the latency-throughput
-// and utilization charts; kept apart from ChartSupport.cpp's axes, curves and labels.
-#include "charts/ChartSupport.h"
+#include "charts/MeasuredOverlay.h"
 
 #include <QLineF>
 #include <QPen>
@@ -9,10 +6,12 @@
 
 namespace bs {
 
-bool SnapshotChart::addMeasured(const MeasuredToValue& xy) {
+MeasuredOverlay::MeasuredOverlay(SnapshotChart& chart) : chart_(chart) {}
+
+bool MeasuredOverlay::add(const MeasuredToValue& xy) {
     bool any = false;
     auto* anomalies = new QScatterSeries;
-    for (const EvaluatedScenario& sc : snap_.scenarios) {
+    for (const EvaluatedScenario& sc : chart_.snapshot().scenarios) {
         if (!usable(sc) || !sc.measured.comparison) continue;
         auto* points = new QScatterSeries;
         points->setName(sc.label + QStringLiteral(" (measured)"));
@@ -23,12 +22,12 @@ bool SnapshotChart::addMeasured(const MeasuredToValue& xy) {
         points->setPen(QPen(sc.color, 2));
         for (const PointComparison& p : sc.measured.comparison->points) {
             const QPointF v = xy(p);
-            if (!drawable(v)) continue;
+            if (!chart_.drawable(v)) continue;
             points->append(v);
             if (p.anomaly) anomalies->append(v);
             any = true;
         }
-        attach(points, false);
+        chart_.attach(points, false);
         points->setBrush(Qt::NoBrush);
     }
     anomalies->setName(QStringLiteral("anomaly"));
@@ -36,30 +35,30 @@ bool SnapshotChart::addMeasured(const MeasuredToValue& xy) {
     anomalies->setMarkerSize(14);
     anomalies->setColor(Qt::transparent);
     anomalies->setPen(QPen(QColor(220, 30, 30), 2));
-    attach(anomalies, false);
+    chart_.attach(anomalies, false);
     anomalies->setBrush(Qt::NoBrush);
     return any;
 }
 
-std::pair<int, const PointComparison*> SnapshotChart::nearestMeasured(const MeasuredToValue& xy,
-                                                                      const QPointF& chartPos) const {
+std::pair<int, const PointComparison*> MeasuredOverlay::nearest(const MeasuredToValue& xy,
+                                                                const QPointF& chartPos) const {
     std::pair<int, const PointComparison*> best{-1, nullptr};
     double bestD = 8.0;
-    for (std::size_t i = 0; i < snap_.scenarios.size(); ++i) {
-        const EvaluatedScenario& sc = snap_.scenarios[i];
+    for (std::size_t i = 0; i < chart_.snapshot().scenarios.size(); ++i) {
+        const EvaluatedScenario& sc = chart_.snapshot().scenarios[i];
         if (!usable(sc) || !sc.measured.comparison) continue;
         for (const PointComparison& p : sc.measured.comparison->points) {
             const QPointF v = xy(p);
-            if (!drawable(v)) continue;
-            const double d = QLineF(toChart(v), chartPos).length();
+            if (!chart_.drawable(v)) continue;
+            const double d = QLineF(chart_.toChart(v), chartPos).length();
             if (d < bestD) bestD = d, best = {static_cast<int>(i), &p};
         }
     }
     return best;
 }
 
-QString SnapshotChart::measuredToolTip(int scenario, const PointComparison& p) const {
-    const EvaluatedScenario& sc = snap_.scenarios[static_cast<std::size_t>(scenario)];
+QString MeasuredOverlay::toolTip(int scenario, const PointComparison& p) const {
+    const EvaluatedScenario& sc = chart_.snapshot().scenarios[static_cast<std::size_t>(scenario)];
     QString tip =
         QStringLiteral("<b>%1</b><br>measured, batch %2 (%3 run%4, median)<br>latency <b>%5</b> measured, "
                        "%6 modelled: error %7 %<br>per sample %8")
@@ -79,7 +78,7 @@ QString SnapshotChart::measuredToolTip(int scenario, const PointComparison& p) c
     return tip;
 }
 
-QString SnapshotChart::measuredLegend(const ExplorerSnapshot& s) {
+QString MeasuredOverlay::legend(const ExplorerSnapshot& s) {
     for (const EvaluatedScenario& sc : s.scenarios)
         if (usable(sc) && sc.measured.comparison) return QStringLiteral(" &nbsp;○ measured &nbsp;◇ anomaly");
     return {};
