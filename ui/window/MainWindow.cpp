@@ -139,13 +139,6 @@ void MainWindow::addDockToggles() {
             tr("Show the hardware preset editor: duplicate a built-in preset to edit it"));
         tools->addAction(presetsAction);
     }
-    busy_ = new QLabel;
-    busy_->setObjectName(QStringLiteral("busyLabel"));
-    statusBar()->addPermanentWidget(busy_);
-    if (presets_->ids().isEmpty())
-        statusBar()->addPermanentWidget(
-            new QLabel(tr("<b>No hardware presets found</b> in %1 (set BATCHSCOPE_PRESET_DIR)")
-                           .arg(QString::fromStdString(PresetLibrary::shippedPresetDir()).toHtmlEscaped())));
 }
 
 void MainWindow::buildStatusBar() {
