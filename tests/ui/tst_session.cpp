@@ -1,8 +1,9 @@
 // Session files: save → load → save gives identical bytes and the same window; an interrupted save
 // leaves the previous file; newer, corrupt and incomplete files are refused with a message naming
-// the file and field; moved ONNX files are found; autosave writes after a change and a crash
-// (no clean exit) is offered for recovery.
+// the file and field; moved ONNX files are found. (Autosave and crash recovery: tst_autosave.)
 #include "FileChecks.h"
+#include "SessionTestSupport.h"
+#include "hardware/PresetSchema.h"
 #include "model/Explorer.h"
 #include "model/PresetStore.h"
 #include "model/Session.h"
@@ -21,73 +22,15 @@
 #include <QTest>
 
 using namespace bs;
+using bs::test::compareSpecs;
+using bs::test::kCopy;
 using bs::test::readAll;
+using bs::test::snapshotLabels;
+using bs::test::waitIdle;
 using bs::test::writeAll;
 
-namespace {
-
-const QString kCopy = QStringLiteral("h100-sxm-copy");
-
-void waitIdle(MainWindow& w) {
-    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
-    QCoreApplication::processEvents();
-}
-
-void compareSpecs(const std::vector<ScenarioRow>& a, const std::vector<ScenarioRow>& b) {
-    QCOMPARE(a.size(), b.size());
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        QCOMPARE(a[i].modelId, b[i].modelId);
-        QVERIFY(a[i].knobs == b[i].knobs);
-        QCOMPARE(a[i].onnxPath, b[i].onnxPath);
-        QVERIFY(a[i].dims == b[i].dims);
-        QCOMPARE(a[i].presetId, b[i].presetId);
-        QCOMPARE(a[i].precision, b[i].precision);
-        QCOMPARE(a[i].color, b[i].color);
-        QCOMPARE(a[i].visible, b[i].visible);
-    }
-}
-
-QStringList snapshotLabels(MainWindow& w) {
-    QStringList labels;
-    for (const EvaluatedScenario& e : w.explorer()->snapshot().scenarios)
-        labels << e.label;
-    return labels;
-}
-
-} // namespace
-
-class TstSession : public QObject {
+class TstSession : public QObject, public test::SessionFixture {
     Q_OBJECT
-    QTemporaryDir tmp_;
-    int n_ = 0;
-
-    QString fresh(const QString& name) {
-        const QString dir = tmp_.filePath(QStringLiteral("%1-%2").arg(name).arg(++n_));
-        QDir().mkpath(dir);
-        return dir;
-    }
-
-    MainWindowOptions options(const QString& presetDir, bool defaults = false) {
-        MainWindowOptions o;
-        o.settingsFile = tmp_.filePath(QStringLiteral("settings-%1.ini").arg(++n_));
-        o.userPresetDir = presetDir;
-        o.defaultScenarios = defaults;
-        o.restoreWindowState = false;
-        return o;
-    }
-
-    // Warnings go to a string instead of a modal box; recovery must not be offered unless a test says.
-    static void quiet(SessionController& c, QString* warning = nullptr) {
-        c.showWarning = [warning](const QString& m) {
-            if (warning) *warning = m;
-        };
-        c.askRecover = [](const QString& q) {
-            qWarning("unexpected recovery offer: %s", qPrintable(q));
-            return false;
-        };
-        c.confirmDiscard = [](const QString&) { return true; };
-        c.chooseFile = [](bool) { return QString(); };
-    }
 
     // Four scenarios: a built-in model with knobs, one on an edited user preset, an ONNX file with
     // dims, a hidden one; batch 100, a 10 ms budget, the ONNX scenario selected.
@@ -95,14 +38,8 @@ class TstSession : public QObject {
         PresetStore* presets = w.explorer()->presets();
         QString error;
         QCOMPARE(presets->duplicate(QStringLiteral("h100-sxm"), &error), kCopy);
-        QJsonObject json = presets->json(kCopy);
-        QJsonObject memory = json[QStringLiteral("memory")].toObject();
-        QJsonObject dram = memory[QStringLiteral("dram")].toObject();
-        QJsonObject bw = dram[QStringLiteral("bandwidth_gb_s")].toObject();
-        bw[QStringLiteral("value")] = 2000.5;
-        dram[QStringLiteral("bandwidth_gb_s")] = bw;
-        memory[QStringLiteral("dram")] = dram;
-        json[QStringLiteral("memory")] = memory;
+        const QJsonObject json = withPresetValueAt(
+            presets->json(kCopy), QStringLiteral("memory.dram.bandwidth_gb_s.value"), 2000.5);
         QVERIFY(presets->update(kCopy, json));
 
         ScenarioListModel* list = w.explorer()->scenarios();
@@ -139,7 +76,7 @@ class TstSession : public QObject {
 
   private slots:
     void initTestCase() { QVERIFY(tmp_.isValid()); }
-    void init() { qputenv("BATCHSCOPE_AUTOSAVE_DIR", fresh(QStringLiteral("autosave")).toLocal8Bit()); }
+    void init() { useFreshAutosaveDir(); }
 
     void roundTripIsByteIdenticalAndRestoresTheWindow() {
         const QString dir = fresh(QStringLiteral("roundtrip"));
@@ -478,103 +415,6 @@ class TstSession : public QObject {
         QCOMPARE(c.fileActions().size(), 3);
         QCOMPARE(c.fileActions()[0]->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+O")));
         QCOMPARE(c.fileActions()[1]->shortcut(), QKeySequence(QStringLiteral("Ctrl+S")));
-    }
-
-    void autosaveAndRecoveryAfterACrash() {
-        const QString autosaveDir = SessionController::autosaveDir();
-        QVERIFY(autosaveDir.startsWith(tmp_.path())); // never the user's real autosave
-        const QString sessionPath = fresh(QStringLiteral("crash")) + QStringLiteral("/work.batchscope");
-        QString marker, autosave;
-        std::vector<ScenarioRow> specsAtCrash;
-        {
-            MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(w.sessionTarget());
-            quiet(c);
-            c.setAutosaveIntervals(60000, 20);
-            QVERIFY(c.saveSessionAs(sessionPath));
-            c.startAutosave();
-            marker = c.markerFile();
-            autosave = c.autosaveFile();
-            QCOMPARE(autosave, autosaveDir + QStringLiteral("/autosave.batchscope"));
-            QVERIFY(QFileInfo::exists(marker));
-            QCOMPARE(readSessionFile(autosave).batch, 64);
-            w.batchControls()->setBatch(300);
-            w.explorer()->scenarios()->duplicate(w.explorer()->scenarios()->specs()[1].id);
-            QTRY_COMPARE(readSessionFile(autosave).batch, 300);
-            QTRY_COMPARE(readSessionFile(autosave).scenarios.size(), std::size_t{5});
-            specsAtCrash = w.explorer()->scenarios()->specs();
-            // No cleanExit(): as far as the next run can tell, this one crashed.
-        }
-        QVERIFY(QFileInfo::exists(marker));
-        {
-            MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(w.sessionTarget());
-            quiet(c);
-            QString asked;
-            c.askRecover = [&](const QString& q) {
-                asked = q;
-                return true;
-            };
-            c.startAutosave();
-            QVERIFY2(asked.contains(QStringLiteral("did not exit cleanly")) &&
-                         asked.contains(QStringLiteral("5 scenarios")) &&
-                         asked.contains(QStringLiteral("work.batchscope")),
-                     qPrintable(asked));
-            QCOMPARE(w.explorer()->batch(), 300);
-            QCOMPARE(w.batchControls()->batch(), 300);
-            compareSpecs(w.explorer()->scenarios()->specs(), specsAtCrash);
-            QCOMPARE(c.sessionFile(), sessionPath);
-            QVERIFY(c.isDirty());
-            QCOMPARE(w.windowTitle(), QStringLiteral("work.batchscope* — Batchscope"));
-            // A second window meanwhile gets its own autosave and is not offered this one.
-            MainWindow w2(options(fresh(QStringLiteral("presets")), true));
-            SessionController c2(w2.sessionTarget());
-            quiet(c2);
-            c2.startAutosave();
-            QVERIFY(c2.autosaveFile() != c.autosaveFile());
-            QVERIFY(QFileInfo::exists(c2.autosaveFile()));
-            c2.cleanExit();
-            QVERIFY(!QFileInfo::exists(c2.autosaveFile()));
-            // A normal quit: nothing to recover next time.
-            c.cleanExit();
-            QVERIFY(!QFileInfo::exists(marker));
-            QVERIFY(!QFileInfo::exists(autosave));
-        }
-        {
-            MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(w.sessionTarget());
-            quiet(c); // fails on any recovery offer
-            c.startAutosave();
-            QCOMPARE(w.explorer()->batch(), 64);
-            QCOMPARE(w.explorer()->scenarios()->specs().size(), std::size_t{4});
-            c.cleanExit();
-        }
-    }
-
-    void declinedRecoveryLeavesTheWindowAlone() {
-        {
-            MainWindow w(options(fresh(QStringLiteral("presets")), true));
-            SessionController c(w.sessionTarget());
-            quiet(c);
-            c.startAutosave();
-            w.batchControls()->setBatch(2);
-            QVERIFY(c.autosaveNow());
-        }
-        MainWindow w(options(fresh(QStringLiteral("presets")), true));
-        SessionController c(w.sessionTarget());
-        quiet(c);
-        int asked = 0;
-        c.askRecover = [&](const QString&) {
-            ++asked;
-            return false;
-        };
-        c.startAutosave();
-        QCOMPARE(asked, 1);
-        QCOMPARE(w.explorer()->batch(), 64);
-        QVERIFY(!c.isDirty());
-        // The declined autosave is replaced by this run's state.
-        QCOMPARE(readSessionFile(c.autosaveFile()).batch, 64);
-        c.cleanExit();
     }
 
     void limitsOnSize() {
