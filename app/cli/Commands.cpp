@@ -1,6 +1,7 @@
 #include "cli/Commands.h"
 
 #include "base/EngineError.h"
+#include "base/Format.h"
 #include "cli/MeasuredCommands.h"
 #include "cli/ScenarioOptions.h"
 #include "eval/Evaluator.h"
@@ -18,10 +19,6 @@
 namespace bs::cli {
 
 namespace {
-
-QString qs(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 const std::vector<OptionSpec> kScenarioOptions = {
     {"model", true, false},      {"hardware", true, false}, {"precision", true, false}, {"seq", true, false},

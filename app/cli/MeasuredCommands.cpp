@@ -2,6 +2,7 @@
 
 #include "base/AtomicWrite.h"
 #include "base/EngineError.h"
+#include "base/Format.h"
 #include "base/Table.h"
 #include "cli/ScenarioOptions.h"
 #include "hardware/MachineProbe.h"
@@ -21,10 +22,6 @@
 namespace bs::cli {
 
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 /// The measured points of the scenario; throws when the file has none for it.
 std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const PreparedScenario& s) {

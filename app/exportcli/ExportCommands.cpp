@@ -1,6 +1,7 @@
 #include "exportcli/ExportCommands.h"
 
 #include "base/EngineError.h"
+#include "base/Format.h"
 #include "charts/ChartSupport.h"
 #include "cli/ScenarioOptions.h"
 #include "export/ChartExport.h"
@@ -21,10 +22,6 @@
 namespace bs::cli {
 
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 std::vector<SnapshotInput> scenariosFromSession(const std::string& file, int* selected, int* batch,
                                                 std::optional<double>* budget_s) {

@@ -5,6 +5,7 @@
 // through boundLabel/boundName beside the Bound type, eval/Evaluator.h.)
 #include <QString>
 #include <string>
+#include <string_view>
 
 namespace bs {
 
@@ -18,6 +19,10 @@ QString formatSeconds(double seconds);
 /// "53 %", "5.3 %": one decimal below 10 % so that a small share does not read as zero, plus
 /// `extraDecimals` where a table needs finer steps ("53.1 %", "5.27 %").
 QString formatPercent(double fraction, int extraDecimals = 0);
+/// Engine text (UTF-8 std::string) as a QString.
+inline QString qs(std::string_view s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 /// `v` with exactly `digits` decimals ("3.350"), for text that records a measurement.
 std::string formatFixed(double v, int digits);
 

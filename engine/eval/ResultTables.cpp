@@ -6,12 +6,6 @@
 
 namespace bs {
 
-namespace {
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
-} // namespace
-
 std::vector<QString> sweepColumns() {
     return {QStringLiteral("batch"),
             QStringLiteral("latency_ms"),

@@ -27,10 +27,6 @@ namespace bs {
 
 namespace {
 
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
 constexpr double kMiB = 1024.0 * 1024.0;
 
 QString readText(const QString& path) {

@@ -1,6 +1,7 @@
 #include "scenario/Scenario.h"
 
 #include "base/EngineError.h"
+#include "base/Format.h"
 #include "base/Parse.h"
 #include "hardware/PresetLoader.h"
 #include "onnx/OnnxImport.h"
@@ -11,10 +12,6 @@
 namespace bs {
 
 namespace {
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
 std::vector<std::string> split(const std::string& text, char sep) {
     std::vector<std::string> parts;
     std::size_t start = 0;

@@ -21,12 +21,8 @@ namespace {
 const QString kFormatName = QStringLiteral("batchscope-session");
 using Reader = JsonFieldReader;
 
-QString at(const QString& parent, const QString& key) {
-    return jsonField(parent, key);
-}
-
 QString optionalString(const Reader& r, const QJsonObject& o, const QString& key, const QString& field) {
-    const QString f = at(field, key);
+    const QString f = jsonField(field, key);
     const QJsonValue v = r.get(o, key, f, false);
     return v.isUndefined() ? QString() : r.string(v, f);
 }
@@ -39,11 +35,11 @@ SessionRow readScenario(const Reader& r, const QJsonValue& value, const QString&
     ScenarioRow& s = out.spec;
     static_cast<Scenario&>(s) = scenarioFromJson(o, r, field);
     if (s.isOnnx()) out.onnxRelativePath = optionalString(r, o, QStringLiteral("onnx_relative_path"), field);
-    const QString colorField = at(field, QStringLiteral("color"));
+    const QString colorField = jsonField(field, QStringLiteral("color"));
     const QString color = r.string(r.get(o, QStringLiteral("color"), colorField, true), colorField);
     s.color = QColor(color);
     if (!s.color.isValid()) r.fail(colorField, QStringLiteral("'%1' is not a colour (#rrggbb)").arg(color));
-    const QString visField = at(field, QStringLiteral("visible"));
+    const QString visField = jsonField(field, QStringLiteral("visible"));
     const QJsonValue visible = r.get(o, QStringLiteral("visible"), visField, true);
     if (!visible.isBool()) r.wrongType(visible, visField, QStringLiteral("true or false"));
     s.visible = visible.toBool();
@@ -157,15 +153,16 @@ SessionData sessionFromJson(const QByteArray& json, const QString& fileName) {
     if (!presets.isUndefined()) {
         const QJsonObject p = r.object(presets, QStringLiteral("presets"));
         for (auto it = p.begin(); it != p.end(); ++it) {
-            const QString field = at(QStringLiteral("presets"), it.key());
+            const QString field = jsonField(QStringLiteral("presets"), it.key());
             const QJsonObject preset = r.object(it.value(), field);
             if (preset.value(QStringLiteral("id")).toString() != it.key())
-                r.fail(at(field, QStringLiteral("id")), QStringLiteral("must be \"%1\"").arg(it.key()));
+                r.fail(jsonField(field, QStringLiteral("id")),
+                       QStringLiteral("must be \"%1\"").arg(it.key()));
             // Validated here so that a bad embedded preset stops the load before the window changes.
             const PresetLoadResult pr = parsePreset(QJsonDocument(preset).toJson().toStdString(), "");
             for (const PresetIssue& issue : pr.issues)
                 if (!issue.warning)
-                    r.fail(at(field, QString::fromStdString(issue.field)),
+                    r.fail(jsonField(field, QString::fromStdString(issue.field)),
                            QString::fromStdString(issue.message));
             out.userPresets[it.key()] = preset;
         }
