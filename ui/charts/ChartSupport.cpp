@@ -227,6 +227,10 @@ void SnapshotChart::resetChart(const QString& title) {
     labels_.clear();
     c->removeAllSeries();
     for (QAbstractAxis* a : c->axes()) {
+        // Qt Charts deletes a removed axis's graphics with deleteLater(). Before the event loop
+        // starts (the window applying restored settings) that deletion never ran, and the old axes
+        // stayed drawn under the new ones; a hidden axis draws nothing whenever it goes.
+        a->setVisible(false);
         c->removeAxis(a);
         delete a;
     }
