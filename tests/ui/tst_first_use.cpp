@@ -11,9 +11,12 @@
 #include <QAbstractAxis>
 #include <QChart>
 #include <QDir>
+#include <QDockWidget>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
+#include <QLineEdit>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -87,6 +90,54 @@ class TstFirstUse : public QObject {
         QCoreApplication::processEvents();
         verifyOneSetOfAxes(w, true);
         saveShot(&w, QStringLiteral("first-use-restart.png"));
+    }
+
+    // A 1024×700 screen shows the whole window in every state a first session reaches.
+    void windowFitsASmallScreen() {
+        QTemporaryDir dir;
+        MainWindow w(test::testWindowOptions(dir));
+        w.resize(1024, 700);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        QStringList tooBig;
+        auto fits = [&](const char* state) {
+            QCoreApplication::processEvents();
+            const QSize min = w.minimumSizeHint().expandedTo(w.minimumSize());
+            qInfo("%s: minimum %dx%d", state, min.width(), min.height());
+            if (qEnvironmentVariableIsSet("BATCHSCOPE_TEST_VERBOSE"))
+                for (QWidget* c : w.findChildren<QWidget*>()) {
+                    const QSize m = c->minimumSizeHint().expandedTo(c->minimumSize());
+                    if (c->isVisible() && (m.width() > 250 || m.height() > 250))
+                        qInfo() << c->metaObject()->className() << c->objectName() << m;
+                }
+            if (min.width() > 1024 || min.height() > 700)
+                tooBig << QStringLiteral("%1: %2×%3")
+                              .arg(QLatin1String(state))
+                              .arg(min.width())
+                              .arg(min.height());
+        };
+        fits("default");
+        w.findChild<QDockWidget*>(QStringLiteral("presetDock"))->show();
+        fits("preset editor open");
+        saveShot(&w, QStringLiteral("first-use-1024x700-preset-editor.png"));
+        w.findChild<QDockWidget*>(QStringLiteral("presetDock"))->hide();
+        w.openOnnx(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet18.onnx"));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        fits("ONNX import waiting for dims");
+        saveShot(&w, QStringLiteral("first-use-onnx-dims.png"));
+        // The import ended: the status bar no longer says it is importing, the Dims field is
+        // empty and its placeholder names what is missing without a number that looks entered.
+        QVERIFY2(!w.statusBar()->currentMessage().startsWith(QStringLiteral("Importing")),
+                 qPrintable(w.statusBar()->currentMessage()));
+        auto* dims = w.findChild<QLineEdit*>(QStringLiteral("onnxDims"));
+        QVERIFY(dims->text().isEmpty());
+        QCOMPARE(dims->placeholderText(), QStringLiteral("height=?, width=?"));
+        while (w.explorer()->scenarios()->rowCount() < 12)
+            w.explorer()->addScenario(QStringLiteral("resnet18"), QStringLiteral("h100-sxm"));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        fits("12 scenarios");
+        saveShot(&w, QStringLiteral("first-use-12-scenarios.png"));
+        QVERIFY2(tooBig.isEmpty(), qPrintable(tooBig.join(QStringLiteral("; "))));
     }
 };
 

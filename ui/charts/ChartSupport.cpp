@@ -172,6 +172,7 @@ void SnapshotChart::setSnapshot(const ExplorerSnapshot& s, unsigned changes) {
         builtBatches_ = s.sweepBatches;
         built_ = true;
         rebuild();
+        fitAxisLabels(); // the batch range is known now
         placeLabels();
         return;
     }
@@ -241,18 +242,28 @@ void SnapshotChart::resetChart(const QString& title) {
     c->legend()->setVisible(!compact_);
 }
 
-void SnapshotChart::fitBatchAxisLabels() {
-    // A batch axis labels every power of two (13 labels to 4096); in a narrow chart they elide to
-    // "1…", so every other power is labelled instead.
+void SnapshotChart::fitAxisLabels() {
+    // A batch axis labels every power of two (13 labels to 4096); where they do not fit side by
+    // side they elide to "1…", so every 2nd or 4th power is labelled instead (large type in
+    // presentation mode needs it as much as a narrow chart).
     auto* lx = qobject_cast<QLogValueAxis*>(axisX_);
-    if (!lx || (lx->base() != 2 && lx->base() != 4)) return;
-    const double base = width() < 520 ? 4 : 2;
+    if (!lx || (lx->base() != 2 && lx->base() != 4 && lx->base() != 16)) return;
+    const double labelWidth_px =
+        QFontMetricsF(lx->labelsFont()).horizontalAdvance(QStringLiteral("4096")) + 10;
+    const double plotWidth_px = std::max(1.0, width() - 6.0 * labelWidth_px / 2);
+    const double octaves = std::log2(std::max(2.0, lx->max() / std::max(1e-9, lx->min())));
+    double base = 16;
+    for (double b : {2.0, 4.0})
+        if ((octaves / std::log2(b) + 1) * labelWidth_px <= plotWidth_px) {
+            base = b;
+            break;
+        }
     if (lx->base() != base) lx->setBase(base);
 }
 
 void SnapshotChart::resizeEvent(QResizeEvent* event) {
     QChartView::resizeEvent(event);
-    fitBatchAxisLabels();
+    fitAxisLabels();
     const bool compact = event->size().height() < kCompactHeight_px;
     if (print_) {
         screenCompact_ = compact;
@@ -269,7 +280,7 @@ void SnapshotChart::resizeEvent(QResizeEvent* event) {
 void SnapshotChart::setAxes(QAbstractAxis* x, QAbstractAxis* y) {
     axisX_ = x;
     axisY_ = y;
-    fitBatchAxisLabels();
+    fitAxisLabels();
     chart()->addAxis(x, Qt::AlignBottom);
     chart()->addAxis(y, Qt::AlignLeft);
     // Minor grid lines cost more to paint than all the data (about 1 ms per chart and frame, measured

@@ -93,6 +93,9 @@ class SnapshotChart : public QChartView {
     /// the explorer's 2×2 grid the plot would otherwise shrink to a strip.
     static constexpr int kCompactHeight_px = 360;
     bool compact() const { return compact_; }
+    /// Labels every 2nd or 4th power of two on a batch axis when every power does not fit at the
+    /// axis's label font (call after changing that font).
+    void fitAxisLabels();
 
   protected:
     virtual void rebuild() = 0;     ///< series, axes, labels from scratch
@@ -133,7 +136,6 @@ class SnapshotChart : public QChartView {
     void mouseMoveEvent(QMouseEvent* event) override;
     bool viewportEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
-    void fitBatchAxisLabels();
     /// Within what the axes can draw (log axes: > 0).
     bool drawable(const QPointF& value) const;
 

@@ -26,12 +26,16 @@ LayerTablePanel::LayerTablePanel(QWidget* parent) : QWidget(parent) {
 
     title_ = new QLabel(this);
     title_->setTextFormat(Qt::RichText);
+    // A long title (a scenario's import error) wraps instead of widening the window.
+    title_->setWordWrap(true);
+    title_->setMinimumWidth(120);
     filter_ = new QLineEdit(this);
     filter_->setPlaceholderText(tr("Filter layers (name, ops, bound)"));
     filter_->setClearButtonEnabled(true);
     filter_->setToolTip(tr("Shows only layers whose name, fused operators or bound contain this text "
                            "(case-insensitive), e.g. \"conv\" or \"memory\"."));
-    filter_->setMinimumWidth(filter_->fontMetrics().horizontalAdvance(filter_->placeholderText()) + 48);
+    filter_->setMinimumWidth(filter_->fontMetrics().horizontalAdvance(QStringLiteral("Filter layers")) + 48);
+    filter_->setMaximumWidth(filter_->fontMetrics().horizontalAdvance(filter_->placeholderText()) + 48);
     connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
 
     view_ = new QTableView(this);
@@ -75,6 +79,7 @@ LayerTablePanel::LayerTablePanel(QWidget* parent) : QWidget(parent) {
 }
 
 void LayerTablePanel::setScenario(const EvaluatedScenario* s, const QString& emptyHint) {
+    title_->setToolTip({});
     if (!s) {
         title_->setText(QStringLiteral("<i>%1</i>")
                             .arg(emptyHint.isEmpty()
@@ -82,6 +87,7 @@ void LayerTablePanel::setScenario(const EvaluatedScenario* s, const QString& emp
                                      : emptyHint.toHtmlEscaped()));
     } else if (!s->error.isEmpty()) {
         title_->setText(tr("<b>%1</b>: %2").arg(s->label.toHtmlEscaped(), s->error.toHtmlEscaped()));
+        title_->setToolTip(s->error.toHtmlEscaped()); // the wrapped title may be cut
     } else {
         title_->setText(tr("<span style=\"color:%1\">■</span> <b>%2</b> · batch %3 · %4 kernel layers")
                             .arg(s->color.name(), s->label.toHtmlEscaped())

@@ -32,6 +32,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyleFactory>
@@ -40,6 +41,19 @@
 #include <QVBoxLayout>
 
 namespace bs {
+
+namespace {
+// A dock's contents in a scroll area: the dock's minimum is then a strip, not its contents' width,
+// so the window fits a 1024×700 screen with both docks open (narrow docks scroll instead).
+QScrollArea* scrollable(QWidget* contents) {
+    auto* area = new QScrollArea;
+    area->setWidget(contents);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    area->setMinimumWidth(200);
+    return area;
+}
+} // namespace
 
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     : QMainWindow(parent),
@@ -89,7 +103,14 @@ void MainWindow::buildCentre() {
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->setSpacing(0);
-    topLayout->addWidget(summary_);
+    // Beyond four scenarios the summary lines scroll: the charts keep their height on a small screen.
+    summaryScroll_ = new QScrollArea;
+    summaryScroll_->setObjectName(QStringLiteral("summaryScroll"));
+    summaryScroll_->setWidget(summary_);
+    summaryScroll_->setWidgetResizable(true);
+    summaryScroll_->setFrameShape(QFrame::NoFrame);
+    summaryScroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    topLayout->addWidget(summaryScroll_);
     topLayout->addWidget(charts_, 1);
     splitter->addWidget(top);
     splitter->addWidget(table_);
@@ -114,15 +135,24 @@ void MainWindow::buildDocks() {
     left->setSizes({160, 400});
     scenarioDock_ = new QDockWidget(tr("Scenarios"), this);
     scenarioDock_->setObjectName(QStringLiteral("scenarioDock"));
-    scenarioDock_->setWidget(left);
+    scenarioDock_->setWidget(scrollable(left));
     addDockWidget(Qt::LeftDockWidgetArea, scenarioDock_);
 
     presetEditor_ = new PresetEditor(presets_);
     presetDock_ = new QDockWidget(tr("Preset editor"), this);
     presetDock_->setObjectName(QStringLiteral("presetDock"));
-    presetDock_->setWidget(presetEditor_);
+    presetDock_->setWidget(scrollable(presetEditor_));
     addDockWidget(Qt::RightDockWidgetArea, presetDock_);
     presetDock_->hide();
+    // Three columns (scenarios, charts, editor) leave the charts a strip on a small screen: there
+    // the editor opens as a tab beside the scenario list instead.
+    connect(presetDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (!visible || presetDock_->isFloating() || width() >= kSideBySideDocksWidth_px) return;
+        if (!tabifiedDockWidgets(scenarioDock_).contains(presetDock_)) {
+            tabifyDockWidget(scenarioDock_, presetDock_);
+            presetDock_->raise();
+        }
+    });
 }
 
 void MainWindow::addDockToggles() {
@@ -158,8 +188,11 @@ void MainWindow::connectViews() {
     connect(&summaryTimer_, &QTimer::timeout, this, [this] { updateSummary(explorer_->snapshot()); });
     connect(explorer_, &Explorer::snapshotChanged, this, &MainWindow::onSnapshot);
     // A permanent label: transient messages ("Importing…", "Added a scenario…") stay readable.
-    connect(explorer_, &Explorer::busyChanged, this,
-            [this](bool busy) { busy_->setText(busy ? tr("Evaluating…") : tr("Ready")); });
+    connect(explorer_, &Explorer::busyChanged, this, [this](bool busy) {
+        busy_->setText(busy ? tr("Evaluating…") : tr("Ready"));
+        // "Importing x…" ends with the import; the model panel says how it went.
+        if (!busy && statusBar()->currentMessage().startsWith(tr("Importing"))) statusBar()->clearMessage();
+    });
     connect(controls_, &BatchControls::batchChanged, explorer_, &Explorer::setBatch);
     connect(controls_, &BatchControls::latencyBudgetChanged, explorer_, &Explorer::setLatencyBudget);
     connect(list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -492,6 +525,8 @@ void MainWindow::updateSummary(const ExplorerSnapshot& s) {
     // batch must not resize the charts below (a relayout costs more than the frame).
     const int lineHeight = 2 * fontMetrics().lineSpacing() + 2;
     summary_->setFixedHeight(static_cast<int>(lines) * lineHeight + 8);
+    summaryScroll_->setFixedHeight(
+        static_cast<int>(std::min<std::size_t>(lines, kSummaryLinesShown)) * lineHeight + 8);
     for (QLabel* l : summaryLines_)
         l->setFixedHeight(lineHeight);
     if (s.scenarios.empty()) {

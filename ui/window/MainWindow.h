@@ -15,6 +15,7 @@ class QDockWidget;
 class QLabel;
 class QListView;
 class QMenu;
+class QScrollArea;
 
 namespace bs {
 
@@ -103,6 +104,10 @@ class MainWindow : public QMainWindow {
     QListView* list_;
     ModelPanel* modelPanel_;
     QWidget* summary_;
+    QScrollArea* summaryScroll_ = nullptr;
+    static constexpr std::size_t kSummaryLinesShown = 4; ///< more scenarios scroll
+    /// Narrower windows open the preset editor as a tab beside the scenarios, not as a third column.
+    static constexpr int kSideBySideDocksWidth_px = 1400;
     std::vector<QLabel*> summaryLines_;
     ChartGrid* charts_;
     LayerTablePanel* table_;

@@ -23,6 +23,11 @@ namespace bs {
 
 namespace {
 
+/// "11.69 M parameters": the status line and the import summary say it the same way.
+QString parametersText(const PreparedModel& m) {
+    return QStringLiteral("%1 M parameters").arg(static_cast<double>(m.params()) / 1e6, 0, 'f', 2);
+}
+
 QString summaryText(const OnnxSummary& s, const PreparedModel* m) {
     QString t = QStringLiteral("%1\nIR %2, producer %3, %4 nodes (%5 folded as constants or shape math)\n")
                     .arg(QString::fromStdString(s.file))
@@ -31,8 +36,8 @@ QString summaryText(const OnnxSummary& s, const PreparedModel* m) {
                     .arg(s.nodes)
                     .arg(s.foldedNodes);
     if (m)
-        t += QStringLiteral("%1 parameters, %2 GMACs per sample, %3 kernels\n")
-                 .arg(static_cast<double>(m->params()), 0, 'g', 4)
+        t += QStringLiteral("%1, %2 GMACs per sample, %3 kernels\n")
+                 .arg(parametersText(*m))
                  .arg(m->macsPerSample() / 1e9, 0, 'f', 3)
                  .arg(m->kernelLayerCount());
     for (const std::string& in : s.inputs)
@@ -76,6 +81,12 @@ void ModelPanel::buildScenarioForm(QVBoxLayout* layout) {
     model_->setToolTip(tr("A built-in parametric model, or an ONNX file opened in this session"));
     preset_ = new QComboBox;
     preset_->setObjectName(QStringLiteral("presetCombo"));
+    // Long preset and file names elide in a narrow dock (the list shows them whole) instead of
+    // setting the dock's width.
+    for (QComboBox* combo : {model_, preset_}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(8);
+    }
     precision_ = new QComboBox;
     precision_->setObjectName(QStringLiteral("precisionCombo"));
     precision_->setToolTip(tr("Compute precision; weights and activations are stored at it (tf32 as fp32). "
@@ -102,7 +113,9 @@ void ModelPanel::buildModelRows(QVBoxLayout* layout) {
     dimsLayout->setContentsMargins(0, 0, 0, 0);
     dims_ = new QLineEdit;
     dims_->setObjectName(QStringLiteral("onnxDims"));
-    dims_->setPlaceholderText(QStringLiteral("height=224, width=224"));
+    // The placeholder names what is missing and shows no number: a suggested value in grey
+    // looked like one already entered.
+    dims_->setPlaceholderText(tr("NAME=VALUE, …"));
     dims_->setToolTip(
         tr("Values for the file's symbolic input dimensions (the batch axis follows the slider). "
            "Press Enter to re-import."));
@@ -426,19 +439,21 @@ void ModelPanel::updateStatus() {
     if (importing && progress_->value() < 0) progress_->setValue(0);
     if (!st.error.isEmpty()) {
         QString msg = st.error;
-        if (!st.unboundDims.isEmpty())
+        if (!st.unboundDims.isEmpty()) {
             msg += tr("\nEnter values for %1 in Dims and press Enter.")
                        .arg(st.unboundDims.join(QStringLiteral(", ")));
+            dims_->setPlaceholderText(st.unboundDims.join(QStringLiteral("=?, ")) + QStringLiteral("=?"));
+        }
         status_->setText(msg);
         status_->setStyleSheet(QStringLiteral("color: #c0392b"));
     } else if (st.preparing) {
         status_->setText(spec->isOnnx() ? tr("Importing…") : tr("Building the model…"));
         status_->setStyleSheet({});
     } else if (st.model) {
-        status_->setText(tr("%1 operators → %2 kernels after fusion, %3 M parameters")
+        status_->setText(tr("%1 operators → %2 kernels after fusion, %3")
                              .arg(st.model->opCount())
                              .arg(st.model->kernelLayerCount())
-                             .arg(static_cast<double>(st.model->params()) / 1e6, 0, 'f', 2));
+                             .arg(parametersText(*st.model)));
         status_->setStyleSheet({});
     }
     summary_->setVisible(st.onnx != nullptr);

@@ -103,6 +103,7 @@ void PresentationWindow::applyFonts(SnapshotChart* chart) {
         a->setLabelsFont(axisLabels);
         a->setTitleFont(f);
     }
+    chart->fitAxisLabels(); // large type fits fewer batch labels
 }
 
 bool PresentationWindow::eventFilter(QObject* watched, QEvent* event) {
