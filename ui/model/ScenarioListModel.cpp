@@ -3,6 +3,10 @@
 #include "model/PresetStore.h"
 #include "model/SnapshotBuilder.h"
 
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
 namespace bs {
 
 ScenarioListModel::ScenarioListModel(const PresetStore* presets, QObject* parent)
@@ -64,19 +68,35 @@ int ScenarioListModel::rowOf(int id) const {
     return -1;
 }
 
+namespace {
+// Okabe–Ito's hues (distinguishable for colour-blind viewers and on a projector) without its pale
+// yellow, which is hard to read on white, then Paul Tol's "muted" hues and a few darker ones, so
+// that 16 scenarios on screen never share a colour.
+const QColor kPalette[] = {
+    QColor(0x00, 0x72, 0xB2), QColor(0xD5, 0x5E, 0x00), QColor(0x00, 0x9E, 0x73), QColor(0xCC, 0x79, 0xA7),
+    QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9), QColor(0x33, 0x22, 0x88), QColor(0x88, 0x22, 0x55),
+    QColor(0x11, 0x77, 0x33), QColor(0x99, 0x99, 0x33), QColor(0xAA, 0x44, 0x99), QColor(0x44, 0xAA, 0x99),
+    QColor(0x8C, 0x56, 0x4B), QColor(0x70, 0x70, 0x70), QColor(0xB8, 0x86, 0x0B), QColor(0x17, 0xBE, 0xCF)};
+constexpr int kPaletteSize = static_cast<int>(std::size(kPalette));
+} // namespace
+
 QColor ScenarioListModel::paletteColor(int n) {
-    // Okabe–Ito: distinguishable for colour-blind viewers and on a projector.
-    static const QColor colors[] = {QColor(0x00, 0x72, 0xB2), QColor(0xD5, 0x5E, 0x00),
-                                    QColor(0x00, 0x9E, 0x73), QColor(0xCC, 0x79, 0xA7),
-                                    QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9),
-                                    QColor(0x80, 0x80, 0x80), QColor(0xF0, 0xE4, 0x42)};
-    return colors[n % 8];
+    if (n < kPaletteSize) return kPalette[n];
+    // Past the palette: hues a golden angle apart at a lightness readable on white and on dark.
+    return QColor::fromHsl(static_cast<int>(std::fmod((n - kPaletteSize) * 137.508 + 15, 360.0)), 170, 105);
+}
+
+QColor ScenarioListModel::freeColor() const {
+    for (int n = 0;; ++n) {
+        const QColor c = paletteColor(n);
+        if (std::none_of(specs_.begin(), specs_.end(), [&](const ScenarioRow& s) { return s.color == c; }))
+            return c;
+    }
 }
 
 int ScenarioListModel::add(ScenarioRow spec) {
     spec.id = nextId_++;
-    if (!spec.color.isValid()) spec.color = paletteColor(colorsUsed_);
-    ++colorsUsed_;
+    if (!spec.color.isValid()) spec.color = freeColor();
     const int row = rowCount();
     beginInsertRows({}, row, row);
     specs_.push_back(std::move(spec));

@@ -24,7 +24,8 @@ class ScenarioListModel : public QAbstractListModel {
     const std::vector<ScenarioRow>& specs() const { return specs_; }
     const ScenarioRow* find(int id) const;
     int rowOf(int id) const;
-    /// Appends `spec` (a new id and, if it has none, the next palette colour); returns the id.
+    /// Appends `spec` (a new id and, if it has none, the first palette colour no scenario in the
+    /// list has: a colour is never shared while its owner is in the list); returns the id.
     int add(ScenarioRow spec);
     int duplicate(int id);
     void remove(int id);
@@ -33,7 +34,9 @@ class ScenarioListModel : public QAbstractListModel {
     void setVisible(int id, bool visible);
     /// Label shown in the list and the chart legends: "resnet50 224² · NVIDIA H100 SXM5 80GB · bf16".
     QString label(const ScenarioRow& spec) const;
+    /// The n-th scenario colour: 16 distinct palette hues, then generated ones.
     static QColor paletteColor(int n);
+    QColor freeColor() const;
 
   signals:
     /// A scenario's content changed; `modelChanged` when its model key did.
@@ -44,7 +47,6 @@ class ScenarioListModel : public QAbstractListModel {
     const PresetStore* presets_;
     std::vector<ScenarioRow> specs_;
     int nextId_ = 1;
-    int colorsUsed_ = 0;
 };
 
 } // namespace bs
