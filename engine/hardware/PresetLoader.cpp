@@ -281,8 +281,9 @@ std::string readIdentity(Reader& r, const QJsonObject& root, HardwarePreset& p) 
     p.vendor = r.string(root, "vendor", "");
     p.status = r.string(root, "status", "");
     if (!p.status.empty() && p.status != "datasheet" && p.status != "modelled" && p.status != "measured" &&
-        p.status != "calibrated")
-        r.error("status", "'" + p.status + "' is not one of datasheet, modelled, measured, calibrated");
+        p.status != "calibrated" && p.status != "user-modified")
+        r.error("status",
+                "'" + p.status + "' is not one of datasheet, modelled, measured, calibrated, user-modified");
     p.notes = r.string(root, "notes", "", false);
     p.derivedFrom = r.string(root, "derived_from", "", false);
     const std::string cls = r.string(root, "class", "");

@@ -33,7 +33,8 @@ std::vector<PresetField> makeFields() {
               "gpu, systolic, cpu or tile: decides how layers map onto compute units (fixed; it selects the "
               "mapping fields)"),
         field("status", K::Text, G::General, "Status", "",
-              "How the numbers were obtained: datasheet, modelled, measured or calibrated"),
+              "How the numbers were obtained: datasheet, modelled, measured, calibrated, or user-modified "
+              "(a value edited in the preset editor)"),
         field("default_precision", K::Text, G::General, "Default precision", "",
               "Precision a new scenario uses; must have a peak"),
         field("derived_from", K::Text, G::General, "Derived from", "",

@@ -9,6 +9,7 @@
 #include "zoo/ModelZoo.h"
 
 #include <QComboBox>
+#include <QDate>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -416,19 +417,30 @@ class TestPresetEditor : public QObject {
 
         f.type(kBandwidth + QStringLiteral(".value"), QStringLiteral("2000"));
         f.type(QStringLiteral("energy.tdp_watts.source"), QStringLiteral("measured: nvidia-smi power limit"));
-        QCOMPARE(table->rowCount(), 2);
+        // An edited number no longer cites the datasheet, and the preset says it was modified.
+        QCOMPARE(table->rowCount(), 4);
         QVERIFY(!empty->isVisibleTo(tabs->widget(1)));
-        QCOMPARE(tabs->tabText(1), QStringLiteral("Differences (2)"));
-        QCOMPARE(table->item(0, 0)->data(Qt::UserRole).toString(), kBandwidth + QStringLiteral(".value"));
-        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("DRAM bandwidth"));
-        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("1555 GB/s"));
-        QCOMPARE(table->item(0, 2)->text(), QStringLiteral("2000 GB/s"));
-        QCOMPARE(table->item(0, 3)->text(), QStringLiteral("+28.6 %"));
-        QCOMPARE(table->item(1, 0)->data(Qt::UserRole).toString(), QStringLiteral("energy.tdp_watts.source"));
-        QCOMPARE(table->item(1, 2)->text(), QStringLiteral("measured: nvidia-smi power limit"));
+        QCOMPARE(tabs->tabText(1), QStringLiteral("Differences (4)"));
+        QCOMPARE(table->item(0, 0)->data(Qt::UserRole).toString(), QStringLiteral("status"));
+        QCOMPARE(table->item(0, 2)->text(), QStringLiteral("user-modified"));
+        QCOMPARE(table->item(1, 0)->data(Qt::UserRole).toString(), kBandwidth + QStringLiteral(".source"));
+        const QString source = table->item(1, 2)->text();
+        QVERIFY2(source.startsWith(QStringLiteral("edited by the user on ") +
+                                   QDate::currentDate().toString(Qt::ISODate) +
+                                   QStringLiteral(" (was: 1555 GB/s — NVIDIA A100 datasheet")),
+                 qPrintable(source));
+        QCOMPARE(table->item(2, 0)->data(Qt::UserRole).toString(), kBandwidth + QStringLiteral(".value"));
+        QCOMPARE(table->item(2, 0)->text(), QStringLiteral("DRAM bandwidth"));
+        QCOMPARE(table->item(2, 1)->text(), QStringLiteral("1555 GB/s"));
+        QCOMPARE(table->item(2, 2)->text(), QStringLiteral("2000 GB/s"));
+        QCOMPARE(table->item(2, 3)->text(), QStringLiteral("+28.6 %"));
+        QCOMPARE(table->item(3, 0)->data(Qt::UserRole).toString(), QStringLiteral("energy.tdp_watts.source"));
+        QCOMPARE(table->item(3, 2)->text(), QStringLiteral("measured: nvidia-smi power limit"));
 
+        // A second edit keeps the first "was": the datasheet value stays on record.
         f.type(kBandwidth + QStringLiteral(".value"), QStringLiteral("1555"));
-        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->rowCount(), 3);
+        QCOMPARE(table->item(1, 2)->text(), source);
 
         // The diff itself: numbers by value, identity fields ignored, missing fields reported.
         QJsonObject a = f.store->json(kOrigin), b = a;

@@ -97,6 +97,30 @@ bool isSourced(const QJsonValue& v) {
     return v.isObject() && o.contains(QStringLiteral("value")) && o.contains(QStringLiteral("source"));
 }
 
+QJsonObject withUserEdit(const QJsonObject& preset, const QString& valuePath, const QJsonValue& value,
+                         const QDate& date) {
+    QJsonObject out = withPresetValueAt(preset, valuePath, value);
+    if (!valuePath.endsWith(QStringLiteral(".value"))) return out;
+    const QString field = valuePath.chopped(6);
+    const QString sourcePath = field + QStringLiteral(".source");
+    const QString oldSource = presetValueAt(preset, sourcePath).toString();
+    const QString edited = QStringLiteral("edited by the user on ");
+    QString was;
+    if (oldSource.startsWith(edited) && oldSource.contains(QStringLiteral(" (was: ")))
+        was = oldSource.mid(oldSource.indexOf(QStringLiteral(" (was: ")) + 7).chopped(1);
+    else {
+        const QString unit = info(field, preset).unit;
+        was = formatValue(presetValueAt(preset, valuePath)) +
+              (unit.isEmpty() ? QString() : QLatin1Char(' ') + unit);
+        if (!oldSource.isEmpty()) was += QStringLiteral(" — ") + oldSource;
+    }
+    const QString source =
+        edited + date.toString(Qt::ISODate) + QStringLiteral(" (was: ") + was + QLatin1Char(')');
+    out = withPresetValueAt(out, sourcePath, source);
+    out[QStringLiteral("status")] = QStringLiteral("user-modified");
+    return out;
+}
+
 QString formatValue(const QJsonValue& v) {
     if (v.isDouble()) return QString::number(v.toDouble(), 'g', 12);
     if (v.isString()) return v.toString();

@@ -5,6 +5,7 @@
 // {"value", "source"} number, "memory.dram.bandwidth_gb_s.value" its value.
 #include "hardware/PresetSchema.h"
 
+#include <QDate>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
@@ -30,6 +31,13 @@ PresetFieldInfo info(const QString& path, const QJsonObject& json = {});
 QStringList orderedKeys(const QJsonObject& o);
 /// True for a {"value": ..., "source": ...} object (compute_units also carries "name").
 bool isSourced(const QJsonValue& v);
+
+/// `preset` with the number at `valuePath` ("memory.dram.bandwidth_gb_s.value") set to `value` by
+/// the user on `date`: its source becomes "edited by the user on DATE (was: OLD UNIT — OLD SOURCE)"
+/// (a later edit keeps the first "was") and the preset's status "user-modified", so that no edited
+/// number goes on citing a datasheet.
+QJsonObject withUserEdit(const QJsonObject& preset, const QString& valuePath, const QJsonValue& value,
+                         const QDate& date);
 
 /// A value as the form shows it: numbers without trailing zeros, tiles as "128×256, 64×64".
 QString formatValue(const QJsonValue& v);

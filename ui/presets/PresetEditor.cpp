@@ -7,6 +7,7 @@
 #include "presets/PresetForm.h"
 
 #include <QComboBox>
+#include <QDate>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -243,7 +244,7 @@ void PresetEditor::onEdited(const QString& field, const QJsonValue& value) {
         form_->clearFieldError(field);
         return;
     }
-    const QJsonObject after = withPresetValueAt(before, field, value);
+    const QJsonObject after = presetfields::withUserEdit(before, field, value, QDate::currentDate());
     std::vector<PresetIssue> issues;
     committing_ = true;
     const bool ok = store_->update(current_, after, &issues);
@@ -270,6 +271,10 @@ void PresetEditor::onEdited(const QString& field, const QJsonValue& value) {
     }
     const QJsonObject saved = store_->json(current_);
     form_->refreshField(field, saved);
+    if (field.endsWith(QStringLiteral(".value"))) { // withUserEdit rewrote its source and the status
+        form_->refreshField(field.chopped(6) + QStringLiteral(".source"), saved);
+        form_->refreshField(QStringLiteral("status"), saved);
+    }
     showIssues(issues);
     const QString what = describe(field, value);
     undo_->push(new PresetFieldCommand(

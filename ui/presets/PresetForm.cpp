@@ -23,7 +23,7 @@ namespace {
 const QString kInvalidStyle = QStringLiteral("QLineEdit { border: 2px solid #c62828; background: #ffebee; }");
 
 QString statusChoices() {
-    return QStringLiteral("datasheet,modelled,measured,calibrated");
+    return QStringLiteral("datasheet,modelled,measured,calibrated,user-modified");
 }
 
 // Numbers as people type them: "1555", "1.5e3", and the system locale's "1,5" as a fallback.
