@@ -258,8 +258,11 @@ class TstExport : public QObject {
         // Each quadrant holds a chart in the scenarios' colours.
         for (int q = 0; q < 4; ++q) {
             const QImage cell = a.copy((q % 2) * 800, (q / 2) * 500, 800, 500);
-            QVERIFY2(countColour(cell, kBlue) > 40, qPrintable(QString::number(q)));
+            QVERIFY2(countColour(cell, kBlue, 30) > 40, qPrintable(QString::number(q)));
         }
+        // The caption under the grid is the figure's legend: each scenario's key in its colour.
+        const QImage caption = a.copy(0, 1000, 1600, a.height() - 1000);
+        QVERIFY2(countColour(caption, kBlue) > 20, qPrintable(QString::number(countColour(caption, kBlue))));
         copyToScreenshots(one, QStringLiteral("export-all.png"));
 
         const QString svgPath = file(QStringLiteral("all.svg"));

@@ -113,6 +113,10 @@ class SnapshotChart : public QChartView {
     void setAxes(QAbstractAxis* x, QAbstractAxis* y);
     /// Adds `s` attached to both axes.
     void attach(QAbstractSeries* s, bool inLegend);
+    /// Adds the series that names a scenario in the legend. On screen the legend shows it; in an
+    /// export the caption under the figure names every scenario in full with its colour, because
+    /// a chart's legend is one row and elides long labels to "resnet50 22…".
+    void attachScenarioKey(QAbstractSeries* s) { attach(s, !print_); }
     QAbstractAxis* axisX() const { return axisX_; }
     QAbstractAxis* axisY() const { return axisY_; }
     /// Chart item position of a value (valid once the chart is laid out).

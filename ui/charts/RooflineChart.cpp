@@ -64,7 +64,7 @@ void RooflineChart::rebuild() {
         if (!usable(sc)) continue;
         auto* key = new QScatterSeries;
         key->setName(sc.label);
-        attach(key, true);
+        attachScenarioKey(key);
         key->setMarkerShape(QScatterSeries::MarkerShapeCircle);
         key->setMarkerSize(11);
         key->setColor(sc.color);

@@ -41,7 +41,7 @@ SweepCurve SweepCurves::add(int index, const TotalsToValue& xy, bool pointsVisib
     }
     c.fits->append(fits);
     c.beyond->append(beyond);
-    chart_.attach(c.fits, true);
+    chart_.attachScenarioKey(c.fits);
     chart_.attach(c.beyond, false);
     chart_.attach(c.current, false);
     c.fits->setPen(QPen(sc.color, 2.2));

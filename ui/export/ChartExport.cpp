@@ -31,6 +31,7 @@ namespace {
 
 constexpr int kCaptionPad_px = 8;
 const QColor kCaptionColor(50, 50, 50);
+const QChar kScenarioKey(0x25A0); // ■, drawn in the scenario's colour before its label
 
 QFont captionFont() {
     QFont f = QGuiApplication::font();
@@ -52,14 +53,31 @@ double captionHeight(const QStringList& lines) {
     return lines.size() * QFontMetricsF(captionFont()).lineSpacing() + 2 * kCaptionPad_px;
 }
 
-void drawCaption(QPainter& p, const QRectF& rect, const QStringList& lines) {
+/// The caption is the figure's legend: each scenario's "■" is drawn in the scenario's colour.
+void drawCaption(QPainter& p, const QRectF& rect, const QStringList& lines, const ExplorerSnapshot& s) {
     p.save();
     p.setFont(captionFont());
-    p.setPen(kCaptionColor);
     const QFontMetricsF fm(captionFont());
     double y = rect.top() + kCaptionPad_px + fm.ascent();
     for (const QString& line : lines) {
-        p.drawText(QPointF(rect.left() + kCaptionPad_px, y), line);
+        double x = rect.left() + kCaptionPad_px;
+        qsizetype from = 0;
+        while (from < line.size()) {
+            qsizetype key = line.indexOf(kScenarioKey, from);
+            QColor keyColor = kCaptionColor;
+            if (key >= 0)
+                for (const EvaluatedScenario& sc : s.scenarios)
+                    if (QStringView(line).mid(key + 2).startsWith(sc.label)) keyColor = sc.color;
+            const QString text = line.mid(from, key < 0 ? -1 : key - from);
+            p.setPen(kCaptionColor);
+            p.drawText(QPointF(x, y), text);
+            x += fm.horizontalAdvance(text);
+            if (key < 0) break;
+            p.setPen(keyColor);
+            p.drawText(QPointF(x, y), QString(kScenarioKey));
+            x += fm.horizontalAdvance(kScenarioKey);
+            from = key + 1;
+        }
         y += fm.lineSpacing();
     }
     p.restore();
@@ -280,7 +298,7 @@ QStringList captionItems(const ExplorerSnapshot& s) {
     if (s.latencyBudget_s) head += QStringLiteral(", latency budget ") + formatSeconds(*s.latencyBudget_s);
     QStringList items{head};
     for (const EvaluatedScenario& sc : s.scenarios)
-        if (usable(sc)) items << sc.label;
+        if (usable(sc)) items << QString(kScenarioKey) + QLatin1Char(' ') + sc.label;
     return items;
 }
 } // namespace
@@ -337,7 +355,7 @@ bool exportChart(const SnapshotChart* chart, const QString& path, double scale, 
     const int captionH = static_cast<int>(std::ceil(captionHeight(lines)));
     const Picture pic{QSize(size.width(), size.height() + captionH), [&](QPainter& p) {
                           renderChart(p, copy.get(), QRectF(QPointF(), size));
-                          drawCaption(p, QRectF(0, size.height(), size.width(), captionH), lines);
+                          drawCaption(p, QRectF(0, size.height(), size.width(), captionH), lines, s);
                       }};
     switch (exportFormat(path)) {
     case ExportFormat::Png:
@@ -374,11 +392,11 @@ bool exportAllCharts(const std::vector<SnapshotChart*>& charts, const QString& p
         std::vector<Picture> pages;
         for (const auto& copy : copies) {
             SnapshotChart* chart = copy.get();
-            pages.push_back(
-                {QSize(cell.width(), cell.height() + captionH), [chart, cell, captionH, lines](QPainter& p) {
-                     renderChart(p, chart, QRectF(QPointF(), cell));
-                     drawCaption(p, QRectF(0, cell.height(), cell.width(), captionH), lines);
-                 }});
+            pages.push_back({QSize(cell.width(), cell.height() + captionH),
+                             [chart, cell, captionH, lines, &s](QPainter& p) {
+                                 renderChart(p, chart, QRectF(QPointF(), cell));
+                                 drawCaption(p, QRectF(0, cell.height(), cell.width(), captionH), lines, s);
+                             }});
         }
         return writePdf(pages, path, caption, error);
     }
@@ -394,7 +412,7 @@ bool exportAllCharts(const std::vector<SnapshotChart*>& charts, const QString& p
                                                (static_cast<int>(i) / columns) * cell.height());
                               renderChart(p, copies[i].get(), QRectF(at, cell));
                           }
-                          drawCaption(p, QRectF(0, grid.height(), grid.width(), captionH), lines);
+                          drawCaption(p, QRectF(0, grid.height(), grid.width(), captionH), lines, s);
                       }};
     if (exportFormat(path) == ExportFormat::Png) return writePng(pic, path, scale, error);
     return writeSvg(pic, path, caption, error);
