@@ -4,7 +4,9 @@
 #include "TestWindow.h"
 #include "charts/ChartGrid.h"
 #include "charts/ChartSupport.h"
+#include "export/ChartExport.h"
 #include "model/Explorer.h"
+#include "model/ScenarioListModel.h"
 #include "window/BatchControls.h"
 #include "window/MainWindow.h"
 
@@ -12,13 +14,18 @@
 #include <QChart>
 #include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineEdit>
+#include <QSet>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cmath>
 
 using namespace bs;
 
@@ -44,6 +51,12 @@ std::vector<qsizetype> axisTitleCounts(SnapshotChart* chart) {
 }
 
 /// Each chart has two axes, each drawn at most once (`laidOut`: exactly once).
+/// WCAG 2 relative luminance of an sRGB colour (0 black, 1 white).
+double relativeLuminance(const QColor& c) {
+    auto linear = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
+}
+
 void verifyOneSetOfAxes(MainWindow& w, bool laidOut) {
     for (SnapshotChart* chart : w.charts()->charts()) {
         QCOMPARE(chart->chart()->axes().size(), qsizetype{2});
@@ -138,6 +151,62 @@ class TstFirstUse : public QObject {
         fits("12 scenarios");
         saveShot(&w, QStringLiteral("first-use-12-scenarios.png"));
         QVERIFY2(tooBig.isEmpty(), qPrintable(tooBig.join(QStringLiteral("; "))));
+    }
+
+    // Scenarios on screen never share a colour, however many are added, removed and duplicated,
+    // and the palette has no pale yellow that is hard to read on white.
+    void noTwoScenariosShareAColour() {
+        QTemporaryDir dir;
+        MainWindow w(test::testWindowOptions(dir));
+        ScenarioListModel* list = w.explorer()->scenarios();
+        auto verifyDistinct = [&] {
+            QSet<QRgb> seen;
+            for (const ScenarioRow& r : list->specs()) {
+                QVERIFY2(!seen.contains(r.color.rgb()), qPrintable(r.color.name()));
+                seen.insert(r.color.rgb());
+                // Readable on white: contrast at least 2:1 (Okabe–Ito's yellow had 1.2:1).
+                QVERIFY2(1.05 / (relativeLuminance(r.color) + 0.05) >= 2.0, qPrintable(r.color.name()));
+            }
+        };
+        while (list->rowCount() < 20)
+            list->duplicate(list->specs().front().id);
+        verifyDistinct();
+        for (int k = 0; k < 5; ++k)
+            list->remove(list->specs()[static_cast<std::size_t>(2 * k)].id);
+        w.explorer()->addScenario(QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/resnet18.onnx"),
+                                  QStringLiteral("h100-sxm"));
+        while (list->rowCount() < 24)
+            w.explorer()->addScenario(QStringLiteral("resnet18"), QStringLiteral("h100-sxm"));
+        verifyDistinct();
+    }
+
+    // The exported figure names every scenario by its whole label with its colour; the charts' own
+    // legends, one row each, no longer carry (and elide) the scenario names.
+    void exportedLegendNamesScenariosInFull() {
+        QTemporaryDir dir;
+        MainWindow w(test::testWindowOptions(dir));
+        w.resize(1600, 1000);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        const ExplorerSnapshot& s = w.explorer()->snapshot();
+        QStringList labels;
+        for (const EvaluatedScenario& e : s.scenarios)
+            labels << e.label;
+        const QString keyed = captionLines(s, 1600).join(QLatin1Char('\n'));
+        for (const QString& label : labels)
+            QVERIFY2(keyed.contains(QStringLiteral("■ ") + label), qPrintable(keyed));
+        for (SnapshotChart* chart : w.charts()->charts()) {
+            auto copy = makePrintChart(chart->kind(), s, QSize(800, 500), false);
+            for (QLegendMarker* m : copy->chart()->legend()->markers())
+                QVERIFY2(!m->isVisible() || !labels.contains(m->label()), qPrintable(m->label()));
+        }
+        const QString png = dir.filePath(QStringLiteral("all.png"));
+        QString error;
+        std::vector<SnapshotChart*> charts(w.charts()->charts().begin(), w.charts()->charts().end());
+        QVERIFY2(exportAllCharts(charts, png, 1, &error), qPrintable(error));
+        QDir().mkpath(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR));
+        QFile::remove(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/first-use-export-2x2.png"));
+        QVERIFY(QFile::copy(png, QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/first-use-export-2x2.png")));
     }
 };
 
