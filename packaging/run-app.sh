@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./packaging/install-deps.sh
 cmake --preset release
-cmake --build --preset release
+# Only what the window needs (the app and its ONNX worker), not every test suite and benchmark:
+# the test command builds those.
+cmake --build --preset release --target batchscope
 if [ $# -eq 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "no display: starting under xvfb-run"
   exec xvfb-run -a ./build/release/app/batchscope
