@@ -274,13 +274,30 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
                             t.energy.sram_j / B};
     t.activationPeakBytes = m.peakLiveElemsPerSample() * B * r.bytes;
     t.stateBytes = m.stateElemsPerSample() * B * r.bytes;
-    t.peakMemoryBytes = static_cast<double>(m.params()) * r.bytes + t.activationPeakBytes + t.stateBytes;
+    t.peakMemoryBytes = deviceMemoryBytes(s, B);
     t.fitsMemory = t.peakMemoryBytes <= hw.dramCapacityBytes();
     t.criticalBatch = criticalBatch(t.flops / B, fixedBytes, (t.dramBytes - fixedBytes) / B, ridgeEff);
     return t;
 }
 
 } // namespace
+
+double deviceMemoryBytes(const EvalInput& s, double batch) {
+    const PreparedModel& m = *s.model;
+    const double bytes = bytesPerElement(s.precision);
+    return (static_cast<double>(m.params()) +
+            batch * (m.peakLiveElemsPerSample() + m.stateElemsPerSample())) *
+           bytes;
+}
+
+std::optional<long long> largestFittingBatch(const EvalInput& s) {
+    const double fixed = deviceMemoryBytes(s, 0);
+    const double perSample = deviceMemoryBytes(s, 1) - fixed;
+    const double capacity = s.hardware->dramCapacityBytes();
+    if (!(perSample > 0)) return std::nullopt;
+    if (fixed + perSample > capacity) return 0;
+    return static_cast<long long>(std::floor((capacity - fixed) / perSample));
+}
 
 ScenarioResult evaluate(const EvalInput& s, int batch) {
     ScenarioResult out;

@@ -8,6 +8,7 @@
 
 #include <QString>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,13 @@ struct ScenarioResult {
     Totals totals;
     std::vector<LayerPlacement> layers;
 };
+
+/// Device memory at `batch`: parameters + batch × (peak live activations + state such as a KV
+/// cache) per sample, at the precision's element size (Totals::peakMemoryBytes).
+double deviceMemoryBytes(const EvalInput& s, double batch);
+/// The largest batch whose device memory fits the preset's capacity (memory grows linearly with
+/// the batch); 0 when not even batch 1 fits; nullopt when nothing grows with the batch.
+std::optional<long long> largestFittingBatch(const EvalInput& s);
 
 /// Evaluates the scenario at `batch` (≥ 1). Throws EngineError if the preset lacks the precision.
 ScenarioResult evaluate(const EvalInput& s, int batch);

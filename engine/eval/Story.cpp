@@ -116,11 +116,48 @@ std::vector<const SweepPoint*> sortedSweep(const StoryInput& in) {
     return out;
 }
 
+// Throughput in the model's units: inferences, or tokens for an LLM ("45,000 tokens/s").
+std::string unitRate(const StoryInput& in, double samplesPerS) {
+    const SampleUnit& u = in.model->graph().sampleUnit;
+    return rate(samplesPerS * u.perSample()) + " " + u.rateName();
+}
+
+// " at 1.44 ms", " at 25.9 ms per token" (a decode step), ", 91 ms to the first token".
+std::string latencyWords(const SampleUnit& u, double latency_s) {
+    switch (u.kind) {
+    case SampleUnit::Kind::DecodeToken:
+        return " at " + fmtTime(latency_s) + " per token";
+    case SampleUnit::Kind::PrefillTokens:
+        return ", " + fmtTime(latency_s) + " to the first token (prompts of " + grouped(u.tokensPerSample) +
+               " tokens)";
+    case SampleUnit::Kind::Inference:
+        break;
+    }
+    return " at " + fmtTime(latency_s);
+}
+
+// An LLM's memory wall, said where it is read first: the KV cache at this batch and the largest
+// batch that fits.
+std::string memoryWords(const StoryInput& in) {
+    const Totals& t = in.current->totals;
+    std::string s;
+    if (t.stateBytes > 0) s += "KV cache " + fmtBytes(t.stateBytes);
+    const auto largest = largestFittingBatch({in.model, in.hardware, in.precision});
+    if (largest)
+        s += (s.empty() ? "" : ", ") + (*largest > 0
+                                            ? "fits up to batch " + grouped(static_cast<double>(*largest))
+                                            : std::string("batch 1 does not fit"));
+    return s;
+}
+
 std::string headline(const StoryInput& in) {
     const Totals& t = in.current->totals;
-    std::string s = "batch " + std::to_string(t.batch) + ": " + rate(t.throughput_per_s) + " inf/s at " +
-                    fmtTime(t.latency_s) + ", " + pct(t.utilization) + " utilization, " +
-                    fmtEnergy(t.energyPerInference.total()) + "/inference";
+    const SampleUnit& u = in.model->graph().sampleUnit;
+    std::string s = "batch " + std::to_string(t.batch) + ": " + unitRate(in, t.throughput_per_s) +
+                    latencyWords(u, t.latency_s) + ", " + pct(t.utilization) + " utilization, " +
+                    fmtEnergy(t.energyPerInference.total() / u.perSample()) + "/" + u.name();
+    if (u.tokens())
+        if (const std::string memory = memoryWords(in); !memory.empty()) s += " (" + memory + ")";
     if (in.latencyBudget_s)
         s += (t.latency_s <= *in.latencyBudget_s ? ", within the " : ", over the ") +
              fmtTime(*in.latencyBudget_s) + " budget";
@@ -171,11 +208,12 @@ std::string regime(const StoryInput& in, const std::vector<const SweepPoint*>& g
                     first = p;
                 lastFit = p;
             }
-            std::string s = "throughput within 5 % of its best (" + rate(best->totals.throughput_per_s) +
-                            " inf/s at batch " + std::to_string(best->totals.batch) + ") from batch " +
+            std::string s = "throughput within 5 % of its best (" +
+                            unitRate(in, best->totals.throughput_per_s) + " at batch " +
+                            std::to_string(best->totals.batch) + ") from batch " +
                             std::to_string(first->totals.batch);
             if (lastFit->totals.throughput_per_s < kPlateau * best->totals.throughput_per_s)
-                s += ", falling to " + rate(lastFit->totals.throughput_per_s) + " inf/s by batch " +
+                s += ", falling to " + unitRate(in, lastFit->totals.throughput_per_s) + " by batch " +
                      std::to_string(lastFit->totals.batch);
             parts.push_back(s);
         } else {

@@ -111,6 +111,22 @@ class GraphError : public std::runtime_error {
 
 /// Operators and tensors. Vertices of `topology()` are op indices; an edge u→v means op v
 /// consumes a tensor op u produces.
+/// What one sample of the batch stands for, so that results are said in the units a user thinks
+/// in: an image or a sequence ("inference"), or an LLM's tokens. Prefill: a sample is a prompt of
+/// `tokensPerSample` tokens processed at once, its latency the time to the first token. Decode: a
+/// sample is one new token of one sequence, so a batch step's latency is the time per token.
+struct SampleUnit {
+    enum class Kind { Inference, PrefillTokens, DecodeToken };
+    Kind kind = Kind::Inference;
+    double tokensPerSample = 1;
+
+    bool tokens() const { return kind != Kind::Inference; }
+    /// Units per sample: throughput in units/s = samples/s × this; energy per unit = ÷ this.
+    double perSample() const { return tokens() ? tokensPerSample : 1; }
+    const char* name() const { return tokens() ? "token" : "inference"; }    ///< "mJ per token"
+    const char* rateName() const { return tokens() ? "tokens/s" : "inf/s"; } ///< short throughput unit
+};
+
 class Graph {
   public:
     using Topology = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
@@ -138,6 +154,7 @@ class Graph {
     std::int64_t parameterCount() const;
 
     std::string name;
+    SampleUnit sampleUnit; ///< set by builders whose samples are tokens (the LLM)
 
   private:
     std::vector<Op> ops_;

@@ -99,7 +99,10 @@ Graph llmDecoder(const KnobValues& k) {
     if (!d.decode) x = b.slice(x, 1, 1);
     const int logits = b.linear(x, vocab, false); // untied from the embedding table
     b.markOutput(logits);
-    return b.take();
+    Graph g = b.take();
+    g.sampleUnit = d.decode ? SampleUnit{SampleUnit::Kind::DecodeToken, 1}
+                            : SampleUnit{SampleUnit::Kind::PrefillTokens, static_cast<double>(d.tokens)};
+    return g;
 }
 
 } // namespace bs::zoo

@@ -161,6 +161,37 @@ class TestStory : public QObject {
         QVERIFY(has(b16.story.limiter, QStringLiteral("KV cache")));
     }
 
+    // An LLM speaks in tokens: throughput in tokens/s, a decode step's latency per token, energy
+    // per token, the KV cache and the largest batch that fits (memory is linear in the batch).
+    void llmSpeaksInTokens() {
+        const Told d = tell("llm", {{"phase", 1}}, "h100-sxm", Precision::BF16, 32, "1..512*2");
+        const Totals& t = d.current.totals;
+        const HardwarePreset* hw = lib_.find("h100-sxm");
+        const EvalInput in{models_.back().get(), hw, Precision::BF16};
+        const auto largest = largestFittingBatch(in);
+        QVERIFY(largest && *largest > 32);
+        QVERIFY(deviceMemoryBytes(in, static_cast<double>(*largest)) <= hw->dramCapacityBytes());
+        QVERIFY(deviceMemoryBytes(in, static_cast<double>(*largest + 1)) > hw->dramCapacityBytes());
+        QCOMPARE(deviceMemoryBytes(in, 32), t.peakMemoryBytes);
+        QVERIFY(has(d.story.headline, QStringLiteral(" tokens/s at ")));
+        QVERIFY(has(d.story.headline, QStringLiteral(" per token, ")));
+        QVERIFY(has(d.story.headline, QStringLiteral("/token (KV cache ")));
+        QVERIFY(has(d.story.headline, QStringLiteral("fits up to batch %1)").arg(*largest)));
+        QVERIFY(!QString::fromStdString(d.story.text()).contains(QStringLiteral("inf")));
+
+        // Prefill: tokens/s counts the prompt's tokens; the latency is the time to the first token.
+        const Told p = tell("llm", {{"phase", 0}, {"seq", 512}}, "h100-sxm", Precision::BF16, 4, "1..64*2");
+        const double tokensPerS = p.current.totals.throughput_per_s * 512;
+        QVERIFY(has(p.story.headline, QLocale(QLocale::English, QLocale::UnitedStates)
+                                              .toString(static_cast<qlonglong>(std::round(tokensPerS))) +
+                                          QStringLiteral(" tokens/s, ")));
+        QVERIFY(has(p.story.headline, QStringLiteral(" to the first token (prompts of 512 tokens)")));
+        // An image model keeps its words.
+        const Told r = tell("resnet50", {}, "h100-sxm", Precision::BF16, 8);
+        QVERIFY(has(r.story.headline, QStringLiteral(" inf/s at ")));
+        QVERIFY(has(r.story.headline, QStringLiteral("/inference")));
+    }
+
     // Seed 004: at 1920×1088 YOLOv3's activations spill on the edge chip at every batch and
     // throughput is best at batch 1; at 416² on a KPU with 16 MiB on chip the tiles compute.
     void megapixelSpill() {
