@@ -10,7 +10,16 @@ namespace bs {
 namespace {
 
 Knob intKnob(std::string name, double value, double min, double max, std::string help) {
-    return Knob{std::move(name), value, min, max, std::move(help), {}, true};
+    return Knob{std::move(name), value, min, max, std::move(help), {}, true, {}};
+}
+
+// A knob of one LLM phase (0 prefill, 1 decode): in the other it has no effect, for `why`.
+Knob phaseOnly(Knob k, int phase, std::string why) {
+    k.unusedBecause = [phase, why = std::move(why)](const KnobValues& v) {
+        const auto it = v.find("phase");
+        return it != v.end() && static_cast<int>(it->second) != phase ? why : std::string();
+    };
+    return k;
 }
 
 std::vector<Knob> imageKnobs(double res) {
@@ -68,9 +77,14 @@ std::vector<ModelDescriptor> makeModels() {
                1,
                "prefill: process the prompt; decode: one new token per sequence",
                {"prefill", "decode"},
-               true},
-          intKnob("seq", 512, 1, 131072, "prefill: prompt tokens"),
-          intKnob("context", 2048, 1, 1048576, "decode: tokens already in the KV cache")},
+               true,
+               {}},
+          phaseOnly(intKnob("seq", 512, 1, 131072, "prefill: prompt tokens"), 0,
+                    "decode makes one new token per sequence: the prompt length does not enter (context "
+                    "sets the KV cache it attends to)"),
+          phaseOnly(intKnob("context", 2048, 1, 1048576, "decode: tokens already in the KV cache"), 1,
+                    "prefill attends over the prompt itself (seq); context is the KV cache a decode step "
+                    "reads")},
          "seq",
          false,
          zoo::llmDecoder});
@@ -81,7 +95,14 @@ std::vector<ModelDescriptor> makeModels() {
           intKnob("hidden", 4096, 64, 65536, "model width"), intKnob("heads", 32, 1, 1024, "attention heads"),
           intKnob("ffn", 14336, 1, 262144, "expert inner width"), intKnob("experts", 8, 1, 1024, "experts E"),
           intKnob("top_k", 2, 1, 1024, "experts per token k"),
-          Knob{"imbalance", 1.0, 1.0, 64.0, "busiest expert's tokens ÷ mean tokens per expert", {}, false}},
+          Knob{"imbalance",
+               1.0,
+               1.0,
+               64.0,
+               "busiest expert's tokens ÷ mean tokens per expert",
+               {},
+               false,
+               {}}},
          "seq",
          false,
          zoo::moeBlock});

@@ -11,6 +11,8 @@
 
 namespace bs {
 
+using KnobValues = std::map<std::string, double>;
+
 struct Knob {
     std::string name;
     double value = 0; ///< default (for a choice knob: index into choices)
@@ -19,9 +21,10 @@ struct Knob {
     std::string help;
     std::vector<std::string> choices; ///< non-empty: a named choice (e.g. phase=prefill|decode)
     bool integer = true;
+    /// Why the knob has no effect at these values ("" when it has): the window disables it and
+    /// says why. Unset: it always applies.
+    std::function<std::string(const KnobValues&)> unusedBecause;
 };
-
-using KnobValues = std::map<std::string, double>;
 
 class ZooError : public std::runtime_error {
   public:

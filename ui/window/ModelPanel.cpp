@@ -23,9 +23,12 @@ namespace bs {
 
 namespace {
 
-/// "11.69 M parameters": the status line and the import summary say it the same way.
+/// "11.69 M parameters", "6.74 B parameters": the status line and the import summary say it the
+/// same way.
 QString parametersText(const PreparedModel& m) {
-    return QStringLiteral("%1 M parameters").arg(static_cast<double>(m.params()) / 1e6, 0, 'f', 2);
+    const double n = static_cast<double>(m.params());
+    return n >= 1e9 ? QStringLiteral("%1 B parameters").arg(n / 1e9, 0, 'f', 2)
+                    : QStringLiteral("%1 M parameters").arg(n / 1e6, 0, 'f', 2);
 }
 
 QString summaryText(const OnnxSummary& s, const PreparedModel* m) {
@@ -413,6 +416,12 @@ void ModelPanel::updateKnobValues(const ScenarioRow& spec) {
     for (const Knob& k : d->knobs) {
         QWidget* w = knobBox_->findChild<QWidget*>(QStringLiteral("knob_") + QString::fromStdString(k.name));
         const QSignalBlocker block(w);
+        // A knob that does nothing at these values (seq in decode) is disabled and says why.
+        const std::string unused = k.unusedBecause ? k.unusedBecause(values) : std::string();
+        w->setEnabled(unused.empty());
+        w->setToolTip(unused.empty()
+                          ? QStringLiteral("%1 (default %2)").arg(QString::fromStdString(k.help)).arg(k.value)
+                          : QStringLiteral("No effect here: %1").arg(QString::fromStdString(unused)));
         const double v = knob(values, k.name);
         if (auto* combo = qobject_cast<QComboBox*>(w))
             combo->setCurrentIndex(static_cast<int>(v));
