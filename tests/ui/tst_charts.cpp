@@ -310,7 +310,7 @@ class TestCharts : public QObject {
             QVERIFY(it != e.sweep.end());
             QVERIFY(it->totals.latency_s <= 0.010);
             QCOMPARE(lt.recommendedSeries()[k]->points(),
-                     QList<QPointF>{LatencyThroughputChart::value(it->totals)});
+                     QList<QPointF>{LatencyThroughputChart::value(e, it->totals)});
             QVERIFY(lt.annotationTexts().contains(QStringLiteral("batch %1").arg(*e.recommendedBatch)));
         }
         QVERIFY(lt.annotationTexts().contains(QStringLiteral("latency budget 10.0 ms")));

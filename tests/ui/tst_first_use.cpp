@@ -7,6 +7,7 @@
 #include "export/ChartExport.h"
 #include "model/Explorer.h"
 #include "model/ScenarioListModel.h"
+#include "model/ScenarioRow.h"
 #include "window/BatchControls.h"
 #include "window/MainWindow.h"
 
@@ -207,6 +208,56 @@ class TstFirstUse : public QObject {
         QDir().mkpath(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR));
         QFile::remove(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/first-use-export-2x2.png"));
         QVERIFY(QFile::copy(png, QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/first-use-export-2x2.png")));
+    }
+
+    // An LLM decode scenario speaks in tokens, says its KV cache and memory wall, keeps batches
+    // that do not fit out of the latency scale, and disables the knob decode ignores.
+    void llmDecodeSpeaksInTokens() {
+        QTemporaryDir dir;
+        MainWindowOptions o = test::testWindowOptions(dir);
+        o.defaultScenarios = false;
+        MainWindow w(o);
+        w.resize(1600, 1000);
+        w.show();
+        const int id = w.explorer()->addScenario(QStringLiteral("llm"), QStringLiteral("h100-sxm"));
+        ScenarioRow row = *w.explorer()->scenarios()->find(id);
+        row.knobs["phase"] = 1;
+        w.explorer()->scenarios()->update(row);
+        w.selectScenario(id);
+        w.batchControls()->setBatch(32);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        QCoreApplication::processEvents();
+        const QString line = w.summaryLines().value(0);
+        for (const char* words : {" tokens/s at ", " per token", "/token", "KV cache ", "fits up to batch "})
+            QVERIFY2(line.contains(QLatin1String(words)), qPrintable(line));
+        QVERIFY2(!line.contains(QStringLiteral("inf/s")) && !line.contains(QStringLiteral("/inference")),
+                 qPrintable(line));
+        SnapshotChart* tradeoff = w.charts()->charts()[2];
+        QStringList titles;
+        for (QAbstractAxis* a : tradeoff->chart()->axes())
+            titles << a->titleText();
+        QVERIFY2(titles.contains(QStringLiteral("throughput (tokens/s)")) &&
+                     titles.contains(QStringLiteral("time per token (ms)")),
+                 qPrintable(titles.join(QStringLiteral(", "))));
+        // The grid reaches batches whose KV cache does not fit; the axis stays on those that do.
+        const EvaluatedScenario& e = w.explorer()->snapshot().scenarios.front();
+        double fitMax_ms = 0, allMax_ms = 0;
+        for (const SweepPoint& p : e.sweep) {
+            allMax_ms = std::max(allMax_ms, p.totals.latency_s * 1e3);
+            if (p.totals.fitsMemory) fitMax_ms = std::max(fitMax_ms, p.totals.latency_s * 1e3);
+        }
+        QVERIFY(allMax_ms > 10 * fitMax_ms);
+        QVERIFY(axisRange(tradeoff->chart()->axes(Qt::Vertical).front()).second <= 10 * fitMax_ms);
+        // The memory wall is marked on the batch charts.
+        const QString wall = QStringLiteral("fits ≤ %1").arg(*largestFittingBatch(e));
+        QVERIFY2(w.charts()->charts()[1]->annotationTexts().contains(wall),
+                 qPrintable(w.charts()->charts()[1]->annotationTexts().join(QStringLiteral(", "))));
+        // seq has no effect in decode: disabled, and its tooltip says why.
+        auto* seq = w.findChild<QWidget*>(QStringLiteral("knob_seq"));
+        QVERIFY(seq && !seq->isEnabled());
+        QVERIFY2(seq->toolTip().startsWith(QStringLiteral("No effect here")), qPrintable(seq->toolTip()));
+        QVERIFY(w.findChild<QWidget*>(QStringLiteral("knob_context"))->isEnabled());
+        saveShot(&w, QStringLiteral("first-use-llm-decode.png"));
     }
 };
 

@@ -84,6 +84,30 @@ int nearestIndex(const std::vector<QPointF>& positions_px, const QPointF& at, do
     return best;
 }
 
+UnitWords unitWords(const ExplorerSnapshot& s) {
+    bool inferences = false, decode = false, prefill = false;
+    for (const EvaluatedScenario& sc : s.scenarios) {
+        if (!usable(sc)) continue;
+        const SampleUnit::Kind k = sampleUnit(sc).kind;
+        inferences = inferences || k == SampleUnit::Kind::Inference;
+        decode = decode || k == SampleUnit::Kind::DecodeToken;
+        prefill = prefill || k == SampleUnit::Kind::PrefillTokens;
+    }
+    const bool tokens = decode || prefill;
+    UnitWords w;
+    w.rate = !tokens      ? QStringLiteral("inferences/s")
+             : inferences ? QStringLiteral("inferences/s · tokens/s (LLM)")
+                          : QStringLiteral("tokens/s");
+    w.per = !tokens      ? QStringLiteral("inference")
+            : inferences ? QStringLiteral("inference · token (LLM)")
+                         : QStringLiteral("token");
+    w.latency = inferences + decode + prefill > 1 ? QStringLiteral("latency")
+                : decode                          ? QStringLiteral("time per token")
+                : prefill                         ? QStringLiteral("time to first token")
+                                                  : QStringLiteral("batch latency");
+    return w;
+}
+
 QLogValueAxis* makeLogAxis(double base, const QString& title, const QString& labelFormat) {
     auto* axis = new QLogValueAxis;
     axis->setBase(base);
@@ -408,6 +432,14 @@ bool SnapshotChart::viewportEvent(QEvent* event) {
         return true;
     }
     return QChartView::viewportEvent(event);
+}
+
+QPointF SnapshotChart::clampToAxes(const QPointF& v) const {
+    if (!drawable(v)) return v;
+    const auto [xlo, xhi] = axisRange(axisX_);
+    const auto [ylo, yhi] = axisRange(axisY_);
+    if (!(xlo < xhi) || !(ylo < yhi)) return v;
+    return {std::clamp(v.x(), xlo, xhi), std::clamp(v.y(), ylo, yhi)};
 }
 
 bool SnapshotChart::drawable(const QPointF& v) const {

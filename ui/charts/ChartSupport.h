@@ -61,6 +61,14 @@ QImage markerGlyph(MarkerGlyph glyph, double size_px, const QColor& fill, const 
 /// item paints every marker itself while a QScatterSeries keeps one graphics item per point.
 QLineSeries* makeGlyphSeries(MarkerGlyph glyph, double size_px, const QColor& fill, const QColor& border);
 
+/// The words the sweep charts use for the scenarios on screen: inferences, an LLM's tokens, or both.
+struct UnitWords {
+    QString rate;    ///< "inferences/s", "tokens/s", "inferences/s · tokens/s (LLM)"
+    QString latency; ///< "batch latency", "time per token", "time to first token", "latency"
+    QString per;     ///< "inference", "token", "inference · token (LLM)"
+};
+UnitWords unitWords(const ExplorerSnapshot& s);
+
 /// The four charts, in reading order.
 enum class ChartKind { Roofline, Utilization, Tradeoff, Energy };
 
@@ -142,6 +150,8 @@ class SnapshotChart : public QChartView {
     void resizeEvent(QResizeEvent* event) override;
     /// Within what the axes can draw (log axes: > 0).
     bool drawable(const QPointF& value) const;
+    /// `value` moved onto the nearest edge of the axes' ranges (a point beyond is drawn there).
+    QPointF clampToAxes(const QPointF& value) const;
 
   private:
     // The parts only some charts draw, composed into those charts; they draw through this

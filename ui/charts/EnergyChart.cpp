@@ -24,7 +24,7 @@ constexpr std::array<Component, 4> kComponents = {{
     {"static", &EnergyBreakdown::static_j, Qt::DotLine, 60},
     {"compute", &EnergyBreakdown::compute_j, Qt::DashLine, 100},
     {"DRAM", &EnergyBreakdown::dram_j, Qt::DashDotLine, 75},
-    {"SRAM", &EnergyBreakdown::sram_j, Qt::DashDotDotLine, 135},
+    {"on-chip", &EnergyBreakdown::sram_j, Qt::DashDotDotLine, 135},
 }};
 constexpr std::array<const char*, 4> kDefinitions = {"idle power × latency", "pJ/FLOP × FLOPs",
                                                      "pJ/byte × DRAM bytes", "pJ/byte × on-chip bytes"};
@@ -39,7 +39,7 @@ EnergyChart::EnergyChart(QWidget* parent) : SnapshotChart(parent) {
     breakdownAction_ = new QAction(QStringLiteral("Show energy breakdown"), this);
     breakdownAction_->setCheckable(true);
     breakdownAction_->setToolTip(
-        QStringLiteral("Static, compute, DRAM and SRAM energy of the selected scenario"));
+        QStringLiteral("Static, compute, DRAM and on-chip energy of the selected scenario"));
     connect(breakdownAction_, &QAction::toggled, this, &EnergyChart::setBreakdownVisible);
     addAction(breakdownAction_);
     setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -56,8 +56,9 @@ void EnergyChart::setBreakdownVisible(bool on) {
     emit breakdownVisibleChanged(on);
 }
 
-QPointF EnergyChart::value(const Totals& t) const {
-    return {static_cast<double>(t.batch), t.energyPerInference.total() / unit_j_};
+QPointF EnergyChart::value(const EvaluatedScenario& sc, const Totals& t) const {
+    return {static_cast<double>(t.batch),
+            t.energyPerInference.total() / sampleUnit(sc).perSample() / unit_j_};
 }
 
 int EnergyChart::pickBreakdownScenario() const {
@@ -82,25 +83,31 @@ void EnergyChart::rebuild() {
     };
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!usable(sc)) continue;
+        const double per = sampleUnit(sc).perSample();
         for (const SweepPoint& p : sc.sweep)
-            widen(p.totals.energyPerInference.total());
-        widen(sc.current.totals.energyPerInference.total());
+            widen(p.totals.energyPerInference.total() / per);
+        widen(sc.current.totals.energyPerInference.total() / per);
     }
-    if (breakdownScenario_ >= 0)
-        for (const SweepPoint& p : s.scenarios[static_cast<std::size_t>(breakdownScenario_)].sweep)
+    if (breakdownScenario_ >= 0) {
+        const EvaluatedScenario& sc = s.scenarios[static_cast<std::size_t>(breakdownScenario_)];
+        for (const SweepPoint& p : sc.sweep)
             for (const Component& c : kComponents)
-                widen(p.totals.energyPerInference.*c.joules);
+                widen(p.totals.energyPerInference.*c.joules / sampleUnit(sc).perSample());
+    }
     unit_j_ = top >= 1 ? 1 : top >= 1e-3 ? 1e-3 : 1e-6;
     const QString unit = unit_j_ == 1      ? QStringLiteral("J")
                          : unit_j_ == 1e-3 ? QStringLiteral("mJ")
                                            : QStringLiteral("µJ");
 
-    resetChart(QStringLiteral("<b>Energy per inference vs batch</b><br><small>static (idle power × latency) "
-                              "+ dynamic (compute, DRAM, SRAM) ÷ batch &nbsp;· ● current batch &nbsp;· – – ✕ "
-                              "does not fit</small>"));
+    const UnitWords words = unitWords(s);
+    resetChart(
+        QStringLiteral("<b>Energy per %1 vs batch</b><br><small>static (idle power × latency) "
+                       "+ dynamic (compute, DRAM, on-chip) ÷ batch &nbsp;· ● current batch &nbsp;· – – ✕ "
+                       "does not fit</small>")
+            .arg(words.per));
     sweep_.reset();
     auto* ax = makeLogAxis(2, QStringLiteral("batch size"), QStringLiteral("%d"));
-    const QString title = unit + QStringLiteral(" per inference");
+    const QString title = unit + QStringLiteral(" per ") + words.per;
     const auto [xlo, xhi] = batchAxisRange(s);
     if (top <= 0) top = low = unit_j_;
     // Components far below the total (SRAM energy can be 1e-6 of it) would flatten the curves.
@@ -128,7 +135,7 @@ void EnergyChart::rebuild() {
     curves_.clear();
     // Dots on a dense grid (1..4096 step 1) would merge into a thick line.
     const bool dots = s.sweepBatches.size() <= 24;
-    auto totalOf = [this](const Totals& t) { return value(t); };
+    auto totalOf = [this](const EvaluatedScenario& sc, const Totals& t) { return value(sc, t); };
     for (std::size_t i = 0; i < s.scenarios.size(); ++i)
         if (usable(s.scenarios[i])) curves_.push_back(sweep_.add(static_cast<int>(i), totalOf, dots));
 
@@ -139,22 +146,30 @@ void EnergyChart::rebuild() {
             ser->setName(QString::fromUtf8(c.name));
             QList<QPointF> pts;
             for (const SweepPoint& p : sc.sweep) {
-                const QPointF v(p.totals.batch, p.totals.energyPerInference.*c.joules / unit_j_);
+                const QPointF v(p.totals.batch,
+                                p.totals.energyPerInference.*c.joules / sampleUnit(sc).perSample() / unit_j_);
                 if (logSafe(v)) pts << v;
             }
             ser->append(pts);
             attach(ser, true);
             ser->setPen(QPen(shade(sc.color, c.shade), 1.8, c.style));
+            // Named at the line's right end: the window's compact charts have no legend, and four
+            // dashed lines in one hue are otherwise anonymous.
+            if (!pts.isEmpty())
+                addLabel(QString::fromUtf8(c.name), pts.back(), Qt::AlignLeft | Qt::AlignVCenter,
+                         shade(sc.color, c.shade).darker(120), true);
         }
         addLabel(QStringLiteral("breakdown (dashed): ") + sc.label, QPointF(xlo, ylo),
                  Qt::AlignRight | Qt::AlignTop, textColor(), true);
     }
     notFit_ = sweep_.addNotFitting(totalOf);
+    sweep_.addMemoryWalls(curves_);
     sweep_.addBatchLine();
 }
 
 void EnergyChart::updateBatch() {
-    sweep_.followBatch(curves_, [this](const Totals& t) { return value(t); });
+    sweep_.followBatch(curves_,
+                       [this](const EvaluatedScenario& sc, const Totals& t) { return value(sc, t); });
 }
 
 void EnergyChart::updateSelection() {
@@ -166,21 +181,25 @@ void EnergyChart::updateSelection() {
 
 QString EnergyChart::pointToolTip(const QPointF& chartPos) const {
     const auto [si, pi] = sweep_.nearest(
-        curves_, [this](const Totals& t) { return value(t); }, chartPos);
+        curves_, [this](const EvaluatedScenario& sc, const Totals& t) { return value(sc, t); }, chartPos);
     if (si < 0) return {};
-    const Totals& t =
-        snapshot().scenarios[static_cast<std::size_t>(si)].sweep[static_cast<std::size_t>(pi)].totals;
+    const EvaluatedScenario& sc = snapshot().scenarios[static_cast<std::size_t>(si)];
+    const Totals& t = sc.sweep[static_cast<std::size_t>(pi)].totals;
     const EnergyBreakdown& e = t.energyPerInference;
-    QString tip =
-        sweep_.pointHeader(si, t) + QStringLiteral("<br>energy per inference <b>%1</b> <i>= whole-batch "
-                                                   "energy ÷ batch</i><table>")
-                                        .arg(formatSi(e.total(), QStringLiteral("J")));
+    const SampleUnit u = sampleUnit(sc);
+    const QString divisor = u.kind == SampleUnit::Kind::PrefillTokens
+                                ? QStringLiteral("(batch × %1 tokens)").arg(u.tokensPerSample)
+                                : QStringLiteral("batch");
+    QString tip = sweep_.pointHeader(si, t) +
+                  QStringLiteral("<br>energy per %1 <b>%2</b> <i>= whole-batch energy ÷ %3</i><table>")
+                      .arg(QString::fromUtf8(u.name()),
+                           formatSi(e.total() / u.perSample(), QStringLiteral("J")), divisor);
     for (std::size_t k = 0; k < kComponents.size(); ++k) {
-        const double j = e.*kComponents[k].joules;
-        tip += QStringLiteral("<tr><td>%1</td><td><b>%2</b></td><td>%3 %</td><td><i>%4 ÷ batch</i></td></tr>")
+        const double j = e.*kComponents[k].joules / u.perSample();
+        tip += QStringLiteral("<tr><td>%1</td><td><b>%2</b></td><td>%3 %</td><td><i>%4 ÷ %5</i></td></tr>")
                    .arg(QString::fromUtf8(kComponents[k].name), formatSi(j, QStringLiteral("J")),
-                        QString::number(e.total() > 0 ? j / e.total() * 100 : 0, 'f', 1),
-                        QString::fromUtf8(kDefinitions[k]));
+                        QString::number(e.total() > 0 ? j * u.perSample() / e.total() * 100 : 0, 'f', 1),
+                        QString::fromUtf8(kDefinitions[k]), divisor);
     }
     return tip + QStringLiteral("</table>");
 }

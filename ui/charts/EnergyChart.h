@@ -43,7 +43,7 @@ class EnergyChart : public SnapshotChart {
 
   private:
     int pickBreakdownScenario() const;
-    QPointF value(const Totals& t) const;
+    QPointF value(const EvaluatedScenario& sc, const Totals& t) const;
 
     SweepCurves sweep_{*this};
     std::vector<SweepCurve> curves_;

@@ -13,12 +13,12 @@ namespace bs {
 
 LatencyThroughputChart::LatencyThroughputChart(QWidget* parent) : SnapshotChart(parent) {}
 
-QPointF LatencyThroughputChart::value(const Totals& t) {
-    return {t.throughput_per_s, t.latency_s * 1e3};
+QPointF LatencyThroughputChart::value(const EvaluatedScenario& sc, const Totals& t) {
+    return {t.throughput_per_s * sampleUnit(sc).perSample(), t.latency_s * 1e3};
 }
 
-QPointF LatencyThroughputChart::measuredValue(const PointComparison& p) {
-    return {p.measured.throughput_per_s(), p.measured.latency_s * 1e3};
+QPointF LatencyThroughputChart::measuredValue(const EvaluatedScenario& sc, const PointComparison& p) {
+    return {p.measured.throughput_per_s() * sampleUnit(sc).perSample(), p.measured.latency_s * 1e3};
 }
 
 void LatencyThroughputChart::rebuild() {
@@ -26,8 +26,9 @@ void LatencyThroughputChart::rebuild() {
                               "batch &nbsp;● current batch &nbsp;– – ✕ does not fit in device memory") +
                MeasuredOverlay::legend(snapshot()) + QStringLiteral("</small>"));
     sweep_.reset();
-    ax_ = makeLogAxis(10, QStringLiteral("throughput (inferences/s)"), QStringLiteral("%.0f"));
-    ay_ = makeLogAxis(10, QStringLiteral("batch latency (ms)"), QStringLiteral("%g"));
+    const UnitWords words = unitWords(snapshot());
+    ax_ = makeLogAxis(10, QStringLiteral("throughput (%1)").arg(words.rate), QStringLiteral("%.0f"));
+    ay_ = makeLogAxis(10, words.latency + QStringLiteral(" (ms)"), QStringLiteral("%g"));
     setAxes(ax_, ay_);
     fitRanges(true);
     const ExplorerSnapshot& s = snapshot();
@@ -72,14 +73,21 @@ void LatencyThroughputChart::fitRanges(bool refit) {
         xhi = std::max(xhi, v.x());
         yhi = std::max(yhi, v.y());
     };
+    // Batches that do not fit stay out of the scale (they are drawn at its edge): a KV cache that
+    // overflows at batch 4096 would stretch the latency axis to 10⁶ ms and squash the rest.
+    bool anyFits = false;
+    for (const EvaluatedScenario& sc : s.scenarios)
+        if (usable(sc))
+            for (const SweepPoint& p : sc.sweep)
+                anyFits = anyFits || p.totals.fitsMemory;
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!usable(sc)) continue;
         for (const SweepPoint& p : sc.sweep)
-            widen(value(p.totals));
-        widen(value(sc.current.totals));
+            if (p.totals.fitsMemory || !anyFits) widen(value(sc, p.totals));
+        if (sc.current.totals.fitsMemory || !anyFits) widen(value(sc, sc.current.totals));
         if (sc.measured.comparison)
             for (const PointComparison& p : sc.measured.comparison->points)
-                widen(measuredValue(p));
+                widen(measuredValue(sc, p));
     }
     if (xlo <= 0) xlo = 1, xhi = 10, ylo = 1, yhi = 10;
     if (s.latencyBudget_s && *s.latencyBudget_s > 0) {
@@ -123,8 +131,8 @@ void LatencyThroughputChart::placeBudget() {
         QList<QPointF> star;
         if (sc.recommendedBatch)
             for (const SweepPoint& p : sc.sweep)
-                if (p.totals.batch == *sc.recommendedBatch && logSafe(value(p.totals)))
-                    star = {value(p.totals)};
+                if (p.totals.batch == *sc.recommendedBatch && logSafe(value(sc, p.totals)))
+                    star = {value(sc, p.totals)};
         replaceIfChanged(recommended_[k], star);
         recommendedLabels_[k]->setText(star.isEmpty() ? QString()
                                                       : QStringLiteral("batch %1").arg(*sc.recommendedBatch));
@@ -151,10 +159,20 @@ QString LatencyThroughputChart::pointToolTip(const QPointF& chartPos) const {
     if (si < 0) return {};
     const EvaluatedScenario& sc = snapshot().scenarios[static_cast<std::size_t>(si)];
     const Totals& t = sc.sweep[static_cast<std::size_t>(pi)].totals;
-    QString tip = sweep_.pointHeader(si, t) +
-                  QStringLiteral("<br>latency <b>%1</b> <i>(one batch, all layers in sequence)</i>"
-                                 "<br>throughput <b>%2 inferences/s</b> <i>= batch ÷ latency</i>")
-                      .arg(formatSeconds(t.latency_s), formatNumber(t.throughput_per_s));
+    const SampleUnit u = sampleUnit(sc);
+    const QString latencyIs = u.kind == SampleUnit::Kind::DecodeToken
+                                  ? QStringLiteral("time per token: one decode step of the whole batch")
+                              : u.kind == SampleUnit::Kind::PrefillTokens
+                                  ? QStringLiteral("time to the first token: the batch's prompts in one pass")
+                                  : QStringLiteral("one batch, all layers in sequence");
+    QString tip =
+        sweep_.pointHeader(si, t) +
+        QStringLiteral("<br>latency <b>%1</b> <i>(%2)</i><br>throughput <b>%3 %4</b> <i>= %5 ÷ latency</i>")
+            .arg(formatSeconds(t.latency_s), latencyIs, formatNumber(t.throughput_per_s * u.perSample()),
+                 u.tokens() ? QStringLiteral("tokens/s") : QStringLiteral("inferences/s"),
+                 u.kind == SampleUnit::Kind::PrefillTokens
+                     ? QStringLiteral("batch × %1 prompt tokens").arg(u.tokensPerSample)
+                     : QStringLiteral("batch"));
     if (sc.recommendedBatch && *sc.recommendedBatch == t.batch)
         tip += snapshot().latencyBudget_s
                    ? QStringLiteral("<br>★ recommended: highest throughput within the latency budget")

@@ -24,9 +24,9 @@ class LatencyThroughputChart : public SnapshotChart {
     QLineSeries* budgetSeries() const { return budget_; }
     /// Star at the recommended batch of each curve (same order as curves()).
     const std::vector<QScatterSeries*>& recommendedSeries() const { return recommended_; }
-    /// (inferences/s, latency in ms) at a sweep point: what the curves plot.
-    static QPointF value(const Totals& t);
-    static QPointF measuredValue(const PointComparison& p);
+    /// (inferences/s or tokens/s, latency in ms) at a sweep point: what the curves plot.
+    static QPointF value(const EvaluatedScenario& sc, const Totals& t);
+    static QPointF measuredValue(const EvaluatedScenario& sc, const PointComparison& p);
 
   protected:
     void rebuild() override;

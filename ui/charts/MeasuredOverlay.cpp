@@ -21,7 +21,7 @@ bool MeasuredOverlay::add(const MeasuredToValue& xy) {
         points->setBorderColor(sc.color);
         points->setPen(QPen(sc.color, 2));
         for (const PointComparison& p : sc.measured.comparison->points) {
-            const QPointF v = xy(p);
+            const QPointF v = xy(sc, p);
             if (!chart_.drawable(v)) continue;
             points->append(v);
             if (p.anomaly) anomalies->append(v);
@@ -48,7 +48,7 @@ std::pair<int, const PointComparison*> MeasuredOverlay::nearest(const MeasuredTo
         const EvaluatedScenario& sc = chart_.snapshot().scenarios[i];
         if (!usable(sc) || !sc.measured.comparison) continue;
         for (const PointComparison& p : sc.measured.comparison->points) {
-            const QPointF v = xy(p);
+            const QPointF v = xy(sc, p);
             if (!chart_.drawable(v)) continue;
             const double d = QLineF(chart_.toChart(v), chartPos).length();
             if (d < bestD) bestD = d, best = {static_cast<int>(i), &p};

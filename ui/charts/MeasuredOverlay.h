@@ -14,7 +14,7 @@ class MeasuredOverlay {
   public:
     explicit MeasuredOverlay(SnapshotChart& chart);
     /// Maps a measured point to a chart value; NaN coordinates are skipped.
-    using MeasuredToValue = std::function<QPointF(const PointComparison&)>;
+    using MeasuredToValue = std::function<QPointF(const EvaluatedScenario&, const PointComparison&)>;
 
     /// Draws the points; returns whether any was drawn.
     bool add(const MeasuredToValue& xy);

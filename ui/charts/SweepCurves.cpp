@@ -29,7 +29,7 @@ SweepCurve SweepCurves::add(int index, const TotalsToValue& xy, bool pointsVisib
     QList<QPointF> fits, beyond;
     QPointF lastFit(qQNaN(), qQNaN());
     for (const SweepPoint& p : sc.sweep) {
-        const QPointF v = xy(p.totals);
+        const QPointF v = p.totals.fitsMemory ? xy(sc, p.totals) : chart_.clampToAxes(xy(sc, p.totals));
         if (!chart_.drawable(v)) continue;
         if (p.totals.fitsMemory && beyond.isEmpty()) {
             fits << v;
@@ -53,8 +53,9 @@ SweepCurve SweepCurves::add(int index, const TotalsToValue& xy, bool pointsVisib
 }
 
 void SweepCurves::moveCurrent(const SweepCurve& curve, const TotalsToValue& xy) {
-    const QPointF v =
-        xy(chart_.snapshot().scenarios[static_cast<std::size_t>(curve.scenario)].current.totals);
+    const EvaluatedScenario& sc = chart_.snapshot().scenarios[static_cast<std::size_t>(curve.scenario)];
+    const QPointF v = sc.current.totals.fitsMemory ? xy(sc, sc.current.totals)
+                                                   : chart_.clampToAxes(xy(sc, sc.current.totals));
     QList<QPointF> pts;
     if (chart_.drawable(v)) pts << v;
     replaceIfChanged(curve.current, pts);
@@ -65,8 +66,9 @@ QLineSeries* SweepCurves::addNotFitting(const TotalsToValue& xy) {
     for (const EvaluatedScenario& sc : chart_.snapshot().scenarios) {
         if (!usable(sc)) continue;
         for (const SweepPoint& p : sc.sweep) {
-            const QPointF v = xy(p.totals);
-            if (!p.totals.fitsMemory && chart_.drawable(v)) pts << v;
+            if (p.totals.fitsMemory) continue;
+            const QPointF v = chart_.clampToAxes(xy(sc, p.totals));
+            if (chart_.drawable(v)) pts << v;
         }
     }
     auto* s = makeGlyphSeries(MarkerGlyph::Cross, 13, QColor(214, 39, 40), chart_.markerBorder());
@@ -74,6 +76,25 @@ QLineSeries* SweepCurves::addNotFitting(const TotalsToValue& xy) {
     s->append(pts);
     chart_.attach(s, !pts.isEmpty());
     return s;
+}
+
+void SweepCurves::addMemoryWalls(const std::vector<SweepCurve>& curves) {
+    const auto [xlo, xhi] = axisRange(chart_.axisX());
+    const auto [ylo, yhi] = axisRange(chart_.axisY());
+    for (const SweepCurve& c : curves) {
+        const EvaluatedScenario& sc = chart_.snapshot().scenarios[static_cast<std::size_t>(c.scenario)];
+        const auto largest = largestFittingBatch(sc);
+        if (!largest || *largest < 1 || static_cast<double>(*largest) >= xhi ||
+            static_cast<double>(*largest) < xlo)
+            continue;
+        const double x = static_cast<double>(*largest);
+        auto* wall = new QLineSeries;
+        wall->append({QPointF(x, ylo), QPointF(x, yhi)});
+        chart_.attach(wall, false);
+        wall->setPen(QPen(sc.color, 1.4, Qt::DotLine));
+        chart_.addLabel(QStringLiteral("fits ≤ %1").arg(*largest), QPointF(x, yhi),
+                        Qt::AlignLeft | Qt::AlignBottom, sc.color.darker(115), true);
+    }
 }
 
 void SweepCurves::addBatchLine() {
@@ -112,9 +133,11 @@ std::pair<int, int> SweepCurves::nearest(const std::vector<SweepCurve>& curves, 
     std::vector<QPointF> px;
     std::vector<std::pair<int, int>> ids;
     for (const SweepCurve& c : curves) {
-        const auto& sweep = chart_.snapshot().scenarios[static_cast<std::size_t>(c.scenario)].sweep;
+        const EvaluatedScenario& sc = chart_.snapshot().scenarios[static_cast<std::size_t>(c.scenario)];
+        const auto& sweep = sc.sweep;
         for (std::size_t i = 0; i < sweep.size(); ++i) {
-            const QPointF v = xy(sweep[i].totals);
+            const QPointF v = sweep[i].totals.fitsMemory ? xy(sc, sweep[i].totals)
+                                                         : chart_.clampToAxes(xy(sc, sweep[i].totals));
             if (!chart_.drawable(v)) continue;
             px.push_back(chart_.toChart(v));
             ids.emplace_back(c.scenario, static_cast<int>(i));

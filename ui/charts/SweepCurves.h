@@ -26,8 +26,9 @@ struct SweepCurve {
 class SweepCurves {
   public:
     explicit SweepCurves(SnapshotChart& chart);
-    /// Maps a sweep point's totals to a chart value; NaN coordinates are skipped.
-    using TotalsToValue = std::function<QPointF(const Totals&)>;
+    /// Maps a scenario's sweep point to a chart value (the scenario says its units: tokens for an
+    /// LLM); NaN coordinates are skipped.
+    using TotalsToValue = std::function<QPointF(const EvaluatedScenario&, const Totals&)>;
 
     /// After the chart's resetChart(): what it drew is gone.
     void reset();
@@ -36,7 +37,12 @@ class SweepCurves {
     SweepCurve add(int index, const TotalsToValue& xy, bool pointsVisible);
     void moveCurrent(const SweepCurve& curve, const TotalsToValue& xy);
     /// Crosses at every swept batch that does not fit device memory, all scenarios in one series.
+    /// Like the dashed tails, they are drawn at the axes' edge when they lie beyond: the charts
+    /// scale their axes to the batches that fit, not to a latency of 10⁶ ms.
     QLineSeries* addNotFitting(const TotalsToValue& xy);
+    /// Where each curve's memory runs out: a dotted line in the scenario's colour at the largest
+    /// batch that fits, labelled "fits ≤ N", for the walls inside the batch axis.
+    void addMemoryWalls(const std::vector<SweepCurve>& curves);
     /// Vertical dashed line at the current batch over the whole y range, labelled "batch N".
     void addBatchLine();
     void moveBatchLine();

@@ -12,11 +12,11 @@ namespace bs {
 
 UtilizationChart::UtilizationChart(QWidget* parent) : SnapshotChart(parent) {}
 
-QPointF UtilizationChart::value(const Totals& t) {
+QPointF UtilizationChart::value(const EvaluatedScenario&, const Totals& t) {
     return {static_cast<double>(t.batch), t.utilization * 100};
 }
 
-QPointF UtilizationChart::measuredValue(const PointComparison& p) {
+QPointF UtilizationChart::measuredValue(const EvaluatedScenario&, const PointComparison& p) {
     // The model's FLOPs in the measured time.
     return {static_cast<double>(p.measured.batch), p.measuredUtilization() * 100};
 }
@@ -40,7 +40,7 @@ void UtilizationChart::rebuild() {
         top = std::max(top, sc.current.totals.utilization * 100);
         if (sc.measured.comparison)
             for (const PointComparison& p : sc.measured.comparison->points)
-                measuredTop = std::max(measuredTop, measuredValue(p).y());
+                measuredTop = std::max(measuredTop, measuredValue(sc, p).y());
     }
     // Headroom above the highest curve, never past 100 %: the plateau must be readable.
     const double step = niceStep(std::max(top * 1.1, 1.0) / 5);
@@ -62,6 +62,7 @@ void UtilizationChart::rebuild() {
         if (usable(s.scenarios[i])) curves_.push_back(sweep_.add(static_cast<int>(i), value, dots));
     notFit_ = sweep_.addNotFitting(value);
     measured_.add(measuredValue);
+    sweep_.addMemoryWalls(curves_);
     sweep_.addBatchLine();
 }
 
@@ -78,14 +79,15 @@ QString UtilizationChart::pointToolTip(const QPointF& chartPos) const {
                    .arg(QString::number(mp->measuredUtilization() * 100, 'f', 1));
     const auto [si, pi] = sweep_.nearest(curves_, value, chartPos);
     if (si < 0) return {};
-    const Totals& t =
-        snapshot().scenarios[static_cast<std::size_t>(si)].sweep[static_cast<std::size_t>(pi)].totals;
+    const EvaluatedScenario& sc = snapshot().scenarios[static_cast<std::size_t>(si)];
+    const Totals& t = sc.sweep[static_cast<std::size_t>(pi)].totals;
     return sweep_.pointHeader(si, t) +
            QStringLiteral("<br>utilization <b>%1 %</b> <i>= total FLOPs ÷ (latency × dense peak %2)</i>"
-                          "<br>latency %3, throughput %4 inferences/s")
+                          "<br>latency %3, throughput %4 %5")
                .arg(QString::number(t.utilization * 100, 'f', 1),
                     formatSi(t.peakFlops, QStringLiteral("FLOP/s")), formatSeconds(t.latency_s),
-                    formatNumber(t.throughput_per_s));
+                    formatNumber(t.throughput_per_s * sampleUnit(sc).perSample()),
+                    sampleUnit(sc).tokens() ? QStringLiteral("tokens/s") : QStringLiteral("inferences/s"));
 }
 
 QString UtilizationChart::chartToolTip() const {

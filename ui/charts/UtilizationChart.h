@@ -22,8 +22,8 @@ class UtilizationChart : public SnapshotChart {
     const std::vector<SweepCurve>& curves() const { return curves_; }
     QLineSeries* notFittingSeries() const { return notFit_; }
     /// Utilization in % at a sweep point: what the curves plot.
-    static QPointF value(const Totals& t);
-    static QPointF measuredValue(const PointComparison& p);
+    static QPointF value(const EvaluatedScenario& sc, const Totals& t);
+    static QPointF measuredValue(const EvaluatedScenario& sc, const PointComparison& p);
 
   protected:
     void rebuild() override;

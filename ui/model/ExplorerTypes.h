@@ -43,6 +43,17 @@ inline bool usable(const EvaluatedScenario& s) {
     return s.error.isEmpty() && s.hardware && !s.sweep.empty();
 }
 
+/// The largest batch that fits the scenario's device memory (Evaluator's largestFittingBatch).
+inline std::optional<long long> largestFittingBatch(const EvaluatedScenario& s) {
+    if (!s.model || !s.hardware) return std::nullopt;
+    return largestFittingBatch(EvalInput{s.model.get(), s.hardware.get(), s.precision});
+}
+
+/// What one sample of the scenario stands for (an inference, or an LLM's tokens).
+inline SampleUnit sampleUnit(const EvaluatedScenario& s) {
+    return s.model ? s.model->graph().sampleUnit : SampleUnit{};
+}
+
 /// What every view draws. Scenarios are the visible ones, in list order.
 struct ExplorerSnapshot {
     int batch = 1;
