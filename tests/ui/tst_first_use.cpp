@@ -10,22 +10,27 @@
 #include "model/ScenarioRow.h"
 #include "window/BatchControls.h"
 #include "window/MainWindow.h"
+#include "window/PresentationWindow.h"
 
 #include <QAbstractAxis>
 #include <QChart>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QFontMetricsF>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
+#include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineEdit>
+#include <QLogValueAxis>
 #include <QSet>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocumentFragment>
 #include <cmath>
 
 using namespace bs;
@@ -258,6 +263,45 @@ class TstFirstUse : public QObject {
         QVERIFY2(seq->toolTip().startsWith(QStringLiteral("No effect here")), qPrintable(seq->toolTip()));
         QVERIFY(w.findChild<QWidget*>(QStringLiteral("knob_context"))->isEnabled());
         saveShot(&w, QStringLiteral("first-use-llm-decode.png"));
+    }
+
+    // The dark theme with a hidden scenario (its box unticked and visible), and presentation mode
+    // at 1600×1000: one legend line, batch labels not elided.
+    void darkThemeAndPresentation() {
+        QTemporaryDir dir;
+        MainWindow w(test::testWindowOptions(dir));
+        w.resize(1600, 1000);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        w.explorer()->scenarios()->setVisible(w.explorer()->scenarios()->specs().back().id, false);
+        w.setDarkTheme(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        QCoreApplication::processEvents();
+        QVERIFY(!qApp->styleSheet().isEmpty());
+        saveShot(&w, QStringLiteral("first-use-dark.png"));
+        w.setDarkTheme(false);
+        QVERIFY(qApp->styleSheet().isEmpty());
+
+        PresentationWindow* p = w.startPresentation();
+        p->setAttribute(Qt::WA_DontShowOnScreen);
+        p->showNormal();
+        p->resize(1600, 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        QCoreApplication::processEvents();
+        // Every scenario in full on one line.
+        QLabel* legend = p->legendLabel();
+        const QString plain = QTextDocumentFragment::fromHtml(legend->text()).toPlainText();
+        for (const EvaluatedScenario& e : w.explorer()->snapshot().scenarios)
+            QVERIFY2(plain.contains(e.label), qPrintable(plain));
+        QVERIFY(!legend->wordWrap());
+        QVERIFY(QFontMetricsF(legend->font()).horizontalAdvance(plain) <= p->width());
+        for (SnapshotChart* c : p->charts())
+            if (auto* batchAxis = qobject_cast<QLogValueAxis*>(c->chart()->axes(Qt::Horizontal).value(0));
+                batchAxis && batchAxis->base() != 10)
+                QVERIFY2(batchAxis->base() >= 4,
+                         "presentation type labels every other power of two or fewer");
+        saveShot(p, QStringLiteral("first-use-presentation.png"));
+        p->close();
     }
 };
 

@@ -422,6 +422,13 @@ void SnapshotChart::mouseMoveEvent(QMouseEvent* event) {
     }
 }
 
+void SnapshotChart::mousePressEvent(QMouseEvent* event) {
+    QChartView::mousePressEvent(event);
+    if (event->button() != Qt::LeftButton || !plotReady()) return;
+    const int batch = batchAt(chart()->mapFromScene(mapToScene(event->position().toPoint())));
+    if (batch >= 1) emit batchClicked(batch);
+}
+
 bool SnapshotChart::viewportEvent(QEvent* event) {
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);

@@ -97,6 +97,11 @@ class SnapshotChart : public QChartView {
     const ExplorerSnapshot& snapshot() const { return snap_; }
     /// Texts of the labels anchored in the plot (ridge points, "batch N", roof names).
     QStringList annotationTexts() const;
+  signals:
+    /// A sweep point (or a recommendation star on it) was clicked: the window moves to its batch.
+    void batchClicked(int batch);
+
+  public:
     /// Below this height a chart drops its legend and second title line and shortens labels: in
     /// the explorer's 2×2 grid the plot would otherwise shrink to a strip.
     static constexpr int kCompactHeight_px = 360;
@@ -114,6 +119,11 @@ class SnapshotChart : public QChartView {
     virtual QString pointToolTip(const QPointF& chartPos) const = 0;
     /// What the chart shows and how each metric is defined (shown away from points).
     virtual QString chartToolTip() const = 0;
+    /// Batch of the sweep point under `chartPos` (chart item coordinates), -1 when none is near.
+    virtual int batchAt(const QPointF& chartPos) const {
+        Q_UNUSED(chartPos);
+        return -1;
+    }
 
     /// Clears series, axes and labels and sets a (rich text) title.
     void resetChart(const QString& title);
@@ -146,6 +156,7 @@ class SnapshotChart : public QChartView {
     QColor markerBorder() const { return dark_ ? QColor(20, 20, 20) : QColor(255, 255, 255); }
 
     void mouseMoveEvent(QMouseEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
     bool viewportEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     /// Within what the axes can draw (log axes: > 0).

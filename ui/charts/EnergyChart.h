@@ -40,6 +40,10 @@ class EnergyChart : public SnapshotChart {
     void updateSelection() override;
     QString pointToolTip(const QPointF& chartPos) const override;
     QString chartToolTip() const override;
+    int batchAt(const QPointF& chartPos) const override {
+        return sweep_.batchAt(
+            curves_, [this](const EvaluatedScenario& sc, const Totals& t) { return value(sc, t); }, chartPos);
+    }
 
   private:
     int pickBreakdownScenario() const;

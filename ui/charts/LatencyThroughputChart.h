@@ -34,6 +34,7 @@ class LatencyThroughputChart : public SnapshotChart {
     void updateBudget() override;
     QString pointToolTip(const QPointF& chartPos) const override;
     QString chartToolTip() const override;
+    int batchAt(const QPointF& chartPos) const override { return sweep_.batchAt(curves_, value, chartPos); }
 
   private:
     void fitRanges(bool refit);

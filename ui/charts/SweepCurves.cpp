@@ -147,6 +147,16 @@ std::pair<int, int> SweepCurves::nearest(const std::vector<SweepCurve>& curves, 
     return k < 0 ? std::pair<int, int>{-1, -1} : ids[static_cast<std::size_t>(k)];
 }
 
+int SweepCurves::batchAt(const std::vector<SweepCurve>& curves, const TotalsToValue& xy,
+                         const QPointF& chartPos) const {
+    const auto [si, pi] = nearest(curves, xy, chartPos);
+    if (si < 0) return -1;
+    return chart_.snapshot()
+        .scenarios[static_cast<std::size_t>(si)]
+        .sweep[static_cast<std::size_t>(pi)]
+        .totals.batch;
+}
+
 QString SweepCurves::pointHeader(int scenario, const Totals& t) const {
     const EvaluatedScenario& sc = chart_.snapshot().scenarios[static_cast<std::size_t>(scenario)];
     QString s = QStringLiteral("<b>%1</b><br>batch %2").arg(sc.label.toHtmlEscaped()).arg(t.batch);

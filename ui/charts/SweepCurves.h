@@ -52,6 +52,9 @@ class SweepCurves {
     /// Nearest sweep point of any curve within a few pixels: {scenario index, sweep index}.
     std::pair<int, int> nearest(const std::vector<SweepCurve>& curves, const TotalsToValue& xy,
                                 const QPointF& chartPos) const;
+    /// Batch of the nearest sweep point within a few pixels, -1 when none.
+    int batchAt(const std::vector<SweepCurve>& curves, const TotalsToValue& xy,
+                const QPointF& chartPos) const;
     /// Scenario label, batch and the fit line shared by the sweep charts' tooltips.
     QString pointHeader(int scenario, const Totals& t) const;
 

@@ -31,6 +31,7 @@ class UtilizationChart : public SnapshotChart {
     void updateBudget() override {}
     QString pointToolTip(const QPointF& chartPos) const override;
     QString chartToolTip() const override;
+    int batchAt(const QPointF& chartPos) const override { return sweep_.batchAt(curves_, value, chartPos); }
 
   private:
     SweepCurves sweep_{*this};

@@ -8,10 +8,38 @@
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
+#include <QToolTip>
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 
 namespace bs {
+
+namespace {
+// A QSpinBox drops a keystroke that takes the text past its maximum, so "5000" silently became
+// "500". This one lets the text go out of range while typing and refuses it when the edit ends.
+class BatchSpinBox : public QSpinBox {
+  public:
+    std::function<void(const QString&)> refused;
+
+    QValidator::State validate(QString& input, int& pos) const override {
+        bool ok = false;
+        const int v = locale().toInt(input.trimmed(), &ok);
+        if (ok && v > maximum()) return QValidator::Intermediate;
+        return QSpinBox::validate(input, pos);
+    }
+    void fixup(QString& input) const override {
+        bool ok = false;
+        const int v = locale().toInt(input.trimmed(), &ok);
+        if (ok && (v > maximum() || v < minimum()) && refused)
+            refused(QObject::tr("Batch %1 is outside 1–%2: kept batch %3")
+                        .arg(input.trimmed())
+                        .arg(maximum())
+                        .arg(value()));
+        input = locale().toString(value());
+    }
+};
+} // namespace
 
 const std::vector<int>& BatchControls::stops() {
     return sweepGrid();
@@ -41,7 +69,12 @@ BatchControls::BatchControls(QWidget* parent) : QWidget(parent) {
     slider_->setToolTip(tr("Batch size on a log scale, 1 to 4096. Arrow keys step to the next integer stop, "
                            "Page Up/Down one octave. Every chart and the layer table follow it."));
     label->setBuddy(slider_);
-    spin_ = new QSpinBox;
+    auto* spin = new BatchSpinBox;
+    spin->refused = [this](const QString& message) {
+        QToolTip::showText(spin_->mapToGlobal(QPoint(0, spin_->height())), message, spin_);
+        emit inputRefused(message);
+    };
+    spin_ = spin;
     spin_->setObjectName(QStringLiteral("batchSpin"));
     spin_->setRange(1, kMaxBatch);
     spin_->setToolTip(tr("Exact batch size (any integer 1–4096)."));

@@ -30,6 +30,8 @@ class BatchControls : public QWidget {
 
   signals:
     void batchChanged(int batch);
+    /// A typed batch outside 1–4096 was refused (the box keeps the batch it had): the message says so.
+    void inputRefused(const QString& message);
     void latencyBudgetChanged(std::optional<double> budget_s);
 
   private:

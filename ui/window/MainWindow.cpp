@@ -78,6 +78,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     applySettings(options);
     if (options.defaultScenarios) explorer_->addDefaultScenarios();
     if (explorer_->scenarios()->rowCount() > 0) selectScenario(explorer_->scenarios()->specs().front().id);
+    session_->startUnchanged();
 }
 
 // Top: the batch controls; centre: summary lines, the 2×2 charts and the layer table.
@@ -194,6 +195,8 @@ void MainWindow::connectViews() {
         if (!busy && statusBar()->currentMessage().startsWith(tr("Importing"))) statusBar()->clearMessage();
     });
     connect(controls_, &BatchControls::batchChanged, explorer_, &Explorer::setBatch);
+    connect(controls_, &BatchControls::inputRefused, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(controls_, &BatchControls::latencyBudgetChanged, explorer_, &Explorer::setLatencyBudget);
     connect(list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& cur) {
@@ -214,6 +217,8 @@ void MainWindow::connectViews() {
         table_->selectLayer(layer);
     });
     connect(table_, &LayerTablePanel::layerSelected, explorer_, &Explorer::selectLayer);
+    for (SnapshotChart* chart : charts_->charts())
+        connect(chart, &SnapshotChart::batchClicked, controls_, &BatchControls::setBatch);
     connect(modelPanel_, &ModelPanel::openOnnxRequested, this, &MainWindow::chooseOnnx);
 }
 
@@ -571,6 +576,13 @@ void MainWindow::setDarkTheme(bool dark) {
         p = QApplication::style()->standardPalette();
     }
     QApplication::setPalette(p);
+    // Fusion outlines an unticked box in the window colour darkened, which vanishes on a dark
+    // window: the scenario list's unticked scenarios looked like they had no box at all.
+    qApp->setStyleSheet(
+        dark ? QStringLiteral("QAbstractItemView::indicator:unchecked, QCheckBox::indicator:unchecked "
+                              "{ border: 1px solid #a0a0a0; background: #1e1e1e; width: 12px; "
+                              "height: 12px; }")
+             : QString());
     charts_->setDarkTheme(dark);
     settings_->setDarkTheme(dark);
 }

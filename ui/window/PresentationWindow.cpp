@@ -7,13 +7,16 @@
 
 #include <QAbstractAxis>
 #include <QChart>
+#include <QFontMetricsF>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLegend>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScreen>
+#include <QTextDocumentFragment>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -130,7 +133,29 @@ void PresentationWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes)
             html += QStringLiteral("<span style=\"color:%1\">■</span> %2&nbsp;&nbsp;&nbsp; ")
                         .arg(e.color.name(), e.label.toHtmlEscaped());
         legend_->setText(html);
+        fitLegend();
     }
+}
+
+void PresentationWindow::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitLegend();
+}
+
+void PresentationWindow::fitLegend() {
+    // One line, in full: the type shrinks (to half the chart text at most) until every label fits
+    // the width; only past that does the line wrap.
+    const QString plain = QTextDocumentFragment::fromHtml(legend_->text()).toPlainText();
+    const int available = std::max(100, width() - 40);
+    QFont f = legend_->font();
+    double pt = fontPt_ * 0.8;
+    for (; pt > fontPt_ * 0.5; pt *= 0.93) {
+        f.setPointSizeF(pt);
+        if (QFontMetricsF(f).horizontalAdvance(plain) <= available) break;
+    }
+    f.setPointSizeF(std::max(pt, fontPt_ * 0.5));
+    legend_->setFont(f);
+    legend_->setWordWrap(QFontMetricsF(f).horizontalAdvance(plain) > available);
 }
 
 void PresentationWindow::step(int stops) {

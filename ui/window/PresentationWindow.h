@@ -33,14 +33,18 @@ class PresentationWindow : public QWidget {
     const std::array<SnapshotChart*, 4>& charts() const;
     /// Point size of the chart text (titles, axes, labels), chosen from the screen height.
     double fontPointSize() const { return fontPt_; }
+    /// The one legend line naming every scenario in its colour.
+    QLabel* legendLabel() const { return legend_; }
 
   protected:
     void keyPressEvent(QKeyEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     void onSnapshot(const ExplorerSnapshot& s, unsigned changes);
     void applyFonts(SnapshotChart* chart);
+    void fitLegend();
 
     Explorer* explorer_;
     BatchControls* batch_;

@@ -76,6 +76,9 @@ class SessionController : public QObject {
     void startAutosave();
     /// startAutosave() took a slot: this is an interactive window.
     bool autosaveRunning() const { return lock_ != nullptr; }
+    /// The window's starting state (restored settings, the default comparison) is not a change the
+    /// user made: "Untitled", not "Untitled*", until there is one.
+    void startUnchanged() { setDirty(false); }
     /// Removes the autosave and the marker (the app is quitting normally).
     void cleanExit();
     bool autosaveNow();
