@@ -4,6 +4,7 @@
 #include "TestWindow.h"
 #include "charts/ChartGrid.h"
 #include "charts/ChartSupport.h"
+#include "charts/LatencyThroughputChart.h"
 #include "export/ChartExport.h"
 #include "model/Explorer.h"
 #include "model/ScenarioListModel.h"
@@ -25,8 +26,10 @@
 #include <QLegendMarker>
 #include <QLineEdit>
 #include <QLogValueAxis>
+#include <QScatterSeries>
 #include <QSet>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -302,6 +305,37 @@ class TstFirstUse : public QObject {
                          "presentation type labels every other power of two or fewer");
         saveShot(p, QStringLiteral("first-use-presentation.png"));
         p->close();
+    }
+
+    // Typing 5000 in the batch box is refused with a message (it used to become 500 silently);
+    // clicking a recommendation star moves to its batch.
+    void batchBoxAndStars() {
+        QTemporaryDir dir;
+        MainWindow w(test::testWindowOptions(dir));
+        w.resize(1600, 1000);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        QSpinBox* box = w.batchControls()->spinBox();
+        box->setFocus();
+        box->selectAll();
+        QTest::keyClicks(box, QStringLiteral("5000"));
+        QCOMPARE(box->text(), QStringLiteral("5000"));
+        QTest::keyClick(box, Qt::Key_Return);
+        QCOMPARE(w.explorer()->batch(), 64);
+        QCOMPARE(box->value(), 64);
+        QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("outside 1–4096")),
+                 qPrintable(w.statusBar()->currentMessage()));
+
+        auto* tradeoff = w.charts()->latencyThroughput();
+        QScatterSeries* star = tradeoff->recommendedSeries().front();
+        QCOMPARE(star->count(), qsizetype{1});
+        const int recommended = *w.explorer()->snapshot().scenarios.front().recommendedBatch;
+        QVERIFY(recommended != 64);
+        const QPointF at = tradeoff->chart()->mapToPosition(star->at(0), star);
+        const QPoint viewPos = tradeoff->mapFromScene(tradeoff->chart()->mapToScene(at));
+        QTest::mouseClick(tradeoff->viewport(), Qt::LeftButton, {}, viewPos);
+        QCOMPARE(w.batchControls()->batch(), recommended);
+        QTRY_COMPARE_WITH_TIMEOUT(w.explorer()->batch(), recommended, 60000);
     }
 };
 

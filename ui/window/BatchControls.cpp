@@ -76,6 +76,8 @@ BatchControls::BatchControls(QWidget* parent) : QWidget(parent) {
     };
     spin_ = spin;
     spin_->setObjectName(QStringLiteral("batchSpin"));
+    // The batch changes when the typing ends: "5000" must not pass through batches 5, 50 and 500.
+    spin_->setKeyboardTracking(false);
     spin_->setRange(1, kMaxBatch);
     spin_->setToolTip(tr("Exact batch size (any integer 1–4096)."));
     auto* budgetLabel = new QLabel(tr("Latency &budget"));
