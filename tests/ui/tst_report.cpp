@@ -141,9 +141,11 @@ class TstReport : public QObject {
             QVERIFY2(section > 0, qPrintable(e.label));
             const QString name =
                 QString::fromStdString(e.model->layers()[static_cast<std::size_t>(layers[0].index)].name);
-            const QString first = QStringLiteral("<td align=\"right\">%1</td><td>%2</td>")
-                                      .arg(layers[0].index)
-                                      .arg(name.toHtmlEscaped());
+            // Numbers never wrap; names may wrap after '_' or '+' (zero-width spaces), never mid-word.
+            const QString first =
+                QStringLiteral("<td align=\"right\" style=\"white-space: nowrap\">%1</td><td>%2</td>")
+                    .arg(layers[0].index)
+                    .arg(name.toHtmlEscaped().replace(QLatin1Char('_'), QStringLiteral("_&#8203;")));
             const qsizetype row = html.indexOf(first, section);
             QVERIFY2(row > section, qPrintable(name));
             // Ten rows, in falling latency.

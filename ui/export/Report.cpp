@@ -55,7 +55,18 @@ QString precisionText(Precision p) {
     return QString::fromLatin1(n.data(), static_cast<qsizetype>(n.size()));
 }
 
+/// Text that may wrap after each '+' or '_' ("Conv+BatchNormalization+Relu"): without a break
+/// opportunity a narrow column broke it mid-word.
+QString breakable(const QString& html) {
+    QString out = html;
+    out.replace(QLatin1Char('+'), QStringLiteral("+&#8203;"));
+    out.replace(QLatin1Char('_'), QStringLiteral("_&#8203;"));
+    return out;
+}
+
 /// A table: header cells, then rows of cells that are already HTML. Numeric columns align right.
+/// Headers and numeric cells never wrap (a narrow column broke "Utilization" into "Utilizatio/n");
+/// text cells wrap at spaces and at breakable() points.
 class HtmlTable {
   public:
     HtmlTable(QStringList header, std::set<int> numeric = {})
@@ -65,12 +76,13 @@ class HtmlTable {
         QString h =
             QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\">\n<tr>");
         for (const QString& c : header_)
-            h += QStringLiteral("<th>") + esc(c) + QStringLiteral("</th>");
+            h += QStringLiteral("<th style=\"white-space: nowrap\">") + esc(c) + QStringLiteral("</th>");
         h += QStringLiteral("</tr>\n");
         for (const QStringList& r : rows_) {
             h += QStringLiteral("<tr>");
             for (int i = 0; i < r.size(); ++i)
-                h += (numeric_.count(i) ? QStringLiteral("<td align=\"right\">") : QStringLiteral("<td>")) +
+                h += (numeric_.count(i) ? QStringLiteral("<td align=\"right\" style=\"white-space: nowrap\">")
+                                        : QStringLiteral("<td>")) +
                      r[i] + QStringLiteral("</td>");
             h += QStringLiteral("</tr>\n");
         }
@@ -206,20 +218,17 @@ QString recommendationsSection(const ExplorerSnapshot& s) {
     return h + t.html();
 }
 
-/// The snapshot the report's charts draw: labels led by the scenario's key ("S2 resnet50 …"), so a
-/// legend entry cut short still names its row in the tables.
-ExplorerSnapshot keyedForCharts(const ExplorerSnapshot& s) {
-    ExplorerSnapshot keyed = s;
-    for (EvaluatedScenario& e : keyed.scenarios)
-        e.label = scenarioKey(s, s.scenarios[static_cast<std::size_t>(&e - keyed.scenarios.data())]) +
-                  QStringLiteral(" ") + e.label;
-    return keyed;
-}
-
 QString chartsSection(const ExplorerSnapshot& snapshot, const ReportOptions& o, ChartEmbedding how,
                       QString* error) {
-    const ExplorerSnapshot s = keyedForCharts(snapshot);
-    QString h = QStringLiteral("<h2>Charts</h2>\n");
+    const ExplorerSnapshot& s = snapshot;
+    // A new page: the heading was left alone at a page bottom, its first figure on the next.
+    QString h = QStringLiteral("<h2 style=\"page-break-before: always\">Charts</h2>\n");
+    // Each figure's legend: the charts' own legends leave the scenarios to the caption (a one-row
+    // Qt legend elides them); the keys match the tables'.
+    QStringList keys;
+    for (const EvaluatedScenario& sc : snapshot.scenarios)
+        if (usable(sc)) keys << keyCell(snapshot, sc) + QStringLiteral(" ") + esc(sc.label);
+    const QString legend = keys.join(QStringLiteral("&#160;&#160; "));
     int n = 1;
     for (ChartKind k : allChartKinds()) {
         h += QStringLiteral("<div class=\"figure\">\n");
@@ -261,7 +270,8 @@ QString chartsSection(const ExplorerSnapshot& snapshot, const ReportOptions& o, 
                      .arg(w)
                      .arg(qRound(w * static_cast<double>(o.chartSize.height()) / o.chartSize.width()));
         }
-        h += QStringLiteral("<p class=\"caption\">Figure %1. %2. %3</p>\n</div>\n")
+        h += QStringLiteral("<p class=\"caption\">%1<br/>Figure %2. %3. %4</p>\n</div>\n")
+                 .arg(legend)
                  .arg(n++)
                  .arg(esc(chartTitle(k)), esc(figureNote(s)));
     }
@@ -288,9 +298,10 @@ QString topLayersSection(const ExplorerSnapshot& s, const ReportOptions& o) {
             const LayerPlacement& p = layers[i];
             if (shown >= o.topLayers || p.latency_s <= 0) break;
             const Layer& l = sc.model->layers()[static_cast<std::size_t>(p.index)];
-            t.add({QString::number(p.index), esc(l.name), esc(l.opTypes), boundLabel(p), ms(p.latency_s),
-                   percent(p.share), num(p.arithmeticIntensity), percent(p.utilization),
-                   QStringLiteral("%1 / %2").arg(num(p.unitsAllocated), num(p.unitsTotal))});
+            t.add({QString::number(p.index), breakable(esc(l.name)), breakable(esc(l.opTypes)),
+                   QStringLiteral("<span style=\"white-space: nowrap\">%1</span>").arg(boundLabel(p)),
+                   ms(p.latency_s), percent(p.share), num(p.arithmeticIntensity), percent(p.utilization),
+                   QStringLiteral("%1 / %2").arg(qRound64(p.unitsAllocated)).arg(qRound64(p.unitsTotal))});
             ++shown;
             shownShare += p.share;
         }
@@ -428,9 +439,8 @@ QString writePdfReport(const ExplorerSnapshot& s, const ReportOptions& o, QIODev
     doc.setDefaultStyleSheet(QString::fromUtf8(kStyle));
     ReportOptions fitted = o;
     fitted.pdfImageWidth = static_cast<int>(page.width() - 2 * doc.documentMargin());
-    const ExplorerSnapshot keyed = keyedForCharts(s);
     for (ChartKind k : allChartKinds()) {
-        const auto chart = makePrintChart(k, keyed, o.chartSize, o.energyBreakdown);
+        const auto chart = makePrintChart(k, s, o.chartSize, o.energyBreakdown);
         const QImage image = renderChartImage(chart.get(), o.chartSize, 2);
         if (image.isNull()) return QStringLiteral("the %1 chart could not be drawn").arg(chartKindName(k));
         doc.addResource(QTextDocument::ImageResource, QUrl(imageName(k)), image);
