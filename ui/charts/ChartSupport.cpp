@@ -16,6 +16,7 @@
 #include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
+#include <QXYSeries>
 #include <algorithm>
 #include <cmath>
 
@@ -362,9 +363,67 @@ void SnapshotChart::moveLabel(QGraphicsSimpleTextItem* label, const QPointF& val
         }
 }
 
+void SnapshotChart::avoidData(QGraphicsSimpleTextItem* label) {
+    for (Label& l : labels_)
+        if (l.item == label) l.avoidData = true;
+}
+
+std::vector<QPointF> SnapshotChart::dataPoints_px() const {
+    std::vector<QPointF> out;
+    for (QAbstractSeries* s : chart()->series()) {
+        auto* xy = qobject_cast<QXYSeries*>(s);
+        if (!xy || xy == anchor_ || !xy->isVisible()) continue;
+        const bool points =
+            qobject_cast<QScatterSeries*>(xy) || xy->pointsVisible() || !xy->lightMarker().isNull();
+        if (!points) continue;
+        for (const QPointF& p : xy->points())
+            if (drawable(p)) out.push_back(chart()->mapToPosition(p, xy));
+    }
+    return out;
+}
+
 void SnapshotChart::placeLabels() {
     for (const Label& l : labels_)
         placeLabel(l);
+    // Labels that must keep off the data: the first side of the anchor that covers no point and
+    // no earlier label, else the side that covers the fewest.
+    std::vector<QPointF> points;
+    bool pointsKnown = false;
+    std::vector<QRectF> placed;
+    for (const Label& l : labels_) {
+        if (!l.item->isVisible() || l.item->text().isEmpty()) continue;
+        if (l.avoidData && plotReady()) {
+            if (!pointsKnown) points = dataPoints_px(), pointsKnown = true;
+            const Qt::Alignment h = l.align & Qt::AlignHorizontal_Mask, v = l.align & Qt::AlignVertical_Mask;
+            const Qt::Alignment flipH = h == Qt::AlignLeft    ? Qt::AlignRight
+                                        : h == Qt::AlignRight ? Qt::AlignLeft
+                                                              : h;
+            const Qt::Alignment flipV = v == Qt::AlignTop      ? Qt::AlignBottom
+                                        : v == Qt::AlignBottom ? Qt::AlignTop
+                                                               : v;
+            const Qt::Alignment sides[] = {l.align,
+                                           flipV | h,
+                                           flipH | v,
+                                           flipH | flipV,
+                                           Qt::AlignTop | Qt::AlignHCenter,
+                                           Qt::AlignBottom | Qt::AlignHCenter};
+            int best = -1;
+            Qt::Alignment bestSide = l.align;
+            for (Qt::Alignment side : sides) {
+                placeLabelAt(l, side);
+                const QRectF r = l.item->mapRectToParent(l.item->boundingRect()).adjusted(-3, -3, 3, 3);
+                int hits = 0;
+                for (const QPointF& p : points)
+                    hits += r.contains(p);
+                for (const QRectF& o : placed)
+                    hits += r.intersects(o) ? 100 : 0;
+                if (best < 0 || hits < best) best = hits, bestSide = side;
+                if (hits == 0) break;
+            }
+            placeLabelAt(l, bestSide);
+        }
+        placed.push_back(l.item->mapRectToParent(l.item->boundingRect()));
+    }
     // Labels of chips with similar peaks would print over each other: push later ones below
     // (or, at the bottom of the plot, above) the earlier ones they hit.
     const QRectF plot = chart()->plotArea();
@@ -390,16 +449,20 @@ void SnapshotChart::placeLabels() {
 }
 
 void SnapshotChart::placeLabel(const Label& l) const {
+    placeLabelAt(l, l.align);
+}
+
+void SnapshotChart::placeLabelAt(const Label& l, Qt::Alignment align) const {
     if (!plotReady()) return;
     const QRectF plot = chart()->plotArea();
     const QPointF at = toChart(l.value);
     const QRectF box = l.item->boundingRect();
     constexpr double gap = 4;
     double x = at.x() - box.width() / 2, y = at.y() - box.height() / 2;
-    if (l.align & Qt::AlignLeft) x = at.x() - box.width() - gap;
-    if (l.align & Qt::AlignRight) x = at.x() + gap;
-    if (l.align & Qt::AlignTop) y = at.y() - box.height() - gap / 2;
-    if (l.align & Qt::AlignBottom) y = at.y() + gap / 2;
+    if (align & Qt::AlignLeft) x = at.x() - box.width() - gap;
+    if (align & Qt::AlignRight) x = at.x() + gap;
+    if (align & Qt::AlignTop) y = at.y() - box.height() - gap / 2;
+    if (align & Qt::AlignBottom) y = at.y() + gap / 2;
     x += l.offset_px.x();
     y += l.offset_px.y();
     // Keep labels inside the plot so they never collide with axis labels.

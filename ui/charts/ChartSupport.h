@@ -146,6 +146,10 @@ class SnapshotChart : public QChartView {
     QGraphicsSimpleTextItem* addLabel(const QString& text, const QPointF& value, Qt::Alignment align,
                                       const QColor& color, bool small = false, QPointF offset_px = {});
     void moveLabel(QGraphicsSimpleTextItem* label, const QPointF& value);
+    /// `label` keeps off data points and earlier labels: placeLabels() tries the other sides of
+    /// its anchor (ridge, star, budget, memory-wall and warning labels sat on points and on each
+    /// other).
+    void avoidData(QGraphicsSimpleTextItem* label);
     /// Font and line height of small labels (stacking them needs the height).
     QFont smallFont() const;
     double smallLineHeight() const;
@@ -175,8 +179,12 @@ class SnapshotChart : public QChartView {
         QPointF value;
         Qt::Alignment align;
         QPointF offset_px;
+        bool avoidData = false;
     };
     void placeLabel(const Label& l) const;
+    void placeLabelAt(const Label& l, Qt::Alignment align) const;
+    /// Chart positions of the drawn data points (glyph, scatter and dotted series), for avoidData.
+    std::vector<QPointF> dataPoints_px() const;
     std::vector<int> usableIds(const ExplorerSnapshot& s) const;
 
     ExplorerSnapshot snap_;

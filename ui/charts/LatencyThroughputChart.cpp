@@ -46,6 +46,7 @@ void LatencyThroughputChart::rebuild() {
     budget_->setPen(QPen(QColor(230, 120, 0), 1.8, Qt::DashLine));
     budgetLabel_ =
         addLabel(QString(), QPointF(1, 1), Qt::AlignLeft | Qt::AlignTop, QColor(230, 120, 0), true);
+    avoidData(budgetLabel_);
 
     for (const SweepCurve& c : curves_) {
         const EvaluatedScenario& sc = s.scenarios[static_cast<std::size_t>(c.scenario)];
@@ -59,6 +60,7 @@ void LatencyThroughputChart::rebuild() {
         recommended_.push_back(star);
         recommendedLabels_.push_back(
             addLabel(QString(), QPointF(1, 1), Qt::AlignRight | Qt::AlignTop, sc.color.darker(110), false));
+        avoidData(recommendedLabels_.back());
     }
     placeBudget();
 }
@@ -150,6 +152,7 @@ void LatencyThroughputChart::updateBatch() {
 void LatencyThroughputChart::updateBudget() {
     fitRanges(false);
     placeBudget();
+    placeLabels(); // the stars moved: their labels look for free space again
 }
 
 QString LatencyThroughputChart::pointToolTip(const QPointF& chartPos) const {

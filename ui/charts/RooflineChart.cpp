@@ -78,6 +78,7 @@ void RooflineChart::rebuild() {
     ring_->setPen(QPen(textColor(), 2.5));
 
     fitWarning_ = addLabel(QString(), QPointF(1, 1), Qt::AlignBottom, QColor(214, 39, 40), true);
+    avoidData(fitWarning_);
     updateRoofs();
     updateLayerSeries();
     updateRing();
@@ -157,8 +158,8 @@ void RooflineChart::addRoofs() {
         corner->append(ridge, peak / kTera);
         // Up and to the left of the knee: above the DRAM roof, where few layers sit (right of the
         // knee is where the compute-bound layers cluster).
-        addLabel(QStringLiteral("ridge ") + formatNumber(ridge) + QStringLiteral(" FLOP/B"),
-                 QPointF(ridge, peak / kTera), Qt::AlignLeft | Qt::AlignTop, roofColor, true);
+        avoidData(addLabel(QStringLiteral("ridge ") + formatNumber(ridge) + QStringLiteral(" FLOP/B"),
+                           QPointF(ridge, peak / kTera), Qt::AlignLeft | Qt::AlignTop, roofColor, true));
         widenRidges(ridge);
         roofTop_tflops = std::max(roofTop_tflops, peak / kTera);
         if (onchip > dram) {

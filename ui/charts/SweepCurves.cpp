@@ -92,8 +92,8 @@ void SweepCurves::addMemoryWalls(const std::vector<SweepCurve>& curves) {
         wall->append({QPointF(x, ylo), QPointF(x, yhi)});
         chart_.attach(wall, false);
         wall->setPen(QPen(sc.color, 1.4, Qt::DotLine));
-        chart_.addLabel(QStringLiteral("fits ≤ %1").arg(*largest), QPointF(x, yhi),
-                        Qt::AlignLeft | Qt::AlignBottom, sc.color.darker(115), true);
+        chart_.avoidData(chart_.addLabel(QStringLiteral("fits ≤ %1").arg(*largest), QPointF(x, yhi),
+                                         Qt::AlignLeft | Qt::AlignBottom, sc.color.darker(115), true));
     }
 }
 
