@@ -1,11 +1,20 @@
 #pragma once
 // Options for a main window in a test: its own settings file and user preset directory under
-// `dir` (never the user's), and no restored geometry.
+// `dir` (never the user's), and no restored geometry; and the screenshot the suites save.
 #include "window/MainWindow.h"
 
+#include <QDir>
 #include <QTemporaryDir>
+#include <QTest>
 
 namespace bs::test {
+
+/// Grabs `w` into BATCHSCOPE_SCREENSHOT_DIR/`name` (the README links some of them).
+inline void saveShot(QWidget* w, const QString& name) {
+    QDir().mkpath(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR));
+    const QString path = QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/") + name;
+    QVERIFY2(w->grab().save(path), qPrintable(path));
+}
 
 inline MainWindowOptions testWindowOptions(const QTemporaryDir& dir,
                                            const QString& presets = QStringLiteral("presets")) {

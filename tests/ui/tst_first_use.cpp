@@ -37,14 +37,9 @@
 #include <cmath>
 
 using namespace bs;
+using test::saveShot;
 
 namespace {
-
-void saveShot(QWidget* w, const QString& name) {
-    QDir().mkpath(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR));
-    const QString path = QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/") + name;
-    QVERIFY2(w->grab().save(path), qPrintable(path));
-}
 
 /// How often each axis title of `chart` is drawn: an axis left behind by a rebuild draws its title
 /// (and its tick labels) a second time.

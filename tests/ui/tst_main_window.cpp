@@ -1,5 +1,6 @@
 // The explorer window driven like a user: the slider moves every chart and the table, scenarios
 // add series, a preset edit re-evaluates, ONNX imports run off the UI thread; plus screenshots.
+#include "TestWindow.h"
 #include "charts/ChartGrid.h"
 #include "charts/EnergyChart.h"
 #include "charts/LatencyThroughputChart.h"
@@ -38,6 +39,7 @@
 #include <QXYSeries>
 
 using namespace bs;
+using test::saveShot;
 
 namespace {
 
@@ -59,12 +61,6 @@ QList<QVariant> tableColumn(LayerTablePanel* t, int column) {
     for (int r = 0; r < m->rowCount(); ++r)
         values << m->data(m->index(r, column), LayerTableModel::SortRole);
     return values;
-}
-
-void saveShot(QWidget* w, const QString& name) {
-    QDir().mkpath(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR));
-    const QString path = QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/") + name;
-    QVERIFY2(w->grab().save(path), qPrintable(path));
 }
 
 } // namespace

@@ -17,13 +17,7 @@
 
 using namespace bs;
 
-namespace {
-void saveShot(QWidget* w, const QString& name) {
-    QDir().mkpath(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR));
-    const QString path = QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/") + name;
-    QVERIFY2(w->grab().save(path), qPrintable(path));
-}
-} // namespace
+using test::saveShot;
 
 class TstPresentation : public QObject {
     Q_OBJECT
