@@ -11,6 +11,7 @@
 #include "window/BatchControls.h"
 #include "window/LayerTablePanel.h"
 #include "window/MainWindow.h"
+#include "window/SummaryLines.h"
 
 #include <QElapsedTimer>
 #include <QLabel>

@@ -10,13 +10,14 @@
 #include "model/Explorer.h"
 #include "model/PresetStore.h"
 #include "model/Settings.h"
-#include "model/StoryText.h"
 #include "presets/PresetEditor.h"
 #include "window/BatchControls.h"
 #include "window/LayerTablePanel.h"
 #include "window/ModelPanel.h"
 #include "window/PresentationWindow.h"
 #include "window/SessionController.h"
+#include "window/SummaryLines.h"
+#include "window/Theme.h"
 
 #include <QAction>
 #include <QApplication>
@@ -35,7 +36,6 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QStyleFactory>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -91,11 +91,7 @@ void MainWindow::buildCentre() {
     controlBar->addWidget(controls_);
 
     // Centre: summary lines, the 2×2 charts, the layer table.
-    summary_ = new QWidget;
-    summary_->setObjectName(QStringLiteral("summary"));
-    auto* summaryLayout = new QVBoxLayout(summary_);
-    summaryLayout->setContentsMargins(6, 4, 6, 4);
-    summaryLayout->setSpacing(2);
+    summary_ = new SummaryLines;
     charts_ = new ChartGrid(2);
     table_ = new LayerTablePanel;
     auto* splitter = new QSplitter(Qt::Vertical);
@@ -104,14 +100,7 @@ void MainWindow::buildCentre() {
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->setSpacing(0);
-    // Beyond four scenarios the summary lines scroll: the charts keep their height on a small screen.
-    summaryScroll_ = new QScrollArea;
-    summaryScroll_->setObjectName(QStringLiteral("summaryScroll"));
-    summaryScroll_->setWidget(summary_);
-    summaryScroll_->setWidgetResizable(true);
-    summaryScroll_->setFrameShape(QFrame::NoFrame);
-    summaryScroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    topLayout->addWidget(summaryScroll_);
+    topLayout->addWidget(summary_);
     topLayout->addWidget(charts_, 1);
     splitter->addWidget(top);
     splitter->addWidget(table_);
@@ -186,7 +175,7 @@ void MainWindow::buildStatusBar() {
 void MainWindow::connectViews() {
     summaryTimer_.setSingleShot(true);
     summaryTimer_.setInterval(80);
-    connect(&summaryTimer_, &QTimer::timeout, this, [this] { updateSummary(explorer_->snapshot()); });
+    connect(&summaryTimer_, &QTimer::timeout, this, [this] { summary_->setSnapshot(explorer_->snapshot()); });
     connect(explorer_, &Explorer::snapshotChanged, this, &MainWindow::onSnapshot);
     // A permanent label: transient messages ("Importing…", "Added a scenario…") stay readable.
     connect(explorer_, &Explorer::busyChanged, this, [this](bool busy) {
@@ -509,80 +498,17 @@ void MainWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes) {
     if (changes == ChangeBatch)
         summaryTimer_.start();
     else
-        updateSummary(s);
-}
-
-void MainWindow::updateSummary(const ExplorerSnapshot& s) {
-    const std::size_t lines = std::max<std::size_t>(1, s.scenarios.size());
-    while (summaryLines_.size() < lines) {
-        auto* l = new QLabel;
-        l->setWordWrap(true);
-        l->setTextFormat(Qt::RichText);
-        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        summary_->layout()->addWidget(l);
-        summaryLines_.push_back(l);
-    }
-    while (summaryLines_.size() > lines) {
-        delete summaryLines_.back();
-        summaryLines_.pop_back();
-    }
-    // A fixed height of two text lines per scenario: a story that wraps differently at the next
-    // batch must not resize the charts below (a relayout costs more than the frame).
-    const int lineHeight = 2 * fontMetrics().lineSpacing() + 2;
-    summary_->setFixedHeight(static_cast<int>(lines) * lineHeight + 8);
-    summaryScroll_->setFixedHeight(
-        static_cast<int>(std::min<std::size_t>(lines, kSummaryLinesShown)) * lineHeight + 8);
-    for (QLabel* l : summaryLines_)
-        l->setFixedHeight(lineHeight);
-    if (s.scenarios.empty()) {
-        summaryLines_[0]->setText(tr("No visible scenario: tick one in the list or add one."));
-        summaryLines_[0]->setToolTip({});
-        return;
-    }
-    for (std::size_t i = 0; i < s.scenarios.size(); ++i) {
-        summaryLines_[i]->setText(storyHtml(s.scenarios[i], s, StoryLength::Line));
-        summaryLines_[i]->setToolTip(QStringLiteral("<p style='white-space:normal'>") +
-                                     storyHtml(s.scenarios[i], s, StoryLength::Full) +
-                                     tr("<br><br>Rules: docs/MODEL.md, \"The story line\".</p>"));
-    }
+        summary_->setSnapshot(s);
 }
 
 QStringList MainWindow::summaryLines() const {
-    QStringList out;
-    for (const QLabel* l : summaryLines_)
-        out << l->text();
-    return out;
+    return summary_->lines();
 }
 
 void MainWindow::setDarkTheme(bool dark) {
     dark_ = dark;
     if (darkAction_ && darkAction_->isChecked() != dark) darkAction_->setChecked(dark);
-    QPalette p;
-    if (dark) {
-        qApp->setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        p.setColor(QPalette::Window, QColor(37, 37, 38));
-        p.setColor(QPalette::WindowText, QColor(220, 220, 220));
-        p.setColor(QPalette::Base, QColor(30, 30, 30));
-        p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
-        p.setColor(QPalette::Text, QColor(220, 220, 220));
-        p.setColor(QPalette::Button, QColor(45, 45, 48));
-        p.setColor(QPalette::ButtonText, QColor(220, 220, 220));
-        p.setColor(QPalette::Highlight, QColor(0, 114, 178));
-        p.setColor(QPalette::HighlightedText, Qt::white);
-        p.setColor(QPalette::ToolTipBase, QColor(45, 45, 48));
-        p.setColor(QPalette::ToolTipText, QColor(220, 220, 220));
-        p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
-    } else {
-        p = QApplication::style()->standardPalette();
-    }
-    QApplication::setPalette(p);
-    // Fusion outlines an unticked box in the window colour darkened, which vanishes on a dark
-    // window: the scenario list's unticked scenarios looked like they had no box at all.
-    qApp->setStyleSheet(
-        dark ? QStringLiteral("QAbstractItemView::indicator:unchecked, QCheckBox::indicator:unchecked "
-                              "{ border: 1px solid #a0a0a0; background: #1e1e1e; width: 12px; "
-                              "height: 12px; }")
-             : QString());
+    applyApplicationTheme(dark);
     charts_->setDarkTheme(dark);
     settings_->setDarkTheme(dark);
 }

@@ -15,7 +15,6 @@ class QDockWidget;
 class QLabel;
 class QListView;
 class QMenu;
-class QScrollArea;
 
 namespace bs {
 
@@ -28,6 +27,7 @@ class PresetEditor;
 class PresentationWindow;
 class SessionController;
 class PresetStore;
+class SummaryLines;
 class Settings;
 struct ExplorerSnapshot;
 
@@ -53,7 +53,7 @@ class MainWindow : public QMainWindow {
     PresetEditor* presetEditor() const { return presetEditor_; }
     QListView* scenarioList() const { return list_; }
     /// The summary lines, one label per visible scenario (full story in each line's tooltip).
-    QWidget* summary() const { return summary_; }
+    SummaryLines* summary() const { return summary_; }
     QStringList summaryLines() const;
     /// Adds a scenario for `file` on the selected scenario's preset (import runs in the background).
     void openOnnx(const QString& file);
@@ -92,7 +92,6 @@ class MainWindow : public QMainWindow {
     void buildToolBar(QAction* open, const QList<QAction*>& scenarioActions);
     void onSnapshot(const ExplorerSnapshot& s, unsigned changes);
     void updateRecentMenu();
-    void updateSummary(const ExplorerSnapshot& s);
     void chooseOnnx();
     void addScenario();
     void showMetricHelp();
@@ -103,12 +102,9 @@ class MainWindow : public QMainWindow {
     BatchControls* controls_;
     QListView* list_;
     ModelPanel* modelPanel_;
-    QWidget* summary_;
-    QScrollArea* summaryScroll_ = nullptr;
-    static constexpr std::size_t kSummaryLinesShown = 4; ///< more scenarios scroll
+    SummaryLines* summary_;
     /// Narrower windows open the preset editor as a tab beside the scenarios, not as a third column.
     static constexpr int kSideBySideDocksWidth_px = 1400;
-    std::vector<QLabel*> summaryLines_;
     ChartGrid* charts_;
     LayerTablePanel* table_;
     PresetEditor* presetEditor_;
