@@ -125,6 +125,7 @@ struct SampleUnit {
     double perSample() const { return tokens() ? tokensPerSample : 1; }
     const char* name() const { return tokens() ? "token" : "inference"; }    ///< "mJ per token"
     const char* rateName() const { return tokens() ? "tokens/s" : "inf/s"; } ///< short throughput unit
+    const char* longRateName() const { return tokens() ? "tokens/s" : "inferences/s"; } ///< in tooltips
 };
 
 class Graph {

@@ -135,9 +135,8 @@ void EnergyChart::rebuild() {
     curves_.clear();
     // Dots on a dense grid (1..4096 step 1) would merge into a thick line.
     const bool dots = s.sweepBatches.size() <= 24;
-    auto totalOf = [this](const EvaluatedScenario& sc, const Totals& t) { return value(sc, t); };
     for (std::size_t i = 0; i < s.scenarios.size(); ++i)
-        if (usable(s.scenarios[i])) curves_.push_back(sweep_.add(static_cast<int>(i), totalOf, dots));
+        if (usable(s.scenarios[i])) curves_.push_back(sweep_.add(static_cast<int>(i), xy_, dots));
 
     if (breakdownScenario_ >= 0) {
         const EvaluatedScenario& sc = s.scenarios[static_cast<std::size_t>(breakdownScenario_)];
@@ -162,14 +161,13 @@ void EnergyChart::rebuild() {
         addLabel(QStringLiteral("breakdown (dashed): ") + sc.label, QPointF(xlo, ylo),
                  Qt::AlignRight | Qt::AlignTop, textColor(), true);
     }
-    notFit_ = sweep_.addNotFitting(totalOf);
+    notFit_ = sweep_.addNotFitting(xy_);
     sweep_.addMemoryWalls(curves_);
     sweep_.addBatchLine();
 }
 
 void EnergyChart::updateBatch() {
-    sweep_.followBatch(curves_,
-                       [this](const EvaluatedScenario& sc, const Totals& t) { return value(sc, t); });
+    sweep_.followBatch(curves_, xy_);
 }
 
 void EnergyChart::updateSelection() {
@@ -180,8 +178,7 @@ void EnergyChart::updateSelection() {
 }
 
 QString EnergyChart::pointToolTip(const QPointF& chartPos) const {
-    const auto [si, pi] = sweep_.nearest(
-        curves_, [this](const EvaluatedScenario& sc, const Totals& t) { return value(sc, t); }, chartPos);
+    const auto [si, pi] = sweep_.nearest(curves_, xy_, chartPos);
     if (si < 0) return {};
     const EvaluatedScenario& sc = snapshot().scenarios[static_cast<std::size_t>(si)];
     const Totals& t = sc.sweep[static_cast<std::size_t>(pi)].totals;

@@ -40,16 +40,17 @@ class EnergyChart : public SnapshotChart {
     void updateSelection() override;
     QString pointToolTip(const QPointF& chartPos) const override;
     QString chartToolTip() const override;
-    int batchAt(const QPointF& chartPos) const override {
-        return sweep_.batchAt(
-            curves_, [this](const EvaluatedScenario& sc, const Totals& t) { return value(sc, t); }, chartPos);
-    }
+    int batchAt(const QPointF& chartPos) const override { return sweep_.batchAt(curves_, xy_, chartPos); }
 
   private:
     int pickBreakdownScenario() const;
     QPointF value(const EvaluatedScenario& sc, const Totals& t) const;
 
     SweepCurves sweep_{*this};
+    /// value() as the sweep curves take it (it reads unit_j_, so it cannot be static).
+    const SweepCurves::TotalsToValue xy_ = [this](const EvaluatedScenario& sc, const Totals& t) {
+        return value(sc, t);
+    };
     std::vector<SweepCurve> curves_;
     QLineSeries* notFit_ = nullptr;
     QAbstractAxis* ay_ = nullptr; ///< log, or linear when all values lie within one decade

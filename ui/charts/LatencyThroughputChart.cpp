@@ -172,7 +172,7 @@ QString LatencyThroughputChart::pointToolTip(const QPointF& chartPos) const {
         sweep_.pointHeader(si, t) +
         QStringLiteral("<br>latency <b>%1</b> <i>(%2)</i><br>throughput <b>%3 %4</b> <i>= %5 ÷ latency</i>")
             .arg(formatSeconds(t.latency_s), latencyIs, formatNumber(t.throughput_per_s * u.perSample()),
-                 u.tokens() ? QStringLiteral("tokens/s") : QStringLiteral("inferences/s"),
+                 QString::fromLatin1(u.longRateName()),
                  u.kind == SampleUnit::Kind::PrefillTokens
                      ? QStringLiteral("batch × %1 prompt tokens").arg(u.tokensPerSample)
                      : QStringLiteral("batch"));

@@ -87,7 +87,7 @@ QString UtilizationChart::pointToolTip(const QPointF& chartPos) const {
                .arg(QString::number(t.utilization * 100, 'f', 1),
                     formatSi(t.peakFlops, QStringLiteral("FLOP/s")), formatSeconds(t.latency_s),
                     formatNumber(t.throughput_per_s * sampleUnit(sc).perSample()),
-                    sampleUnit(sc).tokens() ? QStringLiteral("tokens/s") : QStringLiteral("inferences/s"));
+                    QString::fromLatin1(sampleUnit(sc).longRateName()));
 }
 
 QString UtilizationChart::chartToolTip() const {
