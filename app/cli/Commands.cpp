@@ -20,13 +20,8 @@ namespace bs::cli {
 
 namespace {
 
-const std::vector<OptionSpec> kScenarioOptions = {
-    {"model", true, false},      {"hardware", true, false}, {"precision", true, false}, {"seq", true, false},
-    {"resolution", true, false}, {"param", true, true},     {"format", true, false},    {"dim", true, true},
-};
-
 std::vector<OptionSpec> withScenario(std::vector<OptionSpec> extra) {
-    extra.insert(extra.begin(), kScenarioOptions.begin(), kScenarioOptions.end());
+    extra.insert(extra.begin(), scenarioOptionSpecs().begin(), scenarioOptionSpecs().end());
     return extra;
 }
 
@@ -36,6 +31,8 @@ const char* kScenarioHelp = R"(Scenario options:
                         e.g. --dim sequence=256; an unnamed axis is INPUT:AXIS,
                         e.g. --dim images:2=640; the batch axis follows the batch
   --hardware ID|FILE    preset id (see 'batchscope presets') or a preset JSON file
+  --runtime ID|FILE     software runtime (see 'batchscope runtimes') or a runtime JSON
+                        file; default ideal: the roofline bound, no framework costs
   --precision P         fp32, tf32, fp16, bf16, fp8 or int8 (default: the preset's default);
                         a precision the chip lacks is an error, never a silent substitute
   --seq N               sequence length (transformer models)
@@ -56,6 +53,38 @@ int runPresets(const Options& o, std::ostream& out) {
                   qs(precisionName(p.defaultPrecision)), qs(p.supportedPrecisions()), p.units(),
                   p.dram.bandwidthGBs.value, p.onchip.capacity.value});
     writeTable(t, o, out);
+    return 0;
+}
+
+// One row per runtime and chip class it runs on.
+int runRuntimes(const Options& o, std::ostream& out) {
+    const RuntimeLibrary& lib = RuntimeLibrary::shipped();
+    std::optional<Runtime> checked;
+    if (o.has("check")) {
+        RuntimeLoadResult r = loadRuntimeFile(o.value("check"));
+        if (!r.runtime) throw EngineError(errorLines(r.issues));
+        checked = std::move(r.runtime);
+    }
+    Table t({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("class"), QStringLiteral("fusion"),
+             QStringLiteral("launch_overlap"), QStringLiteral("launch_us"), QStringLiteral("host_us_per_op"),
+             QStringLiteral("per_inference_us"), QStringLiteral("gemm_efficiency"), QStringLiteral("gemm_k0"),
+             QStringLiteral("depthwise_efficiency"), QStringLiteral("elementwise_bandwidth"),
+             QStringLiteral("attention_efficiency"), QStringLiteral("version")});
+    auto rows = [&](const Runtime& r) {
+        for (const auto& [cls, p] : r.classes)
+            t.addRow({qs(r.id), qs(r.name), qs(archClassName(cls)), qs(fusionPolicyName(p.fusion)),
+                      qs(launchOverlapName(p.overlap)), p.launchUs.value, p.hostUsPerOp.value,
+                      p.perInferenceUs.value, p.gemmEfficiency.value, p.gemmK0.value,
+                      p.depthwiseEfficiency.value, p.elementwiseBandwidth.value, p.attentionEfficiency.value,
+                      qs(r.version)});
+    };
+    if (checked)
+        rows(*checked);
+    else
+        for (const Runtime& r : lib.runtimes())
+            rows(r);
+    writeTable(t, o, out);
+    if (!checked && hasErrors(lib.issues())) throw EngineError(errorLines(lib.issues()));
     return 0;
 }
 
@@ -257,6 +286,19 @@ std::vector<Command> makeCommands() {
          "with a peak,\ncompute units, DRAM bandwidth (GB/s) and on-chip memory (MiB).\n",
          {{"format", true, false}},
          runPresets});
+    c.push_back({"runtimes",
+                 "Usage: batchscope runtimes [--check FILE] [--format csv|json]\n\n"
+                 "Lists the runtime profiles (presets/runtimes/*.json and the built-in ideal one), one\n"
+                 "row per chip class each runs on: fusion (none | elementwise | attention | block),\n"
+                 "launch_overlap (async: host time beyond the kernel's is exposed; graph: one launch per\n"
+                 "inference; serial: host time adds), launch_us and host_us_per_op (host time per\n"
+                 "kernel and per graph op), per_inference_us, and the kernel efficiencies by op class\n"
+                 "(docs/RUNTIMES.md). Use an id with --runtime on any scenario command.\n\n"
+                 "  --check FILE          validate one runtime profile and list it; every problem is\n"
+                 "                        printed as 'file: field: message' and the exit status is 2\n"
+                 "A shipped profile that does not load is reported the same way (exit 2).\n",
+                 {{"format", true, false}, {"check", true, false}},
+                 runRuntimes});
     c.push_back(
         {"models",
          "Usage: batchscope models [--format csv|json]\n\nLists the built-in models with their knobs and "
@@ -279,7 +321,9 @@ std::vector<Command> makeCommands() {
                      "(latency × dense peak)), bandwidth_utilization, energy_per_inference_mj and its\n"
                      "static/compute/dram/sram parts, peak_memory_mb, fits_memory, bound (where most\n"
                      "time goes), gflops (2 per MAC), dram_mb, spilled_mb (activations that did not fit\n"
-                     "on chip), critical_batch (batch where compute time catches up with memory time).\n",
+                     "on chip), critical_batch (batch where compute time catches up with memory time),\n"
+                     "launch_ms (kernel dispatch) and host_ms (the runtime's exposed host time and its\n"
+                     "fixed cost per call), both included in latency_ms.\n",
                  withScenario({{"batches", true, false},
                                {"over", true, false},
                                {"values", true, false},
@@ -295,7 +339,9 @@ std::vector<Command> makeCommands() {
                      "Columns: index, name, ops (fused op types), flops, macs, weight_bytes, dram_bytes,\n"
                      "sram_bytes, arithmetic_intensity (FLOPs per byte of the bounding memory level),\n"
                      "bound (compute | memory | memory-onchip | overhead), units_allocated, units_total,\n"
-                     "compute_ms, memory_ms, overhead_ms, latency_ms = max(compute, memory) + overhead,\n"
+                     "compute_ms, memory_ms, launch_ms (the chip's dispatch per kernel), host_ms (the\n"
+                     "runtime's host time the device waits for), latency_ms = max(compute, memory) +\n"
+                     "launch + host,\n"
                      "share of model latency, utilization, critical_batch, spills, not_costed.\n",
                  withScenario({{"batch", true, false}, {"all", false, false}}), runLayers});
     c.push_back(

@@ -248,10 +248,8 @@ left out; empty keys match. For an ONNX model the model column is its file name.
 
 std::vector<Command> measuredCommands() {
     std::vector<Command> c;
-    const std::vector<OptionSpec> scenario = {
-        {"model", true, false},  {"hardware", true, false},   {"precision", true, false},
-        {"seq", true, false},    {"resolution", true, false}, {"param", true, true},
-        {"format", true, false}, {"dim", true, true},         {"measured", true, false}};
+    std::vector<OptionSpec> scenario = scenarioOptionSpecs();
+    scenario.push_back({"measured", true, false});
     std::vector<OptionSpec> compare = scenario;
     compare.insert(compare.end(), {{"threshold-pct", true, false}, {"summary", false, false}});
     c.push_back(

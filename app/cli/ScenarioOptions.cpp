@@ -37,6 +37,15 @@ std::map<std::string, std::int64_t> dimsFromOptions(const Options& o) {
     return dims;
 }
 
+const std::vector<OptionSpec>& scenarioOptionSpecs() {
+    static const std::vector<OptionSpec> specs = {
+        {"model", true, false},     {"hardware", true, false}, {"runtime", true, false},
+        {"precision", true, false}, {"seq", true, false},      {"resolution", true, false},
+        {"param", true, true},      {"format", true, false},   {"dim", true, true},
+    };
+    return specs;
+}
+
 ScenarioFields scenarioFieldsFromOptions(const Options& o) {
     if (!o.has("model")) throw EngineError("--model is required (see 'batchscope models')");
     if (!o.has("hardware")) throw EngineError("--hardware is required (see 'batchscope presets')");
@@ -48,6 +57,7 @@ ScenarioFields scenarioFieldsFromOptions(const Options& o) {
     f.model = o.value("model");
     f.hardware = o.value("hardware");
     f.precision = opt("precision");
+    f.runtime = opt("runtime");
     f.seq = opt("seq");
     f.resolution = opt("resolution");
     f.knobs = pairs(o, "param");

@@ -1,7 +1,7 @@
 #pragma once
-// The shared scenario options (--model ID|FILE, --hardware, --precision, --seq, --resolution,
-// --param, --dim) read into the engine's Scenario (Scenario.h) and prepared through its pipeline
-// (Pipeline.h), with one-line errors for bad values.
+// The shared scenario options (--model ID|FILE, --hardware, --runtime, --precision, --seq,
+// --resolution, --param, --dim) read into the engine's Scenario (Scenario.h) and prepared through its
+// pipeline (Pipeline.h), with one-line errors for bad values.
 #include "cli/CliOptions.h"
 #include "scenario/Pipeline.h"
 
@@ -9,8 +9,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bs::cli {
+
+/// The options every scenario command takes (and --format).
+const std::vector<OptionSpec>& scenarioOptionSpecs();
 
 /// The scenario options as the fields of a scenario; throws EngineError for a missing or
 /// malformed option.

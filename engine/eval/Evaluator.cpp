@@ -41,9 +41,15 @@ QString boundToken(const LayerPlacement& p) {
     return QString::fromLatin1(boundName(p.bound));
 }
 
+const RuntimeClassProfile& EvalInput::profile() const {
+    static const RuntimeClassProfile ideal = Runtime::ideal().classes.at(ArchClass::Gpu);
+    return runtime ? *runtime : ideal;
+}
+
 namespace {
 
 constexpr double kPico = 1e-12;
+constexpr double kMicro = 1e-6;
 
 // Rates and capacities of one scenario, computed once per evaluation.
 struct Rates {
@@ -100,8 +106,9 @@ namespace {
 template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
     if (!s.model || !s.hardware) throw EngineError("scenario has no model or no hardware");
     if (batch < 1) throw EngineError("batch must be ≥ 1 (got " + std::to_string(batch) + ")");
-    const PreparedModel& m = *s.model;
+    const PreparedModel& m = s.fusedModel();
     const HardwarePreset& hw = *s.hardware;
+    const RuntimeClassProfile& rt = s.profile();
     const Rates r(hw, s.precision);
     const double B = batch;
     const double ridgeEff = r.peakEff / r.dramBw;
@@ -118,6 +125,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
     auto spillFraction = [&](int tensor) {
         const TensorInfo& i = m.tensor(m.tensor(tensor).root);
         if (i.alwaysDram) return 1.0;
+        if (i.onChip) return 0.0;
         const double live = B * i.maxLivePerSample * r.bytes;
         return live <= r.onchipAct ? 0.0 : 1.0 - r.onchipAct / live;
     };
@@ -211,12 +219,19 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
 
         // Compute: matrix engine for the GEMM view, vector units for the rest.
         MappingResult mat, vec;
-        if (a.gemm && l.macs > 0) mat = mapGemm(hw, gm, gn, gk, gg, r.peakEff);
+        // The runtime's kernels reach a fraction of the achievable rates by op class, and a GEMM
+        // with a short K pays its tile prologue/epilogue K0 (docs/MODEL.md §17).
+        if (a.gemm && l.macs > 0) {
+            mat = mapGemm(hw, gm, gn, gk, gg, r.peakEff);
+            const double eff = l.secondOperand >= 0 ? rt.attentionEfficiency.value : rt.gemmEfficiency.value;
+            mat.time_s *= (gk + rt.gemmK0.value) / (gk * eff);
+        }
         double outElems = 0;
         for (int tensor : l.outputs)
             outElems += m.tensor(tensor).elemsPerSample * B;
         const double vecFlops = (l.vectorFlops + 2 * l.vectorMacs) * B;
         vec = mapVector(hw, vecFlops, outElems, r.vectorEff);
+        if (l.vectorMacs > 0) vec.time_s /= rt.depthwiseEfficiency.value;
         p.compute_s = mat.time_s + vec.time_s;
         // A GEMM layer reports the matrix engine's units (its epilogue must not hide idle tensor
         // cores); other layers the vector units; pure data movement the units a copy would use.
@@ -227,12 +242,21 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
         else
             p.unitsAllocated = mapVector(hw, outElems, outElems, r.vectorEff).unitsAllocated;
 
-        const double dram_s = p.dramBytes / r.dramBw;
-        const double sram_s = r.sramBw > 0 ? p.sramBytes / r.sramBw : 0;
+        const double bwEff = l.macs > 0 ? 1.0 : rt.elementwiseBandwidth.value;
+        const double dram_s = p.dramBytes / (r.dramBw * bwEff);
+        const double sram_s = r.sramBw > 0 ? p.sramBytes / (r.sramBw * bwEff) : 0;
         p.memory_s = std::max(dram_s, sram_s);
         p.memoryBoundOnChip = sram_s > dram_s;
-        p.overhead_s = r.dispatch_s;
-        p.latency_s = std::max(p.compute_s, p.memory_s) + p.overhead_s;
+        // Host time per kernel: the launch call plus the framework's time per op it holds. An async
+        // queue hides it behind the kernel, a graph launch removes it, a CPU runtime adds it.
+        p.launch_s = r.dispatch_s;
+        const double device_s = std::max(p.compute_s, p.memory_s) + p.launch_s;
+        const double host_s = (rt.launchUs.value + rt.hostUsPerOp.value * l.ops.size()) * kMicro;
+        p.host_s = rt.overlap == LaunchOverlap::Serial  ? host_s
+                   : rt.overlap == LaunchOverlap::Async ? std::max(0.0, host_s - device_s)
+                                                        : 0.0;
+        p.overhead_s = p.launch_s + p.host_s;
+        p.latency_s = device_s + p.host_s;
         if (p.compute_s >= p.memory_s && p.compute_s >= p.overhead_s)
             p.bound = Bound::Compute;
         else if (p.memory_s >= p.overhead_s)
@@ -247,6 +271,9 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
         p.criticalBatch = criticalBatch(p.flops / B, fixed, (p.dramBytes - fixed) / B, ridgeEff);
 
         t.latency_s += p.latency_s;
+        t.launch_s += p.launch_s;
+        t.host_s += p.host_s;
+        ++t.kernels;
         t.flops += p.flops;
         t.macs += p.macs;
         t.dramBytes += p.dramBytes;
@@ -265,6 +292,9 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
         sink(p);
     }
 
+    t.fixed_s = rt.perInferenceUs.value * kMicro;
+    t.latency_s += t.fixed_s;
+    t.overhead_s += t.fixed_s;
     t.throughput_per_s = t.latency_s > 0 ? B / t.latency_s : 0;
     t.utilization = t.latency_s > 0 ? t.flops / (t.latency_s * r.peak) : 0;
     t.bandwidthUtilization = t.latency_s > 0 ? t.dramBytes / (t.latency_s * hw.dramBytesPerS()) : 0;
@@ -283,7 +313,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
 } // namespace
 
 double deviceMemoryBytes(const EvalInput& s, double batch) {
-    const PreparedModel& m = *s.model;
+    const PreparedModel& m = s.fusedModel();
     const double bytes = bytesPerElement(s.precision);
     return (static_cast<double>(m.params()) +
             batch * (m.peakLiveElemsPerSample() + m.stateElemsPerSample())) *
@@ -301,7 +331,7 @@ std::optional<long long> largestFittingBatch(const EvalInput& s) {
 
 ScenarioResult evaluate(const EvalInput& s, int batch) {
     ScenarioResult out;
-    if (s.model) out.layers.reserve(s.model->layers().size());
+    if (s.model) out.layers.reserve(s.fusedModel().layers().size());
     out.totals = run(s, batch, [&](const LayerPlacement& p) { out.layers.push_back(p); });
     for (LayerPlacement& p : out.layers)
         p.share = out.totals.latency_s > 0 ? p.latency_s / out.totals.latency_s : 0;

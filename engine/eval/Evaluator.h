@@ -1,10 +1,11 @@
 #pragma once
-// Evaluation of one scenario (model × hardware × precision) at one batch size: every fused layer
+// Evaluation of one scenario (model × hardware × runtime × precision) at one batch size: every fused layer
 // placed on the chip's roofline, and model totals. All times in seconds, bytes in bytes, energy
 // in joules, FLOPs = 2 × MACs (+ non-MAC vector FLOPs). Formulas: docs/MODEL.md.
 #include "base/Precision.h"
 #include "graph/PreparedModel.h"
 #include "hardware/HardwarePreset.h"
+#include "runtime/Runtime.h"
 
 #include <QString>
 #include <limits>
@@ -21,6 +22,12 @@ struct EvalInput {
     const PreparedModel* model = nullptr;
     const HardwarePreset* hardware = nullptr;
     Precision precision = Precision::FP32;
+    const RuntimeClassProfile* runtime = nullptr; ///< nullptr: the ideal runtime
+
+    /// The runtime's profile (the ideal one when none is set).
+    const RuntimeClassProfile& profile() const;
+    /// The model fused as the runtime fuses it: what layer indices of the results refer to.
+    const PreparedModel& fusedModel() const { return model->fusedAs(profile().fusion); }
 };
 
 struct LayerPlacement {
@@ -35,7 +42,11 @@ struct LayerPlacement {
     bool memoryBoundOnChip = false; ///< memory time set by the on-chip level, not DRAM
     double unitsAllocated = 0;
     double unitsTotal = 0;
-    double compute_s = 0, memory_s = 0, overhead_s = 0, latency_s = 0;
+    double compute_s = 0, memory_s = 0, latency_s = 0;
+    /// launch_s (the chip's per-kernel dispatch) + host_s (the runtime's host time per kernel
+    /// that the device waits for: all of it when serial, the excess over the kernel when async,
+    /// none under a graph launch). latency = max(compute, memory) + overhead.
+    double overhead_s = 0, launch_s = 0, host_s = 0;
     double share = 0;           ///< of model latency
     double energy_j = 0;        ///< dynamic (compute + DRAM + SRAM) for the whole batch
     bool inputSpilled = false;  ///< an activation input had to come from DRAM
@@ -70,6 +81,10 @@ struct Totals {
     bool fitsMemory = true;
     double criticalBatch = std::numeric_limits<double>::infinity(); ///< model-level, from totals
     double compute_s = 0, memory_s = 0, overhead_s = 0;             ///< time of layers by their bound
+    /// Kernel dispatch, exposed host time of the layers, and the runtime's fixed cost per call
+    /// (counted in overhead_s and latency_s).
+    double launch_s = 0, host_s = 0, fixed_s = 0;
+    int kernels = 0;         ///< kernels launched per inference (layers that are not views)
     double spilledBytes = 0; ///< activation bytes that went to DRAM because the chip was full
     int layersSpilling = 0;
     double unitsAllocatedMean = 0; ///< time-weighted mean of units allocated ÷ total

@@ -23,7 +23,9 @@ std::vector<QString> sweepColumns() {
             QStringLiteral("gflops"),
             QStringLiteral("dram_mb"),
             QStringLiteral("spilled_mb"),
-            QStringLiteral("critical_batch")};
+            QStringLiteral("critical_batch"),
+            QStringLiteral("launch_ms"),
+            QStringLiteral("host_ms")};
 }
 
 QString dominantBound(const Totals& t) {
@@ -49,7 +51,9 @@ std::vector<Cell> sweepCells(const Totals& t) {
             t.flops / 1e9,
             t.dramBytes / 1e6,
             t.spilledBytes / 1e6,
-            t.criticalBatch};
+            t.criticalBatch,
+            t.launch_s * 1e3,
+            (t.host_s + t.fixed_s) * 1e3};
 }
 
 Table sweepTable(const std::vector<SweepPoint>& points) {
@@ -74,7 +78,8 @@ std::vector<QString> layerColumns() {
             QStringLiteral("units_total"),
             QStringLiteral("compute_ms"),
             QStringLiteral("memory_ms"),
-            QStringLiteral("overhead_ms"),
+            QStringLiteral("launch_ms"),
+            QStringLiteral("host_ms"),
             QStringLiteral("latency_ms"),
             QStringLiteral("share"),
             QStringLiteral("utilization"),
@@ -102,7 +107,8 @@ std::vector<Cell> layerCells(const PreparedModel& model, const LayerPlacement& p
             p.unitsTotal,
             p.compute_s * 1e3,
             p.memory_s * 1e3,
-            p.overhead_s * 1e3,
+            p.launch_s * 1e3,
+            p.host_s * 1e3,
             p.latency_s * 1e3,
             p.share,
             p.utilization,

@@ -6,7 +6,11 @@ namespace bs {
 
 namespace {
 
-bool isFusableTail(OpKind k) {
+bool isView(OpKind k) {
+    return k == OpKind::Reshape || k == OpKind::Flatten || k == OpKind::Identity;
+}
+
+bool isElementwiseTail(OpKind k) {
     switch (k) {
     case OpKind::Add:
     case OpKind::Sub:
@@ -22,13 +26,27 @@ bool isFusableTail(OpKind k) {
     case OpKind::HardSwish:
     case OpKind::BatchNorm:
     case OpKind::Elementwise:
-    case OpKind::Reshape:
-    case OpKind::Flatten:
-    case OpKind::Identity:
         return true;
     default:
         return false;
     }
+}
+
+// Whether `op` may join the layer of its producer `into` under `policy` (Fusion.h).
+bool joinsProducer(OpKind k, const Graph& g, const Layer& into, FusionPolicy policy) {
+    if (isView(k)) return true;
+    const OpKind anchor = g.op(into.anchor).kind;
+    switch (policy) {
+    case FusionPolicy::None:
+        return false;
+    case FusionPolicy::Elementwise:
+        return isElementwiseTail(k);
+    case FusionPolicy::Attention:
+        return isElementwiseTail(k) || (k == OpKind::Softmax && anchor == OpKind::MatMul);
+    case FusionPolicy::Block:
+        return isElementwiseTail(k) || k == OpKind::Softmax || k == OpKind::LayerNorm || k == OpKind::RmsNorm;
+    }
+    return false;
 }
 
 void accumulate(Layer& l, const OpCost& c) {
@@ -42,7 +60,21 @@ void accumulate(Layer& l, const OpCost& c) {
 
 } // namespace
 
-std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder) {
+std::string_view fusionPolicyName(FusionPolicy f) {
+    switch (f) {
+    case FusionPolicy::None:
+        return "none";
+    case FusionPolicy::Elementwise:
+        return "elementwise";
+    case FusionPolicy::Attention:
+        return "attention";
+    case FusionPolicy::Block:
+        return "block";
+    }
+    return "elementwise";
+}
+
+std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder, FusionPolicy policy) {
     std::vector<Layer> layers;
     std::vector<int> layerOfTensor(g.tensors().size(), -1);
 
@@ -50,7 +82,7 @@ std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder)
         const Op& op = g.op(opId);
         const OpCost cost = costOf(g, op);
         int target = -1;
-        if (isFusableTail(op.kind) && !layers.empty()) {
+        if (!layers.empty() && joinsProducer(op.kind, g, layers.back(), policy)) {
             const int last = static_cast<int>(layers.size()) - 1;
             for (int t : op.inputs) {
                 const Tensor& tensor = g.tensor(t);

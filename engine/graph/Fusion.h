@@ -7,9 +7,20 @@
 #include "graph/OpCost.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bs {
+
+/// How far a runtime fuses the graph (a runtime profile's `fusion`; docs/MODEL.md §2):
+///   None        one kernel per op (eager frameworks);
+///   Elementwise elementwise tails join their producer (cuDNN/TensorRT-class conv+bn+relu);
+///   Attention   Elementwise, and Softmax joins the score MatMul whose scores then never leave
+///               the chip (flash attention: the S×S scores are not written to memory);
+///   Block       Attention, and normalisations (LayerNorm, RMSNorm) join their producer too
+///               (XLA, Inductor).
+enum class FusionPolicy { None, Elementwise, Attention, Block };
+std::string_view fusionPolicyName(FusionPolicy f);
 
 struct Layer {
     std::string name;     ///< the anchor op's name
@@ -29,7 +40,8 @@ struct Layer {
     double flopsPerSample() const { return 2 * (macs + vectorMacs) + vectorFlops; }
 };
 
-/// Fuses the graph (visited in topological order) into layers.
-std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder);
+/// Fuses the graph (visited in topological order) into layers under `policy`.
+std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder,
+                              FusionPolicy policy = FusionPolicy::Elementwise);
 
 } // namespace bs

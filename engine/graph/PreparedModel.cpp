@@ -20,6 +20,12 @@ std::vector<TensorInfo> tensorInfo(const Graph& g, const std::vector<Layer>& lay
         i.alwaysDram = tensor.kind == TensorKind::Input || tensor.kind == TensorKind::State;
         i.graphOutput = tensor.graphOutput;
     }
+    // Fused attention (flash attention) keeps the softmaxed scores on chip, tile by tile.
+    for (const Layer& l : layers)
+        if (g.op(l.anchor).kind == OpKind::MatMul &&
+            std::any_of(l.ops.begin(), l.ops.end(), [&](int op) { return g.op(op).kind == OpKind::Softmax; }))
+            for (int out : l.outputs)
+                info[static_cast<std::size_t>(out)].onChip = true;
     for (const Layer& l : layers)
         if (l.view && l.inputs.size() == 1)
             for (int out : l.outputs)
@@ -113,8 +119,8 @@ void setMaxLive(const std::vector<double>& live, const Lifetimes& lt, std::vecto
 
 } // namespace
 
-PreparedModel::PreparedModel(Graph g) : graph_(std::move(g)) {
-    layers_ = fuseLayers(graph_, graph_.topologicalOrder());
+PreparedModel::PreparedModel(Graph g, FusionPolicy fusion) : fusion_(fusion), graph_(std::move(g)) {
+    layers_ = fuseLayers(graph_, graph_.topologicalOrder(), fusion);
     info_ = tensorInfo(graph_, layers_);
     for (std::size_t t = 0; t < info_.size(); ++t)
         if (graph_.tensors()[t].kind == TensorKind::State) state_ += info_[t].elemsPerSample;
@@ -131,6 +137,14 @@ PreparedModel::PreparedModel(Graph g) : graph_(std::move(g)) {
         for (const std::string& type : l.notCosted)
             ++notCosted_[type];
     }
+}
+
+const PreparedModel& PreparedModel::fusedAs(FusionPolicy policy) const {
+    if (policy == fusion_) return *this;
+    const auto i = static_cast<std::size_t>(policy);
+    std::call_once(variants_->once[i],
+                   [&] { variants_->model[i] = std::make_unique<const PreparedModel>(graph_, policy); });
+    return *variants_->model[i];
 }
 
 int PreparedModel::kernelLayerCount() const {

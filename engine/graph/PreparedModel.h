@@ -9,6 +9,8 @@
 #include "graph/Graph.h"
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@ struct TensorInfo {
     double elemsPerSample = 0;
     bool alwaysDram = false;     ///< graph input or state: lives in device memory
     bool graphOutput = false;    ///< written to device memory
+    bool onChip = false;         ///< attention scores of a fused attention layer: never in DRAM
     int root = -1;               ///< tensor whose storage this one is (views alias their input)
     double maxLivePerSample = 0; ///< largest live activation set (elements) during its lifetime
 };
@@ -25,7 +28,13 @@ struct TensorInfo {
 class PreparedModel {
   public:
     /// Throws GraphError on a cycle or inconsistent shapes.
-    explicit PreparedModel(Graph g);
+    explicit PreparedModel(Graph g, FusionPolicy fusion = FusionPolicy::Elementwise);
+
+    FusionPolicy fusion() const { return fusion_; }
+    /// The same graph fused under `policy`: this model when it already is, else a copy made on
+    /// first use and kept (thread-safe; the window evaluates on a thread pool). What a runtime's
+    /// fusion changes — layer count, liveness, spills — is all in the fused model.
+    const PreparedModel& fusedAs(FusionPolicy policy) const;
 
     const Graph& graph() const { return graph_; }
     const std::vector<Layer>& layers() const { return layers_; }
@@ -43,6 +52,12 @@ class PreparedModel {
     const std::map<std::string, int>& notCosted() const { return notCosted_; }
 
   private:
+    struct Variants {
+        std::once_flag once[4];
+        std::unique_ptr<const PreparedModel> model[4];
+    };
+    FusionPolicy fusion_ = FusionPolicy::Elementwise;
+    std::shared_ptr<Variants> variants_ = std::make_shared<Variants>();
     Graph graph_;
     std::vector<Layer> layers_;
     std::vector<TensorInfo> info_;

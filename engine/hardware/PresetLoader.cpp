@@ -25,82 +25,11 @@ std::string s(const QString& x) {
     return x.toStdString();
 }
 
-// Walks one preset object, collecting issues with full field paths.
-class Reader {
+// Walks one preset object, collecting issues with full field paths: the generic reading of
+// SourcedReader plus the preset schema (PresetSchema.h).
+class Reader : public SourcedReader {
   public:
-    Reader(std::string file, std::vector<PresetIssue>& issues) : file_(std::move(file)), issues_(issues) {}
-
-    void error(const std::string& field, const std::string& msg) {
-        issues_.push_back({file_, field, msg, false});
-    }
-    void warn(const std::string& field, const std::string& msg) {
-        issues_.push_back({file_, field, msg, true});
-    }
-
-    QJsonObject object(const QJsonObject& parent, const char* key, const std::string& path,
-                       bool required = true) {
-        const QJsonValue v = parent.value(q(key));
-        if (v.isUndefined()) {
-            if (required) error(join(path, key), "missing");
-            return {};
-        }
-        if (!v.isObject()) error(join(path, key), "must be an object");
-        return v.toObject();
-    }
-
-    std::string string(const QJsonObject& parent, const char* key, const std::string& path,
-                       bool required = true) {
-        const QJsonValue v = parent.value(q(key));
-        if (v.isUndefined()) {
-            if (required) error(join(path, key), "missing");
-            return {};
-        }
-        if (!v.isString() || v.toString().trimmed().isEmpty()) {
-            error(join(path, key), "must be a non-empty string");
-            return {};
-        }
-        return s(v.toString());
-    }
-
-    // A {"value": number, "source": "..."} object with value checked against (min, max].
-    Sourced number(const QJsonObject& parent, const char* key, const std::string& path, double minExclusive,
-                   double maxInclusive, bool required = true, bool allowZero = false) {
-        const std::string field = join(path, key);
-        const QJsonValue v = parent.value(q(key));
-        if (v.isUndefined()) {
-            if (required) error(field, "missing");
-            return {};
-        }
-        if (!v.isObject()) {
-            error(field, "must be an object {\"value\": number, \"source\": \"...\"}");
-            return {};
-        }
-        const QJsonObject o = v.toObject();
-        Sourced out;
-        const QJsonValue val = o.value(q("value"));
-        if (val.isUndefined())
-            error(field + ".value", "missing");
-        else if (!val.isDouble())
-            error(field + ".value", "must be a number (NaN and text are not numbers)");
-        else {
-            out.value = val.toDouble();
-            if (!std::isfinite(out.value))
-                error(field + ".value", "must be finite");
-            else if (out.value <= minExclusive && !(allowZero && out.value == 0))
-                error(field + ".value", std::string(allowZero ? "must be ≥ " : "must be > ") +
-                                            fmt(minExclusive) + " (got " + fmt(out.value) + ")");
-            else if (out.value > maxInclusive)
-                error(field + ".value", "must be ≤ " + fmt(maxInclusive) + " (got " + fmt(out.value) + ")");
-        }
-        const QJsonValue src = o.value(q("source"));
-        if (!src.isString() || src.toString().trimmed().isEmpty())
-            error(field + ".source", "missing: every number needs its source (or \"estimate: reasoning\")");
-        else
-            out.source = s(src.toString());
-        for (const QString& k : o.keys())
-            if (k != q("value") && k != q("source")) error(field + "." + s(k), "unknown field");
-        return out;
-    }
+    using SourcedReader::SourcedReader;
 
     std::map<Precision, Sourced> perPrecision(const QJsonObject& parent, const char* key,
                                               const std::string& path, double maxInclusive) {
@@ -150,20 +79,6 @@ class Reader {
         if (dot == std::string::npos) return {"", path};
         return {path.substr(0, dot), path.substr(dot + 1)};
     }
-
-    static std::string join(const std::string& path, const char* key) {
-        return path.empty() ? std::string(key) : path + "." + key;
-    }
-    static std::string fmt(double v) {
-        std::string r = std::to_string(v);
-        r.erase(r.find_last_not_of('0') + 1);
-        if (!r.empty() && r.back() == '.') r.pop_back();
-        return r;
-    }
-
-  private:
-    std::string file_;
-    std::vector<PresetIssue>& issues_;
 };
 
 // One memory level ("dram", "onchip", "local"): its fields are the schema's children of memory.KEY.
@@ -258,10 +173,6 @@ void crossChecks(Reader& r, const HardwarePreset& p) {
 }
 
 } // namespace
-
-std::string PresetIssue::str() const {
-    return (warning ? "warning: " : "") + file + ": " + (field.empty() ? "" : field + ": ") + message;
-}
 
 namespace {
 
@@ -374,10 +285,7 @@ PresetLoadResult parsePreset(const std::string& jsonText, const std::string& fil
     r.unknownKeys(root, "");
     crossChecks(r, p);
 
-    bool anyError = false;
-    for (const PresetIssue& i : result.issues)
-        anyError = anyError || !i.warning;
-    if (!anyError) result.preset = std::move(p);
+    if (!hasErrors(result.issues)) result.preset = std::move(p);
     return result;
 }
 
@@ -450,10 +358,7 @@ HardwarePreset resolvePreset(const PresetLibrary& lib, const std::string& idOrPa
     if (QFileInfo::exists(QString::fromStdString(idOrPath))) {
         PresetLoadResult r = loadPresetFile(idOrPath);
         if (r.preset) return *r.preset;
-        std::string msg;
-        for (const PresetIssue& i : r.issues)
-            if (!i.warning) msg += (msg.empty() ? "" : "\n") + i.str();
-        throw EngineError(msg);
+        throw EngineError(errorLines(r.issues));
     }
     std::string ids;
     for (const HardwarePreset& p : lib.presets())

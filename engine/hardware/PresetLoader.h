@@ -4,20 +4,13 @@
 // Errors make the preset unusable; warnings (e.g. a peak that units × FLOP/clock × clock does not
 // reproduce within 10 %) are reported but the preset loads.
 #include "hardware/HardwarePreset.h"
+#include "hardware/SourcedReader.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace bs {
-
-struct PresetIssue {
-    std::string file;
-    std::string field;
-    std::string message;
-    bool warning = false;
-    std::string str() const; ///< "file: field: message" (prefixed "warning: " for warnings)
-};
 
 struct PresetLoadResult {
     std::optional<HardwarePreset> preset; ///< empty when any error was found

@@ -24,6 +24,7 @@ PreparedScenario prepareScenario(const ScenarioFields& fields, const PresetLibra
     HardwarePreset hardware;
     p.scenario = resolveScenario(fields, lib, &hardware);
     p.hardware = std::make_shared<const HardwarePreset>(std::move(hardware));
+    p.runtime = scenarioRuntime(p.scenario);
     p.prepared = prepareModel(p.scenario);
     return p;
 }

@@ -3,7 +3,8 @@
 // pool), the headless export/report (SnapshotBuilder) and the CLI's commands alike:
 //
 //   Scenario ──prepareModel()──▶ PreparedModel ─┐
-//   presetId ──(PresetLibrary / PresetStore)──▶ HardwarePreset ─┴▶ PreparedScenario::input()
+//   presetId ──(PresetLibrary / PresetStore)──▶ HardwarePreset ─┤
+//   runtimeId ──(RuntimeLibrary)──▶ Runtime (its profile for the chip's class) ─┴▶ PreparedScenario::input()
 //     ──▶ evaluate() / sweepBatches() / recommendedBatch()   (Evaluator.h, Sweep.h)
 //
 // The front ends differ only in where presets come from and in when each step runs.
@@ -35,9 +36,14 @@ struct PreparedScenario {
     Scenario scenario;
     ModelPreparation prepared;
     std::shared_ptr<const HardwarePreset> hardware;
+    std::shared_ptr<const Runtime> runtime;
 
-    const PreparedModel& model() const { return *prepared.model; }
-    EvalInput input() const { return {prepared.model.get(), hardware.get(), scenario.precision}; }
+    /// The model as the runtime fuses it (what result layer indices refer to).
+    const PreparedModel& model() const { return input().fusedModel(); }
+    EvalInput input() const {
+        return {prepared.model.get(), hardware.get(), scenario.precision,
+                &runtimeProfileFor(*runtime, *hardware)};
+    }
 };
 
 /// resolveScenario() then prepareModel(): the CLI's path from its options to a scenario it can

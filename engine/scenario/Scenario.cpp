@@ -111,8 +111,28 @@ QString Scenario::modelLabel() const {
 
 QString Scenario::label(const HardwarePreset* hardware) const {
     const QString chip = hardware ? qs(hardware->name) : presetId;
-    return modelLabel() + QStringLiteral(" · ") + chip + QStringLiteral(" · ") +
-           QString::fromLatin1(precisionName(precision));
+    QString label = modelLabel() + QStringLiteral(" · ") + chip + QStringLiteral(" · ") +
+                    QString::fromLatin1(precisionName(precision));
+    if (runtimeId != qs(Runtime::idealId())) label += QStringLiteral(" · ") + runtimeName();
+    return label;
+}
+
+QString Scenario::runtimeName() const {
+    if (const Runtime* r = RuntimeLibrary::shipped().find(runtimeId.toStdString())) return qs(r->name);
+    return QFileInfo(runtimeId).completeBaseName();
+}
+
+std::shared_ptr<const Runtime> scenarioRuntime(const Scenario& s) {
+    const RuntimeLibrary& lib = RuntimeLibrary::shipped();
+    if (const Runtime* r = lib.find(s.runtimeId.toStdString())) return std::make_shared<const Runtime>(*r);
+    return std::make_shared<const Runtime>(resolveRuntime(lib, s.runtimeId.toStdString()));
+}
+
+const RuntimeClassProfile& runtimeProfileFor(const Runtime& runtime, const HardwarePreset& hardware) {
+    if (const RuntimeClassProfile* p = runtime.forClass(hardware.archClass)) return *p;
+    throw EngineError("runtime '" + runtime.id + "' has no profile for " +
+                      std::string(archClassName(hardware.archClass)) + " chips such as " + hardware.name +
+                      " (it has: " + runtime.classList() + ")");
 }
 
 QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware) {
@@ -121,6 +141,11 @@ QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware) {
         return QStringLiteral("%1 has no %2 peak (it has: %3)")
             .arg(qs(hardware->name), QString::fromLatin1(precisionName(s.precision)),
                  qs(hardware->supportedPrecisions()));
+    try {
+        runtimeProfileFor(*scenarioRuntime(s), *hardware);
+    } catch (const EngineError& e) {
+        return QString::fromStdString(e.what());
+    }
     return {};
 }
 
@@ -172,6 +197,8 @@ ScenarioFields scenarioFieldsFromText(const std::string& text) {
             f.hardware = value, hardware = true;
         else if (key == "precision")
             f.precision = value;
+        else if (key == "runtime")
+            f.runtime = value;
         else if (key == "seq")
             f.seq = value;
         else if (key == "resolution")
@@ -196,6 +223,8 @@ Scenario resolveScenario(const ScenarioFields& f, const PresetLibrary& lib, Hard
         s.precision = *p;
     }
     hardware->peakFlops(s.precision); // throws naming the precisions the chip has
+    if (f.runtime) s.runtimeId = qs(*f.runtime);
+    runtimeProfileFor(*scenarioRuntime(s), *hardware); // throws: unknown, invalid or not for this class
     if (const ModelDescriptor* d = ModelZoo::find(f.model))
         resolveBuiltinModel(*d, f, s);
     else if (looksLikeModelFile(f.model) || QFileInfo::exists(qs(f.model)))
@@ -222,6 +251,7 @@ QJsonObject scenarioToJson(const Scenario& s) {
     }
     o[QStringLiteral("preset")] = s.presetId;
     o[QStringLiteral("precision")] = QString::fromLatin1(precisionName(s.precision));
+    o[QStringLiteral("runtime")] = s.runtimeId;
     if (!s.measuredPath.isEmpty()) o[QStringLiteral("measured")] = s.measuredPath;
     return o;
 }
@@ -260,6 +290,9 @@ Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const 
     const auto p = parsePrecision(prec.toStdString());
     if (!p) r.fail(precField, QStringLiteral("'%1' is not a precision (%2)").arg(prec, qs(precisionList())));
     s.precision = *p;
+    const QString runtimeField = jsonField(field, QStringLiteral("runtime"));
+    const QJsonValue runtime = r.get(o, QStringLiteral("runtime"), runtimeField, false);
+    if (!runtime.isUndefined()) s.runtimeId = r.string(runtime, runtimeField);
     const QString measuredField = jsonField(field, QStringLiteral("measured"));
     const QJsonValue measured = r.get(o, QStringLiteral("measured"), measuredField, false);
     if (!measured.isUndefined()) s.measuredPath = r.string(measured, measuredField);

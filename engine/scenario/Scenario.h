@@ -2,7 +2,7 @@
 // The scenario: what the user chose to evaluate, as one value type shared by the window's list,
 // sessions, the CLI's --model/--hardware options and --scenario SPEC, and the headless exports.
 // A model (built-in id with knob values, or an ONNX file with its symbolic dims) × a hardware
-// preset × a precision, plus the measured sweep it is compared with.
+// preset × a runtime × a precision, plus the measured sweep it is compared with.
 //
 // A new axis (a runtime, a parallel layout, a quantization scheme) is a field here, a key in the
 // text form (ScenarioFields, resolveScenario) and the JSON form (scenarioToJson/FromJson), and a
@@ -10,12 +10,14 @@
 #include "base/JsonFields.h"
 #include "base/Precision.h"
 #include "hardware/HardwarePreset.h"
+#include "runtime/Runtime.h"
 #include "zoo/ModelZoo.h"
 
 #include <QJsonObject>
 #include <QString>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -32,6 +34,9 @@ struct Scenario {
     std::map<std::string, std::int64_t> dims; ///< ONNX symbolic dims (batch excluded)
     QString presetId;
     Precision precision = Precision::BF16;
+    /// A runtime id of RuntimeLibrary::shipped() or a runtime profile file; "ideal" by default
+    /// (the roofline bound: what the engine computed before runtimes were an axis).
+    QString runtimeId = QString::fromStdString(Runtime::idealId());
     /// Measured sweep compared with this scenario (docs/MEASURED.md); empty: none. Not part of the
     /// model key: loading measurements never re-prepares the model.
     QString measuredPath;
@@ -42,18 +47,28 @@ struct Scenario {
     QString modelKey() const;
     /// "resnet50 224²", "bert-base seq 384", "model.onnx".
     QString modelLabel() const;
-    /// "resnet50 224² · NVIDIA H100 SXM5 80GB · bf16"; the preset id stands in when `hardware` is null.
+    /// "resnet50 224² · NVIDIA H100 SXM5 80GB · bf16", then " · TensorRT" when the runtime is not the
+    /// ideal one; the preset id stands in when `hardware` is null.
     QString label(const HardwarePreset* hardware) const;
+    /// The runtime's name ("TensorRT"), or its id when it is not found.
+    QString runtimeName() const;
 };
 
-/// Why `s` cannot run on `hardware` (preset missing, precision without a peak), or "".
+/// Why `s` cannot run on `hardware` (preset missing, precision without a peak, runtime unknown or
+/// not made for the chip's class), or "".
 QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware);
 
+/// The scenario's runtime: an id of RuntimeLibrary::shipped() or a profile file. Throws
+/// EngineError (unknown id; the file's errors, one per line).
+std::shared_ptr<const Runtime> scenarioRuntime(const Scenario& s);
+/// The runtime's profile for `hardware`'s class; throws EngineError when it has none.
+const RuntimeClassProfile& runtimeProfileFor(const Runtime& runtime, const HardwarePreset& hardware);
+
 /// A scenario as text, before it is checked: what the CLI's options (--model, --hardware,
-/// --precision, --seq, --resolution, --param, --dim) and a --scenario SPEC both give.
+/// --runtime, --precision, --seq, --resolution, --param, --dim) and a --scenario SPEC both give.
 struct ScenarioFields {
     std::string model, hardware;
-    std::optional<std::string> precision, seq, resolution;
+    std::optional<std::string> precision, seq, resolution, runtime;
     std::vector<std::pair<std::string, std::string>> knobs; ///< built-in models' knobs by name
     std::vector<std::pair<std::string, std::string>> dims;  ///< ONNX files' symbolic dims
     /// --scenario: any other key is a knob of a built-in model or a dim of an ONNX file.
@@ -62,8 +77,8 @@ struct ScenarioFields {
     std::string prefix;
 };
 
-/// Parses "model=ID|FILE,hardware=ID|FILE,precision=P,seq=N,resolution=N|WxH,NAME=V,..."; throws
-/// EngineError naming the bad part.
+/// Parses "model=ID|FILE,hardware=ID|FILE,runtime=ID|FILE,precision=P,seq=N,resolution=N|WxH,NAME=V,...";
+/// throws EngineError naming the bad part.
 ScenarioFields scenarioFieldsFromText(const std::string& text);
 /// Checks the fields against the model zoo, the presets and the file system. The preset (an id of
 /// `lib` or a preset JSON file) is returned through `hardware`; the precision defaults to the
@@ -79,7 +94,8 @@ KnobValues knobsFrom(const ModelDescriptor& model, const std::optional<std::stri
 /// An integer 1..1e6 written exactly as `text`; throws EngineError naming `what`.
 int parsePositive(const std::string& text, const std::string& what);
 
-/// The scenario's JSON (sessions): model + knobs or onnx_path + dims, preset, precision, measured.
+/// The scenario's JSON (sessions): model + knobs or onnx_path + dims, preset, runtime, precision,
+/// measured. A session without "runtime" (written before runtimes) reads as the ideal runtime.
 QJsonObject scenarioToJson(const Scenario& s);
 /// Reads what scenarioToJson wrote from the object at `field`; throws FileError naming the field.
 Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const QString& field);

@@ -54,7 +54,7 @@ class TestCli : public QObject {
         const auto rows = parseCsv(r.out);
         const QStringList want =
             split("index name ops flops weight_bytes dram_bytes arithmetic_intensity bound "
-                  "units_allocated units_total compute_ms memory_ms overhead_ms latency_ms share");
+                  "units_allocated units_total compute_ms memory_ms launch_ms host_ms latency_ms share");
         for (const QString& c : want)
             QVERIFY2(rows[0].contains(c), qPrintable(c));
         const auto shareCol = rows[0].indexOf(QStringLiteral("share"));
