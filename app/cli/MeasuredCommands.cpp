@@ -9,6 +9,7 @@
 #include "hardware/PresetLoader.h"
 #include "measured/Calibration.h"
 #include "measured/Measured.h"
+#include "validation/Validation.h"
 #include "zoo/ModelZoo.h"
 
 #include <QDate>
@@ -246,6 +247,37 @@ left out; empty keys match. For an ONNX model the model column is its file name.
 
 } // namespace
 
+// The Markdown between the markers of `doc` replaced by `tables`; throws when a marker is missing.
+QByteArray withTables(const QByteArray& doc, const std::string& tables, const std::string& file) {
+    const QByteArray begin = "<!-- validate:begin -->", end = "<!-- validate:end -->";
+    const qsizetype b = doc.indexOf(begin), e = doc.indexOf(end);
+    if (b < 0 || e < b)
+        throw EngineError(file + ": no '" + begin.toStdString() + "' … '" + end.toStdString() + "' markers");
+    return doc.left(b + begin.size()) + "\n" + QByteArray::fromStdString(tables) + doc.mid(e);
+}
+
+int runValidate(const Options& o, std::ostream& out) {
+    std::vector<std::string> files = o.values("data");
+    if (files.empty()) files = shippedValidationFiles();
+    if (files.empty()) throw EngineError("no validation datasets found (give --data FILE)");
+    const ValidationReport r =
+        runValidation(files, PresetLibrary::shipped(), RuntimeLibrary::shipped(), !o.has("no-fit"));
+    const std::string tables = validationMarkdown(r);
+    out << tables;
+    if (o.has("write")) {
+        const std::string doc = o.value("write");
+        QFile f(QString::fromStdString(doc));
+        if (!f.open(QIODevice::ReadOnly))
+            throw EngineError(doc + ": cannot read: " + f.errorString().toStdString());
+        const QByteArray text = withTables(f.readAll(), tables, doc);
+        f.close();
+        QString error;
+        if (!writeFileAtomically(QString::fromStdString(doc), text, &error))
+            throw EngineError(error.toStdString());
+    }
+    return 0;
+}
+
 std::vector<Command> measuredCommands() {
     std::vector<Command> c;
     std::vector<OptionSpec> scenario = scenarioOptionSpecs();
@@ -333,6 +365,25 @@ std::vector<Command> measuredCommands() {
                   {"max-isa", true, false},
                   {"max-triad-mib", true, false}},
                  runMeasureMachine});
+    c.push_back({"validate",
+                 "Usage: batchscope validate [--data FILE]... [--no-fit] [--write DOC]\n\n"
+                 "Scores the model against the validation datasets (default: every .csv of the\n"
+                 "shipped presets/measured/ and presets/measured/public/; each row names its model,\n"
+                 "hardware, runtime, precision, batch, seq or resolution and source) and prints the\n"
+                 "median absolute percentage error (MdAPE) per dataset, per runtime family (fused,\n"
+                 "eager, compiled, cpu), per runtime and for fused runtimes at batch 1-4, as the\n"
+                 "Markdown of docs/VALIDATION.md.\n\n"
+                 "Three scores: the shipped runtime profiles (nothing fitted); two constants of the\n"
+                 "runtime's profile (host overhead and GEMM efficiency) fitted to the runtime's other\n"
+                 "datasets and scored on this one (out of sample, leave-one-dataset-out); and fitted\n"
+                 "to all of them (in sample). Rows that cannot be evaluated (unknown hardware, a\n"
+                 "runtime without a profile) are listed, never dropped silently.\n\n"
+                 "  --data FILE           a dataset (repeatable) instead of the shipped ones\n"
+                 "  --no-fit              only the shipped-profile score (fast)\n"
+                 "  --write DOC           also replace the tables between the '<!-- validate:begin -->'\n"
+                 "                        and '<!-- validate:end -->' markers of DOC\n",
+                 {{"data", true, true}, {"no-fit", false, false}, {"write", true, false}},
+                 runValidate});
     return c;
 }
 

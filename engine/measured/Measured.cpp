@@ -89,7 +89,20 @@ struct Row {
 };
 
 /// Columns or JSON keys, by what they mean.
-enum class Field { Batch, Latency, Throughput, Energy, Model, Hardware, Precision, Seq, Resolution };
+enum class Field {
+    Batch,
+    Latency,
+    Throughput,
+    Energy,
+    Model,
+    Hardware,
+    Runtime,
+    Params,
+    Precision,
+    Seq,
+    Resolution,
+    Note
+};
 
 struct Alias {
     const char* name;
@@ -115,6 +128,10 @@ constexpr Alias kAliases[] = {
     {"energy_j", Field::Energy, 1},
     {"model", Field::Model, 1},
     {"hardware", Field::Hardware, 1},
+    {"runtime", Field::Runtime, 1},
+    {"params", Field::Params, 1},
+    {"source", Field::Note, 1},
+    {"covers", Field::Note, 1},
     {"precision", Field::Precision, 1},
     {"dtype", Field::Precision, 1},
     {"seq", Field::Seq, 1},
@@ -159,6 +176,14 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
         case Field::Hardware:
             p.hardware = text;
             break;
+        case Field::Runtime:
+            p.runtime = text;
+            break;
+        case Field::Params:
+            p.params = text;
+            break;
+        case Field::Note:
+            break;
         case Field::Precision:
             p.precision = lower(text);
             break;
@@ -191,8 +216,8 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
 }
 
 auto keyOf(const MeasuredPoint& p) {
-    return std::make_tuple(p.model, p.hardware, p.precision, p.seq.value_or(0), p.resolution.value_or(0),
-                           p.batch);
+    return std::make_tuple(p.model, p.hardware, p.runtime, p.params, p.precision, p.seq.value_or(0),
+                           p.resolution.value_or(0), p.batch);
 }
 
 /// Repeated runs of one point become their median.
@@ -264,7 +289,7 @@ Columns readHeader(const std::string& line, const std::string& where, std::size_
     for (std::size_t c = 0; c < names.size(); ++c) {
         if (const Alias* a = alias(names[c])) {
             for (const auto& [other, at] : columns)
-                if (other->field == a->field)
+                if (other->field == a->field && a->field != Field::Note)
                     throw MeasuredError(where + ": columns '" + names[at] + "' and '" + names[c] +
                                         "' say the same thing");
             columns.emplace_back(a, c);

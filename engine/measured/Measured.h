@@ -9,6 +9,9 @@
 //   throughput_per_s  inferences per second            } latency = batch ÷ throughput otherwise
 //   energy_mj         energy per inference, mJ         optional
 //   model, hardware, precision, seq, resolution        optional scenario keys
+//   runtime           runtime id (validation datasets)  optional scenario key
+//   params            other model knobs, "layers=16;phase=decode"   optional scenario key
+//   source, covers    where the row comes from and what its latency covers (text, not used)
 // JSON lines: {"batch_size": 4, "forward_ms": 175.2, ...}; batch from batch|batch_size|bs, time
 // from latency_ms|forward_ms|forward_pass_ms|forward_time_ms|time_ms (or *_s in seconds), plus the
 // same optional keys. Rows with equal keys and batch are repeated runs: their median is the point.
@@ -30,6 +33,8 @@ class MeasuredError : public std::runtime_error {
 struct MeasuredPoint {
     std::string model; ///< scenario keys; "" when the file does not say
     std::string hardware;
+    std::string runtime; ///< runtime id ("" when the file does not say)
+    std::string params;  ///< other knobs of a built-in model, "name=value;name=value"
     std::string precision;
     std::optional<int> seq;
     std::optional<int> resolution;

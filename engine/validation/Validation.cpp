@@ -1,0 +1,316 @@
+#include "validation/Validation.h"
+
+#include "base/EngineError.h"
+#include "scenario/Pipeline.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStringList>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <sstream>
+
+namespace bs {
+
+namespace {
+
+// One evaluable point: its scenario's prepared model, preset and runtime, and where it came from.
+struct Case {
+    std::size_t dataset = 0, point = 0;
+    std::shared_ptr<const PreparedModel> model;
+    const HardwarePreset* hardware = nullptr;
+    Precision precision = Precision::FP32;
+    const Runtime* runtime = nullptr;
+    std::string fitKey; ///< runtime id + class: the constants a fit changes
+};
+
+ScenarioFields fieldsOf(const MeasuredPoint& p) {
+    ScenarioFields f;
+    f.model = p.model;
+    f.hardware = p.hardware;
+    f.runtime = p.runtime;
+    if (!p.precision.empty()) f.precision = p.precision;
+    if (p.seq) f.seq = std::to_string(*p.seq);
+    if (p.resolution) f.resolution = std::to_string(*p.resolution);
+    std::stringstream params(p.params);
+    for (std::string kv; std::getline(params, kv, ';');) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos) throw EngineError("params: '" + kv + "' is not name=value");
+        f.knobs.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    f.prefix = "";
+    return f;
+}
+
+// The presets of `base` plus the preset files beside the datasets (measured machines).
+PresetLibrary withDatasetPresets(const PresetLibrary& base, const std::vector<std::string>& files) {
+    PresetLibrary lib = base;
+    std::vector<std::string> dirs;
+    for (const std::string& f : files) {
+        const std::string dir = QFileInfo(QString::fromStdString(f)).absolutePath().toStdString();
+        if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+    }
+    for (const std::string& d : dirs) {
+        PresetLibrary extra;
+        extra.loadDirectory(d);
+        for (const HardwarePreset& p : extra.presets())
+            if (!lib.find(p.id)) lib.add(p);
+    }
+    return lib;
+}
+
+// The constants a fit moves, applied to a copy of the profile.
+RuntimeClassProfile fitted(const RuntimeClassProfile& p, const RuntimeFit& f) {
+    RuntimeClassProfile out = p;
+    // A zero overhead constant has nothing to scale: the fit then moves it from 1 µs.
+    if (p.overlap == LaunchOverlap::Graph)
+        out.perInferenceUs.value = std::max(p.perInferenceUs.value, 1.0) * f.overheadScale;
+    else
+        out.hostUsPerOp.value = std::max(p.hostUsPerOp.value, 1.0) * f.overheadScale;
+    out.gemmEfficiency.value = f.gemmEfficiency;
+    return out;
+}
+
+double modelTime(const Case& c, const RuntimeClassProfile& profile, int batch) {
+    const EvalInput in{c.model.get(), c.hardware, c.precision, &profile};
+    return evaluateTotals(in, batch).latency_s;
+}
+
+// Median |log(model ÷ measured)| of the cases under a fit.
+double fitLoss(const std::vector<const Case*>& cases, const std::vector<ValidationDataset>& data,
+               const RuntimeFit& f) {
+    std::vector<double> err;
+    err.reserve(cases.size());
+    for (const Case* c : cases) {
+        const RuntimeClassProfile p = fitted(*c->runtime->forClass(c->hardware->archClass), f);
+        const MeasuredPoint& m = data[c->dataset].points[c->point].measured;
+        err.push_back(std::abs(std::log(modelTime(*c, p, m.batch) / m.latency_s)));
+    }
+    return median(err);
+}
+
+// Grid search: overhead × 1/8 … 8 (geometric, 13 steps), GEMM efficiency 0.2 … 1.0 (9 steps).
+RuntimeFit fitCases(const std::vector<const Case*>& cases, const std::vector<ValidationDataset>& data) {
+    RuntimeFit best;
+    double bestLoss = std::numeric_limits<double>::infinity();
+    for (int i = -6; i <= 6; ++i)
+        for (int j = 2; j <= 10; ++j) {
+            const RuntimeFit f{std::pow(2.0, i / 2.0), j / 10.0};
+            const double loss = fitLoss(cases, data, f);
+            if (loss < bestLoss) bestLoss = loss, best = f;
+        }
+    return best;
+}
+
+// Each usable row of each dataset becomes a case; the others are listed as skipped.
+std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::string>& files,
+                            const PresetLibrary& lib, const RuntimeLibrary& runtimes) {
+    std::vector<Case> cases;
+    std::map<std::string, std::shared_ptr<const PreparedModel>> models;
+    for (std::size_t di = 0; di < files.size(); ++di) {
+        ValidationDataset d;
+        d.file = files[di];
+        const MeasuredSet set = readMeasuredFile(files[di]);
+        for (const MeasuredPoint& p : set.points) {
+            const std::string where = "line " + std::to_string(p.line) + ": ";
+            try {
+                if (!p.runtime.empty() && !runtimes.find(p.runtime))
+                    throw EngineError("runtime '" + p.runtime + "' has no shipped profile");
+                HardwarePreset hw;
+                const Scenario s = resolveScenario(fieldsOf(p), lib, &hw);
+                Case c;
+                c.dataset = report.datasets.size();
+                c.point = d.points.size();
+                c.hardware = lib.find(hw.id);
+                c.precision = s.precision;
+                c.runtime = runtimes.find(s.runtimeId.toStdString());
+                runtimeProfileFor(*c.runtime, hw);
+                auto& m = models[s.modelKey().toStdString()];
+                if (!m) m = prepareModel(s).model;
+                c.model = m;
+                c.fitKey = c.runtime->id + "/" + std::string(archClassName(hw.archClass));
+                cases.push_back(c);
+                if (d.runtime.empty())
+                    d.runtime = c.runtime->id, d.hardware = hw.id, d.cls = archClassName(hw.archClass);
+                if (std::find(d.models.begin(), d.models.end(), p.model) == d.models.end())
+                    d.models.push_back(p.model);
+                d.points.push_back({p, 0, std::nullopt, std::nullopt});
+            } catch (const std::exception& e) {
+                d.skipped.push_back(where + e.what());
+            }
+        }
+        report.datasets.push_back(std::move(d));
+    }
+    return cases;
+}
+
+} // namespace
+
+std::string ValidationReport::family(const std::string& runtime, const std::string& cls) {
+    if (cls == "cpu") return "cpu";
+    if (runtime == "pytorch-eager" || runtime == "tensorflow") return "eager";
+    if (runtime == "pytorch-compiled" || runtime == "xla") return "compiled";
+    return "fused";
+}
+
+ValidationReport runValidation(const std::vector<std::string>& files, const PresetLibrary& presets,
+                               const RuntimeLibrary& runtimes, bool fit) {
+    ValidationReport report;
+    const PresetLibrary lib = withDatasetPresets(presets, files);
+    const std::vector<Case> cases = loadCases(report, files, lib, runtimes);
+    for (const Case& c : cases) {
+        ValidationPoint& v = report.datasets[c.dataset].points[c.point];
+        v.shipped_s = modelTime(c, *c.runtime->forClass(c.hardware->archClass), v.measured.batch);
+    }
+    if (!fit) return report;
+    std::map<std::string, std::vector<const Case*>> byKey;
+    for (const Case& c : cases)
+        byKey[c.fitKey].push_back(&c);
+    for (const auto& [key, group] : byKey) {
+        const RuntimeFit all = fitCases(group, report.datasets);
+        std::vector<std::size_t> sets;
+        for (const Case* c : group)
+            if (std::find(sets.begin(), sets.end(), c->dataset) == sets.end()) sets.push_back(c->dataset);
+        for (std::size_t held : sets) {
+            std::vector<const Case*> train, test;
+            for (const Case* c : group)
+                (c->dataset == held ? test : train).push_back(c);
+            const bool outOfSample = !train.empty();
+            const RuntimeFit out = outOfSample ? fitCases(train, report.datasets) : RuntimeFit{};
+            for (const Case* c : test) {
+                ValidationPoint& v = report.datasets[c->dataset].points[c->point];
+                const RuntimeClassProfile& base = *c->runtime->forClass(c->hardware->archClass);
+                v.inSample_s = modelTime(*c, fitted(base, all), v.measured.batch);
+                if (outOfSample) v.outOfSample_s = modelTime(*c, fitted(base, out), v.measured.batch);
+            }
+        }
+    }
+    return report;
+}
+
+std::vector<std::string> shippedValidationFiles() {
+    const QString presets = QString::fromStdString(PresetLibrary::shippedPresetDir());
+    QString dir = presets + QStringLiteral("/measured");
+    if (!QDir(dir).exists()) dir = presets + QStringLiteral("/../measured");
+    std::vector<std::string> files;
+    for (const QString& d : QStringList{dir, dir + QStringLiteral("/public")})
+        for (const QFileInfo& fi : QDir(d).entryInfoList({QStringLiteral("*.csv")}, QDir::Files, QDir::Name))
+            files.push_back(QDir::cleanPath(fi.filePath()).toStdString());
+    return files;
+}
+
+std::optional<double> mdapePct(const std::vector<const ValidationPoint*>& pts, int which, int maxBatch) {
+    std::vector<double> err;
+    for (const ValidationPoint* p : pts) {
+        if (p->measured.batch > maxBatch) continue;
+        const std::optional<double> model = which == 0   ? std::optional<double>(p->shipped_s)
+                                            : which == 1 ? p->outOfSample_s
+                                                         : p->inSample_s;
+        if (model) err.push_back(std::abs(*model / p->measured.latency_s - 1) * 100);
+    }
+    if (err.empty()) return std::nullopt;
+    return median(err);
+}
+
+} // namespace bs
+
+namespace bs {
+
+namespace {
+
+std::string pct(const std::optional<double>& v) {
+    if (!v) return "—";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f %%", *v);
+    return buf;
+}
+
+std::string fileName(const std::string& path) {
+    return QFileInfo(QString::fromStdString(path)).fileName().toStdString();
+}
+
+std::vector<const ValidationPoint*> pointsOf(const ValidationDataset& d) {
+    std::vector<const ValidationPoint*> out;
+    for (const ValidationPoint& p : d.points)
+        out.push_back(&p);
+    return out;
+}
+
+// One summary row per group of datasets: points, datasets, and the three scores.
+void groupTable(std::ostringstream& md, const ValidationReport& r, const char* title,
+                const std::function<std::string(const ValidationDataset&)>& groupOf, int maxBatch) {
+    std::map<std::string, std::pair<std::vector<const ValidationPoint*>, int>> groups;
+    for (const ValidationDataset& d : r.datasets) {
+        if (d.points.empty()) continue;
+        const std::string g = groupOf(d);
+        if (g.empty()) continue;
+        auto& [pts, sets] = groups[g];
+        ++sets;
+        for (const ValidationPoint& p : d.points)
+            if (p.measured.batch <= maxBatch) pts.push_back(&p);
+    }
+    md << "| " << title
+       << " | datasets | points | MdAPE shipped | MdAPE fitted, out of sample | MdAPE fitted, in sample |\n"
+       << "|---|---|---|---|---|---|\n";
+    for (const auto& [g, v] : groups)
+        md << "| " << g << " | " << v.second << " | " << v.first.size() << " | " << pct(mdapePct(v.first, 0))
+           << " | " << pct(mdapePct(v.first, 1)) << " | " << pct(mdapePct(v.first, 2)) << " |\n";
+    md << "\n";
+}
+
+} // namespace
+
+std::string validationMarkdown(const ValidationReport& r) {
+    std::ostringstream md;
+    md << "### Per dataset\n\n"
+       << "| dataset | hardware | runtime | models | points | skipped rows | MdAPE shipped | MdAPE fitted, "
+          "out of "
+          "sample | MdAPE fitted, in sample |\n"
+       << "|---|---|---|---|---|---|---|---|---|\n";
+    for (const ValidationDataset& d : r.datasets) {
+        std::string models;
+        for (const std::string& m : d.models)
+            models += (models.empty() ? "" : ", ") + m;
+        const auto pts = pointsOf(d);
+        md << "| `" << fileName(d.file) << "` | " << (d.hardware.empty() ? "—" : d.hardware) << " | "
+           << (d.runtime.empty() ? "—" : d.runtime) << " | " << (models.empty() ? "—" : models) << " | "
+           << d.points.size() << " | " << d.skipped.size() << " | " << pct(mdapePct(pts, 0)) << " | "
+           << pct(mdapePct(pts, 1)) << " | " << pct(mdapePct(pts, 2)) << " |\n";
+    }
+    md << "\n### Per runtime family\n\n";
+    groupTable(
+        md, r, "family",
+        [](const ValidationDataset& d) { return ValidationReport::family(d.runtime, d.cls); }, 1 << 30);
+    md << "### Per runtime and chip class\n\n";
+    groupTable(
+        md, r, "runtime", [](const ValidationDataset& d) { return d.runtime + " (" + d.cls + ")"; }, 1 << 30);
+    md << "### Fused runtimes at batch 1–4\n\n";
+    groupTable(
+        md, r, "family",
+        [](const ValidationDataset& d) {
+            return ValidationReport::family(d.runtime, d.cls) == "fused" ? std::string("fused")
+                                                                         : std::string();
+        },
+        4);
+    md << "### Rows not evaluated\n\n";
+    bool any = false;
+    for (const ValidationDataset& d : r.datasets) {
+        std::map<std::string, int> reasons;
+        for (const std::string& s : d.skipped)
+            ++reasons[s.substr(s.find(": ") + 2)];
+        for (const auto& [why, n] : reasons) {
+            md << "- `" << fileName(d.file) << "`: " << n << " row" << (n == 1 ? "" : "s") << ": " << why
+               << "\n";
+            any = true;
+        }
+    }
+    if (!any) md << "None.\n";
+    return md.str();
+}
+
+} // namespace bs

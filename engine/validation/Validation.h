@@ -1,0 +1,72 @@
+#pragma once
+// The validation suite: published and self-measured latencies (presets/measured/*.csv and
+// presets/measured/public/*.csv, one row per point with its model, hardware, runtime and source)
+// scored against the model, per dataset (file) and per runtime (docs/VALIDATION.md).
+//
+// Two scores per dataset:
+//   - shipped: the runtime profiles as shipped, nothing fitted here;
+//   - fitted, leave-one-dataset-out: two constants of the runtime's profile for the chip class —
+//     its host overhead (host_us_per_op, or per_inference_us under a graph launch) and its GEMM
+//     efficiency — fitted to the runtime's *other* datasets (median |log(model ÷ measured)|) and
+//     scored on this one. In-sample (fitted to all datasets, this one included) is reported
+//     beside it so the gap shows.
+#include "hardware/PresetLoader.h"
+#include "measured/Measured.h"
+#include "runtime/Runtime.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bs {
+
+struct ValidationPoint {
+    MeasuredPoint measured;
+    double shipped_s = 0;                ///< model latency, shipped profile
+    std::optional<double> outOfSample_s; ///< fitted on the other datasets
+    std::optional<double> inSample_s;    ///< fitted on all datasets
+};
+
+struct ValidationDataset {
+    std::string file;                ///< as given
+    std::string runtime, hardware;   ///< of the first usable row ("" when none)
+    std::string cls;                 ///< chip class of the hardware
+    std::vector<std::string> models; ///< distinct model ids
+    std::vector<ValidationPoint> points;
+    std::vector<std::string> skipped; ///< "line 12: unknown hardware 'xeon-8380'"
+};
+
+/// A fitted pair of constants for one runtime on one chip class.
+struct RuntimeFit {
+    double overheadScale = 1; ///< × the profile's host overhead constant
+    double gemmEfficiency = 1;
+};
+
+struct ValidationReport {
+    std::vector<ValidationDataset> datasets;
+    /// Runtime id → "fused", "eager", "compiled" or "cpu": the families the thresholds name.
+    static std::string family(const std::string& runtime, const std::string& cls);
+};
+
+/// Loads every dataset, evaluates every point with the shipped runtime profiles and, when `fit`,
+/// scores the leave-one-dataset-out fits. Hardware ids resolve in `presets` or among the preset
+/// files (*.json) in a dataset's folder (a measured machine). Rows that cannot be evaluated are
+/// listed in `skipped`, never dropped silently. Throws MeasuredError for a file that does not parse.
+ValidationReport runValidation(const std::vector<std::string>& files, const PresetLibrary& presets,
+                               const RuntimeLibrary& runtimes, bool fit);
+
+/// The shipped datasets: *.csv of PresetLibrary::shippedPresetDir()/../measured (or the installed
+/// measured/ folder) and its public/ subfolder, sorted.
+std::vector<std::string> shippedValidationFiles();
+
+/// Median absolute percentage error (%) of model ÷ measured − 1 over `pts`, using `which` model
+/// time (0: shipped, 1: out-of-sample, 2: in-sample); points with no such time are left out.
+/// Empty when no point qualifies. `maxBatch` keeps only batches up to it.
+std::optional<double> mdapePct(const std::vector<const ValidationPoint*>& pts, int which,
+                               int maxBatch = 1 << 30);
+
+/// The Markdown tables of docs/VALIDATION.md: per dataset, per runtime family, batch 1–4 of fused
+/// runtimes, and the skipped rows.
+std::string validationMarkdown(const ValidationReport& r);
+
+} // namespace bs
