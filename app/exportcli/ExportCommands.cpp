@@ -85,7 +85,8 @@ const char* kSourceHelp = R"(Scenarios (one of):
                         and selection; user presets it embeds are used as saved
   --scenario SPEC       one comparison (repeat for more), SPEC = comma-separated
                         key=value: model=ID|FILE.onnx, hardware=ID|FILE.json,
-                        precision=P (default: the preset's), seq=N, resolution=N|WxH,
+                        runtime=ID|FILE (default ideal), precision=P (default:
+                        the preset's), seq=N, resolution=N|WxH,
                         and any other KNOB=V of a built-in model (see 'batchscope
                         models') or, for an ONNX file, a symbolic dimension NAME=N
                         (paths in SPEC cannot contain commas)

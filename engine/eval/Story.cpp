@@ -247,14 +247,24 @@ struct Cause {
 
 Cause overheadCause(const StoryInput& in) {
     const ScenarioResult& r = *in.current;
+    const Totals& t = r.totals;
+    const double host_s = t.host_s + t.fixed_s;
+    if (host_s > t.launch_s) {
+        const std::string who = in.runtimeName.empty() ? std::string("the runtime") : in.runtimeName;
+        return {Limiter::HostOverhead,
+                "host overhead is " + pct(host_s / t.latency_s) + " of batch-" + std::to_string(t.batch) +
+                    " time: " + who + " spends " + fmtTime(t.host_s) + " on the host beyond what its " +
+                    std::to_string(t.kernels) + " kernels hide, plus " + fmtTime(t.fixed_s) +
+                    " per call; a graph launch (CUDA graphs, XLA, TensorRT) or a bigger batch hides it"};
+    }
     double dispatch_s = 0;
     int kernels = 0;
     for (const LayerPlacement& p : r.layers)
-        if (p.overhead_s > 0) {
-            dispatch_s += p.overhead_s;
+        if (p.launch_s > 0) {
+            dispatch_s += p.launch_s;
             ++kernels;
         }
-    const double share = r.totals.latency_s > 0 ? dispatch_s / r.totals.latency_s : 0;
+    const double share = t.latency_s > 0 ? dispatch_s / t.latency_s : 0;
     return {Limiter::Dispatch, "dispatch overhead: " + std::to_string(kernels) + " kernels × " +
                                    fmtTime(in.hardware->dispatchUs.value * 1e-6) + " = " + pct(share) +
                                    " of latency; a bigger batch amortises it"};

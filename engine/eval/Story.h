@@ -11,7 +11,9 @@
 //  2. Time is split by the bound of each layer (Totals compute_s / memory_s / overhead_s, which sum
 //     to the latency). The class with the largest share is the primary limiter; a runner-up with at
 //     least 25 % of the latency is named as secondary.
-//  3. Overhead class → dispatch: kernel layers × dispatch time, as a share of latency.
+//  3. Overhead class → the larger of its two parts: the runtime's host time (exposed host time of
+//     the kernels + its fixed cost per call: "host overhead is 71 % of batch-1 time") or the
+//     chip's dispatch (kernel layers × dispatch time), as a share of latency.
 //  4. Memory class → if layers bound by the on-chip level hold most of the memory-bound time:
 //     on-chip bandwidth. Otherwise the largest part of the DRAM traffic names it: spilled
 //     activations (spill), weights (weight reads, amortised by batch), or the rest (inputs,
@@ -34,13 +36,14 @@
 namespace bs {
 
 struct StoryInput {
-    const PreparedModel* model = nullptr;
+    const PreparedModel* model = nullptr; ///< as the runtime fused it (EvalInput::fusedModel())
     const HardwarePreset* hardware = nullptr;
     Precision precision = Precision::FP32;
     const std::vector<SweepPoint>* sweep = nullptr; ///< totals over a batch grid (any order; may be null)
     const ScenarioResult* current = nullptr;        ///< at the current batch, layers filled
     std::optional<double> latencyBudget_s;
     std::optional<int> recommendedBatch;
+    std::string runtimeName; ///< names the runtime in the host-overhead limiter ("": "the runtime")
 };
 
 /// What the limiter rules picked (for tests and for callers that colour by it).
@@ -48,6 +51,7 @@ enum class Limiter {
     None,
     NotFitting,
     Dispatch,
+    HostOverhead,
     OnChipBandwidth,
     Spill,
     Weights,

@@ -118,7 +118,9 @@ std::vector<PresetField> makeFields() {
               "Thermal design power: the most the chip draws", 0, 1e5),
         field("overheads", K::Object, G::Overheads, "Overheads", "", "Fixed costs per layer"),
         field("overheads.dispatch_us", K::Number, G::Overheads, "Dispatch per layer", "µs",
-              "Kernel launch / op dispatch time added to every fused layer", 0, 1e6, true),
+              "Device-side time per kernel (launch latency, the shortest kernel), added to every fused "
+              "layer; host and framework time is the runtime's (presets/runtimes)",
+              0, 1e6, true),
         field("efficiency", K::Object, G::Efficiency, "Efficiency", "", "Calibration knobs, 0 < x ≤ 1"),
         field("efficiency.compute_fraction", K::Number, G::Efficiency, "Compute efficiency", "fraction 0–1",
               "Achievable fraction of peak on a large GEMM", 0, 1),

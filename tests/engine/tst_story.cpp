@@ -37,7 +37,7 @@ class TestStory : public QObject {
         std::optional<int> rec;
         for (const Recommendation& r : recommend(t.sweep, budget_s))
             if (r.what == (budget_s ? "latency budget" : "max throughput")) rec = r.batch;
-        t.story = tellStory({s.model, hw, p, &t.sweep, &t.current, budget_s, rec});
+        t.story = tellStory({s.model, hw, p, &t.sweep, &t.current, budget_s, rec, {}});
         qInfo().noquote() << QString::fromStdString(t.story.text());
         return t;
     }
@@ -46,6 +46,7 @@ class TestStory : public QObject {
     static char classOf(Limiter l) {
         switch (l) {
         case Limiter::Dispatch:
+        case Limiter::HostOverhead:
             return 'o';
         case Limiter::OnChipBandwidth:
         case Limiter::Spill:
@@ -244,7 +245,7 @@ class TestStory : public QObject {
                 for (int b : {1, 4, 16, 64, 256}) {
                     const Precision p = hw.defaultPrecision;
                     const ScenarioResult r = evaluate({&pm, &hw, p}, b);
-                    const Story st = tellStory({&pm, &hw, p, nullptr, &r, {}, {}});
+                    const Story st = tellStory({&pm, &hw, p, nullptr, &r, {}, {}, {}});
                     const Totals& t = r.totals;
                     const QByteArray where =
                         QByteArray(id) + " " + hw.id.c_str() + " " + QByteArray::number(b);

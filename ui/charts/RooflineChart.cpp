@@ -410,7 +410,7 @@ QString RooflineChart::pointToolTip(const QPointF& chartPos) const {
     const LayerPoint& p = points_[static_cast<std::size_t>(k)];
     const EvaluatedScenario& sc = snapshot().scenarios[static_cast<std::size_t>(p.scenario)];
     const LayerPlacement& l = sc.current.layers[static_cast<std::size_t>(p.layer)];
-    const Layer& layer = sc.model->layers()[static_cast<std::size_t>(l.index)];
+    const Layer& layer = sc.fusedModel().layers()[static_cast<std::size_t>(l.index)];
     const QString B = QStringLiteral("B");
     QString t = QStringLiteral("<b>%1</b> (%2)<br>%3, batch %4<table>")
                     .arg(QString::fromStdString(layer.name).toHtmlEscaped(),

@@ -64,10 +64,13 @@ void drawCaption(QPainter& p, const QRectF& rect, const QStringList& lines, cons
         qsizetype from = 0;
         while (from < line.size()) {
             qsizetype key = line.indexOf(kScenarioKey, from);
+            // The longest label that follows the key: "… · bf16" is a prefix of "… · bf16 · TensorRT".
             QColor keyColor = kCaptionColor;
+            qsizetype matched = -1;
             if (key >= 0)
                 for (const EvaluatedScenario& sc : s.scenarios)
-                    if (QStringView(line).mid(key + 2).startsWith(sc.label)) keyColor = sc.color;
+                    if (sc.label.size() > matched && QStringView(line).mid(key + 2).startsWith(sc.label))
+                        keyColor = sc.color, matched = sc.label.size();
             const QString text = line.mid(from, key < 0 ? -1 : key - from);
             p.setPen(kCaptionColor);
             p.drawText(QPointF(x, y), text);

@@ -5,6 +5,7 @@
 #include "eval/ResultTables.h"
 #include "eval/Story.h"
 #include "export/ChartExport.h"
+#include "model/StoryText.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QCoreApplication>
@@ -176,8 +177,7 @@ QString scenariosSection(const ExplorerSnapshot& s) {
                             : QStringLiteral("no: needs %1 of %2")
                                   .arg(formatSi(c.peakMemoryBytes, QStringLiteral("B")),
                                        formatSi(sc.hardware->dramCapacityBytes(), QStringLiteral("B")))});
-        const Story story = tellStory({sc.model.get(), sc.hardware.get(), sc.precision, &sc.sweep,
-                                       &sc.current, s.latencyBudget_s, sc.recommendedBatch});
+        const Story story = tellStory(storyInput(sc, s.latencyBudget_s));
         stories += QStringLiteral("<li>") + keyCell(s, sc) + QStringLiteral(": ") + esc(story.text()) +
                    QStringLiteral("</li>\n");
     }
@@ -297,7 +297,7 @@ QString topLayersSection(const ExplorerSnapshot& s, const ReportOptions& o) {
         for (std::size_t i : order) {
             const LayerPlacement& p = layers[i];
             if (shown >= o.topLayers || p.latency_s <= 0) break;
-            const Layer& l = sc.model->layers()[static_cast<std::size_t>(p.index)];
+            const Layer& l = sc.fusedModel().layers()[static_cast<std::size_t>(p.index)];
             t.add({QString::number(p.index), breakable(esc(l.name)), breakable(esc(l.opTypes)),
                    QStringLiteral("<span style=\"white-space: nowrap\">%1</span>").arg(boundLabel(p)),
                    ms(p.latency_s), percent(p.share), num(p.arithmeticIntensity), percent(p.utilization),

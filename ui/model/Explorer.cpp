@@ -132,7 +132,7 @@ void Explorer::selectLayer(int layerIndex) {
 QString Explorer::sweepKey(const ScenarioRow& spec) const {
     return spec.modelKey() + QStringLiteral("|") + spec.presetId + QStringLiteral("#") +
            QString::number(presetRevision_.value(spec.presetId)) + QStringLiteral("|") +
-           QString::fromLatin1(precisionName(spec.precision));
+           QString::fromLatin1(precisionName(spec.precision)) + QStringLiteral("|") + spec.runtimeId;
 }
 
 void Explorer::refresh() {
@@ -149,13 +149,13 @@ void Explorer::refresh() {
         }
         if (!it->model) continue;
         const auto hw = presets_ ? presets_->find(spec.presetId) : nullptr;
-        if (!hw || !hw->supports(spec.precision)) continue;
+        if (!hardwareProblem(spec, hw.get()).isEmpty()) continue;
         const QString sk = sweepKey(spec);
         wantedSweeps.insert(sk);
         const bool queued =
             std::any_of(tasks.begin(), tasks.end(), [&](const SweepTask& t) { return t.key == sk; });
         if (!sweeps_.count(sk) && !sweepsInFlight_.count(sk) && !queued)
-            tasks.push_back({sk, it->model, hw, spec.precision});
+            tasks.push_back({sk, it->model, hw, scenarioRuntime(spec), spec.precision});
     }
     for (auto it = models_.begin(); it != models_.end();) {
         if (wantedModels.count(it.key())) {
@@ -228,7 +228,9 @@ void Explorer::startSweep(SweepTask task) {
     pool_.start([this, task] {
         std::vector<SweepPoint> points;
         try {
-            points = sweepBatches({task.model.get(), task.hardware.get(), task.precision}, sweepGrid());
+            const EvalInput in{task.model.get(), task.hardware.get(), task.precision,
+                               &runtimeProfileFor(*task.runtime, *task.hardware)};
+            points = sweepBatches(in, sweepGrid());
         } catch (const std::exception&) {
             // The scenario's own evaluation reports the error; an empty sweep draws nothing.
         }
@@ -271,8 +273,7 @@ void Explorer::attachMeasured(EvaluatedScenario& e, const ScenarioRow& spec) {
                                         QString::fromLatin1(precisionName(spec.precision)));
             return;
         }
-        e.measured.comparison = std::make_shared<const Comparison>(
-            compareMeasured({e.model.get(), e.hardware.get(), spec.precision}, pts));
+        e.measured.comparison = std::make_shared<const Comparison>(compareMeasured(e.input(), pts));
     } catch (const std::exception& ex) {
         e.measured.error = QString::fromUtf8(ex.what());
     }

@@ -89,6 +89,7 @@ class Explorer : public QObject {
         QString key;
         std::shared_ptr<const PreparedModel> model;
         std::shared_ptr<const HardwarePreset> hardware;
+        std::shared_ptr<const Runtime> runtime;
         Precision precision;
     };
 

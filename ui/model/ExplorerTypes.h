@@ -6,6 +6,7 @@
 #include "graph/PreparedModel.h"
 #include "hardware/HardwarePreset.h"
 #include "measured/Measured.h"
+#include "runtime/Runtime.h"
 
 #include <QColor>
 #include <QString>
@@ -15,13 +16,15 @@
 
 namespace bs {
 
-/// One scenario (model × preset × precision) evaluated over the sweep grid and at the current batch.
+/// One scenario (model × preset × runtime × precision) evaluated over the sweep grid and at the current
+/// batch.
 struct EvaluatedScenario {
     int id = 0;    ///< stable id of the scenario in the list (survives reordering)
     QString label; ///< "resnet50 · H100 SXM · bf16"
     QColor color;
     std::shared_ptr<const PreparedModel> model;
     std::shared_ptr<const HardwarePreset> hardware; ///< copy taken at evaluation time
+    std::shared_ptr<const Runtime> runtime;         ///< null: the ideal runtime
     Precision precision = Precision::FP32;
     std::vector<SweepPoint> sweep; ///< over ExplorerSnapshot::sweepBatches, in order
     ScenarioResult current;        ///< at ExplorerSnapshot::batch (layers filled)
@@ -36,6 +39,15 @@ struct EvaluatedScenario {
         std::shared_ptr<const Comparison> comparison;
         QString error;
     } measured;
+
+    /// What the evaluator takes: model, chip, precision and the runtime's profile for the chip.
+    EvalInput input() const {
+        const RuntimeClassProfile* profile =
+            runtime && hardware ? runtime->forClass(hardware->archClass) : nullptr;
+        return {model.get(), hardware.get(), precision, profile};
+    }
+    /// The model as the runtime fuses it: what `current.layers[i].index` refers to.
+    const PreparedModel& fusedModel() const { return input().fusedModel(); }
 };
 
 /// A scenario that can be drawn and tabulated: evaluated without error and on a sweep.
@@ -46,7 +58,7 @@ inline bool usable(const EvaluatedScenario& s) {
 /// The largest batch that fits the scenario's device memory (Evaluator's largestFittingBatch).
 inline std::optional<long long> largestFittingBatch(const EvaluatedScenario& s) {
     if (!s.model || !s.hardware) return std::nullopt;
-    return largestFittingBatch(EvalInput{s.model.get(), s.hardware.get(), s.precision});
+    return largestFittingBatch(s.input());
 }
 
 /// What one sample of the scenario stands for (an inference, or an LLM's tokens).

@@ -15,7 +15,7 @@ void LayerTableModel::setScenario(const EvaluatedScenario* s) {
     QString unitName;
     int batch = 0;
     if (s && s->error.isEmpty() && s->model) {
-        const auto& layers = s->model->layers();
+        const auto& layers = s->fusedModel().layers();
         rowOf.assign(layers.size(), -1);
         for (const LayerPlacement& p : s->current.layers) {
             const auto li = static_cast<std::size_t>(p.index);
@@ -104,6 +104,14 @@ QVariant LayerTableModel::display(const Row& r, int column) const {
         return formatSeconds(p.latency_s);
     case ColShare:
         return percent(p.share);
+    case ColCompute:
+        return formatSeconds(p.compute_s);
+    case ColMemory:
+        return formatSeconds(p.memory_s);
+    case ColLaunch:
+        return formatSeconds(p.launch_s);
+    case ColHost:
+        return formatSeconds(p.host_s);
     case ColFlops:
         return formatSi(p.flops, QStringLiteral("FLOP"));
     case ColDramBytes:
@@ -144,6 +152,14 @@ QVariant LayerTableModel::sortValue(const Row& r, int column) const {
         return p.latency_s;
     case ColShare:
         return p.share;
+    case ColCompute:
+        return p.compute_s;
+    case ColMemory:
+        return p.memory_s;
+    case ColLaunch:
+        return p.launch_s;
+    case ColHost:
+        return p.host_s;
     case ColFlops:
         return p.flops;
     case ColDramBytes:
@@ -204,8 +220,9 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) return {};
     if (role == Qt::DisplayRole) {
         static const char* const kTitles[] = {
-            "#",          "layer",     "ops",      "bound", "latency",        "share of time", "FLOPs",
-            "DRAM bytes", "intensity", "attained", "units", "critical batch", "utilization",   "spill"};
+            "#",         "layer",    "ops",    "bound",          "latency",     "share of time",
+            "compute",   "memory",   "launch", "host",           "FLOPs",       "DRAM bytes",
+            "intensity", "attained", "units",  "critical batch", "utilization", "spill"};
         return tr(kTitles[section]);
     }
     if (role == Qt::ToolTipRole) {
@@ -218,11 +235,21 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
         case ColOps:
             return tr("Operators fused into this kernel, anchor first (e.g. Conv+BatchNormalization+Relu).");
         case ColBound:
-            return tr(
-                "What sets the layer's time: compute (matrix + vector time), memory (DRAM or the "
-                "on-chip level, whichever is slower) or overhead (the fixed dispatch time exceeds both).");
+            return tr("What sets the layer's time: compute (matrix + vector time), memory (DRAM or the "
+                      "on-chip level, whichever is slower) or overhead (launch + host time exceeds both).");
         case ColLatency:
-            return tr("max(compute, memory) + dispatch overhead, for the whole batch.");
+            return tr("max(compute, memory) + launch + host, for the whole batch.");
+        case ColCompute:
+            return tr("Time on the matrix and vector units at the runtime's kernel efficiency.");
+        case ColMemory:
+            return tr(
+                "Time to move the layer's bytes through DRAM or the on-chip level, whichever is slower.");
+        case ColLaunch:
+            return tr("The chip's dispatch time per kernel (the preset's dispatch_us).");
+        case ColHost:
+            return tr("Host time the device waits for: the runtime's launch and framework time per op, all "
+                      "of it when serial (CPU), the part beyond the kernel's time when queued (async), none "
+                      "under a graph launch (CUDA graphs, XLA).");
         case ColShare:
             return tr("Layer latency ÷ model latency at this batch. The bar is scaled to the layer with "
                       "the largest share.");

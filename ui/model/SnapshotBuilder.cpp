@@ -14,13 +14,14 @@ EvaluatedScenario beginEvaluation(const ScenarioRow& row, std::shared_ptr<const 
     e.precision = row.precision;
     e.hardware = std::move(hardware);
     e.error = hardwareProblem(row, e.hardware.get());
+    if (e.error.isEmpty()) e.runtime = scenarioRuntime(row); // hardwareProblem() checked it resolves
     return e;
 }
 
 void evaluateAtBatch(EvaluatedScenario& e, int batch) {
     if (!e.model || !e.hardware) return;
     try {
-        e.current = evaluate({e.model.get(), e.hardware.get(), e.precision}, batch);
+        e.current = evaluate(e.input(), batch);
     } catch (const std::exception& ex) {
         e.error = QString::fromUtf8(ex.what());
         e.current = {};
@@ -68,7 +69,7 @@ ExplorerSnapshot buildSnapshot(const std::vector<SnapshotInput>& inputs, int bat
         }
         if (e.model) {
             try {
-                e.sweep = sweepBatches({e.model.get(), e.hardware.get(), e.precision}, snap.sweepBatches);
+                e.sweep = sweepBatches(e.input(), snap.sweepBatches);
             } catch (const std::exception& ex) {
                 e.error = QString::fromUtf8(ex.what());
             }

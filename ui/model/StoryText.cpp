@@ -4,20 +4,25 @@
 
 namespace bs {
 
+StoryInput storyInput(const EvaluatedScenario& s, std::optional<double> latencyBudget_s) {
+    StoryInput in;
+    in.model = s.model ? &s.fusedModel() : nullptr;
+    in.hardware = s.hardware.get();
+    in.precision = s.precision;
+    in.sweep = &s.sweep;
+    in.current = &s.current;
+    in.latencyBudget_s = latencyBudget_s;
+    in.recommendedBatch = s.recommendedBatch;
+    if (s.runtime && !s.runtime->isIdeal()) in.runtimeName = s.runtime->name;
+    return in;
+}
+
 QString storyHtml(const EvaluatedScenario& s, const ExplorerSnapshot& snap, StoryLength length) {
     const QString head = QStringLiteral("<span style=\"color:%1\">■</span> <b>%2</b>")
                              .arg(s.color.name(), s.label.toHtmlEscaped());
     if (!s.error.isEmpty())
         return head + QStringLiteral(": <i>") + s.error.toHtmlEscaped() + QStringLiteral("</i>");
-    StoryInput in;
-    in.model = s.model.get();
-    in.hardware = s.hardware.get();
-    in.precision = s.precision;
-    in.sweep = &s.sweep;
-    in.current = &s.current;
-    in.latencyBudget_s = snap.latencyBudget_s;
-    in.recommendedBatch = s.recommendedBatch;
-    const Story story = tellStory(in);
+    const Story story = tellStory(storyInput(s, snap.latencyBudget_s));
     if (story.headline.empty()) return head;
     auto html = [](const std::string& t) { return QString::fromStdString(t).toHtmlEscaped(); };
     std::string regime = story.regime, limiter = story.limiter;

@@ -92,7 +92,7 @@ void LayerTablePanel::setScenario(const EvaluatedScenario* s, const QString& emp
         title_->setText(tr("<span style=\"color:%1\">■</span> <b>%2</b> · batch %3 · %4 kernel layers")
                             .arg(s->color.name(), s->label.toHtmlEscaped())
                             .arg(s->current.totals.batch)
-                            .arg(s->model ? s->model->kernelLayerCount() : 0));
+                            .arg(s->model ? s->fusedModel().kernelLayerCount() : 0));
     }
     model_->setScenario(s && s->error.isEmpty() ? s : nullptr);
     // A reset (other layers) drops the selection; say so once.

@@ -74,7 +74,7 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
     setScenario(-1);
 }
 
-// Model (with its colour), hardware and precision.
+// Model (with its colour), hardware, runtime and precision.
 void ModelPanel::buildScenarioForm(QVBoxLayout* layout) {
     auto* form = new QFormLayout;
     color_ = new QToolButton;
@@ -94,11 +94,20 @@ void ModelPanel::buildScenarioForm(QVBoxLayout* layout) {
     precision_->setObjectName(QStringLiteral("precisionCombo"));
     precision_->setToolTip(tr("Compute precision; weights and activations are stored at it (tf32 as fp32). "
                               "Only precisions with a peak in the preset are listed."));
+    runtime_ = new QComboBox;
+    runtime_->setObjectName(QStringLiteral("runtimeCombo"));
+    runtime_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    runtime_->setMinimumContentsLength(8);
+    runtime_->setToolTip(tr("The software that runs the model: its fusion, host time per kernel and op, "
+                            "fixed cost per call and kernel efficiencies (presets/runtimes). 'ideal' is "
+                            "the roofline bound. Only runtimes with a profile for the chip's class are "
+                            "listed; duplicate the scenario to compare two."));
     auto* modelRow = new QHBoxLayout;
     modelRow->addWidget(color_);
     modelRow->addWidget(model_, 1);
     form->addRow(tr("Model"), modelRow);
     form->addRow(tr("Hardware"), preset_);
+    form->addRow(tr("Runtime"), runtime_);
     form->addRow(tr("Precision"), precision_);
     layout->addLayout(form);
 }
@@ -181,6 +190,13 @@ void ModelPanel::connectEditors() {
         ScenarioRow s = *cur;
         s.presetId = preset_->itemData(index).toString();
         if (!hw->supports(s.precision)) s.precision = hw->defaultPrecision;
+        apply(s);
+    });
+    connect(runtime_, &QComboBox::activated, this, [this](int index) {
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+        if (!cur) return;
+        ScenarioRow s = *cur;
+        s.runtimeId = runtime_->itemData(index).toString();
         apply(s);
     });
     connect(precision_, &QComboBox::activated, this, [this](int index) {
@@ -291,12 +307,28 @@ void ModelPanel::setScenario(int id) {
     rebuild();
 }
 
+// The runtimes with a profile for the chip's class; the scenario's own is shown even when it has
+// none (marked), so the problem is visible rather than replaced.
+void ModelPanel::fillRuntimes(const ScenarioRow& spec, const HardwarePreset* hw) {
+    runtime_->clear();
+    for (const Runtime& r : RuntimeLibrary::shipped().runtimes()) {
+        if (hw && !r.forClass(hw->archClass)) continue;
+        runtime_->addItem(QString::fromStdString(r.name), QString::fromStdString(r.id));
+        runtime_->setItemData(runtime_->count() - 1,
+                              QString::fromStdString(r.version + (r.notes.empty() ? "" : "\n" + r.notes)),
+                              Qt::ToolTipRole);
+    }
+    if (runtime_->findData(spec.runtimeId) < 0)
+        runtime_->addItem(tr("%1 (not for this chip)").arg(spec.runtimeName()), spec.runtimeId);
+    runtime_->setCurrentIndex(runtime_->findData(spec.runtimeId));
+}
+
 void ModelPanel::rebuild() {
     const ScenarioRow* spec = explorer_->scenarios()->find(id_);
     setEnabled(spec != nullptr);
     updating_ = true;
     {
-        const QSignalBlocker b1(model_), b2(preset_), b3(precision_);
+        const QSignalBlocker b1(model_), b2(preset_), b3(precision_), b4(runtime_);
         model_->clear();
         for (const ModelDescriptor& d : ModelZoo::models()) {
             model_->addItem(QString::fromStdString(d.id), QString::fromStdString(d.id));
@@ -331,6 +363,7 @@ void ModelPanel::rebuild() {
             const QString prec = QString::fromLatin1(precisionName(spec->precision));
             if (precision_->findText(prec) < 0) precision_->addItem(tr("%1 (not on this chip)").arg(prec));
             precision_->setCurrentIndex(std::max(0, precision_->findText(prec, Qt::MatchStartsWith)));
+            fillRuntimes(*spec, hw.get());
             QPixmap swatch(16, 16);
             swatch.fill(spec->color);
             color_->setIcon(QIcon(swatch));
@@ -459,10 +492,16 @@ void ModelPanel::updateStatus() {
         status_->setText(spec->isOnnx() ? tr("Importing…") : tr("Building the model…"));
         status_->setStyleSheet({});
     } else if (st.model) {
-        status_->setText(tr("%1 operators → %2 kernels after fusion, %3")
+        // The kernel count is the runtime's: eager runs one kernel per op, TensorRT fuses tails.
+        FusionPolicy fusion = FusionPolicy::Elementwise;
+        if (const auto hw = explorer_->presets()->find(spec->presetId);
+            hw && hardwareProblem(*spec, hw.get()).isEmpty())
+            fusion = runtimeProfileFor(*scenarioRuntime(*spec), *hw).fusion;
+        status_->setText(tr("%1 operators → %2 kernels (%3 fusion under %4), %5")
                              .arg(st.model->opCount())
-                             .arg(st.model->kernelLayerCount())
-                             .arg(parametersText(*st.model)));
+                             .arg(st.model->fusedAs(fusion).kernelLayerCount())
+                             .arg(QString::fromLatin1(fusionPolicyName(fusion)), spec->runtimeName(),
+                                  parametersText(*st.model)));
         status_->setStyleSheet({});
     }
     summary_->setVisible(st.onnx != nullptr);

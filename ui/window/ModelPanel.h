@@ -1,6 +1,6 @@
 #pragma once
 // Edits the selected scenario: its model (built-in with knobs such as resolution or sequence
-// length, or an ONNX file with its symbolic dims), preset, precision and colour; shows an ONNX
+// length, or an ONNX file with its symbolic dims), preset, runtime, precision and colour; shows an ONNX
 // import's progress (with cancel) and its summary (ops not costed, warnings) or its error.
 #include <QWidget>
 
@@ -17,6 +17,7 @@ class QToolButton;
 namespace bs {
 
 class Explorer;
+struct HardwarePreset;
 struct ScenarioRow;
 
 class ModelPanel : public QWidget {
@@ -29,6 +30,7 @@ class ModelPanel : public QWidget {
     QComboBox* modelCombo() const { return model_; }
     QComboBox* presetCombo() const { return preset_; }
     QComboBox* precisionCombo() const { return precision_; }
+    QComboBox* runtimeCombo() const { return runtime_; }
     QPlainTextEdit* summaryView() const { return summary_; }
 
   signals:
@@ -40,6 +42,7 @@ class ModelPanel : public QWidget {
     void connectEditors();
     void connectExplorer();
     void applyDimsText();
+    void fillRuntimes(const ScenarioRow& spec, const HardwarePreset* hw);
     void rebuild();
     void scheduleRebuild();
     void rebuildKnobs(const ScenarioRow& spec); ///< editors for the model's knobs (model changed)
@@ -57,6 +60,7 @@ class ModelPanel : public QWidget {
     QWidget* dimsRow_;
     QComboBox* preset_;
     QComboBox* precision_;
+    QComboBox* runtime_;
     QProgressBar* progress_;
     QPushButton* cancel_;
     QPushButton* reload_;

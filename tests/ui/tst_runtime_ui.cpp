@@ -1,0 +1,106 @@
+// The runtime axis in the window: the picker per scenario lists the runtimes with a profile for
+// the chip's class, picking one re-evaluates the scenario with it (label, layer table host time,
+// summary line), and two scenarios that differ only in runtime sit side by side.
+#include "TestWindow.h"
+#include "model/Explorer.h"
+#include "model/LayerTableModel.h"
+#include "model/ScenarioListModel.h"
+#include "model/ScenarioRow.h"
+#include "window/BatchControls.h"
+#include "window/LayerTablePanel.h"
+#include "window/MainWindow.h"
+#include "window/ModelPanel.h"
+
+#include <QComboBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace bs;
+
+namespace {
+
+QStringList itemIds(const QComboBox* c) {
+    QStringList ids;
+    for (int i = 0; i < c->count(); ++i)
+        ids << c->itemData(i).toString();
+    return ids;
+}
+
+// Picks `id` in the combo as a user would (activated, not just the current index).
+void pick(QComboBox* c, const QString& id) {
+    const int i = c->findData(id);
+    QVERIFY2(i >= 0, qPrintable(id));
+    c->setCurrentIndex(i);
+    emit c->activated(i);
+}
+
+} // namespace
+
+class TestRuntimeUi : public QObject {
+    Q_OBJECT
+  private slots:
+    void pickerListsRuntimesForTheChipClass() {
+        QTemporaryDir dir;
+        MainWindowOptions o = test::testWindowOptions(dir);
+        o.defaultScenarios = false;
+        MainWindow w(o);
+        const int gpu = w.explorer()->addScenario(QStringLiteral("resnet50"), QStringLiteral("h200"));
+        w.selectScenario(gpu);
+        const QStringList gpuIds = itemIds(w.modelPanel()->runtimeCombo());
+        for (const char* id : {"ideal", "tensorrt", "pytorch-eager", "pytorch-compiled", "xla"})
+            QVERIFY2(gpuIds.contains(QLatin1String(id)), qPrintable(gpuIds.join(QLatin1Char(' '))));
+        QVERIFY(!gpuIds.contains(QStringLiteral("openvino"))); // CPU only
+        QCOMPARE(w.modelPanel()->runtimeCombo()->currentData().toString(), QStringLiteral("ideal"));
+        const int tpu = w.explorer()->addScenario(QStringLiteral("resnet50"), QStringLiteral("tpu-v4"));
+        w.selectScenario(tpu);
+        QCOMPARE(itemIds(w.modelPanel()->runtimeCombo()),
+                 (QStringList{QStringLiteral("ideal"), QStringLiteral("xla")}));
+    }
+
+    void eagerAgainstTensorRtSideBySide() {
+        QTemporaryDir dir;
+        MainWindowOptions o = test::testWindowOptions(dir);
+        o.defaultScenarios = false;
+        MainWindow w(o);
+        w.resize(1600, 1000);
+        w.show();
+        const int eager = w.explorer()->addScenario(QStringLiteral("resnet50"), QStringLiteral("h200"));
+        w.selectScenario(eager);
+        pick(w.modelPanel()->runtimeCombo(), QStringLiteral("pytorch-eager"));
+        QCOMPARE(w.explorer()->scenarios()->find(eager)->runtimeId, QStringLiteral("pytorch-eager"));
+        const int trt = w.explorer()->addScenario(QStringLiteral("resnet50"), QStringLiteral("h200"));
+        w.selectScenario(trt);
+        pick(w.modelPanel()->runtimeCombo(), QStringLiteral("tensorrt"));
+        w.selectScenario(eager);
+        w.batchControls()->setBatch(1);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        QCoreApplication::processEvents();
+
+        const auto& scenarios = w.explorer()->snapshot().scenarios;
+        QCOMPARE(scenarios.size(), std::size_t{2});
+        QVERIFY(scenarios[0].label.endsWith(QStringLiteral(" · PyTorch eager")));
+        QVERIFY(scenarios[1].label.endsWith(QStringLiteral(" · NVIDIA TensorRT")));
+        // Eager PyTorch is host-bound at batch 1: one kernel per op, ~19 µs of host time each.
+        const Totals& e = scenarios[0].current.totals;
+        const Totals& t = scenarios[1].current.totals;
+        QVERIFY2(e.latency_s > 3 * t.latency_s, qPrintable(QString::number(e.latency_s / t.latency_s)));
+        QVERIFY(e.kernels > t.kernels); // no fusion in eager
+        const QString line = w.summaryLines().value(0);
+        QVERIFY2(line.contains(QStringLiteral("host overhead is")) &&
+                     line.contains(QStringLiteral("batch-1 time")),
+                 qPrintable(line));
+
+        // The layer table splits each kernel's time; the host column holds the exposed host time.
+        LayerTableModel* table = w.layerTable()->model();
+        QCOMPARE(table->headerData(LayerTableModel::ColHost, Qt::Horizontal).toString(),
+                 QStringLiteral("host"));
+        double host_s = 0;
+        for (int row = 0; row < table->rowCount(); ++row)
+            host_s += table->index(row, LayerTableModel::ColHost).data(LayerTableModel::SortRole).toDouble();
+        QVERIFY(std::abs(host_s - e.host_s) < 1e-9);
+        test::saveShot(&w, QStringLiteral("runtime-eager-vs-tensorrt.png"));
+    }
+};
+
+QTEST_MAIN(TestRuntimeUi)
+#include "tst_runtime_ui.moc"
