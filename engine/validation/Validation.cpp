@@ -4,7 +4,9 @@
 #include "scenario/Pipeline.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QStringList>
 #include <algorithm>
 #include <cmath>
@@ -149,6 +151,22 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
     return cases;
 }
 
+// Whether the profile file's text names `dataset` (also as "stem-{a,b,c}.csv").
+bool profileCites(const std::string& profileFile, const std::string& dataset) {
+    QFile f(QString::fromStdString(profileFile));
+    if (profileFile.empty() || !f.open(QIODevice::ReadOnly)) return false;
+    const QString text = QString::fromUtf8(f.readAll());
+    const QString name = QFileInfo(QString::fromStdString(dataset)).fileName();
+    if (text.contains(name)) return true;
+    static const QRegularExpression braces(QStringLiteral("([\\w.-]*)\\{([\\w,-]+)\\}([\\w.-]*\\.csv)"));
+    for (auto it = braces.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        for (const QString& part : m.captured(2).split(QLatin1Char(',')))
+            if (m.captured(1) + part + m.captured(3) == name) return true;
+    }
+    return false;
+}
+
 } // namespace
 
 std::string ValidationReport::family(const std::string& runtime, const std::string& cls) {
@@ -163,6 +181,9 @@ ValidationReport runValidation(const std::vector<std::string>& files, const Pres
     ValidationReport report;
     const PresetLibrary lib = withDatasetPresets(presets, files);
     const std::vector<Case> cases = loadCases(report, files, lib, runtimes);
+    for (ValidationDataset& d : report.datasets)
+        if (const Runtime* rt = runtimes.find(d.runtime))
+            d.informsShippedProfile = profileCites(rt->file, d.file);
     for (const Case& c : cases) {
         ValidationPoint& v = report.datasets[c.dataset].points[c.point];
         v.shipped_s = modelTime(c, *c.runtime->forClass(c.hardware->archClass), v.measured.batch);
@@ -202,6 +223,16 @@ std::vector<std::string> shippedValidationFiles() {
         for (const QFileInfo& fi : QDir(d).entryInfoList({QStringLiteral("*.csv")}, QDir::Files, QDir::Name))
             files.push_back(QDir::cleanPath(fi.filePath()).toStdString());
     return files;
+}
+
+std::vector<const ValidationPoint*>
+pointsOf(const ValidationReport& r, const std::function<bool(const ValidationDataset&)>& in, int maxBatch) {
+    std::vector<const ValidationPoint*> out;
+    for (const ValidationDataset& d : r.datasets)
+        if (in(d))
+            for (const ValidationPoint& p : d.points)
+                if (p.measured.batch <= maxBatch) out.push_back(&p);
+    return out;
 }
 
 std::optional<double> mdapePct(const std::vector<const ValidationPoint*>& pts, int which, int maxBatch) {
@@ -244,22 +275,18 @@ std::vector<const ValidationPoint*> pointsOf(const ValidationDataset& d) {
 // One summary row per group of datasets: points, datasets, and the three scores.
 void groupTable(std::ostringstream& md, const ValidationReport& r, const char* title,
                 const std::function<std::string(const ValidationDataset&)>& groupOf, int maxBatch) {
-    std::map<std::string, std::pair<std::vector<const ValidationPoint*>, int>> groups;
-    for (const ValidationDataset& d : r.datasets) {
-        if (d.points.empty()) continue;
-        const std::string g = groupOf(d);
-        if (g.empty()) continue;
-        auto& [pts, sets] = groups[g];
-        ++sets;
-        for (const ValidationPoint& p : d.points)
-            if (p.measured.batch <= maxBatch) pts.push_back(&p);
-    }
+    std::map<std::string, int> datasets;
+    for (const ValidationDataset& d : r.datasets)
+        if (!d.points.empty() && !groupOf(d).empty()) ++datasets[groupOf(d)];
     md << "| " << title
        << " | datasets | points | MdAPE shipped | MdAPE fitted, out of sample | MdAPE fitted, in sample |\n"
        << "|---|---|---|---|---|---|\n";
-    for (const auto& [g, v] : groups)
-        md << "| " << g << " | " << v.second << " | " << v.first.size() << " | " << pct(mdapePct(v.first, 0))
-           << " | " << pct(mdapePct(v.first, 1)) << " | " << pct(mdapePct(v.first, 2)) << " |\n";
+    for (const auto& [g, sets] : datasets) {
+        const auto pts = pointsOf(
+            r, [&](const ValidationDataset& d) { return groupOf(d) == g; }, maxBatch);
+        md << "| " << g << " | " << sets << " | " << pts.size() << " | " << pct(mdapePct(pts, 0)) << " | "
+           << pct(mdapePct(pts, 1)) << " | " << pct(mdapePct(pts, 2)) << " |\n";
+    }
     md << "\n";
 }
 
@@ -272,6 +299,7 @@ std::string validationMarkdown(const ValidationReport& r) {
           "out of "
           "sample | MdAPE fitted, in sample |\n"
        << "|---|---|---|---|---|---|---|---|---|\n";
+    bool anyCited = false;
     for (const ValidationDataset& d : r.datasets) {
         std::string models;
         for (const std::string& m : d.models)
@@ -279,9 +307,16 @@ std::string validationMarkdown(const ValidationReport& r) {
         const auto pts = pointsOf(d);
         md << "| `" << fileName(d.file) << "` | " << (d.hardware.empty() ? "—" : d.hardware) << " | "
            << (d.runtime.empty() ? "—" : d.runtime) << " | " << (models.empty() ? "—" : models) << " | "
-           << d.points.size() << " | " << d.skipped.size() << " | " << pct(mdapePct(pts, 0)) << " | "
-           << pct(mdapePct(pts, 1)) << " | " << pct(mdapePct(pts, 2)) << " |\n";
+           << d.points.size() << " | " << d.skipped.size() << " | " << pct(mdapePct(pts, 0))
+           << (d.informsShippedProfile ? " ¹" : "") << " | " << pct(mdapePct(pts, 1)) << " | "
+           << pct(mdapePct(pts, 2)) << " |\n";
     }
+    for (const ValidationDataset& d : r.datasets)
+        anyCited = anyCited || d.informsShippedProfile;
+    if (anyCited)
+        md << "\n¹ The runtime's profile cites this dataset as a source of one of its numbers: its shipped "
+              "score is "
+              "in sample.\n";
     md << "\n### Per runtime family\n\n";
     groupTable(
         md, r, "family",

@@ -14,6 +14,7 @@
 #include "measured/Measured.h"
 #include "runtime/Runtime.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct ValidationDataset {
     std::vector<std::string> models; ///< distinct model ids
     std::vector<ValidationPoint> points;
     std::vector<std::string> skipped; ///< "line 12: unknown hardware 'xeon-8380'"
+    /// The runtime's profile file cites this dataset as a source of one of its numbers, so its
+    /// "shipped" score is not out of sample.
+    bool informsShippedProfile = false;
 };
 
 /// A fitted pair of constants for one runtime on one chip class.
@@ -58,6 +62,11 @@ ValidationReport runValidation(const std::vector<std::string>& files, const Pres
 /// The shipped datasets: *.csv of PresetLibrary::shippedPresetDir()/../measured (or the installed
 /// measured/ folder) and its public/ subfolder, sorted.
 std::vector<std::string> shippedValidationFiles();
+
+/// The points of the datasets `in` accepts, batches up to `maxBatch`.
+std::vector<const ValidationPoint*> pointsOf(const ValidationReport& r,
+                                             const std::function<bool(const ValidationDataset&)>& in,
+                                             int maxBatch = 1 << 30);
 
 /// Median absolute percentage error (%) of model ÷ measured − 1 over `pts`, using `which` model
 /// time (0: shipped, 1: out-of-sample, 2: in-sample); points with no such time are left out.

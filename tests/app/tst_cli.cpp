@@ -228,8 +228,56 @@ class TestCli : public QObject {
         QVERIFY2(ratio > 1.95 && ratio < 2.01, qPrintable(QString::number(ratio))); // twice the rows
     }
 
+    void runtimesListAndCheck() {
+        Run r = cli(split("runtimes"));
+        QCOMPARE(r.code, 0);
+        const auto rows = parseCsv(r.out);
+        QCOMPARE(rows[0][0], QStringLiteral("id"));
+        QStringList ids;
+        for (std::size_t i = 1; i < rows.size(); ++i)
+            ids << rows[i][0];
+        for (const char* id : {"ideal", "tensorrt", "pytorch-eager", "pytorch-compiled", "onnxruntime",
+                               "tensorflow", "xla", "openvino"})
+            QVERIFY2(ids.contains(QLatin1String(id)), id);
+        // A broken profile: every problem on its own line, naming file and field; exit 2.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bad.json"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"schema": "batchscope-runtime/1", "id": "bad", "name": "b", "version": "1",
+                   "classes": {"gpu": {"launch_us": {"value": -1, "source": "s"}}}})");
+        f.close();
+        r = cli({QStringLiteral("runtimes"), QStringLiteral("--check"), path});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.find(path.toStdString() + ": classes.gpu.launch_us.value: must be ≥ 0 (got -1)") !=
+                     std::string::npos,
+                 r.err.c_str());
+        QVERIFY2(r.err.find(path.toStdString() + ": classes.gpu.fusion: missing") != std::string::npos,
+                 r.err.c_str());
+        QVERIFY(std::count(r.err.begin(), r.err.end(), '\n') >= 8); // one line per missing field too
+        // The same file as --runtime of a scenario command.
+        r = cli({QStringLiteral("sweep"), QStringLiteral("--model"), QStringLiteral("mlp"),
+                 QStringLiteral("--hardware"), QStringLiteral("t4"), QStringLiteral("--runtime"), path});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.find(path.toStdString() + ": classes.gpu.launch_us.value") != std::string::npos);
+        // A runtime on a chip class it has no profile for.
+        r = cli(split("sweep --model mlp --hardware t4 --runtime openvino"));
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.find("runtime 'openvino' has no profile for gpu chips") != std::string::npos,
+                 r.err.c_str());
+        // Eager PyTorch is slower than TensorRT at batch 1 on the same chip.
+        const auto at1 = [&](const char* rt) {
+            const Run s =
+                cli(split(QStringLiteral("sweep --model resnet50 --hardware t4 --batches 1 --runtime %1")
+                              .arg(QLatin1String(rt))));
+            return parseCsv(s.out)[1][1].toDouble();
+        };
+        QVERIFY(at1("pytorch-eager") > 3 * at1("tensorrt"));
+    }
+
     void helpForEveryCommand() {
-        for (const char* c : {"presets", "models", "sweep", "layers", "recommend", "import"}) {
+        for (const char* c :
+             {"presets", "models", "runtimes", "validate", "sweep", "layers", "recommend", "import"}) {
             const Run r = cli({QString::fromLatin1(c), QStringLiteral("--help")});
             QCOMPARE(r.code, 0);
             QVERIFY(r.out.find("Usage: batchscope") != std::string::npos);

@@ -1,0 +1,242 @@
+// Runtime profiles (runtime/Runtime.h) on the toy chip of TestSupport.h, with every expected number
+// derived in the comments: host time exposed by an async queue, added by a serial runtime, removed
+// by a graph launch; the fusion policy changing the kernel count and keeping attention scores on
+// chip; kernel efficiencies by op class; the profile files' validation; the shipped profiles; and
+// the scenario's runtime in text and JSON.
+#include "TestSupport.h"
+#include "base/JsonFields.h"
+#include "eval/Evaluator.h"
+#include "graph/GraphBuilder.h"
+#include "runtime/Runtime.h"
+#include "scenario/Scenario.h"
+
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace bs;
+
+namespace {
+
+// A profile with round numbers: 2 µs launch + 10 µs per op on the host, 5 µs per call.
+RuntimeClassProfile profile(FusionPolicy fusion, LaunchOverlap overlap) {
+    RuntimeClassProfile p = Runtime::ideal().classes.at(ArchClass::Gpu);
+    p.fusion = fusion;
+    p.overlap = overlap;
+    p.launchUs = {2, "test"};
+    p.hostUsPerOp = {10, "test"};
+    p.perInferenceUs = {5, "test"};
+    return p;
+}
+
+// Conv → BatchNorm → ReLU on a 3×8×8 input: three ops, tiny work (a few ns per op on the toy chip).
+PreparedModel convBnRelu() {
+    GraphBuilder b("cbr");
+    b.markOutput(b.relu(b.batchNorm(b.conv(b.input("x", {1, 3, 8, 8}), 16, 3, 1, 1))));
+    return PreparedModel(b.take());
+}
+
+// Q·Kᵀ → softmax → ·V over 256 positions of 64 features: the scores are 256×256 per sample.
+PreparedModel attention() {
+    GraphBuilder b("att");
+    const int q = b.input("q", {1, 256, 64});
+    const int kt = b.input("kt", {1, 64, 256});
+    const int v = b.input("v", {1, 256, 64});
+    b.markOutput(b.matmul(b.softmax(b.matmul(q, kt)), v));
+    return PreparedModel(b.take());
+}
+
+double deviceTime(const ScenarioResult& r) {
+    double s = 0;
+    for (const LayerPlacement& p : r.layers)
+        s += std::max(p.compute_s, p.memory_s) + p.launch_s;
+    return s;
+}
+
+} // namespace
+
+class TstRuntime : public QObject {
+    Q_OBJECT
+  private slots:
+    void eagerIsLaunchBoundAtBatchOne() {
+        // No fusion: 3 kernels. Each holds one op, so its host time is 2 + 10 = 12 µs, and its
+        // device time (1 µs dispatch + a few ns of work) is shorter: an async queue waits for the
+        // host, and each layer takes exactly 12 µs. Total: 3 × 12 + 5 per call = 41 µs.
+        const HardwarePreset hw = test::toyGpu();
+        const PreparedModel m = convBnRelu();
+        const RuntimeClassProfile p = profile(FusionPolicy::None, LaunchOverlap::Async);
+        const ScenarioResult r = evaluate({&m, &hw, Precision::FP16, &p}, 1);
+        QCOMPARE(r.totals.kernels, 3);
+        for (const LayerPlacement& l : r.layers) {
+            QCOMPARE(l.bound, Bound::Overhead);
+            QVERIFY(qFuzzyCompare(l.latency_s, 12e-6));
+            QVERIFY(qFuzzyCompare(l.launch_s + l.host_s, l.overhead_s));
+        }
+        QVERIFY(qFuzzyCompare(r.totals.fixed_s, 5e-6));
+        QVERIFY(qFuzzyCompare(r.totals.latency_s, 41e-6));
+    }
+
+    void serialRuntimeAddsHostTime() {
+        // A CPU runtime dispatches on the cores that compute: the 12 µs per kernel add to the
+        // device time instead of hiding it. Total = device time + 3 × 12 + 5 µs.
+        const HardwarePreset hw = test::toyGpu();
+        const PreparedModel m = convBnRelu();
+        const RuntimeClassProfile p = profile(FusionPolicy::None, LaunchOverlap::Serial);
+        const ScenarioResult r = evaluate({&m, &hw, Precision::FP16, &p}, 1);
+        QVERIFY(qFuzzyCompare(r.totals.latency_s, deviceTime(r) + 41e-6));
+        QVERIFY(qFuzzyCompare(r.totals.host_s, 36e-6));
+    }
+
+    void graphLaunchHidesPerKernelHostTime() {
+        // CUDA graphs: one launch per inference, no host time per kernel; what is left is the
+        // device time and the 5 µs per call. Against eager at batch 1 that is 41 µs → ~8 µs.
+        const HardwarePreset hw = test::toyGpu();
+        const PreparedModel m = convBnRelu();
+        const RuntimeClassProfile p = profile(FusionPolicy::None, LaunchOverlap::Graph);
+        const ScenarioResult r = evaluate({&m, &hw, Precision::FP16, &p}, 1);
+        QCOMPARE(r.totals.host_s, 0.0);
+        QVERIFY(qFuzzyCompare(r.totals.latency_s, deviceTime(r) + 5e-6));
+        QVERIFY(r.totals.latency_s < 10e-6);
+        // At a batch large enough for the kernels to outlast the host, async hides it as well.
+        const RuntimeClassProfile async = profile(FusionPolicy::None, LaunchOverlap::Async);
+        const ScenarioResult big = evaluate({&m, &hw, Precision::FP16, &async}, 4096);
+        QCOMPARE(big.totals.host_s, 0.0);
+    }
+
+    void fusionPolicyChangesTheKernelCount() {
+        // Elementwise fusion folds BatchNorm and ReLU into the conv: 1 kernel instead of 3, and one
+        // per-op host time of 2 + 3 × 10 µs under async eager-style costs.
+        const HardwarePreset hw = test::toyGpu();
+        const PreparedModel m = convBnRelu();
+        QCOMPARE(m.fusedAs(FusionPolicy::None).kernelLayerCount(), 3);
+        QCOMPARE(m.fusedAs(FusionPolicy::Elementwise).kernelLayerCount(), 1);
+        QCOMPARE(&m.fusedAs(FusionPolicy::Elementwise), &m); // the model's own fusion: itself
+        const RuntimeClassProfile p = profile(FusionPolicy::Elementwise, LaunchOverlap::Async);
+        const ScenarioResult r = evaluate({&m, &hw, Precision::FP16, &p}, 1);
+        QCOMPARE(r.totals.kernels, 1);
+        QVERIFY(qFuzzyCompare(r.totals.latency_s, 32e-6 + 5e-6));
+    }
+
+    void attentionFusionKeepsScoresOnChip() {
+        // Unfused, the softmax is its own kernel: 3 kernels. Attention fusion puts it in the score
+        // MatMul (2 kernels) and keeps the scores on chip: at batch 64 the fp16 scores are
+        // 64 × 256 × 256 × 2 B = 8 MiB, more than the toy chip's 1 MiB, so elementwise fusion
+        // spills them to DRAM and attention fusion does not.
+        const HardwarePreset hw = test::toyGpu();
+        const PreparedModel m = attention();
+        QCOMPARE(m.fusedAs(FusionPolicy::Elementwise).kernelLayerCount(), 3);
+        QCOMPARE(m.fusedAs(FusionPolicy::Attention).kernelLayerCount(), 2);
+        QCOMPARE(m.fusedAs(FusionPolicy::Block).kernelLayerCount(), 2);
+        const RuntimeClassProfile plain = profile(FusionPolicy::Elementwise, LaunchOverlap::Graph);
+        const RuntimeClassProfile fused = profile(FusionPolicy::Attention, LaunchOverlap::Graph);
+        const Totals a = evaluateTotals({&m, &hw, Precision::FP16, &plain}, 64);
+        const Totals b = evaluateTotals({&m, &hw, Precision::FP16, &fused}, 64);
+        const double scores = 64.0 * 256 * 256 * 2;
+        QVERIFY(a.spilledBytes >= scores);
+        QCOMPARE(b.spilledBytes, 0.0);
+        QVERIFY(b.dramBytes < a.dramBytes - scores);
+    }
+
+    void kernelEfficienciesScaleTheirOpClass() {
+        // A 256×1024×1024 GEMM is compute-bound on the toy chip: 2·256·1024² FLOPs at 1.024 TFLOP/s
+        // = 524.288 µs (1024 whole 16×16 tiles in 256 waves of 4 units), its 2 MiB of weights take
+        // 210 µs. GEMM efficiency 0.5 doubles the compute time; so does K0 = K = 1024
+        // (efficiency × K ÷ (K + K0) = ½).
+        GraphBuilder b("gemm");
+        b.markOutput(b.linear(b.input("x", {256, 1024}), 1024, false));
+        const PreparedModel m(b.take());
+        const HardwarePreset hw = test::toyGpu();
+        const RuntimeClassProfile ideal = Runtime::ideal().classes.at(ArchClass::Gpu);
+        RuntimeClassProfile half = ideal, k0 = ideal;
+        half.gemmEfficiency.value = 0.5;
+        k0.gemmK0.value = 1024;
+        const double base = evaluate({&m, &hw, Precision::FP16, &ideal}, 1).layers[0].compute_s;
+        QVERIFY(qFuzzyCompare(base, 524.288e-6));
+        QVERIFY(qFuzzyCompare(evaluate({&m, &hw, Precision::FP16, &half}, 1).layers[0].compute_s, 2 * base));
+        QVERIFY(qFuzzyCompare(evaluate({&m, &hw, Precision::FP16, &k0}, 1).layers[0].compute_s, 2 * base));
+        // No runtime given is the ideal one.
+        QCOMPARE(evaluate({&m, &hw, Precision::FP16}, 1).totals.latency_s,
+                 evaluate({&m, &hw, Precision::FP16, &ideal}, 1).totals.latency_s);
+    }
+
+    void invalidProfileNamesEveryFileAndField() {
+        const std::string text = R"({
+          "schema": "batchscope-runtime/1", "id": "bad", "name": "Bad", "version": "1", "speed": 3,
+          "classes": {
+            "gpu": {
+              "fusion": {"value": "magic", "source": "s"},
+              "launch_overlap": {"value": "async", "source": "s"},
+              "launch_us": {"value": -1, "source": "s"},
+              "host_us_per_op": {"value": 10},
+              "per_inference_us": {"value": 5, "source": "s"},
+              "gemm_efficiency": {"value": 1.5, "source": "s"},
+              "gemm_k0": {"value": 64, "source": "s"},
+              "depthwise_efficiency": {"value": 0.3, "source": "s"},
+              "elementwise_bandwidth": {"value": "0.8", "source": "s"}
+            },
+            "fpga": {}
+          }
+        })";
+        const RuntimeLoadResult r = parseRuntime(text, "bad.json");
+        QVERIFY(!r.runtime);
+        QStringList lines;
+        for (const PresetIssue& i : r.issues)
+            lines << QString::fromStdString(i.str());
+        const QString all = lines.join(QLatin1Char('\n'));
+        for (const char* want :
+             {"bad.json: speed: unknown field", "bad.json: classes.fpga: unknown field",
+              "bad.json: classes.gpu.fusion.value: must be one of none, elementwise, attention, block",
+              "bad.json: classes.gpu.launch_us.value: must be ≥ 0 (got -1)",
+              "bad.json: classes.gpu.host_us_per_op.source: missing",
+              "bad.json: classes.gpu.gemm_efficiency.value: must be ≤ 1 (got 1.5)",
+              "bad.json: classes.gpu.elementwise_bandwidth.value: must be a number",
+              "bad.json: classes.gpu.attention_efficiency: missing"})
+            QVERIFY2(all.contains(QString::fromUtf8(want)),
+                     qPrintable(QString::fromUtf8(want) + QStringLiteral("\nin:\n") + all));
+        QVERIFY(!parseRuntime("{", "x.json").runtime);
+        QVERIFY(QString::fromStdString(parseRuntime("[1]", "x.json").issues.at(0).str())
+                    .startsWith(QStringLiteral("x.json: top level must be a JSON object")));
+    }
+
+    void shippedProfilesLoad() {
+        RuntimeLibrary lib;
+        lib.loadDirectory(RuntimeLibrary::shippedRuntimeDir());
+        QVERIFY2(lib.issues().empty(), lib.issues().empty() ? "" : lib.issues().front().str().c_str());
+        for (const char* id : {"ideal", "tensorrt", "pytorch-eager", "pytorch-compiled", "onnxruntime",
+                               "tensorflow", "xla", "openvino"})
+            QVERIFY2(lib.find(id), id);
+        QVERIFY(lib.find("onnxruntime")->forClass(ArchClass::Gpu) &&
+                lib.find("onnxruntime")->forClass(ArchClass::Cpu));
+        QVERIFY(lib.find("xla")->forClass(ArchClass::Systolic));
+        QVERIFY(!lib.find("openvino")->forClass(ArchClass::Gpu));
+    }
+
+    void scenarioCarriesItsRuntime() {
+        const PresetLibrary lib = PresetLibrary::shipped();
+        HardwarePreset hw;
+        const Scenario s =
+            resolveScenario(scenarioFieldsFromText("model=resnet50,hardware=t4,runtime=tensorrt"), lib, &hw);
+        QCOMPARE(s.runtimeId, QStringLiteral("tensorrt"));
+        QVERIFY(s.label(&hw).endsWith(QStringLiteral(" · NVIDIA TensorRT")));
+        const Scenario back = scenarioFromJson(scenarioToJson(s), JsonFieldReader(QStringLiteral("s.json")),
+                                               QStringLiteral("scenarios[0]"));
+        QCOMPARE(back.runtimeId, s.runtimeId);
+        QJsonObject old = scenarioToJson(s);
+        old.remove(QStringLiteral("runtime")); // a session saved before runtimes
+        QCOMPARE(
+            scenarioFromJson(old, JsonFieldReader(QStringLiteral("s.json")), QStringLiteral("x")).runtimeId,
+            QStringLiteral("ideal"));
+        try {
+            resolveScenario(scenarioFieldsFromText("model=resnet50,hardware=t4,runtime=openvino"), lib, &hw);
+            QFAIL("openvino ran on a GPU");
+        } catch (const EngineError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("has no profile for gpu chips")),
+                     e.what());
+        }
+        Scenario unknown = s;
+        unknown.runtimeId = QStringLiteral("vllm");
+        QVERIFY(hardwareProblem(unknown, &hw).contains(QStringLiteral("unknown runtime 'vllm'")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstRuntime)
+#include "tst_runtime.moc"

@@ -1,0 +1,79 @@
+// The validation suite on the shipped datasets (presets/measured, presets/measured/public): every
+// file parses, every row is evaluated or skipped for a known reason, and the errors stay within
+// the thresholds. Fused runtimes and this machine's PyTorch are held to the runtimes issue's
+// targets (out-of-sample MdAPE ≤ 20 %, ≤ 30 % at batch 1–4; ≤ 20 % for this machine without
+// calibration). Eager and compiled GPU runtimes do not meet the 20 % target yet
+// (docs/VALIDATION.md): their bounds here are today's errors with a margin, so that a change
+// that makes them worse fails.
+#include "validation/Validation.h"
+
+#include <QtTest>
+
+using namespace bs;
+
+class TstValidation : public QObject {
+    Q_OBJECT
+  private slots:
+    void initTestCase() {
+        report_ = runValidation(shippedValidationFiles(), PresetLibrary::shipped(), RuntimeLibrary::shipped(),
+                                true);
+        QVERIFY(report_.datasets.size() >= 15);
+    }
+
+    void everyRowIsEvaluatedOrSkippedForAKnownReason() {
+        int points = 0;
+        for (const ValidationDataset& d : report_.datasets) {
+            points += static_cast<int>(d.points.size());
+            for (const std::string& s : d.skipped)
+                QVERIFY2(s.find("runtime 'pytorch-cudagraph' has no shipped profile") != std::string::npos ||
+                             s.find("unknown hardware 'xeon-8380'") != std::string::npos,
+                         (d.file + ": " + s).c_str());
+        }
+        QVERIFY(points >= 450);
+    }
+
+    void fusedRuntimesMeetTheTargets() {
+        const auto fused = [](const ValidationDataset& d) {
+            return ValidationReport::family(d.runtime, d.cls) == "fused";
+        };
+        const auto all = pointsOf(report_, fused);
+        QVERIFY(all.size() >= 200);
+        QVERIFY2(*mdapePct(all, 1) <= 20, qPrintable(QString::number(*mdapePct(all, 1))));
+        const auto small = pointsOf(report_, fused, 4);
+        QVERIFY2(*mdapePct(small, 1) <= 30, qPrintable(QString::number(*mdapePct(small, 1))));
+    }
+
+    void thisMachineWithoutCalibration() {
+        const auto cpu = pointsOf(report_, [](const ValidationDataset& d) {
+            return d.file.find("torch-cpu-epyc-2core.csv") != std::string::npos;
+        });
+        QCOMPARE(cpu.size(), std::size_t{28});
+        QVERIFY2(*mdapePct(cpu, 0) <= 20, qPrintable(QString::number(*mdapePct(cpu, 0))));
+    }
+
+    void eagerAndCompiledDoNotGetWorse() {
+        for (const auto& [family, bound] : {std::pair{"eager", 65.0}, std::pair{"compiled", 55.0}}) {
+            const auto pts = pointsOf(report_, [f = std::string(family)](const ValidationDataset& d) {
+                return ValidationReport::family(d.runtime, d.cls) == f;
+            });
+            QVERIFY(!pts.empty());
+            QVERIFY2(*mdapePct(pts, 1) <= bound, family);
+        }
+    }
+
+    void outOfSampleNeedsAnotherDataset() {
+        // openvino on CPU has one dataset: nothing to fit it on, so no out-of-sample score.
+        for (const ValidationDataset& d : report_.datasets)
+            if (d.runtime == "openvino")
+                for (const ValidationPoint& p : d.points) {
+                    QVERIFY(!p.outOfSample_s);
+                    QVERIFY(p.inSample_s);
+                }
+    }
+
+  private:
+    ValidationReport report_;
+};
+
+QTEST_GUILESS_MAIN(TstValidation)
+#include "tst_validation.moc"
