@@ -14,7 +14,7 @@ Environment (recorded in the file's '#' header):
     re-mapping big activation buffers: MALLOC_MMAP_MAX_=0, MALLOC_TRIM_THRESHOLD_=2^40 (the script
     re-executes itself with them set when they are not).
 
-Usage: /usr/bin/python3 presets/measured/measure_torch_cpu.py OUT.csv [--quick]
+Usage: /usr/bin/python3 presets/measured/measure_torch_cpu.py OUT.csv [PRESET_ID] [--quick]   (PRESET_ID: the id of the measure-machine preset, default this-machine)
 """
 import datetime
 import os
@@ -67,6 +67,8 @@ def time_runs(model, x, min_runs, min_seconds):
 def main():
     out = sys.argv[1]
     quick = "--quick" in sys.argv
+    ids = [a for a in sys.argv[2:] if not a.startswith("--")]
+    hardware = ids[0] if ids else "this-machine"
     threads = os.cpu_count()
     torch.set_num_threads(threads)
     torch.manual_seed(0)
@@ -99,9 +101,11 @@ def main():
                 f"threads {torch.get_num_threads()}, BLAS {blas()}, oneDNN {torch.backends.mkldnn.is_available()}\n")
         f.write("# env: " + " ".join(f"{k}={os.environ[k]}" for k in sorted(MALLOC_ENV)) + "\n")
         f.write("# fp32, eval, no_grad; 2 warm-up runs, then >= 3 timed runs and >= 2 s per batch; one row per run\n")
-        f.write("model,precision,batch,seq,resolution,latency_ms\n")
+        # hardware: the preset 'batchscope measure-machine' writes for this machine (its id is the
+        # second argument, default this-machine); runtime: the profile that models eager PyTorch.
+        f.write("model,precision,batch,seq,resolution,latency_ms,hardware,runtime,params\n")
         for name, b, seq, res, ms in rows:
-            f.write(f"{name},fp32,{b},{seq},{res},{ms:.4f}\n")
+            f.write(f"{name},fp32,{b},{seq},{res},{ms:.4f},{hardware},pytorch-eager,\n")
 
 
 if __name__ == "__main__":

@@ -345,6 +345,17 @@ def time_runs(fn, dev, warmup, energy, min_runs=10, min_s=0.4, max_runs=300):
     return times, joules
 
 
+def preset_id():
+    """The Batchscope preset of this GPU (presets/*.json id), else its name in lower case."""
+    name = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
+    for key, preset in [("H200", "h200"), ("H100 PCIe", "h100-pcie"), ("H100", "h100-sxm"),
+                        ("A100-SXM4-80GB", "a100-sxm4-80gb"), ("A100", "a100-sxm4-40gb"), ("L4", "l4"),
+                        ("T4", "t4"), ("A10", "a10"), ("MI300X", "mi300x")]:
+        if key in name:
+            return preset
+    return name.lower().replace(" ", "-")
+
+
 class Output:
     """One CSV per runtime, rewritten whole after every point."""
 
@@ -358,9 +369,12 @@ class Output:
 
     def add(self, runtime, name, keys, b, times, joules):
         e = "" if joules is None else f"{joules * 1e3 / (len(times) * b):.4f}"
+        # The columns 'batchscope validate' reads: the preset, the runtime profile and the llm's knobs.
+        cfg = LLM_QUICK if self.quick else LLM_CONFIG
+        params = ";".join(f"{k}={v}" for k, v in cfg.items()) + ";phase=prefill" if name == "llm" else ""
         for t in times:
             self.rows[runtime].append(f"{name},bf16,{b},{keys.get('seq', '')},{keys.get('resolution', '')},"
-                                      f"{t * 1e3:.4f},{e}")
+                                      f"{t * 1e3:.4f},{e},{preset_id()},pytorch-{runtime},{params}")
         self.write(runtime)
 
     def write(self, runtime):
@@ -373,7 +387,7 @@ class Output:
             f.write(f"# runtime: {what}\n")
             for line in self.env + self.model_lines + self.notes[runtime]:
                 f.write(f"# {line}\n")
-            f.write("model,precision,batch,seq,resolution,latency_ms,energy_mj\n")
+            f.write("model,precision,batch,seq,resolution,latency_ms,energy_mj,hardware,runtime,params\n")
             for r in self.rows[runtime]:
                 f.write(r + "\n")
         os.replace(tmp, self.path(runtime))
