@@ -238,11 +238,12 @@ int runMeasureMachine(const Options& o, std::ostream& out) {
 
 const char* kMeasuredHelp =
     R"(Measured files (docs/MEASURED.md): CSV with a header naming batch and latency_ms
-or throughput_per_s (optional: energy_mj, model, hardware, precision, seq,
-resolution; '#' lines are comments), or JSON lines as profilers write them
+or throughput_per_s (optional: energy_mj, model, hardware, runtime, params,
+precision, seq, resolution, source, covers; '#' lines are comments), or JSON lines as profilers write them
 ({"batch_size": 4, "forward_ms": 175.2}). Repeated runs of a batch: the median.
 Rows whose model/hardware/precision/seq/resolution contradict the scenario are
-left out; empty keys match. For an ONNX model the model column is its file name.
+left out, and with --runtime (other than ideal) rows of another runtime; empty
+keys match. For an ONNX model the model column is its file name.
 )";
 
 } // namespace

@@ -45,6 +45,12 @@ std::vector<MeasuredPoint> measuredPointsFor(const MeasuredSet& set, const Scena
     std::vector<MeasuredPoint> pts = selectPoints(set, model, hardware.id, precision, seq, resolution);
     if (pts.empty() && !hardware.derivedFrom.empty())
         pts = selectPoints(set, model, hardware.derivedFrom, precision, seq, resolution);
+    // Rows timed under another runtime are not this scenario's; the ideal bound is compared with
+    // any runtime's rows (it claims no runtime).
+    if (s.runtimeId != QString::fromStdString(Runtime::idealId()))
+        std::erase_if(pts, [&](const MeasuredPoint& p) {
+            return !p.runtime.empty() && p.runtime != s.runtimeId.toStdString();
+        });
     return pts;
 }
 
