@@ -30,8 +30,9 @@ std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const PreparedScena
     if (pts.empty())
         throw EngineError(
             set.file + ": no points for model " + measuredModelName(s.scenario) + " on " + s.hardware->id +
-            " at " + std::string(precisionName(s.scenario.precision)) +
-            " (the file's model/hardware/precision/seq/resolution columns must match or be empty)");
+            " at " + std::string(precisionName(s.scenario.precision)) + " under runtime " +
+            s.scenario.runtimeId.toStdString() +
+            " (the file's model/hardware/runtime/precision/seq/resolution columns must match or be empty)");
     return pts;
 }
 
