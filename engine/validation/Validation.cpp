@@ -137,7 +137,8 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
                 c.model = m;
                 c.fitKey = c.runtime->id + "/" + std::string(archClassName(hw.archClass));
                 cases.push_back(c);
-                if (!d.hardware.empty() && (", " + d.hardware + ", ").find(", " + hw.id + ", ") == std::string::npos)
+                if (!d.hardware.empty() &&
+                    (", " + d.hardware + ", ").find(", " + hw.id + ", ") == std::string::npos)
                     d.hardware += ", " + hw.id;
                 if (d.runtime.empty())
                     d.runtime = c.runtime->id, d.hardware = hw.id, d.cls = archClassName(hw.archClass);
