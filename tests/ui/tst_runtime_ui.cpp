@@ -55,6 +55,12 @@ class TestRuntimeUi : public QObject {
         w.selectScenario(tpu);
         QCOMPARE(itemIds(w.modelPanel()->runtimeCombo()),
                  (QStringList{QStringLiteral("ideal"), QStringLiteral("xla")}));
+        // Moving a TensorRT scenario to the TPU falls back to the ideal runtime, as a precision the
+        // new chip lacks falls back to its default.
+        w.selectScenario(gpu);
+        pick(w.modelPanel()->runtimeCombo(), QStringLiteral("tensorrt"));
+        pick(w.modelPanel()->findChild<QComboBox*>(QStringLiteral("presetCombo")), QStringLiteral("tpu-v4"));
+        QCOMPARE(w.explorer()->scenarios()->find(gpu)->runtimeId, QStringLiteral("ideal"));
     }
 
     void eagerAgainstTensorRtSideBySide() {

@@ -190,6 +190,10 @@ void ModelPanel::connectEditors() {
         ScenarioRow s = *cur;
         s.presetId = preset_->itemData(index).toString();
         if (!hw->supports(s.precision)) s.precision = hw->defaultPrecision;
+        // Like the precision: a runtime without a profile for the new chip's class falls back to
+        // the ideal one instead of leaving the scenario in error (TensorRT on a TPU).
+        const Runtime* rt = RuntimeLibrary::shipped().find(s.runtimeId.toStdString());
+        if (rt && !rt->forClass(hw->archClass)) s.runtimeId = QString::fromStdString(Runtime::idealId());
         apply(s);
     });
     connect(runtime_, &QComboBox::activated, this, [this](int index) {
