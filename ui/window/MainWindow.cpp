@@ -116,8 +116,9 @@ void MainWindow::buildDocks() {
     list_->setObjectName(QStringLiteral("scenarioList"));
     list_->setModel(explorer_->scenarios());
     list_->setSelectionMode(QAbstractItemView::SingleSelection);
-    list_->setToolTip(tr("Scenarios: model × hardware × precision. Tick to show, select to edit and to see "
-                         "its layers in the table."));
+    list_->setToolTip(
+        tr("Scenarios: model × hardware × runtime × precision. Tick to show, select to edit and to see "
+           "its layers in the table."));
     modelPanel_ = new ModelPanel(explorer_);
     auto* left = new QSplitter(Qt::Vertical);
     left->addWidget(list_);

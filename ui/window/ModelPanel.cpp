@@ -501,7 +501,7 @@ void ModelPanel::updateStatus() {
         if (const auto hw = explorer_->presets()->find(spec->presetId);
             hw && hardwareProblem(*spec, hw.get()).isEmpty())
             fusion = runtimeProfileFor(*scenarioRuntime(*spec), *hw).fusion;
-        status_->setText(tr("%1 operators → %2 kernels (%3 fusion under %4), %5")
+        status_->setText(tr("%1 operators → %2 kernels (fusion: %3, %4), %5")
                              .arg(st.model->opCount())
                              .arg(st.model->fusedAs(fusion).kernelLayerCount())
                              .arg(QString::fromLatin1(fusionPolicyName(fusion)), spec->runtimeName(),
