@@ -144,7 +144,7 @@ int runSweep(const Options& o, std::ostream& out) {
             opt.dims[over] = v;
             return importOnnxFile(modelId, opt).graph;
         };
-        points = sweepRebuilt(reimport, values, *s.hardware, sc.precision, batch);
+        points = sweepRebuilt(reimport, values, s.input(), batch);
     } else {
         if (over != "seq" && over != "resolution")
             throw EngineError("--over '" + over + "' is not batch, seq or resolution");
@@ -154,8 +154,7 @@ int runSweep(const Options& o, std::ostream& out) {
         if (over == "resolution" && !desc->hasResolution)
             throw EngineError("model '" + modelId + "' has no resolution");
         const std::string knobName = over == "seq" ? desc->seqKnob : "resolution";
-        points = sweepKnob(modelId, ModelZoo::resolve(*desc, sc.knobs), knobName, values, *s.hardware,
-                           sc.precision, batch);
+        points = sweepKnob(modelId, ModelZoo::resolve(*desc, sc.knobs), knobName, values, s.input(), batch);
     }
     Table t(sweepHeader(qs(over)));
     for (const SweepPoint& p : points) {

@@ -131,8 +131,8 @@ int runCalibrate(const Options& o, std::ostream& out) {
     for (std::size_t i = 0; i < setups.size(); ++i) {
         const PreparedScenario& s = setups[i];
         const std::string precision(precisionName(s.scenario.precision));
-        CalibrationSweep sw{&s.model(), s.scenario.precision, pointsFor(set, s),
-                            measuredModelName(s.scenario) + " " + precision};
+        CalibrationSweep sw{s.prepared.model.get(), s.scenario.precision, pointsFor(set, s),
+                            measuredModelName(s.scenario) + " " + precision, s.input().runtime};
         fittedTo += (i ? ", " : "") + sw.label + " batch " + std::to_string(sw.points.front().batch) + "-" +
                     std::to_string(sw.points.back().batch);
         sweeps.push_back(std::move(sw));

@@ -53,8 +53,8 @@ std::vector<SweepPoint> sweepBatches(const EvalInput& s, const std::vector<int>&
 }
 
 std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base,
-                                  const std::string& knobName, const std::vector<int>& values,
-                                  const HardwarePreset& hw, Precision precision, int batch) {
+                                  const std::string& knobName, const std::vector<int>& values, const EvalInput& on,
+                                  int batch) {
     return sweepRebuilt(
         [&](int v) {
             KnobValues k = base;
@@ -64,15 +64,17 @@ std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& 
                 k[knobName] = v;
             return ModelZoo::build(modelId, k);
         },
-        values, hw, precision, batch);
+        values, on, batch);
 }
 
 std::vector<SweepPoint> sweepRebuilt(const std::function<Graph(int)>& build, const std::vector<int>& values,
-                                     const HardwarePreset& hw, Precision precision, int batch) {
+                                     const EvalInput& on, int batch) {
     std::vector<SweepPoint> out;
     for (int v : values) {
         const PreparedModel model(build(v));
-        out.push_back({evaluateTotals({&model, &hw, precision}, batch), static_cast<double>(v)});
+        EvalInput in = on;
+        in.model = &model;
+        out.push_back({evaluateTotals(in, batch), static_cast<double>(v)});
     }
     return out;
 }

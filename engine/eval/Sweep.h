@@ -29,15 +29,16 @@ struct SweepPoint {
 std::vector<SweepPoint> sweepBatches(const EvalInput& s, const std::vector<int>& batches);
 
 /// Rebuilds the zoo model with `knobName` set to each value (other knobs from `base`) and
-/// evaluates at `batch`. For "resolution" both height and width are set.
+/// evaluates at `batch` on the chip, precision and runtime of `on` (its model is not used). For
+/// "resolution" both height and width are set.
 std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base,
-                                  const std::string& knobName, const std::vector<int>& values,
-                                  const HardwarePreset& hw, Precision precision, int batch);
+                                  const std::string& knobName, const std::vector<int>& values, const EvalInput& on,
+                                  int batch);
 
 /// The model rebuilt by `build` for each value (an ONNX file re-imported with a dimension bound
-/// to it, say), evaluated at `batch`.
+/// to it, say), evaluated at `batch` on the chip, precision and runtime of `on`.
 std::vector<SweepPoint> sweepRebuilt(const std::function<Graph(int)>& build, const std::vector<int>& values,
-                                     const HardwarePreset& hw, Precision precision, int batch);
+                                     const EvalInput& on, int batch);
 
 struct Recommendation {
     std::string what; ///< "latency budget", "max throughput", "min energy"

@@ -82,6 +82,7 @@ std::vector<double> liveProfile(const Lifetimes& lt, const std::vector<TensorInf
     for (std::size_t t = 0; t < info.size(); ++t) {
         if (lt.def[t] < 0 || info[t].root != static_cast<int>(t)) continue;
         if (onchip && info[t].alwaysDram) continue;
+        if (info[t].onChip) continue; // flash-attention scores: a tile at a time, never whole
         const int end = onchip ? onchipEnd(lt, info[t], t) : lt.last[t];
         live[static_cast<std::size_t>(lt.def[t])] += info[t].elemsPerSample;
         live[static_cast<std::size_t>(end) + 1] -= info[t].elemsPerSample;

@@ -104,7 +104,7 @@ Sourced SourcedReader::choice(const QJsonObject& parent, const char* key, const 
     const std::string field = join(path, key);
     const QJsonObject o = object(parent, key, path);
     Sourced out;
-    if (o.isEmpty()) return out;
+    if (o.isEmpty() && !parent.value(QString::fromLatin1(key)).isObject()) return out; // reported
     const QJsonValue val = o.value(q("value"));
     const std::string text = val.toString().toStdString();
     if (!val.isString() || std::find(choices.begin(), choices.end(), text) == choices.end()) {

@@ -44,7 +44,7 @@ Errors errorsOf(const HardwarePreset& hw, const std::vector<CalibrationSweep>& s
     Errors e;
     std::vector<double> ape;
     for (const CalibrationSweep& s : sweeps) {
-        const EvalInput sc{s.model, &hw, s.precision};
+        const EvalInput sc{s.model, &hw, s.precision, s.runtime};
         for (const MeasuredPoint& p : s.points) {
             const double model = evaluateTotals(sc, p.batch).latency_s;
             const double l = std::log(model / p.latency_s);

@@ -25,7 +25,7 @@ namespace {
 struct Case {
     std::size_t dataset = 0, point = 0;
     std::shared_ptr<const PreparedModel> model;
-    const HardwarePreset* hardware = nullptr;
+    std::shared_ptr<const HardwarePreset> hardware; ///< as the row resolved it (id or preset file)
     Precision precision = Precision::FP32;
     const Runtime* runtime = nullptr;
     std::string fitKey; ///< runtime id + class: the constants a fit changes
@@ -79,7 +79,7 @@ RuntimeClassProfile fitted(const RuntimeClassProfile& p, const RuntimeFit& f) {
 }
 
 double modelTime(const Case& c, const RuntimeClassProfile& profile, int batch) {
-    const EvalInput in{c.model.get(), c.hardware, c.precision, &profile};
+    const EvalInput in{c.model.get(), c.hardware.get(), c.precision, &profile};
     return evaluateTotals(in, batch).latency_s;
 }
 
@@ -128,7 +128,7 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
                 Case c;
                 c.dataset = report.datasets.size();
                 c.point = d.points.size();
-                c.hardware = lib.find(hw.id);
+                c.hardware = std::make_shared<const HardwarePreset>(hw);
                 c.precision = s.precision;
                 c.runtime = runtimes.find(s.runtimeId.toStdString());
                 runtimeProfileFor(*c.runtime, hw);
@@ -284,7 +284,8 @@ void groupTable(std::ostringstream& md, const ValidationReport& r, const char* t
     md << "| " << title
        << " | datasets | points | MdAPE shipped | MdAPE fitted, out of sample | MdAPE fitted, in sample |\n"
        << "|---|---|---|---|---|---|\n";
-    for (const auto& [g, sets] : datasets) {
+    for (const auto& [group, sets] : datasets) {
+        const std::string& g = group; // a structured binding cannot be captured before C++20 in clang
         const auto pts = pointsOf(
             r, [&](const ValidationDataset& d) { return groupOf(d) == g; }, maxBatch);
         md << "| " << g << " | " << sets << " | " << pts.size() << " | " << pct(mdapePct(pts, 0)) << " | "

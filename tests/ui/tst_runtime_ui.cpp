@@ -2,6 +2,7 @@
 // the chip's class, picking one re-evaluates the scenario with it (label, layer table host time,
 // summary line), and two scenarios that differ only in runtime sit side by side.
 #include "TestWindow.h"
+#include "model/CsvExport.h"
 #include "model/Explorer.h"
 #include "model/LayerTableModel.h"
 #include "model/ScenarioListModel.h"
@@ -104,6 +105,8 @@ class TestRuntimeUi : public QObject {
         for (int row = 0; row < table->rowCount(); ++row)
             host_s += table->index(row, LayerTableModel::ColHost).data(LayerTableModel::SortRole).toDouble();
         QVERIFY(std::abs(host_s - e.host_s) < 1e-9);
+        // The layer CSV lists the kernels the runtime launches: 174 under eager, 56 under TensorRT.
+        QCOMPARE(allLayersCsvTable(w.explorer()->snapshot()).rows().size(), std::size_t{174 + 56});
         test::saveShot(&w, QStringLiteral("runtime-eager-vs-tensorrt.png"));
     }
 };

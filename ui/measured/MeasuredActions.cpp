@@ -237,6 +237,7 @@ QString MeasuredActions::calibrateSelected() {
         CalibrationSweep sw;
         sw.model = e.model.get();
         sw.precision = e.precision;
+        sw.runtime = e.input().runtime;
         for (const PointComparison& p : e.measured.comparison->points)
             sw.points.push_back(p.measured);
         sw.label = e.label.toStdString();

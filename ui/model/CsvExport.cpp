@@ -52,7 +52,7 @@ Table allLayersCsvTable(const ExplorerSnapshot& s) {
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!usable(sc)) continue;
         const std::vector<Cell> lead = scenarioCells(sc);
-        const Table layers = layerTable(*sc.model, sc.current, false);
+        const Table layers = layerTable(sc.fusedModel(), sc.current, false);
         for (const std::vector<Cell>& cells : layers.rows()) {
             std::vector<Cell> row = lead;
             row.insert(row.end(), cells.begin(), cells.end());
@@ -76,7 +76,7 @@ QString layerCsvProblem(const ExplorerSnapshot& s) {
 Table layerCsvTable(const ExplorerSnapshot& s) {
     if (!layerCsvProblem(s).isEmpty()) return Table(layerColumns());
     const EvaluatedScenario& sc = s.scenarios[static_cast<std::size_t>(s.selectedScenario)];
-    return layerTable(*sc.model, sc.current, false);
+    return layerTable(sc.fusedModel(), sc.current, false);
 }
 
 bool writeTextFile(const QString& text, const QString& path, QString* error) {
