@@ -53,8 +53,8 @@ std::vector<SweepPoint> sweepBatches(const EvalInput& s, const std::vector<int>&
 }
 
 std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base,
-                                  const std::string& knobName, const std::vector<int>& values, const EvalInput& on,
-                                  int batch) {
+                                  const std::string& knobName, const std::vector<int>& values,
+                                  const EvalInput& on, int batch) {
     return sweepRebuilt(
         [&](int v) {
             KnobValues k = base;

@@ -32,8 +32,8 @@ std::vector<SweepPoint> sweepBatches(const EvalInput& s, const std::vector<int>&
 /// evaluates at `batch` on the chip, precision and runtime of `on` (its model is not used). For
 /// "resolution" both height and width are set.
 std::vector<SweepPoint> sweepKnob(const std::string& modelId, const KnobValues& base,
-                                  const std::string& knobName, const std::vector<int>& values, const EvalInput& on,
-                                  int batch);
+                                  const std::string& knobName, const std::vector<int>& values,
+                                  const EvalInput& on, int batch);
 
 /// The model rebuilt by `build` for each value (an ONNX file re-imported with a dimension bound
 /// to it, say), evaluated at `batch` on the chip, precision and runtime of `on`.

@@ -25,7 +25,7 @@ struct CalibrationSweep {
     const PreparedModel* model = nullptr; ///< as prepared (the runtime's fusion is applied here)
     Precision precision = Precision::FP32;
     std::vector<MeasuredPoint> points;
-    std::string label; ///< "resnet50 fp32" for messages and the preset's record
+    std::string label;                            ///< "resnet50 fp32" for messages and the preset's record
     const RuntimeClassProfile* runtime = nullptr; ///< the runtime the sweep was timed under; null: ideal
 };
 

@@ -191,7 +191,8 @@ class TstRuntime : public QObject {
               "bad.json: classes.gpu.gemm_efficiency.value: must be ≤ 1 (got 1.5)",
               "bad.json: classes.gpu.elementwise_bandwidth.value: must be a number",
               "bad.json: classes.gpu.attention_efficiency: missing",
-              "bad.json: classes.cpu.fusion.value: must be one of", "bad.json: classes.cpu.fusion.source: missing"})
+              "bad.json: classes.cpu.fusion.value: must be one of",
+              "bad.json: classes.cpu.fusion.source: missing"})
             QVERIFY2(all.contains(QString::fromUtf8(want)),
                      qPrintable(QString::fromUtf8(want) + QStringLiteral("\nin:\n") + all));
         QVERIFY(!parseRuntime("{", "x.json").runtime);

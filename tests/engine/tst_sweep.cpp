@@ -74,7 +74,8 @@ class TestSweep : public QObject {
         const auto pts = sweepKnob("bert-base", {}, "seq", {64, 128, 256}, {nullptr, hw, Precision::BF16}, 8);
         QCOMPARE(pts.size(), std::size_t(3));
         QVERIFY(pts[1].totals.flops > 1.9 * pts[0].totals.flops);
-        const auto res = sweepKnob("resnet50", {}, "resolution", {224, 448}, {nullptr, hw, Precision::BF16}, 1);
+        const auto res =
+            sweepKnob("resnet50", {}, "resolution", {224, 448}, {nullptr, hw, Precision::BF16}, 1);
         QVERIFY(res[1].totals.flops > 3.9 * res[0].totals.flops);
     }
 
