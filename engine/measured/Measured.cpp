@@ -94,6 +94,7 @@ enum class Field {
     Latency,
     Throughput,
     Energy,
+    Power,
     Model,
     Hardware,
     Runtime,
@@ -126,6 +127,7 @@ constexpr Alias kAliases[] = {
     {"throughput", Field::Throughput, 1},
     {"energy_mj", Field::Energy, 1e-3},
     {"energy_j", Field::Energy, 1},
+    {"power_w", Field::Power, 1},
     {"model", Field::Model, 1},
     {"hardware", Field::Hardware, 1},
     {"runtime", Field::Runtime, 1},
@@ -170,6 +172,9 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
         case Field::Energy:
             p.energy_j = positive(number(text, where, a->name), where, a->name) * a->scale;
             break;
+        case Field::Power:
+            p.power_w = positive(number(text, where, a->name), where, a->name);
+            break;
         case Field::Model:
             p.model = text;
             break;
@@ -206,6 +211,7 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
                             ": a batch time outside 1 ns to 10^6 s");
     if (p.energy_j && (!(*p.energy_j > 0) || !std::isfinite(*p.energy_j)))
         throw MeasuredError(where + ": energy: out of range");
+    if (p.power_w && !std::isfinite(*p.power_w)) throw MeasuredError(where + ": power_w: out of range");
     if (latency && throughput) {
         const double implied = p.batch / *throughput;
         if (std::abs(implied / *latency - 1) > 0.05)
@@ -227,15 +233,17 @@ std::vector<MeasuredPoint> aggregate(std::vector<MeasuredPoint> rows) {
     std::vector<MeasuredPoint> out;
     for (std::size_t i = 0; i < rows.size();) {
         std::size_t j = i;
-        std::vector<double> lat, energy;
+        std::vector<double> lat, energy, power;
         while (j < rows.size() && keyOf(rows[j]) == keyOf(rows[i])) {
             lat.push_back(rows[j].latency_s);
             if (rows[j].energy_j) energy.push_back(*rows[j].energy_j);
+            if (rows[j].power_w) power.push_back(*rows[j].power_w);
             ++j;
         }
         MeasuredPoint p = rows[i];
         p.latency_s = median(lat);
         p.energy_j = energy.empty() ? std::nullopt : std::optional<double>(median(energy));
+        p.power_w = power.empty() ? std::nullopt : std::optional<double>(median(power));
         p.runs = static_cast<int>(j - i);
         out.push_back(std::move(p));
         i = j;

@@ -8,6 +8,7 @@
 //   latency_ms        time of one batch, ms            } at least one of the two per row;
 //   throughput_per_s  inferences per second            } latency = batch ÷ throughput otherwise
 //   energy_mj         energy per inference, mJ         optional
+//   power_w           average board power over the run, W   optional
 //   model, hardware, precision, seq, resolution        optional scenario keys
 //   runtime           runtime id (validation datasets)  optional scenario key
 //   params            other model knobs, "layers=16;phase=decode"   optional scenario key
@@ -41,6 +42,7 @@ struct MeasuredPoint {
     int batch = 1;
     double latency_s = 0;           ///< median over `runs`
     std::optional<double> energy_j; ///< per inference, median
+    std::optional<double> power_w;  ///< average board power while it ran, median
     int runs = 1;                   ///< rows (timed runs) behind the point
     int line = 0;                   ///< first line it came from
     double perSample_s() const { return latency_s / batch; }

@@ -78,9 +78,13 @@ RuntimeClassProfile fitted(const RuntimeClassProfile& p, const RuntimeFit& f) {
     return out;
 }
 
-double modelTime(const Case& c, const RuntimeClassProfile& profile, int batch) {
+Totals modelTotals(const Case& c, const RuntimeClassProfile& profile, int batch) {
     const EvalInput in{c.model.get(), c.hardware.get(), c.precision, &profile};
-    return evaluateTotals(in, batch).latency_s;
+    return evaluateTotals(in, batch);
+}
+
+double modelTime(const Case& c, const RuntimeClassProfile& profile, int batch) {
+    return modelTotals(c, profile, batch).latency_s;
 }
 
 // Median |log(model ÷ measured)| of the cases under a fit.
@@ -144,7 +148,7 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
                     d.runtime = c.runtime->id, d.hardware = hw.id, d.cls = archClassName(hw.archClass);
                 if (std::find(d.models.begin(), d.models.end(), p.model) == d.models.end())
                     d.models.push_back(p.model);
-                d.points.push_back({p, 0, std::nullopt, std::nullopt});
+                d.points.push_back({p, 0, 0, 0, std::nullopt, std::nullopt});
             } catch (const std::exception& e) {
                 d.skipped.push_back(where + e.what());
             }
@@ -189,7 +193,10 @@ ValidationReport runValidation(const std::vector<std::string>& files, const Pres
             d.informsShippedProfile = profileCites(rt->file, d.file);
     for (const Case& c : cases) {
         ValidationPoint& v = report.datasets[c.dataset].points[c.point];
-        v.shipped_s = modelTime(c, *c.runtime->forClass(c.hardware->archClass), v.measured.batch);
+        const Totals t = modelTotals(c, *c.runtime->forClass(c.hardware->archClass), v.measured.batch);
+        v.shipped_s = t.latency_s;
+        v.shippedPower_w = t.power_w;
+        v.shippedEnergy_j = t.energyPerInference.total();
     }
     if (!fit) return report;
     std::map<std::string, std::vector<const Case*>> byKey;
@@ -251,6 +258,17 @@ std::optional<double> mdapePct(const std::vector<const ValidationPoint*>& pts, i
     return median(err);
 }
 
+std::optional<double> powerMdapePct(const std::vector<const ValidationPoint*>& pts, bool energy) {
+    std::vector<double> err;
+    for (const ValidationPoint* p : pts) {
+        const std::optional<double> measured = energy ? p->measured.energy_j : p->measured.power_w;
+        const double model = energy ? p->shippedEnergy_j : p->shippedPower_w;
+        if (measured && model > 0) err.push_back(std::abs(model / *measured - 1) * 100);
+    }
+    if (err.empty()) return std::nullopt;
+    return median(err);
+}
+
 } // namespace bs
 
 namespace bs {
@@ -292,6 +310,29 @@ void groupTable(std::ostringstream& md, const ValidationReport& r, const char* t
            << pct(mdapePct(pts, 1)) << " | " << pct(mdapePct(pts, 2)) << " |\n";
     }
     md << "\n";
+}
+
+// Board power and energy per inference, shipped presets (no fit: no preset energy constant is
+// derived from these datasets), for every dataset that measured them, and all of them together.
+void powerTable(std::ostringstream& md, const ValidationReport& r) {
+    md << "### Energy and power (shipped presets)\n\n"
+       << "| dataset | hardware | points with power | MdAPE board power | points with energy | MdAPE "
+          "energy per inference |\n"
+       << "|---|---|---|---|---|---|\n";
+    std::vector<const ValidationPoint*> all;
+    for (const ValidationDataset& d : r.datasets) {
+        const auto pts = pointsOf(d);
+        int withPower = 0, withEnergy = 0;
+        for (const ValidationPoint* p : pts)
+            withPower += p->measured.power_w ? 1 : 0, withEnergy += p->measured.energy_j ? 1 : 0;
+        if (withPower + withEnergy == 0) continue;
+        all.insert(all.end(), pts.begin(), pts.end());
+        md << "| `" << fileName(d.file) << "` | " << d.hardware << " | " << withPower << " | "
+           << pct(powerMdapePct(pts, false)) << " | " << withEnergy << " | " << pct(powerMdapePct(pts, true))
+           << " |\n";
+    }
+    md << "| all | | | " << pct(powerMdapePct(all, false)) << " | | " << pct(powerMdapePct(all, true))
+       << " |\n\n";
 }
 
 } // namespace
@@ -336,6 +377,7 @@ std::string validationMarkdown(const ValidationReport& r) {
                                                                          : std::string();
         },
         4);
+    powerTable(md, r);
     md << "### Rows not evaluated\n\n";
     bool any = false;
     for (const ValidationDataset& d : r.datasets) {

@@ -24,6 +24,8 @@ namespace bs {
 struct ValidationPoint {
     MeasuredPoint measured;
     double shipped_s = 0;                ///< model latency, shipped profile
+    double shippedPower_w = 0;           ///< model average board power, shipped presets
+    double shippedEnergy_j = 0;          ///< model energy per inference (per token in decode)
     std::optional<double> outOfSample_s; ///< fitted on the other datasets
     std::optional<double> inSample_s;    ///< fitted on all datasets
 };
@@ -73,6 +75,10 @@ std::vector<const ValidationPoint*> pointsOf(const ValidationReport& r,
 /// Empty when no point qualifies. `maxBatch` keeps only batches up to it.
 std::optional<double> mdapePct(const std::vector<const ValidationPoint*>& pts, int which,
                                int maxBatch = 1 << 30);
+
+/// Median absolute percentage error (%) of the model's board power (`energy` false) or energy per
+/// inference (true) over the points that measured it; empty when none did.
+std::optional<double> powerMdapePct(const std::vector<const ValidationPoint*>& pts, bool energy);
 
 /// The Markdown tables of docs/VALIDATION.md: per dataset, per runtime family, batch 1–4 of fused
 /// runtimes, and the skipped rows.
