@@ -322,7 +322,9 @@ std::vector<Command> makeCommands() {
                      "time goes), gflops (2 per MAC), dram_mb, spilled_mb (activations that did not fit\n"
                      "on chip), critical_batch (batch where compute time catches up with memory time),\n"
                      "launch_ms (kernel dispatch) and host_ms (the runtime's exposed host time and its\n"
-                     "fixed cost per call), both included in latency_ms.\n",
+                     "fixed cost per call), both included in latency_ms; power_w (average board power =\n"
+                     "energy ÷ latency) and clock_factor (share of the boost clock the board's power\n"
+                     "limit allows; 1 when it does not bind).\n",
                  withScenario({{"batches", true, false},
                                {"over", true, false},
                                {"values", true, false},
@@ -337,10 +339,11 @@ std::vector<Command> makeCommands() {
                      "  --all                 include zero-cost view layers (reshape/flatten)\n\n"
                      "Columns: index, name, ops (fused op types), flops, macs, weight_bytes, dram_bytes,\n"
                      "sram_bytes, arithmetic_intensity (FLOPs per byte of the bounding memory level),\n"
-                     "bound (compute | memory | memory-onchip | overhead), units_allocated, units_total,\n"
-                     "compute_ms, memory_ms, launch_ms (the chip's dispatch per kernel), host_ms (the\n"
-                     "runtime's host time the device waits for), latency_ms = max(compute, memory) +\n"
-                     "launch + host,\n"
+                     "bound (compute | memory | memory-onchip | power | overhead), units_allocated,\n"
+                     "units_total, compute_ms (at the run's clock), memory_ms, launch_ms (the chip's\n"
+                     "dispatch per kernel), host_ms (the runtime's host time the device waits for),\n"
+                     "latency_ms = max(compute, memory) + launch + host, power_w (static + the layer's\n"
+                     "dynamic energy ÷ its latency), clock_factor (the run's share of the boost clock),\n"
                      "share of model latency, utilization, critical_batch, spills, not_costed.\n",
                  withScenario({{"batch", true, false}, {"all", false, false}}), runLayers});
     c.push_back(

@@ -14,6 +14,8 @@ std::string_view boundName(Bound b) {
         return "compute";
     case Bound::Memory:
         return "memory";
+    case Bound::Power:
+        return "power";
     case Bound::Overhead:
         return "overhead";
     case Bound::None:
@@ -28,6 +30,8 @@ QString boundLabel(const LayerPlacement& p) {
         return QStringLiteral("compute");
     case Bound::Memory:
         return p.memoryBoundOnChip ? QStringLiteral("memory (on-chip)") : QStringLiteral("memory (DRAM)");
+    case Bound::Power:
+        return QStringLiteral("power limit");
     case Bound::Overhead:
         return QStringLiteral("overhead");
     case Bound::None:
@@ -63,6 +67,9 @@ struct Rates {
     double onchipAct = 0; // bytes usable for activations
     double dispatch_s = 0;
     double pjFlop = 0, pjDram = 0, pjSram = 0;
+    double static_w = 0;        // board power not attributed to operations
+    double limit_w = 0;         // board power limit (0: none)
+    double dynamicBudget_w = 0; // what the limit leaves for operations (0: unlimited)
 
     Rates(const HardwarePreset& hw, Precision p) {
         bytes = bytesPerElement(p);
@@ -77,6 +84,9 @@ struct Rates {
         pjFlop = hw.pjPerFlop.at(p).value;
         pjDram = hw.dram.pjPerByte.value;
         pjSram = hw.onchip.pjPerByte.value;
+        static_w = hw.staticWatts.value;
+        limit_w = hw.tdpWatts.value;
+        dynamicBudget_w = limit_w > static_w ? limit_w - static_w : 0;
     }
 };
 
@@ -92,6 +102,70 @@ struct Traffic {
     bool inSpilled = false, outSpilled = false;
 };
 
+// A layer's times at the boost clock: what the power limit's clock stretches (compute) and what
+// it does not (memory, dispatch, host).
+struct LayerTime {
+    double compute_s, memory_s, launch_s, hostRaw_s, unitShare;
+};
+struct Settled {
+    double compute_s, host_s, latency_s;
+    Bound bound;
+};
+
+// The layer at `clock` × boost: compute time stretches; the host time per kernel is all paid
+// when the runtime is serial, the excess over the kernel when async, none under a graph launch.
+// A layer whose time is set by the slowed compute is power-bound.
+Settled settle(const LayerTime& lt, double clock, LaunchOverlap overlap) {
+    Settled s{};
+    s.compute_s = lt.compute_s / clock;
+    const double device_s = std::max(s.compute_s, lt.memory_s) + lt.launch_s;
+    s.host_s = overlap == LaunchOverlap::Serial  ? lt.hostRaw_s
+               : overlap == LaunchOverlap::Async ? std::max(0.0, lt.hostRaw_s - device_s)
+                                                 : 0.0;
+    s.latency_s = device_s + s.host_s;
+    const double overhead_s = lt.launch_s + s.host_s;
+    if (s.compute_s >= lt.memory_s && s.compute_s >= overhead_s)
+        s.bound = clock < 1 ? Bound::Power : Bound::Compute;
+    else if (lt.memory_s >= overhead_s)
+        s.bound = Bound::Memory;
+    else
+        s.bound = Bound::Overhead;
+    return s;
+}
+
+double runTime(const std::vector<LayerTime>& times, double clock, LaunchOverlap overlap) {
+    double total = 0;
+    for (const LayerTime& lt : times)
+        total += settle(lt, clock, overlap).latency_s;
+    return total;
+}
+
+// The clock (share of boost) at which the layers take `needed_s`: run time falls as the clock
+// rises, so bisect; 60 halvings pin it far below any printed digit.
+double solveClock(const std::vector<LayerTime>& times, LaunchOverlap overlap, double needed_s) {
+    double lo = 1e-6, hi = 1.0;
+    for (int i = 0; i < 60; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (runTime(times, mid, overlap) > needed_s ? lo : hi) = mid;
+    }
+    return hi;
+}
+
+// Latency, host time, time by bound and the unit-weighted time of the layers at `clock`.
+void sumTimes(Totals& t, const std::vector<LayerTime>& times, double clock, LaunchOverlap overlap) {
+    for (const LayerTime& lt : times) {
+        const Settled s = settle(lt, clock, overlap);
+        t.latency_s += s.latency_s;
+        t.launch_s += lt.launch_s;
+        t.host_s += s.host_s;
+        (s.bound == Bound::Compute  ? t.compute_s
+         : s.bound == Bound::Memory ? t.memory_s
+         : s.bound == Bound::Power  ? t.power_s
+                                    : t.overhead_s) += s.latency_s;
+        t.unitsAllocatedMean += s.latency_s * lt.unitShare; // ÷ latency by the caller
+    }
+}
+
 } // namespace
 
 namespace {
@@ -103,7 +177,7 @@ namespace {
 // (evaluateTotals) ran 20-40 % slower (bench_engine BM_FullSweepPow2 16.7 -> 20.2 ms,
 // docs/PERFORMANCE.md), because the compiler no longer drops the per-layer work only the layer
 // table reads.
-template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
+template <class Sink> Totals run(const EvalInput& s, int batch, double forcedClock, Sink&& sink) {
     if (!s.model || !s.hardware) throw EngineError("scenario has no model or no hardware");
     if (batch < 1) throw EngineError("batch must be ≥ 1 (got " + std::to_string(batch) + ")");
     const PreparedModel& m = s.fusedModel();
@@ -112,12 +186,16 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
     const Rates r(hw, s.precision);
     const double B = batch;
     const double ridgeEff = r.peakEff / r.dramBw;
+    double clock = forcedClock > 0 ? forcedClock : 1.0; // share of the boost clock
 
     Totals t;
     t.batch = batch;
     t.peakFlops = r.peak;
     t.ridge = r.peak / hw.dramBytesPerS();
-    double fixedBytes = 0, unitTime = 0;
+    double fixedBytes = 0;
+    std::vector<LayerTime> times;
+    times.reserve(m.layers().size());
+    t.powerLimit_w = r.dynamicBudget_w > 0 ? r.limit_w : 0;
 
     // Share of a tensor's bytes that goes through DRAM: all of it for graph inputs and state;
     // for activations, the share of the largest live set during its lifetime that exceeds the
@@ -247,32 +325,28 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
         const double sram_s = r.sramBw > 0 ? p.sramBytes / (r.sramBw * bwEff) : 0;
         p.memory_s = std::max(dram_s, sram_s);
         p.memoryBoundOnChip = sram_s > dram_s;
-        // Host time per kernel: the launch call plus the framework's time per op it holds. An async
-        // queue hides it behind the kernel, a graph launch removes it, a CPU runtime adds it.
+        p.energy_j = (p.flops * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
+        // Host time per kernel: the launch call plus the framework's time per op it holds (settle()
+        // decides how much of it the device waits for).
         p.launch_s = r.dispatch_s;
-        const double device_s = std::max(p.compute_s, p.memory_s) + p.launch_s;
-        const double host_s = (rt.launchUs.value + rt.hostUsPerOp.value * l.ops.size()) * kMicro;
-        p.host_s = rt.overlap == LaunchOverlap::Serial  ? host_s
-                   : rt.overlap == LaunchOverlap::Async ? std::max(0.0, host_s - device_s)
-                                                        : 0.0;
+        const LayerTime lt{p.compute_s, p.memory_s, p.launch_s,
+                           (rt.launchUs.value + rt.hostUsPerOp.value * l.ops.size()) * kMicro,
+                           p.unitsAllocated / p.unitsTotal};
+        times.push_back(lt);
+        const Settled st = settle(lt, clock, rt.overlap);
+        p.compute_s = st.compute_s;
+        p.clockFactor = clock;
+        p.host_s = st.host_s;
         p.overhead_s = p.launch_s + p.host_s;
-        p.latency_s = device_s + p.host_s;
-        if (p.compute_s >= p.memory_s && p.compute_s >= p.overhead_s)
-            p.bound = Bound::Compute;
-        else if (p.memory_s >= p.overhead_s)
-            p.bound = Bound::Memory;
-        else
-            p.bound = Bound::Overhead;
+        p.latency_s = st.latency_s;
+        p.bound = st.bound;
+        p.power_w = p.latency_s > 0 ? r.static_w + p.energy_j / p.latency_s : 0;
         const double aiBytes = p.memoryBoundOnChip ? p.sramBytes : p.dramBytes;
         p.arithmeticIntensity = aiBytes > 0 ? p.flops / aiBytes : 0;
-        p.energy_j = (p.flops * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
         p.utilization = p.latency_s > 0 ? p.flops / (p.latency_s * r.peak) : 0;
         const double fixed = weights;
         p.criticalBatch = criticalBatch(p.flops / B, fixed, (p.dramBytes - fixed) / B, ridgeEff);
 
-        t.latency_s += p.latency_s;
-        t.launch_s += p.launch_s;
-        t.host_s += p.host_s;
         ++t.kernels;
         t.flops += p.flops;
         t.macs += p.macs;
@@ -284,22 +358,30 @@ template <class Sink> Totals run(const EvalInput& s, int batch, Sink&& sink) {
         t.energy.sram_j += p.sramBytes * r.pjSram * kPico;
         t.spilledBytes += tr.spilled;
         t.layersSpilling += (tr.inSpilled || tr.outSpilled) ? 1 : 0;
-        (p.bound == Bound::Compute  ? t.compute_s
-         : p.bound == Bound::Memory ? t.memory_s
-                                    : t.overhead_s) += p.latency_s;
         fixedBytes += weights;
-        unitTime += p.latency_s * p.unitsAllocated / p.unitsTotal;
         sink(p);
     }
 
     t.fixed_s = rt.perInferenceUs.value * kMicro;
+    // Power limit (§8): when the run at the boost clock would draw more than the board allows,
+    // the whole run slows to the clock at which it draws exactly the limit. Board power
+    // controllers average over milliseconds, so the clock is one per run, not one per kernel.
+    const double dynamic_j = t.energy.compute_j + t.energy.dram_j + t.energy.sram_j;
+    if (forcedClock <= 0 && r.dynamicBudget_w > 0 && dynamic_j > 0) {
+        const double needed_s = dynamic_j / r.dynamicBudget_w - t.fixed_s;
+        if (runTime(times, 1.0, rt.overlap) < needed_s) clock = solveClock(times, rt.overlap, needed_s);
+    }
+    sumTimes(t, times, clock, rt.overlap);
+    t.powerClockFactor = clock;
     t.latency_s += t.fixed_s;
     t.overhead_s += t.fixed_s;
     t.throughput_per_s = t.latency_s > 0 ? B / t.latency_s : 0;
     t.utilization = t.latency_s > 0 ? t.flops / (t.latency_s * r.peak) : 0;
     t.bandwidthUtilization = t.latency_s > 0 ? t.dramBytes / (t.latency_s * hw.dramBytesPerS()) : 0;
-    t.unitsAllocatedMean = t.latency_s > 0 ? unitTime / t.latency_s : 0;
-    t.energy.static_j = hw.idleWatts.value * t.latency_s;
+    t.unitsAllocatedMean = t.latency_s > 0 ? t.unitsAllocatedMean / t.latency_s : 0;
+    t.energy.static_j = r.static_w * t.latency_s;
+    t.power_w = t.latency_s > 0 ? t.energy.total() / t.latency_s : 0;
+
     t.energyPerInference = {t.energy.static_j / B, t.energy.compute_j / B, t.energy.dram_j / B,
                             t.energy.sram_j / B};
     t.activationPeakBytes = m.peakLiveElemsPerSample() * B * r.bytes;
@@ -332,14 +414,19 @@ std::optional<long long> largestFittingBatch(const EvalInput& s) {
 ScenarioResult evaluate(const EvalInput& s, int batch) {
     ScenarioResult out;
     if (s.model) out.layers.reserve(s.fusedModel().layers().size());
-    out.totals = run(s, batch, [&](const LayerPlacement& p) { out.layers.push_back(p); });
+    out.totals = run(s, batch, 0.0, [&](const LayerPlacement& p) { out.layers.push_back(p); });
+    // Power-limited: the layers were placed at the boost clock before the run's clock was known.
+    if (out.totals.powerClockFactor < 1) {
+        out.layers.clear();
+        run(s, batch, out.totals.powerClockFactor, [&](const LayerPlacement& p) { out.layers.push_back(p); });
+    }
     for (LayerPlacement& p : out.layers)
         p.share = out.totals.latency_s > 0 ? p.latency_s / out.totals.latency_s : 0;
     return out;
 }
 
 Totals evaluateTotals(const EvalInput& s, int batch) {
-    return run(s, batch, [](const LayerPlacement&) {});
+    return run(s, batch, 0.0, [](const LayerPlacement&) {});
 }
 
 } // namespace bs

@@ -15,7 +15,7 @@
 
 namespace bs {
 
-enum class Bound { Compute, Memory, Overhead, None };
+enum class Bound { Compute, Memory, Power, Overhead, None };
 std::string_view boundName(Bound b);
 
 struct EvalInput {
@@ -47,6 +47,10 @@ struct LayerPlacement {
     /// that the device waits for: all of it when serial, the excess over the kernel when async,
     /// none under a graph launch). latency = max(compute, memory) + overhead.
     double overhead_s = 0, launch_s = 0, host_s = 0;
+    /// Share of the boost clock the run's power limit allows (1: not limited; docs/MODEL.md §8).
+    /// compute_s is at this clock; a layer whose time it sets is power-bound.
+    double clockFactor = 1;
+    double power_w = 0;         ///< average board power over latency_s (static + dynamic)
     double share = 0;           ///< of model latency
     double energy_j = 0;        ///< dynamic (compute + DRAM + SRAM) for the whole batch
     bool inputSpilled = false;  ///< an activation input had to come from DRAM
@@ -79,8 +83,12 @@ struct Totals {
     double activationPeakBytes = 0;
     double stateBytes = 0;
     bool fitsMemory = true;
-    double criticalBatch = std::numeric_limits<double>::infinity(); ///< model-level, from totals
-    double compute_s = 0, memory_s = 0, overhead_s = 0;             ///< time of layers by their bound
+    double criticalBatch = std::numeric_limits<double>::infinity();  ///< model-level, from totals
+    double compute_s = 0, memory_s = 0, power_s = 0, overhead_s = 0; ///< time of layers by their bound
+    /// The run's clock as a share of boost: below 1 when the board's power limit slows it.
+    double powerClockFactor = 1;
+    double power_w = 0;      ///< average board power: energy ÷ latency
+    double powerLimit_w = 0; ///< the board power limit the evaluation used (0: none)
     /// Kernel dispatch, exposed host time of the layers, and the runtime's fixed cost per call
     /// (counted in overhead_s and latency_s).
     double launch_s = 0, host_s = 0, fixed_s = 0;

@@ -3,6 +3,7 @@
 #include "base/Format.h"
 
 #include <QStringList>
+#include <algorithm>
 
 namespace bs {
 
@@ -25,12 +26,16 @@ std::vector<QString> sweepColumns() {
             QStringLiteral("spilled_mb"),
             QStringLiteral("critical_batch"),
             QStringLiteral("launch_ms"),
-            QStringLiteral("host_ms")};
+            QStringLiteral("host_ms"),
+            QStringLiteral("power_w"),
+            QStringLiteral("clock_factor")};
 }
 
 QString dominantBound(const Totals& t) {
-    if (t.compute_s >= t.memory_s && t.compute_s >= t.overhead_s) return QStringLiteral("compute");
-    return t.memory_s >= t.overhead_s ? QStringLiteral("memory") : QStringLiteral("overhead");
+    const double most = std::max({t.compute_s, t.memory_s, t.power_s, t.overhead_s});
+    if (t.compute_s == most) return QStringLiteral("compute");
+    if (t.memory_s == most) return QStringLiteral("memory");
+    return t.power_s == most ? QStringLiteral("power") : QStringLiteral("overhead");
 }
 
 std::vector<Cell> sweepCells(const Totals& t) {
@@ -53,7 +58,9 @@ std::vector<Cell> sweepCells(const Totals& t) {
             t.spilledBytes / 1e6,
             t.criticalBatch,
             t.launch_s * 1e3,
-            (t.host_s + t.fixed_s) * 1e3};
+            (t.host_s + t.fixed_s) * 1e3,
+            t.power_w,
+            t.powerClockFactor};
 }
 
 Table sweepTable(const std::vector<SweepPoint>& points) {
@@ -81,6 +88,8 @@ std::vector<QString> layerColumns() {
             QStringLiteral("launch_ms"),
             QStringLiteral("host_ms"),
             QStringLiteral("latency_ms"),
+            QStringLiteral("power_w"),
+            QStringLiteral("clock_factor"),
             QStringLiteral("share"),
             QStringLiteral("utilization"),
             QStringLiteral("critical_batch"),
@@ -110,6 +119,8 @@ std::vector<Cell> layerCells(const PreparedModel& model, const LayerPlacement& p
             p.launch_s * 1e3,
             p.host_s * 1e3,
             p.latency_s * 1e3,
+            p.power_w,
+            p.clockFactor,
             p.share,
             p.utilization,
             p.criticalBatch,

@@ -85,12 +85,14 @@ std::string unitsLabel(const HardwarePreset& hw) {
     return grouped(hw.units()) + " " + n;
 }
 
-enum class Klass { Compute, Memory, Overhead };
+enum class Klass { Compute, Memory, Power, Overhead };
 
 // Same tie rule as a layer's bound and the CLI's sweep column.
 Klass dominant(const Totals& t) {
-    if (t.compute_s >= t.memory_s && t.compute_s >= t.overhead_s) return Klass::Compute;
-    return t.memory_s >= t.overhead_s ? Klass::Memory : Klass::Overhead;
+    const double most = std::max({t.compute_s, t.memory_s, t.power_s, t.overhead_s});
+    if (t.compute_s == most) return Klass::Compute;
+    if (t.memory_s == most) return Klass::Memory;
+    return t.power_s == most ? Klass::Power : Klass::Overhead;
 }
 
 const char* klassName(Klass k) {
@@ -99,6 +101,8 @@ const char* klassName(Klass k) {
         return "compute-bound";
     case Klass::Memory:
         return "memory-bound";
+    case Klass::Power:
+        return "power-limited";
     case Klass::Overhead:
         return "overhead-bound";
     }
@@ -155,7 +159,8 @@ std::string headline(const StoryInput& in) {
     const SampleUnit& u = in.model->graph().sampleUnit;
     std::string s = "batch " + std::to_string(t.batch) + ": " + unitRate(in, t.throughput_per_s) +
                     latencyWords(u, t.latency_s) + ", " + pct(t.utilization) + " utilization, " +
-                    fmtEnergy(t.energyPerInference.total() / u.perSample()) + "/" + u.name();
+                    fmtEnergy(t.energyPerInference.total() / u.perSample()) + "/" + u.name() + " at " +
+                    sig3(t.power_w) + " W";
     if (u.tokens())
         if (const std::string memory = memoryWords(in); !memory.empty()) s += " (" + memory + ")";
     if (in.latencyBudget_s)
@@ -358,8 +363,23 @@ Cause computeCause(const StoryInput& in) {
                                   "vector rate)"};
 }
 
+// The board's power limit: the run at the boost clock would draw more than the limit, so its
+// clock drops to the share that draws exactly the limit (docs/MODEL.md §8).
+Cause powerCause(const StoryInput& in) {
+    const Totals& t = in.current->totals;
+    const double boost_ghz = in.hardware->clockGhz.value;
+    std::string s = "power-limited: runs at " + sig3(t.powerClockFactor) + "× boost clock";
+    if (boost_ghz > 0) s += " (" + sig3(t.powerClockFactor * boost_ghz) + " of " + sig3(boost_ghz) + " GHz)";
+    return {Limiter::PowerLimit, s + " to stay within " + sig3(t.powerLimit_w) + " W; " +
+                                     pct(t.latency_s > 0 ? t.power_s / t.latency_s : 0) +
+                                     " of time in layers the lower clock slows; less energy per "
+                                     "operation (lower precision) or a higher limit speeds them up"};
+}
+
 Cause causeOf(Klass k, const StoryInput& in, const std::vector<const SweepPoint*>& grid) {
     switch (k) {
+    case Klass::Power:
+        return powerCause(in);
     case Klass::Overhead:
         return overheadCause(in);
     case Klass::Memory:
@@ -389,8 +409,10 @@ Story tellStory(const StoryInput& in) {
 
     // Rule 2: classes ranked by their share of the latency; the stable sort keeps dominant()'s tie
     // order (compute, memory, overhead).
-    std::vector<std::pair<double, Klass>> ranked = {
-        {t.compute_s, Klass::Compute}, {t.memory_s, Klass::Memory}, {t.overhead_s, Klass::Overhead}};
+    std::vector<std::pair<double, Klass>> ranked = {{t.compute_s, Klass::Compute},
+                                                    {t.memory_s, Klass::Memory},
+                                                    {t.power_s, Klass::Power},
+                                                    {t.overhead_s, Klass::Overhead}};
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
 

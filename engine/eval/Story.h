@@ -18,6 +18,8 @@
 //     on-chip bandwidth. Otherwise the largest part of the DRAM traffic names it: spilled
 //     activations (spill), weights (weight reads, amortised by batch), or the rest (inputs,
 //     outputs, KV cache, re-streamed operands).
+//  4b. Power class (layers whose time the power-limited clock sets) → "power-limited: runs at
+//     0.86× boost clock (1.58 of 1.83 GHz) to stay within 700 W".
 //  5. Compute class → compute-bound layers at ≥ 80 % of the achievable peak (compute fraction ×
 //     nominal peak): the chip's limit. Otherwise their efficiency splits into the share of units
 //     allocated u (time-weighted) and the rest r = efficiency ÷ (compute fraction × u) (tile
@@ -56,13 +58,15 @@ enum class Limiter {
     Spill,
     Weights,
     OtherTraffic,
+    PowerLimit,
     ComputePeak,
     WaveQuantization,
     Padding
 };
 
 struct Story {
-    /// "batch 64: 44,371 inf/s at 1.44 ms, 37 % utilization, 4.41 mJ/inference"; an LLM speaks in
+    /// "batch 64: 44,371 inf/s at 1.44 ms, 37 % utilization, 4.41 mJ/inference at 305 W" (average
+    /// board power); an LLM speaks in
     /// tokens: "batch 32: 1,234 tokens/s at 25.9 ms per token, …, 520 mJ/token (KV cache 4.3 GB,
     /// fits up to batch 180)".
     std::string headline;

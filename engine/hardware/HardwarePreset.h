@@ -60,7 +60,11 @@ struct HardwarePreset {
     Sourced vectorGrainElems;                      ///< all classes
 
     std::map<Precision, Sourced> pjPerFlop;
-    Sourced idleWatts, tdpWatts;
+    Sourced idleWatts; ///< measured board power with nothing running (lowest power state)
+    /// Board power while a workload runs that no operation accounts for: leakage at the operating
+    /// voltage, clock tree, fans and regulators (docs/MODEL.md §8). Absent in a file: idle_watts.
+    Sourced staticWatts;
+    Sourced tdpWatts; ///< board power limit: layers that would draw more run at a lower clock
     Sourced dispatchUs;
     Sourced computeFraction, bandwidthFraction, onchipActivationFraction;
 

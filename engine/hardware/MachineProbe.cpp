@@ -374,6 +374,7 @@ void writeCosts(PresetJsonWriter& w, const ProbeContext& c) {
                                std::to_string(c.f.cores) + "/" + formatFixed(templCores, 0) +
                                " cores (not measurable here)";
     w.number("energy.idle_watts", w.templateValue("energy.idle_watts") * share, scaled);
+    w.number("energy.static_watts", w.templateValue("energy.static_watts") * share, scaled);
     w.number("energy.tdp_watts", w.templateValue("energy.tdp_watts") * share, scaled);
     w.copy("overheads.dispatch_us");
     w.number("efficiency.compute_fraction", std::clamp(m.gemmGflops / m.fmaPeakGflops, 0.01, 1.0),

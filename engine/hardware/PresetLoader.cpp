@@ -170,6 +170,8 @@ void crossChecks(Reader& r, const HardwarePreset& p) {
                                          "' has no peak (supported: " + p.supportedPrecisions() + ")");
     if (p.idleWatts.value > 0 && p.tdpWatts.value > 0 && p.idleWatts.value > p.tdpWatts.value)
         r.error("energy.idle_watts", "idle power exceeds TDP");
+    if (p.staticWatts.value > 0 && p.tdpWatts.value > 0 && p.staticWatts.value >= p.tdpWatts.value)
+        r.error("energy.static_watts", "static power must stay below the TDP (it leaves no power for work)");
 }
 
 } // namespace
@@ -245,6 +247,9 @@ void readCosts(Reader& r, const QJsonObject& root, HardwarePreset& p) {
     const QJsonObject energy = r.object(root, "energy", "");
     p.pjPerFlop = r.perPrecisionField(energy, "energy.pj_per_flop");
     p.idleWatts = r.field(energy, "energy.idle_watts"); // 0 W idle is allowed
+    p.staticWatts = energy.contains(QStringLiteral("static_watts"))
+                        ? r.field(energy, "energy.static_watts")
+                        : Sourced{p.idleWatts.value, "energy.idle_watts (the preset gives no static_watts)"};
     p.tdpWatts = r.field(energy, "energy.tdp_watts");
     r.unknownKeys(energy, "energy");
 

@@ -7,7 +7,8 @@
 namespace bs::test {
 
 /// Toy GPU: 4 units, 1 GHz, 256 FLOP/clock/unit → peak 1.024 TFLOP/s (fp16), 10 GB/s DRAM,
-/// 1 MiB on chip at 1 TB/s, 16×16 tiles, k_align 16, no split-K, 1 µs dispatch, efficiencies 1.
+/// 1 MiB on chip at 1 TB/s, 16×16 tiles, k_align 16, no split-K, 1 µs dispatch, efficiencies 1;
+/// 0.5 pJ/FLOP, 10 pJ/B DRAM, 1 pJ/B on chip, 10 W static, 1000 W limit.
 inline HardwarePreset toyGpu() {
     HardwarePreset h;
     h.id = "toy";
@@ -27,7 +28,8 @@ inline HardwarePreset toyGpu() {
     h.vectorGrainElems = {1024, "test"};
     h.pjPerFlop[Precision::FP16] = {0.5, "test"};
     h.idleWatts = {10, "test"};
-    h.tdpWatts = {100, "test"};
+    h.staticWatts = {10, "test"};
+    h.tdpWatts = {1000, "test"}; // no toy layer is power-limited; tst_power sets its own limit
     h.dispatchUs = {1, "test"};
     h.computeFraction = {1, "test"};
     h.bandwidthFraction = {1, "test"};

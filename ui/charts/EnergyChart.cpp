@@ -26,7 +26,7 @@ constexpr std::array<Component, 4> kComponents = {{
     {"DRAM", &EnergyBreakdown::dram_j, Qt::DashDotLine, 75},
     {"on-chip", &EnergyBreakdown::sram_j, Qt::DashDotDotLine, 135},
 }};
-constexpr std::array<const char*, 4> kDefinitions = {"idle power × latency", "pJ/FLOP × FLOPs",
+constexpr std::array<const char*, 4> kDefinitions = {"static power × latency", "pJ/FLOP × FLOPs",
                                                      "pJ/byte × DRAM bytes", "pJ/byte × on-chip bytes"};
 
 QColor shade(const QColor& c, int factor) {
@@ -101,7 +101,7 @@ void EnergyChart::rebuild() {
 
     const UnitWords words = unitWords(s);
     resetChart(
-        QStringLiteral("<b>Energy per %1 vs batch</b><br><small>static (idle power × latency) "
+        QStringLiteral("<b>Energy per %1 vs batch</b><br><small>static (static power under load × latency) "
                        "+ dynamic (compute, DRAM, on-chip) ÷ batch &nbsp;· ● current batch &nbsp;· – – ✕ "
                        "does not fit</small>")
             .arg(words.per));
@@ -198,12 +198,19 @@ QString EnergyChart::pointToolTip(const QPointF& chartPos) const {
                         QString::number(e.total() > 0 ? j * u.perSample() / e.total() * 100 : 0, 'f', 1),
                         QString::fromUtf8(kDefinitions[k]), divisor);
     }
-    return tip + QStringLiteral("</table>");
+    tip += QStringLiteral("</table>average board power <b>%1</b> <i>= batch energy ÷ latency</i>, limit %2")
+               .arg(formatSi(t.power_w, QStringLiteral("W")),
+                    formatSi(sc.hardware->tdpWatts.value, QStringLiteral("W")));
+    if (t.powerClockFactor < 1)
+        tip += QStringLiteral(": power-limited, %1× boost clock")
+                   .arg(QString::number(t.powerClockFactor, 'f', 2));
+    return tip;
 }
 
 QString EnergyChart::chartToolTip() const {
     return QStringLiteral(
-        "<b>Energy per inference vs batch</b><br>Static energy = idle power × batch latency; dynamic = "
+        "<b>Energy per inference vs batch</b><br>Static energy = static power under load × batch latency; "
+        "dynamic = "
         "pJ/FLOP × FLOPs + pJ/byte × DRAM bytes + pJ/byte × on-chip bytes; both divided by the batch."
         "<br>Right-click to show the breakdown of the selected scenario.");
 }

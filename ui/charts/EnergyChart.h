@@ -1,5 +1,5 @@
 #pragma once
-// Energy per inference against batch size, one curve per scenario: static energy (idle power ×
+// Energy per inference against batch size, one curve per scenario: static energy (static power ×
 // latency) spread over the batch falls as the batch grows, dynamic energy (compute, DRAM, on-chip
 // traffic) changes with how often weights are re-read. The breakdown of the selected scenario
 // (static / compute / DRAM / SRAM) can be shown as dashed curves of the same hue.

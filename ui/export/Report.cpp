@@ -154,9 +154,9 @@ QString scenariosSection(const ExplorerSnapshot& s) {
                       QStringLiteral("GFLOP/sample")},
                      {2, 3});
     HtmlTable t({QStringLiteral("#"), QStringLiteral("Latency (ms)"), QStringLiteral("Inferences/s"),
-                 QStringLiteral("Utilization"), QStringLiteral("Energy (mJ/inf)"), QStringLiteral("Bound"),
-                 QStringLiteral("Fits memory")},
-                {1, 2, 3, 4});
+                 QStringLiteral("Utilization"), QStringLiteral("Energy (mJ/inf)"),
+                 QStringLiteral("Power (W)"), QStringLiteral("Bound"), QStringLiteral("Fits memory")},
+                {1, 2, 3, 4, 5});
     QString stories;
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!usable(sc)) {
@@ -164,7 +164,7 @@ QString scenariosSection(const ExplorerSnapshot& s) {
             t.add({keyCell(s, sc),
                    QStringLiteral("not evaluated: ") +
                        (sc.error.isEmpty() ? QStringLiteral("the sweep is still running") : esc(sc.error)),
-                   QString(), QString(), QString(), QString(), QString()});
+                   QString(), QString(), QString(), QString(), QString(), QString()});
             continue;
         }
         models.add({keyCell(s, sc), esc(sc.label),
@@ -172,7 +172,7 @@ QString scenariosSection(const ExplorerSnapshot& s) {
                     num(sc.model->flopsPerSample() / 1e9)});
         const Totals& c = sc.current.totals;
         t.add({keyCell(s, sc), ms(c.latency_s), num(c.throughput_per_s), percent(c.utilization),
-               num(c.energyPerInference.total() * 1e3), dominantBound(c),
+               num(c.energyPerInference.total() * 1e3), num(c.power_w), dominantBound(c),
                c.fitsMemory ? QStringLiteral("yes")
                             : QStringLiteral("no: needs %1 of %2")
                                   .arg(formatSi(c.peakMemoryBytes, QStringLiteral("B")),
@@ -357,7 +357,8 @@ QString presetsSection(const ExplorerSnapshot& s) {
             presetRow(t, QStringLiteral("Compute energy, %1").arg(precisionText(prec)), v,
                       QStringLiteral("pJ/FLOP"));
         presetRow(t, QStringLiteral("Idle power"), p.idleWatts, QStringLiteral("W"));
-        presetRow(t, QStringLiteral("TDP"), p.tdpWatts, QStringLiteral("W"));
+        presetRow(t, QStringLiteral("Static power under load"), p.staticWatts, QStringLiteral("W"));
+        presetRow(t, QStringLiteral("Power limit (TDP)"), p.tdpWatts, QStringLiteral("W"));
         presetRow(t, QStringLiteral("Dispatch overhead per kernel"), p.dispatchUs, QStringLiteral("µs"));
         presetRow(t, QStringLiteral("Achievable compute fraction"), p.computeFraction, QString());
         presetRow(t, QStringLiteral("Achievable bandwidth fraction"), p.bandwidthFraction, QString());

@@ -112,6 +112,8 @@ QVariant LayerTableModel::display(const Row& r, int column) const {
         return formatSeconds(p.launch_s);
     case ColHost:
         return formatSeconds(p.host_s);
+    case ColPower:
+        return formatSi(p.power_w, QStringLiteral("W"));
     case ColFlops:
         return formatSi(p.flops, QStringLiteral("FLOP"));
     case ColDramBytes:
@@ -160,6 +162,8 @@ QVariant LayerTableModel::sortValue(const Row& r, int column) const {
         return p.launch_s;
     case ColHost:
         return p.host_s;
+    case ColPower:
+        return p.power_w;
     case ColFlops:
         return p.flops;
     case ColDramBytes:
@@ -220,9 +224,10 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) return {};
     if (role == Qt::DisplayRole) {
         static const char* const kTitles[] = {
-            "#",         "layer",    "ops",    "bound",          "latency",     "share of time",
-            "compute",   "memory",   "launch", "host",           "FLOPs",       "DRAM bytes",
-            "intensity", "attained", "units",  "critical batch", "utilization", "spill"};
+            "#",          "layer",     "ops",      "bound", "latency",        "share of time",
+            "compute",    "memory",    "launch",   "host",  "power",          "FLOPs",
+            "DRAM bytes", "intensity", "attained", "units", "critical batch", "utilization",
+            "spill"};
         return tr(kTitles[section]);
     }
     if (role == Qt::ToolTipRole) {
@@ -236,7 +241,8 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
             return tr("Operators fused into this kernel, anchor first (e.g. Conv+BatchNormalization+Relu).");
         case ColBound:
             return tr("What sets the layer's time: compute (matrix + vector time), memory (DRAM or the "
-                      "on-chip level, whichever is slower) or overhead (launch + host time exceeds both).");
+                      "on-chip level, whichever is slower), power limit (compute slowed by the clock the "
+                      "board's power limit allows) or overhead (launch + host time exceeds both).");
         case ColLatency:
             return tr("max(compute, memory) + launch + host, for the whole batch.");
         case ColCompute:
@@ -250,6 +256,10 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
             return tr("Host time the device waits for: the runtime's launch and framework time per op, all "
                       "of it when serial (CPU), the part beyond the kernel's time when queued (async), none "
                       "under a graph launch (CUDA graphs, XLA).");
+        case ColPower:
+            return tr("Average board power while the layer runs: static power under load + the layer's "
+                      "dynamic energy (FLOPs, DRAM and on-chip bytes) ÷ its latency. Compare with the "
+                      "preset's power limit (TDP).");
         case ColShare:
             return tr("Layer latency ÷ model latency at this batch. The bar is scaled to the layer with "
                       "the largest share.");

@@ -28,6 +28,7 @@ class LayerTableModel : public QAbstractTableModel {
         ColMemory,
         ColLaunch,
         ColHost,
+        ColPower,
         ColFlops,
         ColDramBytes,
         ColIntensity,
