@@ -31,10 +31,10 @@ RooflineChart::RooflineChart(QWidget* parent) : SnapshotChart(parent) {}
 
 void RooflineChart::rebuild() {
     // The marker key is on the first line: compact views keep only that one.
-    resetChart(QStringLiteral(
-        "<b>Roofline</b> <small>● compute &nbsp;■ DRAM &nbsp;◆ on-chip &nbsp;▲ overhead-bound</small><br>"
-        "<small>every layer at the current batch &nbsp;· size ∝ share of time &nbsp;· "
-        "roofs: DRAM solid, on-chip dashed</small>"));
+    resetChart(QStringLiteral("<b>Roofline</b> <small>● compute (or power-limited) &nbsp;■ DRAM &nbsp;◆ "
+                              "on-chip &nbsp;▲ overhead-bound</small><br>"
+                              "<small>every layer at the current batch &nbsp;· size ∝ share of time &nbsp;· "
+                              "roofs: DRAM solid, on-chip dashed</small>"));
     ax_ = makeLogAxis(10, QStringLiteral("arithmetic intensity (FLOP per byte)"), QStringLiteral("%g"));
     ay_ = makeLogAxis(10, QStringLiteral("attained TFLOP/s"), QStringLiteral("%g"));
     setAxes(ax_, ay_);
@@ -297,7 +297,8 @@ void RooflineChart::updateLayerSeries() {
         p.value = QPointF(std::clamp(p.value.x(), xlo, xhi), std::clamp(p.value.y(), ylo, yhi));
         const LayerPlacement& l = s.scenarios[static_cast<std::size_t>(p.scenario)]
                                       .current.layers[static_cast<std::size_t>(p.layer)];
-        const int cat = l.bound == Bound::Compute  ? Compute
+        // A power-bound layer is a compute-bound one at a lower clock: it sits below its roof.
+        const int cat = l.bound == Bound::Compute || l.bound == Bound::Power ? Compute
                         : l.bound == Bound::Memory ? (l.memoryBoundOnChip ? MemoryOnChip : MemoryDram)
                                                    : Overhead;
         const int size = l.share >= kBigShare ? 2 : l.share >= kMidShare ? 1 : 0;
