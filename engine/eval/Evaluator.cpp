@@ -133,6 +133,20 @@ Settled settle(const LayerTime& lt, double clock, LaunchOverlap overlap) {
     return s;
 }
 
+// The layer's time fields at `clock` (what the power limit changes), and what derives from them.
+void place(LayerPlacement& p, const LayerTime& lt, double clock, LaunchOverlap overlap, double static_w,
+           double peak) {
+    const Settled st = settle(lt, clock, overlap);
+    p.compute_s = st.compute_s;
+    p.clockFactor = clock;
+    p.host_s = st.host_s;
+    p.overhead_s = p.launch_s + p.host_s;
+    p.latency_s = st.latency_s;
+    p.bound = st.bound;
+    p.power_w = p.latency_s > 0 ? static_w + p.energy_j / p.latency_s : 0;
+    p.utilization = p.latency_s > 0 ? p.flops / (p.latency_s * peak) : 0;
+}
+
 double runTime(const std::vector<LayerTime>& times, double clock, LaunchOverlap overlap) {
     double total = 0;
     for (const LayerTime& lt : times)
@@ -177,7 +191,7 @@ namespace {
 // (evaluateTotals) ran 20-40 % slower (bench_engine BM_FullSweepPow2 16.7 -> 20.2 ms,
 // docs/PERFORMANCE.md), because the compiler no longer drops the per-layer work only the layer
 // table reads.
-template <class Sink> Totals run(const EvalInput& s, int batch, double forcedClock, Sink&& sink) {
+template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, Sink&& sink) {
     if (!s.model || !s.hardware) throw EngineError("scenario has no model or no hardware");
     if (batch < 1) throw EngineError("batch must be ≥ 1 (got " + std::to_string(batch) + ")");
     const PreparedModel& m = s.fusedModel();
@@ -186,14 +200,14 @@ template <class Sink> Totals run(const EvalInput& s, int batch, double forcedClo
     const Rates r(hw, s.precision);
     const double B = batch;
     const double ridgeEff = r.peakEff / r.dramBw;
-    double clock = forcedClock > 0 ? forcedClock : 1.0; // share of the boost clock
+    double clock = 1.0; // share of the boost clock
 
     Totals t;
     t.batch = batch;
     t.peakFlops = r.peak;
     t.ridge = r.peak / hw.dramBytesPerS();
     double fixedBytes = 0;
-    std::vector<LayerTime> times;
+    times.clear();
     times.reserve(m.layers().size());
     t.powerLimit_w = r.dynamicBudget_w > 0 ? r.limit_w : 0;
 
@@ -333,17 +347,10 @@ template <class Sink> Totals run(const EvalInput& s, int batch, double forcedClo
                            (rt.launchUs.value + rt.hostUsPerOp.value * l.ops.size()) * kMicro,
                            p.unitsAllocated / p.unitsTotal};
         times.push_back(lt);
-        const Settled st = settle(lt, clock, rt.overlap);
-        p.compute_s = st.compute_s;
-        p.clockFactor = clock;
-        p.host_s = st.host_s;
-        p.overhead_s = p.launch_s + p.host_s;
-        p.latency_s = st.latency_s;
-        p.bound = st.bound;
-        p.power_w = p.latency_s > 0 ? r.static_w + p.energy_j / p.latency_s : 0;
+        // At the boost clock; evaluate() re-places the layers if the power limit lowers it.
+        place(p, lt, 1.0, rt.overlap, r.static_w, r.peak);
         const double aiBytes = p.memoryBoundOnChip ? p.sramBytes : p.dramBytes;
         p.arithmeticIntensity = aiBytes > 0 ? p.flops / aiBytes : 0;
-        p.utilization = p.latency_s > 0 ? p.flops / (p.latency_s * r.peak) : 0;
         const double fixed = weights;
         p.criticalBatch = criticalBatch(p.flops / B, fixed, (p.dramBytes - fixed) / B, ridgeEff);
 
@@ -367,7 +374,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, double forcedClo
     // the whole run slows to the clock at which it draws exactly the limit. Board power
     // controllers average over milliseconds, so the clock is one per run, not one per kernel.
     const double dynamic_j = t.energy.compute_j + t.energy.dram_j + t.energy.sram_j;
-    if (forcedClock <= 0 && r.dynamicBudget_w > 0 && dynamic_j > 0) {
+    if (r.dynamicBudget_w > 0 && dynamic_j > 0) {
         const double needed_s = dynamic_j / r.dynamicBudget_w - t.fixed_s;
         if (runTime(times, 1.0, rt.overlap) < needed_s) clock = solveClock(times, rt.overlap, needed_s);
     }
@@ -414,11 +421,16 @@ std::optional<long long> largestFittingBatch(const EvalInput& s) {
 ScenarioResult evaluate(const EvalInput& s, int batch) {
     ScenarioResult out;
     if (s.model) out.layers.reserve(s.fusedModel().layers().size());
-    out.totals = run(s, batch, 0.0, [&](const LayerPlacement& p) { out.layers.push_back(p); });
+    std::vector<LayerTime> times;
+    out.totals = run(s, batch, times, [&](const LayerPlacement& p) { out.layers.push_back(p); });
     // Power-limited: the layers were placed at the boost clock before the run's clock was known.
-    if (out.totals.powerClockFactor < 1) {
-        out.layers.clear();
-        run(s, batch, out.totals.powerClockFactor, [&](const LayerPlacement& p) { out.layers.push_back(p); });
+    if (const double clock = out.totals.powerClockFactor; clock < 1) {
+        const auto& layers = s.fusedModel().layers();
+        std::size_t k = 0;
+        for (LayerPlacement& p : out.layers)
+            if (!layers[static_cast<std::size_t>(p.index)].view)
+                place(p, times[k++], clock, s.profile().overlap, s.hardware->staticWatts.value,
+                      out.totals.peakFlops);
     }
     for (LayerPlacement& p : out.layers)
         p.share = out.totals.latency_s > 0 ? p.latency_s / out.totals.latency_s : 0;
@@ -426,7 +438,8 @@ ScenarioResult evaluate(const EvalInput& s, int batch) {
 }
 
 Totals evaluateTotals(const EvalInput& s, int batch) {
-    return run(s, batch, 0.0, [](const LayerPlacement&) {});
+    std::vector<LayerTime> times;
+    return run(s, batch, times, [](const LayerPlacement&) {});
 }
 
 } // namespace bs
