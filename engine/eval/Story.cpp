@@ -408,7 +408,7 @@ Story tellStory(const StoryInput& in) {
     story.regime = regime(in, grid);
 
     // Rule 2: classes ranked by their share of the latency; the stable sort keeps dominant()'s tie
-    // order (compute, memory, overhead).
+    // order (compute, memory, power, overhead).
     std::vector<std::pair<double, Klass>> ranked = {{t.compute_s, Klass::Compute},
                                                     {t.memory_s, Klass::Memory},
                                                     {t.power_s, Klass::Power},

@@ -8,8 +8,8 @@
 // Limiter rules (docs/MODEL.md §16 "The story line"), applied in order:
 //  1. The batch does not fit in device memory → "does not fit" (peak memory vs capacity; largest
 //     batch of the sweep that fits). Nothing else matters until it fits.
-//  2. Time is split by the bound of each layer (Totals compute_s / memory_s / overhead_s, which sum
-//     to the latency). The class with the largest share is the primary limiter; a runner-up with at
+//  2. Time is split by the bound of each layer (Totals compute_s / memory_s / power_s / overhead_s,
+//     which sum to the latency). The class with the largest share is the primary limiter; a runner-up with at
 //     least 25 % of the latency is named as secondary.
 //  3. Overhead class → the larger of its two parts: the runtime's host time (exposed host time of
 //     the kernels + its fixed cost per call: "host overhead is 71 % of batch-1 time") or the

@@ -96,6 +96,16 @@ class TstMeasured : public QObject {
         QVERIFY_THROWS_EXCEPTION(MeasuredError, parseMeasured("batch,throughput_per_s\n1,1e-310\n", "x.csv"));
     }
 
+    void boardPowerIsAMedianOfRuns() {
+        // Two runs of batch 8 (power 400 and 500 W → median 450 W), one run of batch 16 without a
+        // power reading.
+        const MeasuredSet set =
+            parseMeasured("batch,latency_ms,power_w\n8,10,400\n8,12,500\n16,20,\n", "p.csv");
+        QCOMPARE(set.points.size(), std::size_t(2));
+        QCOMPARE(set.points[0].power_w.value(), 450.0);
+        QVERIFY(!set.points[1].power_w.has_value());
+    }
+
     void throughputOnlyAndJsonLines() {
         const MeasuredSet csv = parseMeasured("batch,throughput_per_s\n8,400\n", "t.csv");
         QCOMPARE(csv.points[0].latency_s, 8.0 / 400);
@@ -149,6 +159,10 @@ class TstMeasured : public QObject {
                                           << "batch: not a number or a string";
         QTest::newRow("json no batch") << "{\"forward_ms\": 3}\n"
                                        << "line 1: batch is missing";
+        QTest::newRow("negative power") << "batch,latency_ms,power_w\n1,3,-5\n"
+                                        << "line 2: power_w: must be > 0";
+        QTest::newRow("power not a number") << "batch,latency_ms,power_w\n1,3,hot\n"
+                                            << "line 2: power_w: 'hot' is not a number";
     }
 
     void badFilesNameLineAndColumn() {

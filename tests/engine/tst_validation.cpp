@@ -4,7 +4,7 @@
 // targets (out-of-sample MdAPE ≤ 20 %, ≤ 30 % at batch 1–4; ≤ 20 % for this machine without
 // calibration). Eager and compiled GPU runtimes do not meet the 20 % target yet
 // (docs/VALIDATION.md): their bounds here are today's errors with a margin, so that a change
-// that makes them worse fails.
+// that makes them worse fails. Board power is held to the energy issue's 30 %.
 #include "validation/Validation.h"
 
 #include <QtTest>
@@ -59,6 +59,20 @@ class TstValidation : public QObject {
             QVERIFY(!pts.empty());
             QVERIFY2(*mdapePct(pts, 1) <= bound, family);
         }
+    }
+
+    void boardPowerMeetsTheEnergyTarget() {
+        // The energy issue's target: board power within 30 % (median) of the measurements, with
+        // the shipped presets (no energy constant is fitted to these datasets). Energy per
+        // inference does not meet 30 % on the vLLM decode data yet (its time per step is off,
+        // docs/VALIDATION.md): held at today's error with a margin.
+        const auto all = pointsOf(report_, [](const ValidationDataset&) { return true; });
+        const auto power = powerMdapePct(all, false);
+        QVERIFY(power);
+        QVERIFY2(*power <= 30, qPrintable(QString::number(*power)));
+        const auto energy = powerMdapePct(all, true);
+        QVERIFY(energy);
+        QVERIFY2(*energy <= 35, qPrintable(QString::number(*energy)));
     }
 
     void outOfSampleNeedsAnotherDataset() {
