@@ -40,6 +40,13 @@ QString boundLabel(const LayerPlacement& p) {
     return QStringLiteral("—");
 }
 
+Bound dominantTimeBound(const Totals& t) {
+    const double most = std::max({t.compute_s, t.memory_s, t.power_s, t.overhead_s});
+    if (t.compute_s == most) return Bound::Compute;
+    if (t.memory_s == most) return Bound::Memory;
+    return t.power_s == most ? Bound::Power : Bound::Overhead;
+}
+
 QString boundToken(const LayerPlacement& p) {
     if (p.bound == Bound::Memory && p.memoryBoundOnChip) return QStringLiteral("memory-onchip");
     return QString::fromLatin1(boundName(p.bound));

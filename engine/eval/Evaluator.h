@@ -112,6 +112,10 @@ double deviceMemoryBytes(const EvalInput& s, double batch);
 /// the batch); 0 when not even batch 1 fits; nullopt when nothing grows with the batch.
 std::optional<long long> largestFittingBatch(const EvalInput& s);
 
+/// The bound the most latency is spent in (Totals compute_s / memory_s / power_s / overhead_s);
+/// ties go to compute, then memory, then power. One rule for the sweep column and the story.
+Bound dominantTimeBound(const Totals& t);
+
 /// Evaluates the scenario at `batch` (≥ 1). Throws EngineError if the preset lacks the precision.
 ScenarioResult evaluate(const EvalInput& s, int batch);
 /// Totals only (no per-layer vector): what sweeps use.

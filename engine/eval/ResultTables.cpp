@@ -32,10 +32,7 @@ std::vector<QString> sweepColumns() {
 }
 
 QString dominantBound(const Totals& t) {
-    const double most = std::max({t.compute_s, t.memory_s, t.power_s, t.overhead_s});
-    if (t.compute_s == most) return QStringLiteral("compute");
-    if (t.memory_s == most) return QStringLiteral("memory");
-    return t.power_s == most ? QStringLiteral("power") : QStringLiteral("overhead");
+    return QString::fromLatin1(boundName(dominantTimeBound(t)));
 }
 
 std::vector<Cell> sweepCells(const Totals& t) {

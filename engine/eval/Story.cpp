@@ -89,10 +89,16 @@ enum class Klass { Compute, Memory, Power, Overhead };
 
 // Same tie rule as a layer's bound and the CLI's sweep column.
 Klass dominant(const Totals& t) {
-    const double most = std::max({t.compute_s, t.memory_s, t.power_s, t.overhead_s});
-    if (t.compute_s == most) return Klass::Compute;
-    if (t.memory_s == most) return Klass::Memory;
-    return t.power_s == most ? Klass::Power : Klass::Overhead;
+    switch (dominantTimeBound(t)) {
+    case Bound::Compute:
+        return Klass::Compute;
+    case Bound::Memory:
+        return Klass::Memory;
+    case Bound::Power:
+        return Klass::Power;
+    default:
+        return Klass::Overhead;
+    }
 }
 
 const char* klassName(Klass k) {
