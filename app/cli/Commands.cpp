@@ -33,6 +33,10 @@ const char* kScenarioHelp = R"(Scenario options:
   --hardware ID|FILE    preset id (see 'batchscope presets') or a preset JSON file
   --runtime ID|FILE     software runtime (see 'batchscope runtimes') or a runtime JSON
                         file; default ideal: the roofline bound, no framework costs
+  --power-mode ID       a power mode of the preset (see the power_modes column of
+                        'batchscope presets'), e.g. 30w on jetson-orin-agx: its power
+                        limit, clock, powered units and memory clock; default: the
+                        preset as written (its top mode)
   --precision P         fp32, tf32, fp16, bf16, fp8 or int8 (default: the preset's default);
                         a precision the chip lacks is an error, never a silent substitute
   --seq N               sequence length (transformer models)
@@ -47,11 +51,13 @@ int runPresets(const Options& o, std::ostream& out) {
     const PresetLibrary lib = PresetLibrary::shipped();
     Table t({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("class"), QStringLiteral("status"),
              QStringLiteral("default_precision"), QStringLiteral("precisions"), QStringLiteral("units"),
-             QStringLiteral("dram_gb_s"), QStringLiteral("onchip_mib")});
+             QStringLiteral("dram_gb_s"), QStringLiteral("onchip_mib"), QStringLiteral("tdp_w"),
+             QStringLiteral("power_modes")});
     for (const HardwarePreset& p : lib.presets())
         t.addRow({qs(p.id), qs(p.name), qs(archClassName(p.archClass)), qs(p.status),
                   qs(precisionName(p.defaultPrecision)), qs(p.supportedPrecisions()), p.units(),
-                  p.dram.bandwidthGBs.value, p.onchip.capacity.value});
+                  p.dram.bandwidthGBs.value, p.onchip.capacity.value, p.tdpWatts.value,
+                  p.powerModes.empty() ? QString() : qs(p.powerModeList())});
     writeTable(t, o, out);
     return 0;
 }
@@ -282,7 +288,8 @@ std::vector<Command> makeCommands() {
         {"presets",
          "Usage: batchscope presets [--format csv|json]\n\nLists the shipped hardware presets: id, name, "
          "class (gpu, systolic, cpu, tile),\nstatus (datasheet or modelled), default precision, precisions "
-         "with a peak,\ncompute units, DRAM bandwidth (GB/s) and on-chip memory (MiB).\n",
+         "with a peak,\ncompute units, DRAM bandwidth (GB/s), on-chip memory (MiB), the power limit (W)\n"
+         "and the power modes a scenario can select with --power-mode.\n",
          {{"format", true, false}},
          runPresets});
     c.push_back({"runtimes",

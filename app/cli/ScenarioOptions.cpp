@@ -39,9 +39,10 @@ std::map<std::string, std::int64_t> dimsFromOptions(const Options& o) {
 
 const std::vector<OptionSpec>& scenarioOptionSpecs() {
     static const std::vector<OptionSpec> specs = {
-        {"model", true, false},     {"hardware", true, false}, {"runtime", true, false},
-        {"precision", true, false}, {"seq", true, false},      {"resolution", true, false},
-        {"param", true, true},      {"format", true, false},   {"dim", true, true},
+        {"model", true, false},      {"hardware", true, false}, {"runtime", true, false},
+        {"precision", true, false},  {"seq", true, false},      {"resolution", true, false},
+        {"param", true, true},       {"format", true, false},   {"dim", true, true},
+        {"power-mode", true, false},
     };
     return specs;
 }
@@ -58,6 +59,7 @@ ScenarioFields scenarioFieldsFromOptions(const Options& o) {
     f.hardware = o.value("hardware");
     f.precision = opt("precision");
     f.runtime = opt("runtime");
+    f.powerMode = opt("power-mode");
     f.seq = opt("seq");
     f.resolution = opt("resolution");
     f.knobs = pairs(o, "param");

@@ -1,6 +1,6 @@
 #pragma once
-// The shared scenario options (--model ID|FILE, --hardware, --runtime, --precision, --seq,
-// --resolution, --param, --dim) read into the engine's Scenario (Scenario.h) and prepared through its
+// The shared scenario options (--model ID|FILE, --hardware, --runtime, --power-mode, --precision,
+// --seq, --resolution, --param, --dim) read into the engine's Scenario (Scenario.h) and prepared through its
 // pipeline (Pipeline.h), with one-line errors for bad values.
 #include "cli/CliOptions.h"
 #include "scenario/Pipeline.h"

@@ -28,6 +28,19 @@ struct MemoryLevel {
     Sourced pjPerByte;    ///< energy per byte moved (absent for local)
 };
 
+/// A module power mode (Jetson's nvpmodel modes): the preset run under another power limit, with
+/// the clock capped, units power-gated and (optionally) the memory clock lowered. The preset's own
+/// numbers are its default mode. See inPowerMode() and docs/MODEL.md §8.
+struct PowerMode {
+    std::string id;   ///< "30w": what --power-mode and scenarios name
+    std::string name; ///< "30 W (MODE_30W)"
+    Sourced tdpWatts;
+    Sourced clockGhz;         ///< maximum compute clock in this mode
+    Sourced activeUnits;      ///< units left powered (0: all)
+    Sourced dramBandwidthGBs; ///< 0: the preset's
+    Sourced staticWatts;      ///< 0: the preset's static power × this mode's limit ÷ the preset's
+};
+
 struct HardwarePreset {
     std::string id;
     std::string name;
@@ -67,6 +80,9 @@ struct HardwarePreset {
     Sourced tdpWatts; ///< board power limit: layers that would draw more run at a lower clock
     Sourced dispatchUs;
     Sourced computeFraction, bandwidthFraction, onchipActivationFraction;
+    std::vector<PowerMode> powerModes; ///< other power modes the module offers (may be empty)
+    /// The mode inPowerMode() applied ("" for the preset as written).
+    std::string powerMode;
 
     bool supports(Precision p) const { return peakTflops.count(p) != 0; }
     /// Dense peak in FLOP/s; throws EngineError naming the precisions the chip has if unsupported.
@@ -79,6 +95,18 @@ struct HardwarePreset {
     double onchipBytesPerS() const { return onchip.bandwidthGBs.value * 1e9; }
     /// Non-matrix throughput at precision p: the vector rate, never above the matrix peak.
     double vectorFlops(Precision p) const;
+    const PowerMode* findPowerMode(const std::string& modeId) const;
+    /// The id, with "@mode" when a power mode is applied ("jetson-orin-agx@30w"): what tells two
+    /// runs of one preset apart in roofs, reports and exports.
+    std::string variantId() const { return powerMode.empty() ? id : id + "@" + powerMode; }
+    /// "30w, 50w" (or "none").
+    std::string powerModeList() const;
 };
+
+/// `preset` in power mode `modeId` ("" or a mode id of the preset): power limit and static power
+/// replaced, peaks and on-chip bandwidth scaled by clock ratio × active-unit ratio, units reduced,
+/// DRAM bandwidth replaced where the mode gives it; every changed number says so in its source.
+/// Throws EngineError naming the modes the preset has when `modeId` is unknown.
+HardwarePreset inPowerMode(const HardwarePreset& preset, const std::string& modeId);
 
 } // namespace bs

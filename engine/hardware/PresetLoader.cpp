@@ -178,6 +178,13 @@ void crossChecks(Reader& r, const HardwarePreset& p) {
 
 namespace {
 
+// Ids of presets and power modes: lower-case letters, digits and '-', not starting with '-'.
+bool isIdText(const std::string& id) {
+    return !id.empty() && id.front() != '-' && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
 // schema .. default_precision; returns the class as written ("" when missing).
 std::string readIdentity(Reader& r, const QJsonObject& root, HardwarePreset& p) {
     const QJsonValue schema = root.value(q("schema"));
@@ -185,10 +192,7 @@ std::string readIdentity(Reader& r, const QJsonObject& root, HardwarePreset& p) 
         r.error("schema",
                 schema.isUndefined() ? "missing (expected 1)" : "unsupported schema version (expected 1)");
     p.id = r.string(root, "id", "");
-    const bool idOk =
-        !p.id.empty() && p.id.front() != '-' && std::all_of(p.id.begin(), p.id.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-        });
+    const bool idOk = isIdText(p.id);
     if (!p.id.empty() && !idOk) r.error("id", "'" + p.id + "' must be lower-case letters, digits and '-'");
     p.name = r.string(root, "name", "");
     p.vendor = r.string(root, "vendor", "");
@@ -264,6 +268,42 @@ void readCosts(Reader& r, const QJsonObject& root, HardwarePreset& p) {
     r.unknownKeys(eff, "efficiency");
 }
 
+// power_modes: each key a mode id, each mode the wildcard fields of the schema; a mode must slow
+// the chip down, never speed it up (its numbers are caps below the preset's).
+void readPowerModes(Reader& r, const QJsonObject& root, HardwarePreset& p) {
+    if (!root.contains(q("power_modes"))) return;
+    const QJsonObject modes = r.object(root, "power_modes", "");
+    if (modes.isEmpty()) r.error("power_modes", "must list at least one mode (or be left out)");
+    for (const QString& key : modes.keys()) {
+        const std::string path = "power_modes." + s(key);
+        PowerMode m;
+        m.id = s(key);
+        if (!isIdText(m.id)) r.error(path, "a mode id must be lower-case letters, digits and '-'");
+        const QJsonObject o = r.object(modes, key.toUtf8().constData(), "power_modes");
+        m.name = r.string(o, "name", path);
+        m.tdpWatts = r.field(o, path + ".tdp_watts");
+        m.clockGhz = r.field(o, path + ".clock_ghz");
+        m.activeUnits = r.field(o, path + ".active_units");
+        m.dramBandwidthGBs = r.field(o, path + ".dram_bandwidth_gb_s");
+        m.staticWatts = r.field(o, path + ".static_watts");
+        r.unknownKeys(o, path);
+        const auto above = [&](const Sourced& v, const Sourced& cap, const char* field, const char* what) {
+            if (cap.value > 0 && v.value > cap.value)
+                r.error(path + "." + field + ".value", "must not exceed the preset's " + std::string(what) +
+                                                           " (" + Reader::fmt(cap.value) + ")");
+        };
+        above(m.tdpWatts, p.tdpWatts, "tdp_watts", "energy.tdp_watts");
+        above(m.clockGhz, p.clockGhz, "clock_ghz", "clock_ghz");
+        above(m.activeUnits, p.computeUnits, "active_units", "compute_units");
+        above(m.dramBandwidthGBs, p.dram.bandwidthGBs, "dram_bandwidth_gb_s", "memory.dram.bandwidth_gb_s");
+        if (m.activeUnits.value != std::floor(m.activeUnits.value))
+            r.error(path + ".active_units.value", "must be a whole number");
+        if (m.staticWatts.value > 0 && m.staticWatts.value >= m.tdpWatts.value)
+            r.error(path + ".static_watts", "static power must stay below the mode's limit");
+        p.powerModes.push_back(std::move(m));
+    }
+}
+
 } // namespace
 
 PresetLoadResult parsePreset(const std::string& jsonText, const std::string& file) {
@@ -287,6 +327,7 @@ PresetLoadResult parsePreset(const std::string& jsonText, const std::string& fil
     readMemory(r, root, p);
     if (!cls.empty()) readMapping(r, root, p);
     readCosts(r, root, p);
+    readPowerModes(r, root, p);
     r.unknownKeys(root, "");
     crossChecks(r, p);
 

@@ -122,6 +122,24 @@ std::vector<PresetField> makeFields() {
               0, 1e5, true, false),
         field("energy.tdp_watts", K::Number, G::Energy, "Power limit (TDP)", "W",
               "Board power limit: a layer that would draw more runs at a lower clock (power-bound)", 0, 1e5),
+        // Module power modes (Jetson nvpmodel): each key under power_modes is a mode id, and its
+        // fields are declared once under the wildcard "*" (presetField() maps an id onto it).
+        field("power_modes", K::Object, G::Energy, "Power modes", "",
+              "Other power modes the module offers; the preset's own numbers are its default mode", 0, 0,
+              false, false),
+        field("power_modes.*", K::Object, G::Energy, "Power mode", "", "One power mode, named by its key"),
+        field("power_modes.*.name", K::Text, G::Energy, "Mode name", "", "How the mode is shown"),
+        field("power_modes.*.tdp_watts", K::Number, G::Energy, "Mode power limit", "W",
+              "The module's power budget in this mode", 0, 1e5),
+        field("power_modes.*.clock_ghz", K::Number, G::Energy, "Mode clock", "GHz",
+              "Maximum compute clock in this mode (at most the preset's clock)", 0, 100),
+        field("power_modes.*.active_units", K::Number, G::Energy, "Mode active units", "units",
+              "Compute units left powered in this mode (absent: all)", 0, 1e7, false, false),
+        field("power_modes.*.dram_bandwidth_gb_s", K::Number, G::Energy, "Mode DRAM bandwidth", "GB/s",
+              "DRAM bandwidth at this mode's memory clock (absent: the preset's)", 0, 1e7, false, false),
+        field("power_modes.*.static_watts", K::Number, G::Energy, "Mode static power", "W",
+              "Static power under load in this mode (absent: the preset's, scaled by the mode's limit)", 0,
+              1e5, true, false),
         field("overheads", K::Object, G::Overheads, "Overheads", "", "Fixed costs per layer"),
         field("overheads.dispatch_us", K::Number, G::Overheads, "Dispatch per layer", "µs",
               "Device-side time per kernel (launch latency, the shortest kernel), added to every fused "
@@ -139,6 +157,15 @@ std::vector<PresetField> makeFields() {
     };
 }
 
+// "power_modes.30w.tdp_watts" → "power_modes.*.tdp_watts": a mode's fields are declared once.
+QString wildcarded(const QString& path) {
+    static const QString modes = QStringLiteral("power_modes.");
+    if (!path.startsWith(modes)) return path;
+    QStringList parts = path.split(QLatin1Char('.'));
+    parts[1] = QStringLiteral("*");
+    return parts.join(QLatin1Char('.'));
+}
+
 QString parentOf(const QString& path) {
     const qsizetype dot = path.lastIndexOf(QLatin1Char('.'));
     return dot < 0 ? QString() : path.left(dot);
@@ -151,7 +178,8 @@ const std::vector<PresetField>& presetFields() {
     return fields;
 }
 
-const PresetField* presetField(const QString& path) {
+const PresetField* presetField(const QString& given) {
+    const QString path = wildcarded(given);
     for (const PresetField& f : presetFields())
         if (path == QLatin1String(f.path)) return &f;
     const PresetField* parent = nullptr;
@@ -160,7 +188,8 @@ const PresetField* presetField(const QString& path) {
     return parent && parent->kind == PresetFieldKind::PerPrecision ? parent : nullptr;
 }
 
-QStringList presetChildKeys(const QString& parentPath, std::optional<ArchClass> cls) {
+QStringList presetChildKeys(const QString& given, std::optional<ArchClass> cls) {
+    const QString parentPath = wildcarded(given);
     QStringList keys;
     for (const PresetField& f : presetFields()) {
         const QString path = QString::fromLatin1(f.path);

@@ -44,7 +44,8 @@ struct PresetField {
 
 /// Every field, in the documented order (the form shows them in this order).
 const std::vector<PresetField>& presetFields();
-/// The field at `path`, or null. A per-precision entry ("peak_tflops.bf16") is its map's field.
+/// The field at `path`, or null. A per-precision entry ("peak_tflops.bf16") is its map's field; a
+/// power mode's field ("power_modes.30w.clock_ghz") is the wildcard row ("power_modes.*.clock_ghz").
 const PresetField* presetField(const QString& path);
 /// The keys directly under `parentPath` ("" for the top level) that a preset of class `cls` may
 /// have; `cls` empty: any class.

@@ -110,7 +110,12 @@ QString Scenario::modelLabel() const {
 }
 
 QString Scenario::label(const HardwarePreset* hardware) const {
-    const QString chip = hardware ? qs(hardware->name) : presetId;
+    QString chip = hardware ? qs(hardware->name) : presetId;
+    // A preset already in its mode names it (inPowerMode()); the preset as written does not.
+    if (!powerMode.isEmpty() && (!hardware || hardware->powerMode.empty())) {
+        const PowerMode* m = hardware ? hardware->findPowerMode(powerMode.toStdString()) : nullptr;
+        chip += QStringLiteral(" · ") + (m ? qs(m->name) : powerMode);
+    }
     QString label = modelLabel() + QStringLiteral(" · ") + chip + QStringLiteral(" · ") +
                     QString::fromLatin1(precisionName(precision));
     if (runtimeId != qs(Runtime::idealId())) label += QStringLiteral(" · ") + runtimeName();
@@ -137,6 +142,9 @@ const RuntimeClassProfile& runtimeProfileFor(const Runtime& runtime, const Hardw
 
 QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware) {
     if (!hardware) return QStringLiteral("preset '%1' not found").arg(s.presetId);
+    if (!s.powerMode.isEmpty() && !hardware->findPowerMode(s.powerMode.toStdString()))
+        return QStringLiteral("%1 has no power mode '%2' (it has: %3)")
+            .arg(qs(hardware->name), s.powerMode, qs(hardware->powerModeList()));
     if (!hardware->supports(s.precision))
         return QStringLiteral("%1 has no %2 peak (it has: %3)")
             .arg(qs(hardware->name), QString::fromLatin1(precisionName(s.precision)),
@@ -147,6 +155,12 @@ QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware) {
         return QString::fromStdString(e.what());
     }
     return {};
+}
+
+std::shared_ptr<const HardwarePreset> scenarioHardware(const Scenario& s,
+                                                       std::shared_ptr<const HardwarePreset> preset) {
+    if (s.powerMode.isEmpty() || !preset) return preset;
+    return std::make_shared<const HardwarePreset>(inPowerMode(*preset, s.powerMode.toStdString()));
 }
 
 int parsePositive(const std::string& text, const std::string& what) {
@@ -199,6 +213,8 @@ ScenarioFields scenarioFieldsFromText(const std::string& text) {
             f.precision = value;
         else if (key == "runtime")
             f.runtime = value;
+        else if (key == "power_mode")
+            f.powerMode = value;
         else if (key == "seq")
             f.seq = value;
         else if (key == "resolution")
@@ -223,6 +239,10 @@ Scenario resolveScenario(const ScenarioFields& f, const PresetLibrary& lib, Hard
         s.precision = *p;
     }
     hardware->peakFlops(s.precision); // throws naming the precisions the chip has
+    if (f.powerMode) {
+        *hardware = inPowerMode(*hardware, *f.powerMode); // throws naming the modes the preset has
+        s.powerMode = qs(*f.powerMode);
+    }
     if (f.runtime) s.runtimeId = qs(*f.runtime);
     runtimeProfileFor(*scenarioRuntime(s), *hardware); // throws: unknown, invalid or not for this class
     if (const ModelDescriptor* d = ModelZoo::find(f.model))
@@ -250,6 +270,7 @@ QJsonObject scenarioToJson(const Scenario& s) {
         o[QStringLiteral("knobs")] = knobs;
     }
     o[QStringLiteral("preset")] = s.presetId;
+    if (!s.powerMode.isEmpty()) o[QStringLiteral("power_mode")] = s.powerMode;
     o[QStringLiteral("precision")] = QString::fromLatin1(precisionName(s.precision));
     o[QStringLiteral("runtime")] = s.runtimeId;
     if (!s.measuredPath.isEmpty()) o[QStringLiteral("measured")] = s.measuredPath;
@@ -290,6 +311,9 @@ Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const 
     const auto p = parsePrecision(prec.toStdString());
     if (!p) r.fail(precField, QStringLiteral("'%1' is not a precision (%2)").arg(prec, qs(precisionList())));
     s.precision = *p;
+    const QString modeField = jsonField(field, QStringLiteral("power_mode"));
+    const QJsonValue mode = r.get(o, QStringLiteral("power_mode"), modeField, false);
+    if (!mode.isUndefined()) s.powerMode = r.string(mode, modeField);
     const QString runtimeField = jsonField(field, QStringLiteral("runtime"));
     const QJsonValue runtime = r.get(o, QStringLiteral("runtime"), runtimeField, false);
     if (!runtime.isUndefined()) s.runtimeId = r.string(runtime, runtimeField);

@@ -37,6 +37,8 @@ struct Scenario {
     /// A runtime id of RuntimeLibrary::shipped() or a runtime profile file; "ideal" by default
     /// (the roofline bound: what the engine computed before runtimes were an axis).
     QString runtimeId = QString::fromStdString(Runtime::idealId());
+    /// A power mode of the preset (HardwarePreset::powerModes), or "" for the preset as written.
+    QString powerMode;
     /// Measured sweep compared with this scenario (docs/MEASURED.md); empty: none. Not part of the
     /// model key: loading measurements never re-prepares the model.
     QString measuredPath;
@@ -54,9 +56,13 @@ struct Scenario {
     QString runtimeName() const;
 };
 
-/// Why `s` cannot run on `hardware` (preset missing, precision without a peak, runtime unknown or
-/// not made for the chip's class), or "".
+/// Why `s` cannot run on `hardware` (preset missing, power mode unknown, precision without a peak,
+/// runtime unknown or not made for the chip's class), or "".
 QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware);
+/// The preset as the scenario runs it: in its power mode (inPowerMode()), or `preset` itself when
+/// the scenario names none. Throws EngineError when the mode is unknown (hardwareProblem() says so).
+std::shared_ptr<const HardwarePreset> scenarioHardware(const Scenario& s,
+                                                       std::shared_ptr<const HardwarePreset> preset);
 
 /// The scenario's runtime: an id of RuntimeLibrary::shipped() or a profile file. Throws
 /// EngineError (unknown id; the file's errors, one per line).
@@ -65,10 +71,11 @@ std::shared_ptr<const Runtime> scenarioRuntime(const Scenario& s);
 const RuntimeClassProfile& runtimeProfileFor(const Runtime& runtime, const HardwarePreset& hardware);
 
 /// A scenario as text, before it is checked: what the CLI's options (--model, --hardware,
-/// --runtime, --precision, --seq, --resolution, --param, --dim) and a --scenario SPEC both give.
+/// --runtime, --power-mode, --precision, --seq, --resolution, --param, --dim) and a --scenario SPEC
+/// both give.
 struct ScenarioFields {
     std::string model, hardware;
-    std::optional<std::string> precision, seq, resolution, runtime;
+    std::optional<std::string> precision, seq, resolution, runtime, powerMode;
     std::vector<std::pair<std::string, std::string>> knobs; ///< built-in models' knobs by name
     std::vector<std::pair<std::string, std::string>> dims;  ///< ONNX files' symbolic dims
     /// --scenario: any other key is a knob of a built-in model or a dim of an ONNX file.
@@ -77,7 +84,8 @@ struct ScenarioFields {
     std::string prefix;
 };
 
-/// Parses "model=ID|FILE,hardware=ID|FILE,runtime=ID|FILE,precision=P,seq=N,resolution=N|WxH,NAME=V,...";
+/// Parses "model=ID|FILE,hardware=ID|FILE,runtime=ID|FILE,power_mode=ID,precision=P,seq=N,
+/// resolution=N|WxH,NAME=V,...";
 /// throws EngineError naming the bad part.
 ScenarioFields scenarioFieldsFromText(const std::string& text);
 /// Checks the fields against the model zoo, the presets and the file system. The preset (an id of
@@ -94,8 +102,9 @@ KnobValues knobsFrom(const ModelDescriptor& model, const std::optional<std::stri
 /// An integer 1..1e6 written exactly as `text`; throws EngineError naming `what`.
 int parsePositive(const std::string& text, const std::string& what);
 
-/// The scenario's JSON (sessions): model + knobs or onnx_path + dims, preset, runtime, precision,
-/// measured. A session without "runtime" (written before runtimes) reads as the ideal runtime.
+/// The scenario's JSON (sessions): model + knobs or onnx_path + dims, preset, power_mode (when
+/// set), runtime, precision, measured. A session without "runtime" (written before runtimes) reads as the
+/// ideal runtime.
 QJsonObject scenarioToJson(const Scenario& s);
 /// Reads what scenarioToJson wrote from the object at `field`; throws FileError naming the field.
 Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const QString& field);

@@ -1,11 +1,17 @@
 // The power limit (docs/MODEL.md §8) on the toy chip of TestSupport.h, every expected number
 // derived in the comments: a compute-bound layer that would draw more than the limit runs at
 // exactly limit ÷ demand of its boost clock; a memory-bound layer below the limit is unchanged;
-// the story names the limit; a preset's static power defaults to its idle power.
+// the story names the limit; a preset's static power defaults to its idle power; a power mode
+// caps the clock, gates units and lowers the limit, in the engine, the scenario and the shipped
+// Jetson preset.
 #include "TestSupport.h"
+#include "base/EngineError.h"
+#include "base/JsonFields.h"
 #include "eval/Evaluator.h"
 #include "eval/Story.h"
 #include "graph/GraphBuilder.h"
+#include "hardware/PresetLoader.h"
+#include "scenario/Scenario.h"
 
 #include <QtTest>
 
@@ -36,6 +42,19 @@ PreparedModel relu() {
     GraphBuilder b("relu");
     b.markOutput(b.relu(b.input("x", {1, 1024, 1024})));
     return PreparedModel(b.take());
+}
+
+// Half the clock (0.5 of 1 GHz), half the units (2 of 4), half the DRAM bandwidth (5 of 10 GB/s)
+// and half the limit; static power left to the rule (the preset's, scaled by the limit).
+PowerMode halfMode() {
+    PowerMode m;
+    m.id = "half";
+    m.name = "half mode";
+    m.tdpWatts = {50000, "test"};
+    m.clockGhz = {0.5, "test"};
+    m.activeUnits = {2, "test"};
+    m.dramBandwidthGBs = {5, "test"};
+    return m;
 }
 
 } // namespace
@@ -105,6 +124,95 @@ class TstPower : public QObject {
         QCOMPARE(b.layers[0].latency_s, a.layers[0].latency_s);
         QVERIFY(std::abs(b.layers[0].latency_s - 419.4304e-6) < 1e-9);
         QVERIFY(b.totals.power_w > 0.1 && b.totals.power_w < 0.12);
+    }
+
+    void powerModeCapsClockUnitsAndBandwidth() {
+        HardwarePreset base = powerToy(100000);
+        base.staticWatts = {10, "test"};
+        base.powerModes = {halfMode()};
+        const HardwarePreset h = inPowerMode(base, "half");
+        // Peaks are units × FLOP/clock × clock: 1.024 TFLOP/s × (2/4 units) × (0.5/1 GHz) = 0.256;
+        // the vector peak 0.256 × 0.25 = 0.064; the on-chip level follows the clock, 1000 → 500 GB/s.
+        QCOMPARE(h.powerMode, std::string("half"));
+        QCOMPARE(h.name, std::string("toy · half mode"));
+        QVERIFY(qFuzzyCompare(h.peakTflops.at(Precision::FP16).value, 0.256));
+        QVERIFY(qFuzzyCompare(h.vectorTflops.value, 0.064));
+        QCOMPARE(h.units(), 2.0);
+        QCOMPARE(h.clockGhz.value, 0.5);
+        QVERIFY(qFuzzyCompare(h.onchip.bandwidthGBs.value, 500));
+        QCOMPARE(h.dram.bandwidthGBs.value, 5.0);
+        QCOMPARE(h.tdpWatts.value, 50000.0);
+        QVERIFY(qFuzzyCompare(h.staticWatts.value, 5)); // 10 W × 50000 / 100000
+        QVERIFY2(h.peakTflops.at(Precision::FP16).source.find("power mode half (2/4 units at 0.5/1 GHz)") !=
+                     std::string::npos,
+                 h.peakTflops.at(Precision::FP16).source.c_str());
+        QCOMPARE(inPowerMode(base, "").name, std::string("toy")); // "": the preset as written
+
+        // The GEMM's 536,870,912 FLOPs at 0.256 TFLOP/s: 2097.152 µs, 4× the 524.288 µs at MAXN
+        // (1024 16×16 tiles fill 2 units as evenly as 4); the ReLU's 4 MiB at 5 GB/s: 838.861 µs, 2×.
+        const PreparedModel g = gemm(), r = relu();
+        QVERIFY(qFuzzyCompare(evaluate({&g, &h, Precision::FP16}, 1).layers[0].compute_s, 2097.152e-6));
+        QVERIFY(std::abs(evaluate({&r, &h, Precision::FP16}, 1).layers[0].memory_s - 838.8608e-6) < 1e-9);
+
+        try {
+            inPowerMode(base, "maxq");
+            QFAIL("an unknown mode was accepted");
+        } catch (const EngineError& e) {
+            QVERIFY2(std::string(e.what()).find("has no power mode 'maxq' (it has: half)") !=
+                         std::string::npos,
+                     e.what());
+        }
+    }
+
+    void powerModeLimitBinds() {
+        // The mode's limit is the limit: the same GEMM under a mode of 0.256 W at the full clock
+        // runs at 0.256 ÷ 0.578 of it, as under a preset limit of 0.256 W.
+        HardwarePreset base = powerToy(100000);
+        PowerMode m;
+        m.id = "low";
+        m.name = "low";
+        m.tdpWatts = {0.256, "test"};
+        m.clockGhz = {1, "test"};
+        base.powerModes = {m};
+        const HardwarePreset low = inPowerMode(base, "low");
+        const HardwarePreset limited = powerToy(0.256);
+        const PreparedModel g = gemm();
+        QCOMPARE(low.staticWatts.value, 0.0); // 0 W scaled is 0 W
+        QVERIFY(qFuzzyCompare(evaluate({&g, &low, Precision::FP16}, 1).totals.powerClockFactor,
+                              evaluate({&g, &limited, Precision::FP16}, 1).totals.powerClockFactor));
+    }
+
+    void scenarioCarriesItsPowerMode() {
+        // The shipped Jetson AGX Orin in its 30 W mode (nvpmodel MODE_30W: 612 MHz, 4 of 8 TPCs).
+        const PresetLibrary lib = PresetLibrary::shipped();
+        HardwarePreset hw;
+        const Scenario s = resolveScenario(
+            scenarioFieldsFromText("model=resnet50,hardware=jetson-orin-agx,power_mode=30w"), lib, &hw);
+        QCOMPARE(s.powerMode, QStringLiteral("30w"));
+        QCOMPARE(hw.units(), 8.0);
+        QCOMPARE(hw.clockGhz.value, 0.612);
+        QCOMPARE(hw.tdpWatts.value, 30.0);
+        // 42.6 TF fp16 × 8/16 SMs × 0.612/1.3 GHz = 10.03 TF.
+        QVERIFY(std::abs(hw.peakTflops.at(Precision::FP16).value - 10.027) < 1e-3);
+        QVERIFY2(s.label(&hw).contains(QStringLiteral("· 30 W (MODE_30W")), qPrintable(s.label(&hw)));
+        const HardwarePreset* orin = lib.find("jetson-orin-agx");
+        QCOMPARE(s.label(orin), s.label(&hw)); // the preset as written names the mode too
+        QCOMPARE(scenarioHardware(s, std::make_shared<const HardwarePreset>(*orin))->units(), 8.0);
+        const JsonFieldReader reader(QStringLiteral("s.json"));
+        QCOMPARE(scenarioFromJson(scenarioToJson(s), reader, QStringLiteral("x")).powerMode,
+                 QStringLiteral("30w"));
+        Scenario other = s;
+        other.presetId = QStringLiteral("h100-sxm");
+        QVERIFY2(
+            hardwareProblem(other, lib.find("h100-sxm")).contains(QStringLiteral("has no power mode '30w'")),
+            qPrintable(hardwareProblem(other, lib.find("h100-sxm"))));
+        try {
+            resolveScenario(scenarioFieldsFromText("model=resnet50,hardware=jetson-orin-agx,power_mode=60w"),
+                            lib, &hw);
+            QFAIL("an unknown mode was accepted");
+        } catch (const EngineError& e) {
+            QVERIFY2(std::string(e.what()).find("(it has: 15w, 30w, 50w)") != std::string::npos, e.what());
+        }
     }
 
     void storyNamesThePowerLimit() {

@@ -180,6 +180,44 @@ class TestPresets : public QObject {
         QCOMPARE(ok.preset->dram.bandwidthGBs.source, std::string("test"));
     }
 
+    // The Jetson's nvpmodel modes load, and every mode field is checked with the mode named.
+    void powerModesAreValidated() {
+        const QJsonObject orin = shippedJson("jetson-orin-agx");
+        const PresetLoadResult ok = parsePreset(text(orin), "o.json");
+        QVERIFY(ok.ok());
+        QCOMPARE(ok.preset->powerModeList(), std::string("15w, 30w, 50w"));
+        const PowerMode* m15 = ok.preset->findPowerMode("15w");
+        QVERIFY(m15);
+        QCOMPARE(m15->clockGhz.value, 0.408);
+        QCOMPARE(m15->activeUnits.value, 6.0);
+        QCOMPARE(m15->dramBandwidthGBs.value, 136.6);                           // 204.8 × 2133/3199 MHz EMC
+        QCOMPARE(ok.preset->findPowerMode("30w")->dramBandwidthGBs.value, 0.0); // absent: the preset's
+        const auto bad = [&](const char* path, const QJsonValue& v) {
+            return parsePreset(text(withPresetValueAt(orin, QString::fromLatin1(path), v)), "o.json");
+        };
+        QVERIFY(hasIssue(bad("power_modes.30w.clock_ghz.value", 1.5), "power_modes.30w.clock_ghz.value",
+                         "must not exceed the preset's clock_ghz (1.3)", false));
+        QVERIFY(hasIssue(bad("power_modes.30w.active_units.value", 8.5), "power_modes.30w.active_units.value",
+                         "whole number", false));
+        QVERIFY(hasIssue(bad("power_modes.30w.tdp_watts.value", -3), "power_modes.30w.tdp_watts.value",
+                         "must be >", false));
+        QVERIFY(hasIssue(
+            bad("power_modes.30w.static_watts",
+                QJsonObject{{QStringLiteral("value"), 30}, {QStringLiteral("source"), QStringLiteral("x")}}),
+            "power_modes.30w.static_watts", "below the mode's limit", false));
+        QVERIFY(
+            hasIssue(bad("power_modes.30w.gpu_mhz", 612), "power_modes.30w.gpu_mhz", "unknown field", false));
+        QVERIFY(
+            hasIssue(bad("power_modes.MAXQ",
+                         orin.value(QStringLiteral("power_modes")).toObject().value(QStringLiteral("30w"))),
+                     "power_modes.MAXQ", "lower-case", false));
+        QVERIFY(hasIssue(
+            parsePreset(text(withoutPresetValueAt(orin, QStringLiteral("power_modes.30w.tdp_watts"))),
+                        "o.json"),
+            "power_modes.30w.tdp_watts", "missing", false));
+        QVERIFY(hasIssue(bad("power_modes", QJsonObject()), "power_modes", "at least one mode", false));
+    }
+
     void inconsistentPeakWarns() {
         // 40 SMs × 1024 FLOP/clk × 1.59 GHz = 65.1 TF; claim 130 TF dense fp16 (a sparsity-style 2×).
         const std::string text = replaceOnce(shippedText("t4"), "\"value\": 65", "\"value\": 130");

@@ -4,6 +4,7 @@
 #include "FileChecks.h"
 #include "eval/Evaluator.h"
 #include "model/PresetDiff.h"
+#include "model/PresetFields.h"
 #include "model/PresetStore.h"
 #include "presets/PresetEditor.h"
 #include "zoo/ModelZoo.h"
@@ -138,6 +139,13 @@ class TestPresetEditor : public QObject {
             QVERIFY2(f.editor->findChild<QWidget*>(QStringLiteral("group.") + QLatin1String(group)), group);
         QCOMPARE(f.edit(QStringLiteral("mapping.tile_candidates.value"))->text(),
                  QStringLiteral("128×256, 256×128, 128×128, 128×64, 64×64"));
+        // A power mode's fields are rows of the energy group, labelled with the mode.
+        f.editor->showPreset(QStringLiteral("jetson-orin-agx"));
+        QCOMPARE(unit(QStringLiteral("power_modes.30w.clock_ghz")), QStringLiteral("GHz"));
+        QCOMPARE(f.edit(QStringLiteral("power_modes.30w.clock_ghz.value"))->text(), QStringLiteral("0.612"));
+        QCOMPARE(f.edit(QStringLiteral("power_modes.15w.name"))->text(), QStringLiteral("15 W (MODE_15W)"));
+        QCOMPARE(presetfields::info(QStringLiteral("power_modes.30w.active_units"), {}).label,
+                 QStringLiteral("30w · Mode active units"));
     }
 
     void everyShippedPresetHasAFullForm() {

@@ -1,6 +1,7 @@
 // The runtime axis in the window: the picker per scenario lists the runtimes with a profile for
 // the chip's class, picking one re-evaluates the scenario with it (label, layer table host time,
-// summary line), and two scenarios that differ only in runtime sit side by side.
+// summary line), and two scenarios that differ only in runtime sit side by side. The power-mode
+// picker beside it: shown for presets with modes, and a mode re-evaluates the scenario.
 #include "TestWindow.h"
 #include "model/CsvExport.h"
 #include "model/Explorer.h"
@@ -108,6 +109,45 @@ class TestRuntimeUi : public QObject {
         // The layer CSV lists the kernels the runtime launches: 174 under eager, 56 under TensorRT.
         QCOMPARE(allLayersCsvTable(w.explorer()->snapshot()).rows().size(), std::size_t{174 + 56});
         test::saveShot(&w, QStringLiteral("runtime-eager-vs-tensorrt.png"));
+    }
+
+    void powerModePicker() {
+        QTemporaryDir dir;
+        MainWindowOptions o = test::testWindowOptions(dir);
+        o.defaultScenarios = false;
+        MainWindow w(o);
+        w.resize(1600, 1000);
+        w.show();
+        QComboBox* modes = w.modelPanel()->powerModeCombo();
+        const int maxn =
+            w.explorer()->addScenario(QStringLiteral("resnet50"), QStringLiteral("jetson-orin-agx"));
+        const int m30 =
+            w.explorer()->addScenario(QStringLiteral("resnet50"), QStringLiteral("jetson-orin-agx"));
+        w.selectScenario(m30);
+        QVERIFY(modes->isVisibleTo(&w));
+        QCOMPARE(itemIds(modes), (QStringList{QString(), QStringLiteral("15w"), QStringLiteral("30w"),
+                                              QStringLiteral("50w")}));
+        QVERIFY2(modes->itemText(0).startsWith(QStringLiteral("as preset (60 W, 1.30 GHz, 16 SM")),
+                 qPrintable(modes->itemText(0)));
+        pick(modes, QStringLiteral("30w"));
+        QCOMPARE(w.explorer()->scenarios()->find(m30)->powerMode, QStringLiteral("30w"));
+        w.batchControls()->setBatch(8);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        QCoreApplication::processEvents();
+        const auto& scenarios = w.explorer()->snapshot().scenarios;
+        QCOMPARE(scenarios.size(), std::size_t{2});
+        QVERIFY2(scenarios[1].label.contains(QStringLiteral("· 30 W (MODE_30W")),
+                 qPrintable(scenarios[1].label));
+        QCOMPARE(scenarios[1].hardware->units(), 8.0);
+        // 4 of 8 TPCs at 612 of 1300 MHz: a quarter of the compute, the same memory.
+        QVERIFY(scenarios[1].current.totals.latency_s > 2 * scenarios[0].current.totals.latency_s);
+        QVERIFY(scenarios[1].current.totals.power_w <= 30.0 + 1e-9);
+        test::saveShot(&w, QStringLiteral("power-mode-30w.png"));
+        // A chip without modes hides the row and clears the mode.
+        pick(w.modelPanel()->presetCombo(), QStringLiteral("h100-sxm"));
+        QCOMPARE(w.explorer()->scenarios()->find(m30)->powerMode, QString());
+        QTRY_VERIFY(!modes->isVisibleTo(&w));
+        Q_UNUSED(maxn);
     }
 };
 

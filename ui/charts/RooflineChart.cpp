@@ -112,9 +112,10 @@ void RooflineChart::addRoofs() {
     std::vector<const EvaluatedScenario*> firstOnChip;
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!usable(sc)) continue;
-        if (chipPrecisions.count(sc.hardware->id) == 0) firstOnChip.push_back(&sc);
-        chipPrecisions[sc.hardware->id].push_back(sc.precision);
-        roofKeys.insert({sc.hardware->id, sc.precision});
+        const std::string chip = sc.hardware->variantId(); // a power mode has its own roof
+        if (chipPrecisions.count(chip) == 0) firstOnChip.push_back(&sc);
+        chipPrecisions[chip].push_back(sc.precision);
+        roofKeys.insert({chip, sc.precision});
     }
     auto widenRidges = [this](double r) {
         ridgeMin_ = ridgeMin_ > 0 ? std::min(ridgeMin_, r) : r;
@@ -126,7 +127,7 @@ void RooflineChart::addRoofs() {
     const double lineHeight = smallLineHeight();
     int roofIndex = 0;
     for (const EvaluatedScenario& sc : s.scenarios) {
-        if (!usable(sc) || !seen.insert({sc.hardware->id, sc.precision}).second) continue;
+        if (!usable(sc) || !seen.insert({sc.hardware->variantId(), sc.precision}).second) continue;
         const QPointF stack(0, -lineHeight * (roofCount - 1 - roofIndex++));
         const HardwarePreset& hw = *sc.hardware;
         const Totals& t = sc.current.totals;
@@ -139,9 +140,10 @@ void RooflineChart::addRoofs() {
         attach(roof, false);
         roof->setPen(QPen(roofColor, 2.2));
         // The preset id keeps the label short; the full name is in the legend's scenario labels.
-        QString text = QString::fromStdString(hw.id) + QStringLiteral(" ") + precisionText(sc.precision) +
-                       QStringLiteral(": ") + formatSi(peak, QStringLiteral("FLOP/s")) +
-                       QStringLiteral(", DRAM ") + formatSi(dram, QStringLiteral("B/s"));
+        QString text = QString::fromStdString(hw.variantId()) + QStringLiteral(" ") +
+                       precisionText(sc.precision) + QStringLiteral(": ") +
+                       formatSi(peak, QStringLiteral("FLOP/s")) + QStringLiteral(", DRAM ") +
+                       formatSi(dram, QStringLiteral("B/s"));
         const double onchip = hw.onchipBytesPerS();
         if (onchip > dram) text += QStringLiteral(", on-chip ") + formatSi(onchip, QStringLiteral("B/s"));
         roofTexts_ << text;
@@ -178,7 +180,7 @@ void RooflineChart::addRoofs() {
     if (firstOnChip.size() > 2 || compact()) return;
     for (const EvaluatedScenario* sc : firstOnChip) {
         const HardwarePreset& hw = *sc->hardware;
-        const auto& used = chipPrecisions[hw.id];
+        const auto& used = chipPrecisions[hw.variantId()];
         std::vector<double> drawn;
         for (Precision p : used)
             drawn.push_back(hw.peakFlops(p));

@@ -325,9 +325,9 @@ QString presetsSection(const ExplorerSnapshot& s) {
     QString h = QStringLiteral("<h2>Hardware presets</h2>\n");
     std::set<std::string> seen;
     for (const EvaluatedScenario& sc : s.scenarios) {
-        if (!sc.hardware || !seen.insert(sc.hardware->id).second) continue;
-        const HardwarePreset& p = *sc.hardware;
-        h += QStringLiteral("<h3>%1 (%2)</h3>\n").arg(esc(p.name), esc(p.id));
+        if (!sc.hardware || !seen.insert(sc.hardware->variantId()).second) continue;
+        const HardwarePreset& p = *sc.hardware; // in the scenario's power mode: its numbers say so
+        h += QStringLiteral("<h3>%1 (%2)</h3>\n").arg(esc(p.name), esc(p.variantId()));
         QString about = QStringLiteral("%1 · class %2 · status %3 · default precision %4")
                             .arg(esc(p.vendor), esc(std::string(archClassName(p.archClass))), esc(p.status),
                                  precisionText(p.defaultPrecision));

@@ -21,7 +21,7 @@ std::vector<QString> scenarioColumns() {
 namespace {
 std::vector<Cell> scenarioCells(const EvaluatedScenario& sc) {
     return {sc.label, sc.model ? QString::fromStdString(sc.model->graph().name) : QString(),
-            QString::fromStdString(sc.hardware->id), precisionText(sc.precision)};
+            QString::fromStdString(sc.hardware->variantId()), precisionText(sc.precision)};
 }
 
 std::vector<QString> withScenarioColumns(std::vector<QString> columns) {

@@ -132,7 +132,8 @@ void Explorer::selectLayer(int layerIndex) {
 QString Explorer::sweepKey(const ScenarioRow& spec) const {
     return spec.modelKey() + QStringLiteral("|") + spec.presetId + QStringLiteral("#") +
            QString::number(presetRevision_.value(spec.presetId)) + QStringLiteral("|") +
-           QString::fromLatin1(precisionName(spec.precision)) + QStringLiteral("|") + spec.runtimeId;
+           QString::fromLatin1(precisionName(spec.precision)) + QStringLiteral("|") + spec.runtimeId +
+           QStringLiteral("|") + spec.powerMode;
 }
 
 void Explorer::refresh() {
@@ -155,7 +156,8 @@ void Explorer::refresh() {
         const bool queued =
             std::any_of(tasks.begin(), tasks.end(), [&](const SweepTask& t) { return t.key == sk; });
         if (!sweeps_.count(sk) && !sweepsInFlight_.count(sk) && !queued)
-            tasks.push_back({sk, it->model, hw, scenarioRuntime(spec), spec.precision});
+            tasks.push_back(
+                {sk, it->model, scenarioHardware(spec, hw), scenarioRuntime(spec), spec.precision});
     }
     for (auto it = models_.begin(); it != models_.end();) {
         if (wantedModels.count(it.key())) {

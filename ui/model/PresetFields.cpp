@@ -69,6 +69,10 @@ PresetFieldInfo info(const QString& path, const QJsonObject& json) {
         const bool ops = f->path == std::string_view("peak_tflops") && precision == QStringLiteral("int8");
         return {label.arg(precision), ops ? QStringLiteral("TOP/s") : unit, help.arg(precision)};
     }
+    if (path.startsWith(QStringLiteral("power_modes.")) && path.count(QLatin1Char('.')) == 2) {
+        // One set of rows per mode: the label says which ("30w · Mode clock").
+        return {path.section(QLatin1Char('.'), 1, 1) + QStringLiteral(" · ") + label, unit, help};
+    }
     if (path == QStringLiteral("compute_units")) { // its unit is the unit's name ("SM")
         const QString unitName = json.value(QStringLiteral("compute_units"))
                                      .toObject()

@@ -14,7 +14,10 @@ EvaluatedScenario beginEvaluation(const ScenarioRow& row, std::shared_ptr<const 
     e.precision = row.precision;
     e.hardware = std::move(hardware);
     e.error = hardwareProblem(row, e.hardware.get());
-    if (e.error.isEmpty()) e.runtime = scenarioRuntime(row); // hardwareProblem() checked it resolves
+    if (e.error.isEmpty()) { // hardwareProblem() checked that the power mode and the runtime resolve
+        e.hardware = scenarioHardware(row, e.hardware);
+        e.runtime = scenarioRuntime(row);
+    }
     return e;
 }
 

@@ -13,8 +13,8 @@
 
 namespace bs {
 
-/// The row's evaluated scenario before its model is known: id, label, colour, precision, preset,
-/// and in `error` why the preset cannot run it.
+/// The row's evaluated scenario before its model is known: id, label, colour, precision, the
+/// preset in the row's power mode, and in `error` why the preset cannot run it.
 EvaluatedScenario beginEvaluation(const ScenarioRow& row, std::shared_ptr<const HardwarePreset> hardware);
 /// Once `e.model` and `e.sweep` are set: evaluates at `batch` (layers filled) and picks the
 /// recommended batch. An engine error goes to e.error and leaves the scenario without numbers.

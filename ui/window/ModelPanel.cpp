@@ -76,7 +76,7 @@ ModelPanel::ModelPanel(Explorer* explorer, QWidget* parent) : QWidget(parent), e
 
 // Model (with its colour), hardware, runtime and precision.
 void ModelPanel::buildScenarioForm(QVBoxLayout* layout) {
-    auto* form = new QFormLayout;
+    auto* form = form_ = new QFormLayout;
     color_ = new QToolButton;
     color_->setToolTip(tr("Scenario colour in every chart"));
     model_ = new QComboBox;
@@ -102,11 +102,19 @@ void ModelPanel::buildScenarioForm(QVBoxLayout* layout) {
                             "fixed cost per call and kernel efficiencies (presets/runtimes). 'ideal' is "
                             "the roofline bound. Only runtimes with a profile for the chip's class are "
                             "listed; duplicate the scenario to compare two."));
+    powerMode_ = new QComboBox;
+    powerMode_->setObjectName(QStringLiteral("powerModeCombo"));
+    powerMode_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    powerMode_->setMinimumContentsLength(8);
+    powerMode_->setToolTip(tr("The module's power mode (Jetson nvpmodel): its power limit, maximum clock, "
+                              "powered compute units and memory clock. Shown for presets that list "
+                              "power modes."));
     auto* modelRow = new QHBoxLayout;
     modelRow->addWidget(color_);
     modelRow->addWidget(model_, 1);
     form->addRow(tr("Model"), modelRow);
     form->addRow(tr("Hardware"), preset_);
+    form->addRow(tr("Power mode"), powerMode_);
     form->addRow(tr("Runtime"), runtime_);
     form->addRow(tr("Precision"), precision_);
     layout->addLayout(form);
@@ -194,6 +202,14 @@ void ModelPanel::connectEditors() {
         // the ideal one instead of leaving the scenario in error (TensorRT on a TPU).
         const Runtime* rt = RuntimeLibrary::shipped().find(s.runtimeId.toStdString());
         if (rt && !rt->forClass(hw->archClass)) s.runtimeId = QString::fromStdString(Runtime::idealId());
+        if (!hw->findPowerMode(s.powerMode.toStdString())) s.powerMode.clear();
+        apply(s);
+    });
+    connect(powerMode_, &QComboBox::activated, this, [this](int index) {
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+        if (!cur) return;
+        ScenarioRow s = *cur;
+        s.powerMode = powerMode_->itemData(index).toString();
         apply(s);
     });
     connect(runtime_, &QComboBox::activated, this, [this](int index) {
@@ -327,12 +343,44 @@ void ModelPanel::fillRuntimes(const ScenarioRow& spec, const HardwarePreset* hw)
     runtime_->setCurrentIndex(runtime_->findData(spec.runtimeId));
 }
 
+// The preset as written (its top mode, with its limit) and each power mode it lists; the row is
+// hidden for presets without modes. A mode the preset lacks is shown as such, not replaced.
+void ModelPanel::fillPowerModes(const ScenarioRow& spec, const HardwarePreset* hw) {
+    powerMode_->clear();
+    if (hw) {
+        const auto describe = [](double watts, double ghz, double units, const std::string& unitName) {
+            return tr("%1 W, %2 GHz, %3 %4")
+                .arg(watts)
+                .arg(ghz, 0, 'f', 2)
+                .arg(units)
+                .arg(QString::fromStdString(unitName));
+        };
+        powerMode_->addItem(
+            tr("as preset (%1)")
+                .arg(describe(hw->tdpWatts.value, hw->clockGhz.value, hw->units(), hw->unitName)),
+            QString());
+        for (const PowerMode& m : hw->powerModes) {
+            const double units = m.activeUnits.value > 0 ? m.activeUnits.value : hw->units();
+            powerMode_->addItem(QString::fromStdString(m.name), QString::fromStdString(m.id));
+            powerMode_->setItemData(
+                powerMode_->count() - 1,
+                QString(describe(m.tdpWatts.value, m.clockGhz.value, units, hw->unitName) +
+                        QStringLiteral("\n") + QString::fromStdString(m.clockGhz.source)),
+                Qt::ToolTipRole);
+        }
+    }
+    if (!spec.powerMode.isEmpty() && powerMode_->findData(spec.powerMode) < 0)
+        powerMode_->addItem(tr("%1 (not on this chip)").arg(spec.powerMode), spec.powerMode);
+    powerMode_->setCurrentIndex(powerMode_->findData(spec.powerMode));
+    form_->setRowVisible(powerMode_, (hw && !hw->powerModes.empty()) || !spec.powerMode.isEmpty());
+}
+
 void ModelPanel::rebuild() {
     const ScenarioRow* spec = explorer_->scenarios()->find(id_);
     setEnabled(spec != nullptr);
     updating_ = true;
     {
-        const QSignalBlocker b1(model_), b2(preset_), b3(precision_), b4(runtime_);
+        const QSignalBlocker b1(model_), b2(preset_), b3(precision_), b4(runtime_), b5(powerMode_);
         model_->clear();
         for (const ModelDescriptor& d : ModelZoo::models()) {
             model_->addItem(QString::fromStdString(d.id), QString::fromStdString(d.id));
@@ -368,6 +416,7 @@ void ModelPanel::rebuild() {
             if (precision_->findText(prec) < 0) precision_->addItem(tr("%1 (not on this chip)").arg(prec));
             precision_->setCurrentIndex(std::max(0, precision_->findText(prec, Qt::MatchStartsWith)));
             fillRuntimes(*spec, hw.get());
+            fillPowerModes(*spec, hw.get());
             QPixmap swatch(16, 16);
             swatch.fill(spec->color);
             color_->setIcon(QIcon(swatch));

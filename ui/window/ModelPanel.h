@@ -31,6 +31,7 @@ class ModelPanel : public QWidget {
     QComboBox* presetCombo() const { return preset_; }
     QComboBox* precisionCombo() const { return precision_; }
     QComboBox* runtimeCombo() const { return runtime_; }
+    QComboBox* powerModeCombo() const { return powerMode_; }
     QPlainTextEdit* summaryView() const { return summary_; }
 
   signals:
@@ -43,6 +44,7 @@ class ModelPanel : public QWidget {
     void connectExplorer();
     void applyDimsText();
     void fillRuntimes(const ScenarioRow& spec, const HardwarePreset* hw);
+    void fillPowerModes(const ScenarioRow& spec, const HardwarePreset* hw);
     void rebuild();
     void scheduleRebuild();
     void rebuildKnobs(const ScenarioRow& spec); ///< editors for the model's knobs (model changed)
@@ -61,6 +63,8 @@ class ModelPanel : public QWidget {
     QComboBox* preset_;
     QComboBox* precision_;
     QComboBox* runtime_;
+    QComboBox* powerMode_;
+    QFormLayout* form_;
     QProgressBar* progress_;
     QPushButton* cancel_;
     QPushButton* reload_;
