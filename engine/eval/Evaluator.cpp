@@ -298,14 +298,17 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         const double gather = l.gatherElems * B * r.bytes;
 
         // Operands that do not fit on chip together are tiled: one operand is re-streamed once per
-        // block of the other (half the on-chip level each). Take the cheaper loop order.
+        // block of the other (half the on-chip level each). Take the cheaper loop order. A GEMM
+        // of G groups (batch × heads of a batched MatMul, conv groups, experts) is G independent
+        // GEMMs: each group's operands must fit, not the whole batch's (docs/MODEL.md §4).
         double extraDram = 0, extraSram = 0;
         const double other = l.secondOperand >= 0 ? secondBytes : weights;
         const double otherDram = l.secondOperand >= 0 ? secondDram : 1.0;
-        if (a.gemm && primaryBytes + other + outBytes > r.onchip) {
+        const double groups = std::max(1.0, gg);
+        if (a.gemm && (primaryBytes + other + outBytes) / groups > r.onchip) {
             const double half = r.onchip / 2;
-            const double reA = primaryBytes * (std::ceil(other / half) - 1);
-            const double reB = other * (std::ceil(primaryBytes / half) - 1);
+            const double reA = primaryBytes * (std::ceil(other / groups / half) - 1);
+            const double reB = other * (std::ceil(primaryBytes / groups / half) - 1);
             const double dramA = primaryDram * reA, dramB = otherDram * reB;
             const bool pickA = dramA < dramB || (dramA == dramB && reA <= reB);
             extraDram = pickA ? dramA : dramB;
