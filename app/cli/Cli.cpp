@@ -17,17 +17,20 @@ Usage:
   batchscope <command> [options]  run headless
 
 Commands:
-  presets     list hardware presets (id, name, class)
+  presets     list hardware presets (id, name, class, power limit and modes)
   models      list built-in models and their knobs
+  runtimes    list software runtime profiles (fusion, host costs, efficiencies)
   sweep       evaluate a scenario over batch sizes (or sequence lengths / resolutions)
   layers      per-layer roofline placement at one batch size
   recommend   best batch under a latency budget, max-throughput and min-energy batches
+  generate    LLM generation per batch: TTFT, TPOT, tokens/s, energy per token, KV cache, fit
   import      import an ONNX file and summarise it (opset, nodes, layers, params, GMACs)
   export      charts to PNG/SVG/PDF, or their data to CSV, from a session or --scenario list
   report      one PDF or HTML report: scenarios, recommendations, charts, top layers, presets
   compare     a measured batch sweep against the model: error per point, anomalies
   calibrate   fit a preset's efficiency knobs to measured sweeps; save a calibrated preset
   measure-machine  probe this machine (FMA peak, GEMM, bandwidth, caches); write a CPU preset
+  validate    error of the model against every measured dataset (MdAPE), shipped and fitted
 
 Run 'batchscope <command> --help' for the options of a command.
 Presets are read from $BATCHSCOPE_PRESET_DIR if set, else the installed or source presets/.

@@ -5,6 +5,7 @@
 #include "cli/MeasuredCommands.h"
 #include "cli/ScenarioOptions.h"
 #include "eval/Evaluator.h"
+#include "eval/Generation.h"
 #include "eval/ResultTables.h"
 #include "eval/Sweep.h"
 #include "hardware/PresetLoader.h"
@@ -282,6 +283,79 @@ int runRecommend(const Options& o, std::ostream& out) {
     return 0;
 }
 
+// ---- generate --------------------------------------------------------------------------------
+
+std::optional<double> targetMs(const Options& o, const char* name) {
+    if (!o.has(name)) return std::nullopt;
+    const std::optional<double> ms = parseNumber(o.value(name));
+    if (!ms || !(*ms > 0))
+        throw EngineError(std::string("--") + name + " '" + o.value(name) +
+                          "' is not a number of milliseconds > 0");
+    return *ms / 1e3;
+}
+
+int runGenerate(const Options& o, std::ostream& out) {
+    const PreparedScenario s = prepareFromOptions(o);
+    if (s.scenario.isOnnx() || s.scenario.modelId != QStringLiteral("llm"))
+        throw EngineError(
+            "generate runs the decoder LLM: --model llm with its --param knobs (layers, hidden, "
+            "heads, kv_heads, ffn, vocab)");
+    if (!o.has("input-len") || !o.has("output-len"))
+        throw EngineError("generate needs --input-len N and --output-len N (prompt and generated tokens)");
+    const GenerationModels models(s.scenario.knobs,
+                                  {o.positiveInt("input-len", 512), o.positiveInt("output-len", 128)});
+    const std::optional<double> ttft = targetMs(o, "ttft-ms"), tpot = targetMs(o, "tpot-ms");
+    const bool targets = ttft || tpot;
+    std::vector<GenerationPoint> points;
+    for (int b : parseBatchList(o.value("batches", "1..256*2")))
+        points.push_back(evaluateGeneration(models, s.input(), b));
+    const std::optional<long long> maxBatch = largestGenerationBatch(models, s.input());
+    const std::optional<int> best = bestBatchWithinTargets(points, ttft, tpot);
+    std::vector<QString> header = {QStringLiteral("batch"),
+                                   QStringLiteral("ttft_ms"),
+                                   QStringLiteral("tpot_ms"),
+                                   QStringLiteral("e2e_ms"),
+                                   QStringLiteral("output_tokens_per_s"),
+                                   QStringLiteral("output_tokens_per_s_per_user"),
+                                   QStringLiteral("energy_per_token_mj"),
+                                   QStringLiteral("power_w"),
+                                   QStringLiteral("kv_cache_gb"),
+                                   QStringLiteral("weights_gb"),
+                                   QStringLiteral("activations_gb"),
+                                   QStringLiteral("peak_memory_gb"),
+                                   QStringLiteral("fits_memory"),
+                                   QStringLiteral("max_batch")};
+    if (targets)
+        header.insert(header.end(), {QStringLiteral("meets_targets"), QStringLiteral("recommended")});
+    header.push_back(QStringLiteral("memory_note"));
+    Table t(header);
+    const double capacity = s.hardware->dramCapacityBytes();
+    for (const GenerationPoint& p : points) {
+        std::vector<Cell> row = {static_cast<double>(p.batch),
+                                 p.ttft_s * 1e3,
+                                 p.tpot_s * 1e3,
+                                 p.e2e_s * 1e3,
+                                 p.outputTokensPerS,
+                                 p.outputTokensPerSPerUser,
+                                 p.energyPerToken_j * 1e3,
+                                 p.power_w,
+                                 p.kvCacheBytes / 1e9,
+                                 p.weightBytes / 1e9,
+                                 p.activationBytes / 1e9,
+                                 p.peakMemoryBytes / 1e9,
+                                 p.fitsMemory,
+                                 maxBatch ? Cell(static_cast<double>(*maxBatch)) : Cell(QString())};
+        if (targets) {
+            row.emplace_back(meetsTargets(p, ttft, tpot));
+            row.emplace_back(best && *best == p.batch);
+        }
+        row.emplace_back(qs(memoryVerdict(p, capacity)));
+        t.addRow(row);
+    }
+    writeTable(t, o, out);
+    return 0;
+}
+
 std::vector<Command> makeCommands() {
     std::vector<Command> c;
     c.push_back(
@@ -364,6 +438,35 @@ std::vector<Command> makeCommands() {
              "  --latency-budget-ms X latency budget in milliseconds (0: none)\n"
              "  --batches LIST        candidate batches (default 1..1024*2)\n",
          withScenario({{"latency-budget-ms", true, false}, {"batches", true, false}}), runRecommend});
+    c.push_back(
+        {"generate",
+         std::string(
+             "Usage: batchscope generate --model llm [--param K=V]... --hardware ID --input-len N\n"
+             "                           --output-len N [--batches LIST] [--ttft-ms X] [--tpot-ms Y]\n\n"
+             "LLM generation with static batching (docs/MODEL.md §11): each of `batch` sequences\n"
+             "has an N-token prompt, prefilled in one pass, then one token per sequence per\n"
+             "decode step while the KV cache grows to input + output tokens.\n\n") +
+             kScenarioHelp +
+             "Generate options:\n"
+             "  --input-len N         prompt tokens per sequence\n"
+             "  --output-len N        generated tokens per sequence (the first comes from the prefill)\n"
+             "  --batches LIST        concurrent sequences (default 1..256*2)\n"
+             "  --ttft-ms X           target time to first token; adds meets_targets and recommended\n"
+             "  --tpot-ms Y           target time per output token (likewise)\n\n"
+             "Columns: batch, ttft_ms (the batch's prefill), tpot_ms (the mean decode step as the KV\n"
+             "cache grows), e2e_ms = ttft + (output − 1) × tpot, output_tokens_per_s (batch × output\n"
+             "÷ e2e), output_tokens_per_s_per_user (1 ÷ tpot), energy_per_token_mj (prefill and\n"
+             "decode energy ÷ output tokens), power_w (average over e2e), kv_cache_gb (batch × KV at\n"
+             "input + output tokens), weights_gb, activations_gb, peak_memory_gb (their sum),\n"
+             "fits_memory, max_batch (the largest batch that fits), meets_targets and recommended\n"
+             "(the highest-throughput batch that fits and meets both targets) with targets, and\n"
+             "memory_note (what overflows the device memory, when it does).\n",
+         withScenario({{"input-len", true, false},
+                       {"output-len", true, false},
+                       {"batches", true, false},
+                       {"ttft-ms", true, false},
+                       {"tpot-ms", true, false}}),
+         runGenerate});
     c.push_back({"import",
                  "Usage: batchscope import FILE [--dim NAME=N]... [--format text|json]\n\n"
                  "Imports an ONNX file (with weights, weight-free, or with missing external data:\n"

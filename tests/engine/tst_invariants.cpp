@@ -118,9 +118,14 @@ class TestInvariants : public QObject {
         // sequences/s when batched attention MatMuls were re-streamed as one GEMM).
         const HardwarePreset* hw = lib_.find("h100-sxm");
         QVERIFY(hw);
-        const PreparedModel llama(ModelZoo::build("llm", {{"layers", 32}, {"hidden", 4096}, {"heads", 32},
-                                                          {"kv_heads", 32}, {"ffn", 11008}, {"vocab", 32000},
-                                                          {"phase", 0}, {"seq", 512}}));
+        const PreparedModel llama(ModelZoo::build("llm", {{"layers", 32},
+                                                          {"hidden", 4096},
+                                                          {"heads", 32},
+                                                          {"kv_heads", 32},
+                                                          {"ffn", 11008},
+                                                          {"vocab", 32000},
+                                                          {"phase", 0},
+                                                          {"seq", 512}}));
         double previous = 0;
         for (int batch : {4, 16, 64, 128}) {
             const Totals t = evaluateTotals({&llama, hw, Precision::BF16}, batch);

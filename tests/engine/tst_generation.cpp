@@ -1,0 +1,124 @@
+// LLM generation (eval/Generation.h, docs/MODEL.md §11) on the toy chip of TestSupport.h, every
+// expected number derived in the comments: a batch-1 decode step is the weight bytes over the
+// bandwidth plus a launch per kernel; the largest batch is the KV cache's; the e2e/throughput
+// identities; Llama-2-70B at fp16 does not fit one 80 GB GPU and the message says what fills it.
+#include "TestSupport.h"
+#include "base/EngineError.h"
+#include "eval/Generation.h"
+#include "hardware/PresetLoader.h"
+
+#include <QtTest>
+
+using namespace bs;
+
+namespace {
+
+// One decoder layer, width 64, 4 heads of 16, SwiGLU 128, vocabulary 256. Parameters: embedding
+// 256·64 = 16,384; Q, K, V, O 4·64·64 = 16,384; gate, up, down 3·64·128 = 24,576; two RMSNorms
+// 2·64 and the final one 64 = 192; LM head 64·256 = 16,384: 73,920 in all.
+KnobValues tiny() {
+    return {{"layers", 1}, {"hidden", 64}, {"heads", 4}, {"kv_heads", 4}, {"ffn", 128}, {"vocab", 256}};
+}
+
+} // namespace
+
+class TstGeneration : public QObject {
+    Q_OBJECT
+  private slots:
+    void decodeStepIsWeightsOverBandwidthPlusLaunches() {
+        // A decode step reads every weight but the embedding table (one 128-byte row is gathered):
+        // (73,920 − 16,384) · 2 B = 115,072 B, + 128 B, at fp16. At the toy's 10 GB/s that is
+        // 11.52 µs; each kernel adds the toy's 1 µs dispatch. The KV cache read at 8–11 tokens,
+        // 2·4·16·11·2 B = 2.8 KB, and the tiny compute add a few percent.
+        const GenerationModels models(tiny(), {8, 5});
+        const HardwarePreset hw = test::toyGpu();
+        const EvalInput on{nullptr, &hw, Precision::FP16};
+        const GenerationPoint p = evaluateGeneration(models, on, 1);
+        QCOMPARE(p.weightBytes, 73920.0 * 2);
+        QCOMPARE(p.lastDecode.weightBytes, 115072.0); // the gathered row is traffic, not weights
+        const double expected_s = (115072.0 + 128) / 10e9 + p.lastDecode.kernels * 1e-6;
+        QVERIFY2(std::abs(p.tpot_s - expected_s) / expected_s < 0.05,
+                 qPrintable(QStringLiteral("tpot %1 µs, weights/bw + launches %2 µs")
+                                .arg(p.tpot_s * 1e6)
+                                .arg(expected_s * 1e6)));
+        // The identities of the columns: 4 decode steps after the prefill's first token.
+        QVERIFY(qFuzzyCompare(p.e2e_s, p.ttft_s + 4 * p.tpot_s));
+        QVERIFY(qFuzzyCompare(p.outputTokensPerS, 5 / p.e2e_s));
+        QVERIFY(qFuzzyCompare(p.outputTokensPerSPerUser, 1 / p.tpot_s));
+        QCOMPARE(p.ttft_s, p.prefill.latency_s);
+        // Few steps are evaluated one by one: the mean of the steps at KV lengths 8, 9, 10, 11.
+        QCOMPARE(models.decodeSamples().size(), std::size_t{4});
+        QCOMPARE(models.decodeSamples().back().context, 11);
+    }
+
+    void largestBatchIsTheKvCaches() {
+        // A 1-token prompt and 32,767 generated tokens: the KV cache of one sequence is
+        // 2 (K, V) · 1 layer · 4 heads · 16 · 32,768 tokens · 2 B = 8 MiB. The last decode step's
+        // activations per sequence peak at the softmax: scores and probabilities [4 heads, 32,766]
+        // at 2 B, 2 · 262,128 B, plus three 64-wide vectors (384 B) = 524,640 B. The toy's 1 GiB
+        // less the 147,840 B of weights holds floor(1,073,593,984 / (8,388,608 + 524,640)) =
+        // floor(120.45) = 120 sequences (127 if the KV cache alone counted).
+        const GenerationModels models(tiny(), {1, 32767});
+        const HardwarePreset hw = test::toyGpu();
+        const EvalInput on{nullptr, &hw, Precision::FP16};
+        QCOMPARE(models.kvBytesPerSequence(2), 8.0 * 1024 * 1024);
+        QCOMPARE(models.activationBytesPerSequence(on), 524640.0);
+        QCOMPARE(largestGenerationBatch(models, on).value_or(-1), 120LL);
+        QVERIFY(evaluateGeneration(models, on, 120).fitsMemory);
+        const GenerationPoint over = evaluateGeneration(models, on, 121);
+        QVERIFY(!over.fitsMemory);
+        QVERIFY2(memoryVerdict(over, hw.dramCapacityBytes()).find("KV cache 1.0 GB") != std::string::npos,
+                 memoryVerdict(over, hw.dramCapacityBytes()).c_str());
+        // Long generations are integrated over 5 KV lengths (Simpson): first, last and between.
+        QCOMPARE(models.decodeSamples().front().context, 1);
+        QCOMPARE(models.decodeSamples().back().context, 32766);
+    }
+
+    void llama2_70bDoesNotFitOneGpu() {
+        // Llama-2-70B (80 layers, width 8192, 64 heads, 8 KV heads, SwiGLU 28,672, vocabulary
+        // 32,000): 68,976,648,192 parameters, 137.95 GB at fp16, above the A100's 80 GiB (85.9 GB)
+        // before any KV cache.
+        const PresetLibrary lib = PresetLibrary::shipped();
+        const HardwarePreset* a100 = lib.find("a100-sxm4-80gb");
+        QVERIFY(a100);
+        const GenerationModels models({{"layers", 80},
+                                       {"hidden", 8192},
+                                       {"heads", 64},
+                                       {"kv_heads", 8},
+                                       {"ffn", 28672},
+                                       {"vocab", 32000}},
+                                      {2048, 256});
+        const EvalInput on{nullptr, a100, Precision::FP16};
+        QCOMPARE(models.prefill().params(), std::int64_t{68976648192});
+        const GenerationPoint p = evaluateGeneration(models, on, 1);
+        QVERIFY(!p.fitsMemory);
+        QCOMPARE(largestGenerationBatch(models, on).value_or(-1), 0LL);
+        const std::string note = memoryVerdict(p, a100->dramCapacityBytes());
+        QVERIFY2(
+            note.rfind("does not fit: needs 139.8 GB of 85.9 GB (80 GiB) (weights 138.0 GB, KV cache 0.8 GB",
+                       0) == 0,
+            note.c_str());
+    }
+
+    void targetsPickTheFastestBatchThatMeetsBoth() {
+        GenerationPoint a, b, c;
+        a.batch = 1, a.ttft_s = 0.01, a.tpot_s = 0.01, a.outputTokensPerS = 100;
+        b.batch = 8, b.ttft_s = 0.05, b.tpot_s = 0.02, b.outputTokensPerS = 400;
+        c.batch = 64, c.ttft_s = 0.40, c.tpot_s = 0.04, c.outputTokensPerS = 1600;
+        QCOMPARE(bestBatchWithinTargets({a, b, c}, 0.1, 0.03).value_or(-1), 8);
+        QCOMPARE(bestBatchWithinTargets({a, b, c}, std::nullopt, std::nullopt).value_or(-1), 64);
+        QVERIFY(!bestBatchWithinTargets({a, b, c}, 0.001, std::nullopt));
+        c.fitsMemory = false;
+        QCOMPARE(bestBatchWithinTargets({a, b, c}, std::nullopt, std::nullopt).value_or(-1), 8);
+    }
+
+    void generationSetsItsOwnLengths() {
+        KnobValues k = tiny();
+        k["context"] = 100;
+        QVERIFY_THROWS_EXCEPTION(EngineError, GenerationModels(k, {8, 8}));
+        QVERIFY_THROWS_EXCEPTION(EngineError, GenerationModels(tiny(), {0, 8}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstGeneration)
+#include "tst_generation.moc"
