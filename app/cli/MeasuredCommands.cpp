@@ -32,7 +32,8 @@ std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const PreparedScena
             set.file + ": no points for model " + measuredModelName(s.scenario) + " on " + s.hardware->id +
             " at " + std::string(precisionName(s.scenario.precision)) + " under runtime " +
             s.scenario.runtimeId.toStdString() +
-            " (the file's model/hardware/runtime/precision/seq/resolution columns must match or be empty)");
+            " (the file's model/hardware/runtime/precision/seq/resolution columns must match or be empty;"
+            " generation rows, with input_len and output_len, are scored by 'batchscope validate')");
     return pts;
 }
 

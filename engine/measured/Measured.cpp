@@ -102,6 +102,8 @@ enum class Field {
     Precision,
     Seq,
     Resolution,
+    InputLen,
+    OutputLen,
     Note
 };
 
@@ -140,6 +142,10 @@ constexpr Alias kAliases[] = {
     {"seq_len", Field::Seq, 1},
     {"sequence_length", Field::Seq, 1},
     {"resolution", Field::Resolution, 1},
+    {"input_len", Field::InputLen, 1},
+    {"input_tokens", Field::InputLen, 1},
+    {"output_len", Field::OutputLen, 1},
+    {"output_tokens", Field::OutputLen, 1},
 };
 
 const Alias* alias(const std::string& key) {
@@ -198,8 +204,16 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
         case Field::Resolution:
             p.resolution = integer(text, where, a->name, 1'000'000);
             break;
+        case Field::InputLen:
+            p.inputLen = integer(text, where, a->name, 1'000'000);
+            break;
+        case Field::OutputLen:
+            p.outputLen = integer(text, where, a->name, 1'000'000);
+            break;
         }
     }
+    if (p.inputLen.has_value() != p.outputLen.has_value())
+        throw MeasuredError(where + ": a generation row needs both input_len and output_len");
     if (!haveBatch) throw MeasuredError(where + ": batch is missing");
     if (!latency && !throughput)
         throw MeasuredError(where + ": neither latency_ms nor throughput_per_s is given");
@@ -223,7 +237,7 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
 
 auto keyOf(const MeasuredPoint& p) {
     return std::make_tuple(p.model, p.hardware, p.runtime, p.params, p.precision, p.seq.value_or(0),
-                           p.resolution.value_or(0), p.batch);
+                           p.resolution.value_or(0), p.inputLen.value_or(0), p.outputLen.value_or(0), p.batch);
 }
 
 /// Repeated runs of one point become their median.
@@ -415,6 +429,9 @@ std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::strin
         if (!p.precision.empty() && !precision.empty() && p.precision != lower(precision)) continue;
         if (p.seq && seq && *p.seq != *seq) continue;
         if (p.resolution && resolution && *p.resolution != *resolution) continue;
+        // A generation row times prefill and decode steps, not one forward pass of a scenario:
+        // `batchscope validate` scores it (docs/MEASURED.md).
+        if (p.inputLen) continue;
         out.push_back(p);
     }
     std::stable_sort(out.begin(), out.end(),

@@ -39,6 +39,9 @@ struct MeasuredPoint {
     std::string precision;
     std::optional<int> seq;
     std::optional<int> resolution;
+    /// A generation row (`batchscope generate`, static batching): prompt and generated tokens per
+    /// sequence; latency_s is then the batch's end-to-end time and energy_j per output token.
+    std::optional<int> inputLen, outputLen;
     int batch = 1;
     double latency_s = 0;           ///< median over `runs`
     std::optional<double> energy_j; ///< per inference, median
@@ -60,7 +63,8 @@ struct MeasuredSet {
 MeasuredSet parseMeasured(const std::string& text, const std::string& file);
 MeasuredSet readMeasuredFile(const std::string& path);
 
-/// The points whose keys do not contradict the scenario (an empty key matches anything), sorted by
+/// The points whose keys do not contradict the scenario (an empty key matches anything; generation
+/// rows never match a forward pass), sorted by
 /// batch. `seq`/`resolution` of the scenario, when given, must equal the point's when it has one.
 std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::string& model,
                                         const std::string& hardware, const std::string& precision,

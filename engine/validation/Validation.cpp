@@ -1,6 +1,7 @@
 #include "validation/Validation.h"
 
 #include "base/EngineError.h"
+#include "eval/Generation.h"
 #include "scenario/Pipeline.h"
 
 #include <QDir>
@@ -29,6 +30,8 @@ struct Case {
     Precision precision = Precision::FP32;
     const Runtime* runtime = nullptr;
     std::string fitKey; ///< runtime id + class: the constants a fit changes
+    /// A generation row (input_len/output_len): its prefill and decode models; `model` unused.
+    std::shared_ptr<const GenerationModels> generation;
 };
 
 ScenarioFields fieldsOf(const MeasuredPoint& p) {
@@ -78,13 +81,24 @@ RuntimeClassProfile fitted(const RuntimeClassProfile& p, const RuntimeFit& f) {
     return out;
 }
 
-Totals modelTotals(const Case& c, const RuntimeClassProfile& profile, int batch) {
+// What the model says for a case: the batch's time (a generation's end to end), average board
+// power, and energy per inference (per output token for a generation).
+struct Outcome {
+    double latency_s = 0, power_w = 0, energy_j = 0;
+};
+
+Outcome modelOutcome(const Case& c, const RuntimeClassProfile& profile, int batch) {
     const EvalInput in{c.model.get(), c.hardware.get(), c.precision, &profile};
-    return evaluateTotals(in, batch);
+    if (c.generation) {
+        const GenerationPoint g = evaluateGeneration(*c.generation, in, batch);
+        return {g.e2e_s, g.power_w, g.energyPerToken_j};
+    }
+    const Totals t = evaluateTotals(in, batch);
+    return {t.latency_s, t.power_w, t.energyPerInference.total()};
 }
 
 double modelTime(const Case& c, const RuntimeClassProfile& profile, int batch) {
-    return modelTotals(c, profile, batch).latency_s;
+    return modelOutcome(c, profile, batch).latency_s;
 }
 
 // Median |log(model ÷ measured)| of the cases under a fit.
@@ -136,9 +150,17 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
                 c.precision = s.precision;
                 c.runtime = runtimes.find(s.runtimeId.toStdString());
                 runtimeProfileFor(*c.runtime, hw);
-                auto& m = models[s.modelKey().toStdString()];
-                if (!m) m = prepareModel(s).model;
-                c.model = m;
+                if (p.inputLen) {
+                    d.generation = true;
+                    if (s.isOnnx() || s.modelId != QStringLiteral("llm"))
+                        throw EngineError("a generation row (input_len, output_len) needs model llm");
+                    c.generation = std::make_shared<const GenerationModels>(
+                        s.knobs, GenerationLengths{*p.inputLen, *p.outputLen});
+                } else {
+                    auto& m = models[s.modelKey().toStdString()];
+                    if (!m) m = prepareModel(s).model;
+                    c.model = m;
+                }
                 c.fitKey = c.runtime->id + "/" + std::string(archClassName(hw.archClass));
                 cases.push_back(c);
                 if (!d.hardware.empty() &&
@@ -193,15 +215,15 @@ ValidationReport runValidation(const std::vector<std::string>& files, const Pres
             d.informsShippedProfile = profileCites(rt->file, d.file);
     for (const Case& c : cases) {
         ValidationPoint& v = report.datasets[c.dataset].points[c.point];
-        const Totals t = modelTotals(c, *c.runtime->forClass(c.hardware->archClass), v.measured.batch);
-        v.shipped_s = t.latency_s;
-        v.shippedPower_w = t.power_w;
-        v.shippedEnergy_j = t.energyPerInference.total();
+        const Outcome o = modelOutcome(c, *c.runtime->forClass(c.hardware->archClass), v.measured.batch);
+        v.shipped_s = o.latency_s;
+        v.shippedPower_w = o.power_w;
+        v.shippedEnergy_j = o.energy_j;
     }
     if (!fit) return report;
     std::map<std::string, std::vector<const Case*>> byKey;
     for (const Case& c : cases)
-        byKey[c.fitKey].push_back(&c);
+        if (!c.generation) byKey[c.fitKey].push_back(&c);
     for (const auto& [key, group] : byKey) {
         const RuntimeFit all = fitCases(group, report.datasets);
         std::vector<std::size_t> sets;
@@ -365,18 +387,32 @@ std::string validationMarkdown(const ValidationReport& r) {
     md << "\n### Per runtime family\n\n";
     groupTable(
         md, r, "family",
-        [](const ValidationDataset& d) { return ValidationReport::family(d.runtime, d.cls); }, 1 << 30);
+        [](const ValidationDataset& d) {
+            return d.generation ? std::string() : ValidationReport::family(d.runtime, d.cls);
+        },
+        1 << 30);
     md << "### Per runtime and chip class\n\n";
     groupTable(
-        md, r, "runtime", [](const ValidationDataset& d) { return d.runtime + " (" + d.cls + ")"; }, 1 << 30);
+        md, r, "runtime",
+        [](const ValidationDataset& d) {
+            return d.generation ? std::string() : d.runtime + " (" + d.cls + ")";
+        },
+        1 << 30);
     md << "### Fused runtimes at batch 1–4\n\n";
     groupTable(
         md, r, "family",
         [](const ValidationDataset& d) {
-            return ValidationReport::family(d.runtime, d.cls) == "fused" ? std::string("fused")
-                                                                         : std::string();
+            return !d.generation && ValidationReport::family(d.runtime, d.cls) == "fused" ? std::string("fused")
+                                                                                          : std::string();
         },
         4);
+    md << "### LLM generation (static batching, end-to-end time of the batch; shipped profiles)\n\n";
+    groupTable(
+        md, r, "runtime on hardware",
+        [](const ValidationDataset& d) {
+            return d.generation ? d.runtime + " on " + d.hardware : std::string();
+        },
+        1 << 30);
     powerTable(md, r);
     md << "### Rows not evaluated\n\n";
     bool any = false;

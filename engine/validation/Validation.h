@@ -40,6 +40,10 @@ struct ValidationDataset {
     /// The runtime's profile file cites this dataset as a source of one of its numbers, so its
     /// "shipped" score is not out of sample.
     bool informsShippedProfile = false;
+    /// Generation rows (input_len/output_len: end-to-end time of a static batch). Scored with the
+    /// shipped profiles only (a fit would evaluate every row's prefill and decode steps per grid
+    /// point) and kept out of the per-family tables, which score single forward passes.
+    bool generation = false;
 };
 
 /// A fitted pair of constants for one runtime on one chip class.
