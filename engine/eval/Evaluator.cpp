@@ -419,13 +419,15 @@ double deviceMemoryBytes(const EvalInput& s, double batch) {
            bytes;
 }
 
+std::optional<long long> largestBatchWithin(double fixedBytes, double perSampleBytes, double capacityBytes) {
+    if (!(perSampleBytes > 0)) return std::nullopt;
+    if (fixedBytes + perSampleBytes > capacityBytes) return 0;
+    return static_cast<long long>(std::floor((capacityBytes - fixedBytes) / perSampleBytes));
+}
+
 std::optional<long long> largestFittingBatch(const EvalInput& s) {
     const double fixed = deviceMemoryBytes(s, 0);
-    const double perSample = deviceMemoryBytes(s, 1) - fixed;
-    const double capacity = s.hardware->dramCapacityBytes();
-    if (!(perSample > 0)) return std::nullopt;
-    if (fixed + perSample > capacity) return 0;
-    return static_cast<long long>(std::floor((capacity - fixed) / perSample));
+    return largestBatchWithin(fixed, deviceMemoryBytes(s, 1) - fixed, s.hardware->dramCapacityBytes());
 }
 
 ScenarioResult evaluate(const EvalInput& s, int batch) {

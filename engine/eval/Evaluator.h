@@ -111,6 +111,9 @@ double deviceMemoryBytes(const EvalInput& s, double batch);
 /// The largest batch whose device memory fits the preset's capacity (memory grows linearly with
 /// the batch); 0 when not even batch 1 fits; nullopt when nothing grows with the batch.
 std::optional<long long> largestFittingBatch(const EvalInput& s);
+/// floor((capacity − fixed) ÷ per sample): the rule behind largestFittingBatch and the generation's
+/// largest batch; 0 when one sample does not fit, nullopt when nothing grows with the batch.
+std::optional<long long> largestBatchWithin(double fixedBytes, double perSampleBytes, double capacityBytes);
 
 /// The bound the most latency is spent in (Totals compute_s / memory_s / power_s / overhead_s);
 /// ties go to compute, then memory, then power. One rule for the sweep column and the story.

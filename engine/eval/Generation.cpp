@@ -116,10 +116,7 @@ std::optional<long long> largestGenerationBatch(const GenerationModels& models, 
     const double bytes = bytesPerElement(on.precision);
     const double fixed = static_cast<double>(models.prefill().params()) * bytes;
     const double perSequence = models.kvBytesPerSequence(bytes) + models.activationBytesPerSequence(on);
-    const double capacity = on.hardware->dramCapacityBytes();
-    if (!(perSequence > 0)) return std::nullopt;
-    if (fixed + perSequence > capacity) return 0;
-    return static_cast<long long>(std::floor((capacity - fixed) / perSequence));
+    return largestBatchWithin(fixed, perSequence, on.hardware->dramCapacityBytes());
 }
 
 std::string memoryVerdict(const GenerationPoint& p, double capacityBytes) {

@@ -237,7 +237,8 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
 
 auto keyOf(const MeasuredPoint& p) {
     return std::make_tuple(p.model, p.hardware, p.runtime, p.params, p.precision, p.seq.value_or(0),
-                           p.resolution.value_or(0), p.inputLen.value_or(0), p.outputLen.value_or(0), p.batch);
+                           p.resolution.value_or(0), p.inputLen.value_or(0), p.outputLen.value_or(0),
+                           p.batch);
 }
 
 /// Repeated runs of one point become their median.

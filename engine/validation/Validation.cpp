@@ -402,8 +402,9 @@ std::string validationMarkdown(const ValidationReport& r) {
     groupTable(
         md, r, "family",
         [](const ValidationDataset& d) {
-            return !d.generation && ValidationReport::family(d.runtime, d.cls) == "fused" ? std::string("fused")
-                                                                                          : std::string();
+            return !d.generation && ValidationReport::family(d.runtime, d.cls) == "fused"
+                       ? std::string("fused")
+                       : std::string();
         },
         4);
     md << "### LLM generation (static batching, end-to-end time of the batch; shipped profiles)\n\n";
