@@ -70,7 +70,12 @@ Sourced scaled(const Sourced& field, double factor, const std::string& why) {
 } // namespace
 
 HardwarePreset inPowerMode(const HardwarePreset& preset, const std::string& modeId) {
-    if (modeId.empty()) return preset;
+    // Already in that mode (the CLI resolves a scenario's preset in its mode, and the snapshot
+    // builder applies the scenario's mode again): nothing to do.
+    if (modeId.empty() || modeId == preset.powerMode) return preset;
+    if (!preset.powerMode.empty())
+        throw EngineError("preset '" + preset.id + "' is already in power mode '" + preset.powerMode +
+                          "'; a mode applies to the preset as written");
     const PowerMode* mode = preset.findPowerMode(modeId);
     if (!mode)
         throw EngineError("preset '" + preset.id + "' has no power mode '" + modeId +

@@ -106,7 +106,8 @@ struct HardwarePreset {
 /// `preset` in power mode `modeId` ("" or a mode id of the preset): power limit and static power
 /// replaced, peaks and on-chip bandwidth scaled by clock ratio × active-unit ratio, units reduced,
 /// DRAM bandwidth replaced where the mode gives it; every changed number says so in its source.
-/// Throws EngineError naming the modes the preset has when `modeId` is unknown.
+/// Throws EngineError naming the modes the preset has when `modeId` is unknown. A preset already
+/// in `modeId` is returned as it is; one in another mode is an EngineError.
 HardwarePreset inPowerMode(const HardwarePreset& preset, const std::string& modeId);
 
 } // namespace bs

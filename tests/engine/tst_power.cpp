@@ -147,6 +147,12 @@ class TstPower : public QObject {
                      std::string::npos,
                  h.peakTflops.at(Precision::FP16).source.c_str());
         QCOMPARE(inPowerMode(base, "").name, std::string("toy")); // "": the preset as written
+        // Applying the mode again changes nothing (the CLI's preset is already in its mode when
+        // the snapshot builder applies the scenario's); the name does not grow.
+        const HardwarePreset twice = inPowerMode(h, "half");
+        QCOMPARE(twice.name, h.name);
+        QCOMPARE(twice.peakTflops.at(Precision::FP16).value, h.peakTflops.at(Precision::FP16).value);
+        QVERIFY_THROWS_EXCEPTION(EngineError, inPowerMode(h, "other"));
 
         // The GEMM's 536,870,912 FLOPs at 0.256 TFLOP/s: 2097.152 µs, 4× the 524.288 µs at MAXN
         // (1024 16×16 tiles fill 2 units as evenly as 4); the ReLU's 4 MiB at 5 GB/s: 838.861 µs, 2×.
