@@ -278,7 +278,12 @@ void readPowerModes(Reader& r, const QJsonObject& root, HardwarePreset& p) {
         const std::string path = "power_modes." + s(key);
         PowerMode m;
         m.id = s(key);
-        if (!isIdText(m.id)) r.error(path, "a mode id must be lower-case letters, digits and '-'");
+        // The id becomes part of field paths ("power_modes.30w.clock_ghz"): one that is not an id
+        // (a '.' in it, say) is reported and its fields are not read.
+        if (!isIdText(m.id)) {
+            r.error(path, "a mode id must be lower-case letters, digits and '-'");
+            continue;
+        }
         const QJsonObject o = r.object(modes, key.toUtf8().constData(), "power_modes");
         m.name = r.string(o, "name", path);
         m.tdpWatts = r.field(o, path + ".tdp_watts");

@@ -216,6 +216,15 @@ class TestPresets : public QObject {
                         "o.json"),
             "power_modes.30w.tdp_watts", "missing", false));
         QVERIFY(hasIssue(bad("power_modes", QJsonObject()), "power_modes", "at least one mode", false));
+        // A key with a '.' would make field paths ambiguous: reported, never read (fuzz_preset found
+        // it throwing out of the loader).
+        QJsonObject dotted;
+        dotted.insert(QStringLiteral("effici.ncy"),
+                      orin.value(QStringLiteral("power_modes")).toObject().value(QStringLiteral("30w")));
+        const PresetLoadResult d =
+            parsePreset(text(withPresetValueAt(orin, QStringLiteral("power_modes"), dotted)), "o.json");
+        QVERIFY(!d.ok());
+        QVERIFY(hasIssue(d, "power_modes.effici.ncy", "lower-case", false));
     }
 
     void inconsistentPeakWarns() {
