@@ -18,6 +18,7 @@
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <functional>
 
 namespace bs {
 
@@ -206,18 +207,10 @@ void ModelPanel::connectEditors() {
         apply(s);
     });
     connect(powerMode_, &QComboBox::activated, this, [this](int index) {
-        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
-        if (!cur) return;
-        ScenarioRow s = *cur;
-        s.powerMode = powerMode_->itemData(index).toString();
-        apply(s);
+        editScenario([&](ScenarioRow& s) { s.powerMode = powerMode_->itemData(index).toString(); });
     });
     connect(runtime_, &QComboBox::activated, this, [this](int index) {
-        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
-        if (!cur) return;
-        ScenarioRow s = *cur;
-        s.runtimeId = runtime_->itemData(index).toString();
-        apply(s);
+        editScenario([&](ScenarioRow& s) { s.runtimeId = runtime_->itemData(index).toString(); });
     });
     connect(precision_, &QComboBox::activated, this, [this](int index) {
         const ScenarioRow* cur = explorer_->scenarios()->find(id_);
@@ -320,6 +313,14 @@ void ModelPanel::scheduleRebuild() {
             rebuild();
         },
         Qt::QueuedConnection);
+}
+
+void ModelPanel::editScenario(const std::function<void(ScenarioRow&)>& change) {
+    const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+    if (!cur) return;
+    ScenarioRow s = *cur;
+    change(s);
+    apply(s);
 }
 
 void ModelPanel::setScenario(int id) {

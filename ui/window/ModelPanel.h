@@ -3,6 +3,7 @@
 // length, or an ONNX file with its symbolic dims), preset, runtime, precision and colour; shows an ONNX
 // import's progress (with cancel) and its summary (ops not costed, warnings) or its error.
 #include <QWidget>
+#include <functional>
 
 class QComboBox;
 class QVBoxLayout;
@@ -51,6 +52,8 @@ class ModelPanel : public QWidget {
     void updateKnobValues(const ScenarioRow& spec);
     void updateStatus();
     void apply(const ScenarioRow& spec);
+    /// The selected scenario with `change` made to it, applied (nothing when none is selected).
+    void editScenario(const std::function<void(ScenarioRow&)>& change);
 
     Explorer* explorer_;
     int id_ = -1;
