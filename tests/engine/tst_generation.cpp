@@ -1,11 +1,13 @@
 // LLM generation (eval/Generation.h, docs/MODEL.md §11) on the toy chip of TestSupport.h, every
 // expected number derived in the comments: a batch-1 decode step is the weight bytes over the
 // bandwidth plus a launch per kernel; the largest batch is the KV cache's; the e2e/throughput
-// identities; Llama-2-70B at fp16 does not fit one 80 GB GPU and the message says what fills it.
+// identities; Llama-2-70B at fp16 does not fit one 80 GB GPU and the message says what fills it;
+// measured generation rows are keyed by their lengths.
 #include "TestSupport.h"
 #include "base/EngineError.h"
 #include "eval/Generation.h"
 #include "hardware/PresetLoader.h"
+#include "measured/Measured.h"
 
 #include <QtTest>
 
@@ -110,6 +112,20 @@ class TstGeneration : public QObject {
         QVERIFY(!bestBatchWithinTargets({a, b, c}, 0.001, std::nullopt));
         c.fitsMemory = false;
         QCOMPARE(bestBatchWithinTargets({a, b, c}, std::nullopt, std::nullopt).value_or(-1), 8);
+    }
+
+    void measuredGenerationRows() {
+        // A measured file's generation row (docs/MEASURED.md): prompt and output lengths are keys (two
+        // lengths, two points).
+        const MeasuredSet set = parseMeasured("model,batch,input_len,output_len,latency_ms\n"
+                                              "llm,8,512,128,2100\nllm,8,512,128,2300\nllm,8,1024,128,2600\n",
+                                              "g.csv");
+        QCOMPARE(set.points.size(), std::size_t(2));
+        QCOMPARE(set.points[0].inputLen.value(), 512);
+        QCOMPARE(set.points[0].outputLen.value(), 128);
+        QCOMPARE(set.points[0].latency_s, 2.2); // the median of the two runs
+        QCOMPARE(set.points[0].runs, 2);
+        QCOMPARE(set.points[1].inputLen.value(), 1024);
     }
 
     void generationSetsItsOwnLengths() {

@@ -106,19 +106,6 @@ class TstMeasured : public QObject {
         QVERIFY(!set.points[1].power_w.has_value());
     }
 
-    void generationRows() {
-        // A generation row: prompt and output lengths are keys (two lengths, two points).
-        const MeasuredSet set = parseMeasured("model,batch,input_len,output_len,latency_ms\n"
-                                              "llm,8,512,128,2100\nllm,8,512,128,2300\nllm,8,1024,128,2600\n",
-                                              "g.csv");
-        QCOMPARE(set.points.size(), std::size_t(2));
-        QCOMPARE(set.points[0].inputLen.value(), 512);
-        QCOMPARE(set.points[0].outputLen.value(), 128);
-        QCOMPARE(set.points[0].latency_s, 2.2); // the median of the two runs
-        QCOMPARE(set.points[0].runs, 2);
-        QCOMPARE(set.points[1].inputLen.value(), 1024);
-    }
-
     void throughputOnlyAndJsonLines() {
         const MeasuredSet csv = parseMeasured("batch,throughput_per_s\n8,400\n", "t.csv");
         QCOMPARE(csv.points[0].latency_s, 8.0 / 400);
