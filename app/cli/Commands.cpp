@@ -296,13 +296,14 @@ std::optional<double> targetMs(const Options& o, const char* name) {
 
 int runGenerate(const Options& o, std::ostream& out) {
     const PreparedScenario s = prepareFromOptions(o);
-    if (s.scenario.isOnnx() || s.scenario.modelId != QStringLiteral("llm"))
-        throw EngineError(
-            "generate runs the decoder LLM: --model llm with its --param knobs (layers, hidden, "
-            "heads, kv_heads, ffn, vocab)");
+    const ModelDescriptor* model =
+        s.scenario.isOnnx() ? nullptr : ModelZoo::find(s.scenario.modelId.toStdString());
+    if (!model || !model->isDecoder())
+        throw EngineError("generate runs a decoder LLM: --model llm (with --param knobs), a shipped config "
+                          "(see 'batchscope models') or a Hugging Face config.json");
     if (!o.has("input-len") || !o.has("output-len"))
         throw EngineError("generate needs --input-len N and --output-len N (prompt and generated tokens)");
-    const GenerationModels models(s.scenario.knobs,
+    const GenerationModels models(*model, s.scenario.knobs,
                                   {o.positiveInt("input-len", 512), o.positiveInt("output-len", 128)});
     const std::optional<double> ttft = targetMs(o, "ttft-ms"), tpot = targetMs(o, "tpot-ms");
     const bool targets = ttft || tpot;
@@ -441,8 +442,13 @@ std::vector<Command> makeCommands() {
     c.push_back(
         {"generate",
          std::string(
-             "Usage: batchscope generate --model llm [--param K=V]... --hardware ID --input-len N\n"
-             "                           --output-len N [--batches LIST] [--ttft-ms X] [--tpot-ms Y]\n\n"
+             "Usage: batchscope generate --model llm|ID|config.json [--param K=V]... --hardware ID\n"
+             "                           --input-len N --output-len N [--batches LIST]\n"
+             "                           [--ttft-ms X] [--tpot-ms Y]\n\n"
+             "The model is a decoder LLM: the built-in 'llm' (Llama-style, --param knobs), a shipped\n"
+             "config (the ids of 'batchscope models' read from presets/models) or any Hugging Face\n"
+             "config.json (model_type llama, mistral, mixtral, qwen2, qwen3, qwen3_moe, gemma,\n"
+             "gemma2, phi3, gpt_neox, deepseek_v2, deepseek_v3).\n\n"
              "LLM generation with static batching (docs/MODEL.md §11): each of `batch` sequences\n"
              "has an N-token prompt, prefilled in one pass, then one token per sequence per\n"
              "decode step while the KV cache grows to input + output tokens.\n\n") +

@@ -10,11 +10,11 @@ namespace bs {
 
 namespace {
 
-std::shared_ptr<const PreparedModel> buildLlm(KnobValues knobs, int phase, const char* lengthKnob,
-                                              int length) {
+std::shared_ptr<const PreparedModel> buildPhase(const ModelDescriptor& model, KnobValues knobs, int phase,
+                                                const char* lengthKnob, int length) {
     knobs["phase"] = phase;
     knobs[lengthKnob] = length;
-    return std::make_shared<const PreparedModel>(ModelZoo::build("llm", knobs));
+    return std::make_shared<const PreparedModel>(ModelZoo::build(model.id, knobs));
 }
 
 // The KV lengths the decode steps read (the prompt plus the tokens generated so far: input …
@@ -59,26 +59,30 @@ std::string gb(double bytes) {
 
 } // namespace
 
-GenerationModels::GenerationModels(const KnobValues& knobs, GenerationLengths lengths) : lengths_(lengths) {
+GenerationModels::GenerationModels(const ModelDescriptor& model, const KnobValues& knobs,
+                                   GenerationLengths lengths)
+    : lengths_(lengths) {
+    if (!model.isDecoder())
+        throw EngineError("generation runs a decoder LLM (the 'llm' model or a config.json); '" + model.id +
+                          "' is not one");
     for (const char* k : {"phase", "seq", "context"})
         if (knobs.count(k))
             throw EngineError(std::string("generation sets '") + k +
                               "' itself from the input and output lengths; leave it out");
     if (lengths.input < 1 || lengths.output < 1)
         throw EngineError("generation needs input and output lengths of at least 1 token");
-    prefill_ = buildLlm(knobs, 0, "seq", lengths.input);
+    spec_ = model.decoder(ModelZoo::resolve(model, knobs));
+    prefill_ = buildPhase(model, knobs, 0, "seq", lengths.input);
     for (const auto& [context, weight] : decodeContexts(lengths))
-        samples_.push_back({context, weight, buildLlm(knobs, 1, "context", context)});
-    const KnobValues v = ModelZoo::resolve(*ModelZoo::find("llm"), knobs);
-    kvElemsPerToken_ = 2 * knob(v, "layers") * knob(v, "kv_heads") * (knob(v, "hidden") / knob(v, "heads"));
+        samples_.push_back({context, weight, buildPhase(model, knobs, 1, "context", context)});
 }
 
 double GenerationModels::kvBytesPerSequence(double bytesPerElement) const {
-    return kvElemsPerToken_ * (lengths_.input + lengths_.output) * bytesPerElement;
+    return spec_.kvCacheElems(lengths_.input + lengths_.output) * bytesPerElement;
 }
 
 double GenerationModels::activationBytesPerSequence(const EvalInput& on) const {
-    return std::max(bs::activationBytesPerSequence(on, *prefill_, kvElemsPerToken_ * lengths_.input),
+    return std::max(bs::activationBytesPerSequence(on, *prefill_, spec_.kvCacheElems(lengths_.input)),
                     bs::activationBytesPerSequence(on, lastDecode()));
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // LLM generation as a scenario (static batching): a batch of sequences with the same prompt
 // length is prefilled in one pass, then decoded one token per sequence per step while the KV
-// cache grows from the prompt to prompt + output. Built on the `llm` zoo model in its two phases
+// cache grows from the prompt to prompt + output. Built on a decoder zoo model in its two phases
 // and on evaluate(); the formulas are in docs/MODEL.md §11.
 #include "eval/Evaluator.h"
 #include "zoo/ModelZoo.h"
@@ -23,9 +23,10 @@ struct GenerationLengths {
 /// the decode step at the KV lengths the mean step time is integrated over.
 class GenerationModels {
   public:
-    /// `knobs`: the `llm` model's knobs; phase, seq and context are set here (giving them is an
-    /// EngineError naming them). Throws ZooError for invalid knobs.
-    GenerationModels(const KnobValues& knobs, GenerationLengths lengths);
+    /// `model`: a decoder LLM (ModelDescriptor::isDecoder(): `llm` or a config) at `knobs`; phase,
+    /// seq and context are set here (giving them is an EngineError naming them). Throws
+    /// EngineError for another model, ZooError for invalid knobs.
+    GenerationModels(const ModelDescriptor& model, const KnobValues& knobs, GenerationLengths lengths);
 
     const GenerationLengths& lengths() const { return lengths_; }
     const PreparedModel& prefill() const { return *prefill_; }
@@ -48,7 +49,7 @@ class GenerationModels {
     GenerationLengths lengths_;
     std::shared_ptr<const PreparedModel> prefill_;
     std::vector<DecodeSample> samples_;
-    double kvElemsPerToken_ = 0; ///< 2 · layers · kv_heads · head_dim
+    DecoderSpec spec_;
 };
 
 /// One batch of a generation on a chip.

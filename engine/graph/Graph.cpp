@@ -197,4 +197,14 @@ std::int64_t Graph::parameterCount() const {
     return n;
 }
 
+std::int64_t Graph::activeParameterCount() const {
+    std::int64_t n = parameterCount();
+    for (const Op& op : ops_) {
+        if (op.kind != OpKind::ExpertGemm) continue;
+        const std::int64_t perExpert = tensor(op.inputs.at(1)).elements() / op.attrs.experts;
+        n -= perExpert * (op.attrs.experts - op.attrs.topK);
+    }
+    return n;
+}
+
 } // namespace bs

@@ -153,6 +153,9 @@ class Graph {
 
     /// Elements of the weight tensors marked `parameter` that some op reads, each counted once.
     std::int64_t parameterCount() const;
+    /// parameterCount() with each mixture-of-experts weight counted for the top-k of its experts a
+    /// token runs (the "active" parameters model cards quote).
+    std::int64_t activeParameterCount() const;
 
     std::string name;
     SampleUnit sampleUnit; ///< set by builders whose samples are tokens (the LLM)

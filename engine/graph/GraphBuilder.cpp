@@ -232,6 +232,32 @@ int GraphBuilder::matmul(int a, int b) {
     return y;
 }
 
+int GraphBuilder::headLinear(int x, std::int64_t outFeatures) {
+    const Shape in = shape(x);
+    if (in.size() != 4) throw GraphError("head projection expects [1, H, T, K], got " + shapeString(in));
+    const std::string name = nextName("headproj");
+    const int w = weight(name + ".weight", {in[1], in[3], outFeatures});
+    const int y = activation(name, {in[0], in[1], in[2], outFeatures});
+    graph_.addOp(Op{name, "MatMul", OpKind::MatMul, {x, w}, {y}, {}});
+    return y;
+}
+
+int GraphBuilder::tiedLinear(int x, int embeddingOutput) {
+    const int producer = graph_.producer(embeddingOutput);
+    if (producer < 0 || graph_.op(producer).kind != OpKind::Gather)
+        throw GraphError("tied linear needs the output of an embedding");
+    const int table = graph_.op(producer).inputs.at(0);
+    Shape out = shape(x);
+    out.back() = shape(table).at(0);
+    const std::string name = nextName("linear");
+    Op op{name, "Gemm", OpKind::Gemm, {x, table}, {}, {}};
+    op.attrs.transB = true;
+    const int y = activation(name, out);
+    op.outputs = {y};
+    graph_.addOp(std::move(op));
+    return y;
+}
+
 int GraphBuilder::reshape(int x, Shape perSampleShape) {
     if (elementCount(perSampleShape) != elementCount(shape(x)))
         throw GraphError("reshape " + shapeString(shape(x)) + " → " + shapeString(perSampleShape) +

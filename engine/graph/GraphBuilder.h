@@ -40,6 +40,12 @@ class GraphBuilder {
     /// Batched matrix product of two activations (or activation × state): [..., M, K] × [..., K, N].
     /// Leading axes broadcast (grouped-query attention reads fewer KV heads than query heads).
     int matmul(int a, int b);
+    /// Per-head projection: [1, H, T, K] × a weight [H, K, N] → [1, H, T, N] (MLA's absorbed W_UK
+    /// and W_UV). Each head's weight is shared by every token of the batch.
+    int headLinear(int x, std::int64_t outFeatures);
+    /// A linear layer without bias reusing the table of `embeddingOutput`'s embedding ([rows, dim]
+    /// → out features = rows): a tied LM head.
+    int tiedLinear(int x, int embeddingOutput);
     int softmax(int x);
     int layerNorm(int x);
     int rmsNorm(int x);

@@ -142,8 +142,11 @@ void costMatMul(const Graph& g, const Op& op, OpCost& c) {
     c.macs = static_cast<double>(elementCount(out)) * k;
     // Rank 2 ([1, N] per sample): the batch stacks rows (M); otherwise it multiplies the
     // leading (head) axes.
-    if (out.size() == 2)
-        c.gemm = GemmShape{m, n, k, 1, true};
+    // A per-head weight [H, K, N] (GraphBuilder::headLinear) is shared by the batch, which stacks
+    // each head's rows as for a grouped convolution.
+    const Tensor& b = g.tensor(op.inputs.at(1));
+    if (out.size() == 2 || (b.kind == TensorKind::Weight && b.shape.size() == 3))
+        c.gemm = GemmShape{m, n, k, out.size() == 2 ? 1 : lead, true};
     else
         c.gemm = GemmShape{m, n, k, lead, false};
 }

@@ -1,9 +1,9 @@
 #include "hardware/PresetLoader.h"
 
+#include "base/DataDir.h"
 #include "base/EngineError.h"
 #include "hardware/PresetSchema.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -378,20 +378,6 @@ const HardwarePreset* PresetLibrary::find(const std::string& id) const {
     for (const HardwarePreset& p : presets_)
         if (p.id == id) return &p;
     return nullptr;
-}
-
-std::string PresetLibrary::shippedPresetDir() {
-    const QByteArray env = qgetenv("BATCHSCOPE_PRESET_DIR");
-    if (!env.isEmpty()) return env.toStdString();
-    if (QCoreApplication::instance()) {
-        const QString installed = QCoreApplication::applicationDirPath() + q("/../share/batchscope/presets");
-        if (QDir(installed).exists()) return s(QDir::cleanPath(installed));
-    }
-#ifdef BATCHSCOPE_SOURCE_PRESET_DIR
-    return BATCHSCOPE_SOURCE_PRESET_DIR;
-#else
-    return "presets";
-#endif
 }
 
 PresetLibrary PresetLibrary::shipped() {

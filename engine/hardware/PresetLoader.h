@@ -3,6 +3,7 @@
 // file and the JSON field path: "presets/t4.json: memory.dram.bandwidth_gb_s.value: must be > 0".
 // Errors make the preset unusable; warnings (e.g. a peak that units × FLOP/clock × clock does not
 // reproduce within 10 %) are reported but the preset loads.
+#include "base/DataDir.h"
 #include "hardware/HardwarePreset.h"
 #include "hardware/SourcedReader.h"
 
@@ -34,10 +35,8 @@ class PresetLibrary {
     const std::vector<PresetIssue>& issues() const { return issues_; }
     const HardwarePreset* find(const std::string& id) const;
 
-    /// Where the shipped presets are: $BATCHSCOPE_PRESET_DIR, else next to the executable
-    /// (../share/batchscope/presets when installed), else the source tree's presets/.
-    static std::string shippedPresetDir();
-    /// Shipped presets; throws EngineError if the directory is missing or holds none.
+    /// Shipped presets (base/DataDir.h shippedPresetDir()); throws EngineError if the directory is missing or
+    /// holds none.
     static PresetLibrary shipped();
 
   private:

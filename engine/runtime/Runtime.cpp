@@ -171,7 +171,7 @@ const Runtime* RuntimeLibrary::find(const std::string& id) const {
 }
 
 std::string RuntimeLibrary::shippedRuntimeDir() {
-    return PresetLibrary::shippedPresetDir() + "/runtimes";
+    return shippedPresetDir() + "/runtimes";
 }
 
 const RuntimeLibrary& RuntimeLibrary::shipped() {

@@ -79,7 +79,7 @@ class RuntimeLibrary {
     const std::vector<PresetIssue>& issues() const { return issues_; }
     const Runtime* find(const std::string& id) const;
 
-    /// The shipped profiles: the runtimes/ folder of PresetLibrary::shippedPresetDir().
+    /// The shipped profiles: the runtimes/ folder of shippedPresetDir().
     static std::string shippedRuntimeDir();
     static const RuntimeLibrary& shipped(); ///< loaded once
   private:

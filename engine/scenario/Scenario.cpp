@@ -6,6 +6,7 @@
 #include "hardware/PresetLoader.h"
 #include "onnx/OnnxImport.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <algorithm>
 
@@ -74,7 +75,11 @@ QString Scenario::modelLabel() const {
             label += QStringLiteral(" %1=%2").arg(QString::fromStdString(name)).arg(value);
         return label;
     }
-    QString label = modelId;
+    // A config file reads as its folder and name ("Llama-3.1-8B/config.json"), not its full path.
+    const QFileInfo file(modelId);
+    QString label = ModelZoo::isConfigPath(modelId.toStdString())
+                        ? file.dir().dirName() + QStringLiteral("/") + file.fileName()
+                        : modelId;
     const ModelDescriptor* d = ModelZoo::find(modelId.toStdString());
     if (!d) return label;
     KnobValues v;
@@ -247,10 +252,13 @@ Scenario resolveScenario(const ScenarioFields& f, const PresetLibrary& lib, Hard
     runtimeProfileFor(*scenarioRuntime(s), *hardware); // throws: unknown, invalid or not for this class
     if (const ModelDescriptor* d = ModelZoo::find(f.model))
         resolveBuiltinModel(*d, f, s);
+    else if (ModelZoo::isConfigPath(f.model))
+        resolveBuiltinModel(ModelZoo::loadConfig(f.model), f, s); // throws naming the file and field
     else if (looksLikeModelFile(f.model) || QFileInfo::exists(qs(f.model)))
         resolveOnnxModel(f, s);
     else
-        throw EngineError("unknown model '" + f.model + "' (see 'batchscope models', or give an .onnx file)");
+        throw EngineError("unknown model '" + f.model +
+                          "' (see 'batchscope models', or give an .onnx file or a Hugging Face config.json)");
     return s;
 }
 

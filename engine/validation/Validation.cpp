@@ -152,10 +152,13 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
                 runtimeProfileFor(*c.runtime, hw);
                 if (p.inputLen) {
                     d.generation = true;
-                    if (s.isOnnx() || s.modelId != QStringLiteral("llm"))
-                        throw EngineError("a generation row (input_len, output_len) needs model llm");
+                    const ModelDescriptor* model =
+                        s.isOnnx() ? nullptr : ModelZoo::find(s.modelId.toStdString());
+                    if (!model || !model->isDecoder())
+                        throw EngineError(
+                            "a generation row (input_len, output_len) needs a decoder LLM model");
                     c.generation = std::make_shared<const GenerationModels>(
-                        s.knobs, GenerationLengths{*p.inputLen, *p.outputLen});
+                        *model, s.knobs, GenerationLengths{*p.inputLen, *p.outputLen});
                 } else {
                     auto& m = models[s.modelKey().toStdString()];
                     if (!m) m = prepareModel(s).model;
@@ -247,7 +250,7 @@ ValidationReport runValidation(const std::vector<std::string>& files, const Pres
 }
 
 std::vector<std::string> shippedValidationFiles() {
-    const QString presets = QString::fromStdString(PresetLibrary::shippedPresetDir());
+    const QString presets = QString::fromStdString(shippedPresetDir());
     QString dir = presets + QStringLiteral("/measured");
     if (!QDir(dir).exists()) dir = presets + QStringLiteral("/../measured");
     std::vector<std::string> files;

@@ -65,7 +65,7 @@ struct ValidationReport {
 ValidationReport runValidation(const std::vector<std::string>& files, const PresetLibrary& presets,
                                const RuntimeLibrary& runtimes, bool fit);
 
-/// The shipped datasets: *.csv of PresetLibrary::shippedPresetDir()/../measured (or the installed
+/// The shipped datasets: *.csv of shippedPresetDir()/../measured (or the installed
 /// measured/ folder) and its public/ subfolder, sorted.
 std::vector<std::string> shippedValidationFiles();
 

@@ -1,10 +1,11 @@
-// A decoder-only LLM in the Llama style (pre-RMSNorm, grouped-query attention, SwiGLU FFN, untied
-// LM head), built for one of the two inference phases:
-//  - prefill: the prompt's `seq` tokens in one pass; their K/V projections are written to the KV
-//    cache (graph outputs) and attention runs over the prompt itself;
+// A decoder-only LLM from its DecoderSpec (the `llm` knobs or a Hugging Face config.json), built for
+// one of the two inference phases:
+//  - prefill: the prompt's `tokens` in one pass; their K/V projections (or MLA latents) are written
+//    to the KV cache (graph outputs) and attention runs over the prompt itself;
 //  - decode: one new token per sequence attending to `context` cached tokens (state tensors); its
 //    K/V projections are the cache append (graph outputs).
-// The defaults are Llama-2-7B: 6,738,415,616 parameters.
+// Parameter counts equal the checkpoints' (tests/engine/tst_llm_configs.cpp). The `llm` defaults are
+// Llama-2-7B: 6,738,415,616 parameters.
 #include "graph/GraphBuilder.h"
 #include "zoo/ZooModels.h"
 
@@ -12,96 +13,167 @@ namespace bs::zoo {
 
 namespace {
 
-struct DecoderDims {
-    std::int64_t hidden = 0;
-    std::int64_t heads = 0;
-    std::int64_t kvHeads = 0;
-    std::int64_t headDim = 0;
-    std::int64_t group = 0; ///< query heads sharing one K/V head
-    std::int64_t ffn = 0;
+struct Pass {
     std::int64_t tokens = 0;  ///< new tokens this pass: seq (prefill) or 1 (decode)
     std::int64_t context = 0; ///< decode: cached tokens attended to
     bool decode = false;
 };
 
-// Attention for one layer; `h` is the normed input [1, T, hidden], the result is the O projection.
-// Q [1, H, T, hd] is viewed as [1, kv, group·T, hd] (heads of one group are adjacent, as HF's
-// repeat_kv lays them out) so the MatMuls against K/V with kv heads broadcast exactly and
-// MACs = H·T·ctx·hd without materialising repeated K/V.
-// Not modelled, each a few elementwise ops per token with no MACs: rotary position embedding on Q
-// and K (the builder has no rotate-half/negate), the 1/√hd scale and the causal mask on the scores.
-// Prefill costs the full T×T score matrix, as an exported graph computes it.
-int attention(GraphBuilder& b, int h, const DecoderDims& d, int layer) {
-    const std::int64_t t = d.tokens;
-    const int qProj = b.linear(h, d.heads * d.headDim, false);
-    const int kProj = b.linear(h, d.kvHeads * d.headDim, false);
-    const int vProj = b.linear(h, d.kvHeads * d.headDim, false);
+int norm(GraphBuilder& b, int x, const DecoderSpec& s) {
+    return s.norm == DecoderSpec::Norm::Rms ? b.rmsNorm(x) : b.layerNorm(x);
+}
+
+// [1, T, n·d] → [1, n, T, d] (perm {0,2,1,3}) or, transposed for a score MatMul, [1, n, d, T].
+int heads(GraphBuilder& b, int x, std::int64_t t, std::int64_t n, std::int64_t d, bool transposed = false) {
+    const int r = b.reshape(x, {1, t, n, d});
+    return b.transpose(r, transposed ? std::vector<int>{0, 2, 3, 1} : std::vector<int>{0, 2, 1, 3});
+}
+
+// [1, n, T, d] → [1, T, n·d], then the output projection back to the model width.
+int mergeHeads(GraphBuilder& b, int x, const DecoderSpec& s, std::int64_t t, std::int64_t n, std::int64_t d) {
+    const int merged = b.reshape(b.transpose(x, {0, 2, 1, 3}), {1, t, n * d});
+    return b.linear(merged, s.hidden, s.outBias);
+}
+
+// Grouped-query attention (MHA when kv_heads = heads, MQA when 1). Q [1, H, T, hd] is viewed as
+// [1, kv, group·T, hd] (heads of one group are adjacent, as HF's repeat_kv lays them out) so the
+// MatMuls against K/V with kv heads broadcast exactly and MACs = H·T·ctx·hd without materialising
+// repeated K/V. Not modelled, each a few elementwise ops per token with no MACs: the rotary
+// embedding, the score scale, soft-capping and the causal mask. Prefill costs the full T×T score
+// matrix, as an exported graph computes it (a sliding window masks it, it does not shrink it);
+// a decode step reads the layer's attended tokens: min(context, window) on windowed layers.
+int attention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::int64_t layer) {
+    const std::int64_t t = p.tokens, hd = s.headDim, group = s.heads / s.kvHeads;
+    int qProj = b.linear(h, s.heads * hd, s.qkvBias);
+    int kProj = b.linear(h, s.kvHeads * hd, s.qkvBias);
+    const int vProj = b.linear(h, s.kvHeads * hd, s.qkvBias);
+    if (s.qkNorm) { // per-head RMSNorm over head_dim (Qwen3), before the rotary embedding
+        qProj = b.reshape(b.rmsNorm(b.reshape(qProj, {1, t, s.heads, hd})), {1, t, s.heads * hd});
+        kProj = b.reshape(b.rmsNorm(b.reshape(kProj, {1, t, s.kvHeads, hd})), {1, t, s.kvHeads * hd});
+    }
     b.markOutput(kProj); // appended to the KV cache: written to device memory
     b.markOutput(vProj);
 
-    int q = b.transpose(b.reshape(qProj, {1, t, d.heads, d.headDim}), {0, 2, 1, 3});
-    q = b.reshape(q, {1, d.kvHeads, d.group * t, d.headDim});
+    const int q = b.reshape(heads(b, qProj, t, s.heads, hd), {1, s.kvHeads, group * t, hd});
     int kT = -1;
     int v = -1;
-    if (d.decode) {
+    if (p.decode) {
         // The cache layout is ours to choose: K is kept transposed ([hd, ctx]) so the score MatMul
         // reads it directly and no Transpose of the whole cache is costed.
+        const std::int64_t ctx = s.attendedTokens(layer, p.context);
         const std::string prefix = "layer" + std::to_string(layer);
-        kT = b.state(prefix + ".k_cache", {1, d.kvHeads, d.headDim, d.context});
-        v = b.state(prefix + ".v_cache", {1, d.kvHeads, d.context, d.headDim});
+        kT = b.state(prefix + ".k_cache", {1, s.kvHeads, hd, ctx});
+        v = b.state(prefix + ".v_cache", {1, s.kvHeads, ctx, hd});
     } else {
-        kT = b.transpose(b.reshape(kProj, {1, t, d.kvHeads, d.headDim}), {0, 2, 3, 1});
-        v = b.transpose(b.reshape(vProj, {1, t, d.kvHeads, d.headDim}), {0, 2, 1, 3});
+        kT = heads(b, kProj, t, s.kvHeads, hd, true);
+        v = heads(b, vProj, t, s.kvHeads, hd);
     }
     const int probs = b.softmax(b.matmul(q, kT)); // [1, kv, group·T, ctx]
-    int ctx = b.reshape(b.matmul(probs, v), {1, d.heads, t, d.headDim});
-    ctx = b.reshape(b.transpose(ctx, {0, 2, 1, 3}), {1, t, d.heads * d.headDim});
-    return b.linear(ctx, d.hidden, false);
+    const int ctx = b.reshape(b.matmul(probs, v), {1, s.heads, t, hd});
+    return mergeHeads(b, ctx, s, t, s.heads, hd);
 }
 
-// SwiGLU: down(silu(gate(x)) ⊙ up(x)).
-int swiglu(GraphBuilder& b, int h, const DecoderDims& d) {
-    const int gate = b.linear(h, d.ffn, false);
-    const int up = b.linear(h, d.ffn, false);
-    return b.linear(b.mul(b.silu(gate), up), d.hidden, false);
+// Multi-head latent attention (DeepSeek-V2/V3). The cache holds, per token and layer, the
+// compressed latent (kv_lora_rank) and the rotary key shared by all heads (rope_dim): what kv_a
+// writes. Shapes only matter here, so a Slice stands for "these features" wherever they sit.
+//  - prefill (as vLLM and SGLang run it): kv_b expands the latent to per-head K (nope part) and V;
+//    scores = Q_nope·K_nopeᵀ + Q_rope·K_ropeᵀ with the rotary key broadcast over the heads.
+//  - decode (weight absorption, DeepSeek-V2 paper §2.1.2): W_UK is folded into the query and W_UV
+//    into the output, so each head attends over the latent itself, as MQA with one 576-wide KV
+//    head; the latent is read for the scores and again for the context (kernels that fuse
+//    attention read it once).
+int latentAttention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::int64_t layer) {
+    const auto& m = s.mla;
+    const std::int64_t t = p.tokens, nh = s.heads, qk = m.nopeDim + m.ropeDim,
+                       latent = m.kvLoraRank + m.ropeDim;
+    const int qProj = m.qLoraRank > 0 ? b.linear(b.rmsNorm(b.linear(h, m.qLoraRank, false)), nh * qk, false)
+                                      : b.linear(h, nh * qk, false);
+    const int kvA = b.linear(h, latent, false); // [1, T, kv_lora_rank + rope_dim]: the cache entry
+    b.markOutput(kvA);
+    const int kvLatent = b.rmsNorm(b.slice(kvA, 2, m.kvLoraRank)); // kv_a_layernorm
+    const int q = heads(b, qProj, t, nh, qk);                      // [1, H, T, nope + rope]
+    const int qNope = b.slice(q, 3, m.nopeDim);
+    const int qRope = b.slice(q, 3, m.ropeDim);
+    if (!p.decode) {
+        const int kvB = b.reshape(b.linear(kvLatent, nh * (m.nopeDim + m.vHeadDim), false),
+                                  {1, t, nh, m.nopeDim + m.vHeadDim});
+        const int kNopeT = b.transpose(b.slice(kvB, 3, m.nopeDim), {0, 2, 3, 1}); // [1, H, nope, T]
+        const int v = b.transpose(b.slice(kvB, 3, m.vHeadDim), {0, 2, 1, 3});     // [1, H, T, v]
+        const int kRopeT = b.transpose(b.reshape(b.slice(kvA, 2, m.ropeDim), {1, 1, t, m.ropeDim}),
+                                       {0, 1, 3, 2}); // [1, 1, rope, T]
+        const int scores = b.add(b.matmul(qNope, kNopeT), b.matmul(qRope, kRopeT));
+        const int ctx = b.matmul(b.softmax(scores), v);
+        return mergeHeads(b, ctx, s, t, nh, m.vHeadDim);
+    }
+    (void)kvLatent; // the new token's latent is normalised before it is cached
+    const std::int64_t ctxLen = s.attendedTokens(layer, p.context);
+    const int cacheT = b.state("layer" + std::to_string(layer) + ".kv_latent", {1, 1, latent, ctxLen});
+    const int qAbsorbed = b.concat({b.headLinear(qNope, m.kvLoraRank), qRope}, 3); // W_UK: [H, nope, rank]
+    const int probs = b.softmax(b.matmul(b.reshape(qAbsorbed, {1, 1, nh * t, latent}), cacheT));
+    const int ctxT = b.matmul(cacheT, b.transpose(probs, {0, 1, 3, 2})); // [1, 1, latent, H]
+    const int ctxLatent = b.reshape(b.transpose(ctxT, {0, 1, 3, 2}), {1, nh, t, latent});
+    const int ctx = b.headLinear(b.slice(ctxLatent, 3, m.kvLoraRank), m.vHeadDim); // W_UV: [H, rank, v]
+    return mergeHeads(b, ctx, s, t, nh, m.vHeadDim);
+}
+
+// Gated MLP (SwiGLU, GeGLU: down(act(gate(x)) ⊙ up(x))) or the plain GELU MLP of GPT-NeoX.
+int mlp(GraphBuilder& b, int h, const DecoderSpec& s, std::int64_t inner) {
+    if (s.mlp == DecoderSpec::Mlp::Gelu)
+        return b.linear(b.gelu(b.linear(h, inner, s.mlpBias)), s.hidden, s.mlpBias);
+    const int gate = b.linear(h, inner, s.mlpBias);
+    const int up = b.linear(h, inner, s.mlpBias);
+    const int act = s.mlp == DecoderSpec::Mlp::SwiGlu ? b.silu(gate) : b.gelu(gate);
+    return b.linear(b.mul(act, up), s.hidden, s.mlpBias);
+}
+
+// Routed experts (top-k of E, each a SwiGLU of the expert width) plus the shared experts every
+// token runs, as one dense SwiGLU of shared × width. The router's softmax (or sigmoid) and top-k
+// are in the engine's ExpertGemm model, so the router scores have no consumer in the graph.
+int moe(GraphBuilder& b, int h, const DecoderSpec& s) {
+    const auto& e = s.moe;
+    b.softmax(b.linear(h, e.experts, e.routerBias)); // DeepSeek-V3: a per-expert bias
+    const int gate = b.expertGemm(h, e.experts, e.topK, e.imbalance, e.ffn);
+    const int up = b.expertGemm(h, e.experts, e.topK, e.imbalance, e.ffn);
+    int out = b.expertGemm(b.mul(b.silu(gate), up), e.experts, e.topK, e.imbalance, s.hidden);
+    if (e.shared > 0) out = b.add(out, mlp(b, h, s, e.shared * e.ffn));
+    return out;
+}
+
+int block(GraphBuilder& b, int x, const DecoderSpec& s, const Pass& p, std::int64_t layer) {
+    auto attend = [&](int h) {
+        return s.isMla() ? latentAttention(b, h, s, p, layer) : attention(b, h, s, p, layer);
+    };
+    auto feedForward = [&](int h) { return s.moeLayer(layer) ? moe(b, h, s) : mlp(b, h, s, s.ffn); };
+    if (s.parallelResidual) // GPT-NeoX: both branches read the block input
+        return b.add(b.add(x, attend(norm(b, x, s))), feedForward(norm(b, x, s)));
+    int a = attend(norm(b, x, s));
+    if (s.sandwichNorms) a = norm(b, a, s);
+    x = b.add(x, a);
+    int f = feedForward(norm(b, x, s));
+    if (s.sandwichNorms) f = norm(b, f, s);
+    return b.add(x, f);
 }
 
 } // namespace
 
-Graph llmDecoder(const KnobValues& k) {
-    DecoderDims d;
-    const auto layers = static_cast<int>(knob(k, "layers"));
-    const auto vocab = static_cast<std::int64_t>(knob(k, "vocab"));
-    d.hidden = static_cast<std::int64_t>(knob(k, "hidden"));
-    d.heads = static_cast<std::int64_t>(knob(k, "heads"));
-    d.kvHeads = static_cast<std::int64_t>(knob(k, "kv_heads"));
-    d.ffn = static_cast<std::int64_t>(knob(k, "ffn"));
-    d.decode = knob(k, "phase") == 1;
-    d.tokens = d.decode ? 1 : static_cast<std::int64_t>(knob(k, "seq"));
-    d.context = static_cast<std::int64_t>(knob(k, "context"));
-    if (d.hidden % d.heads != 0)
-        throw ZooError("model 'llm': heads (" + std::to_string(d.heads) + ") must divide hidden (" +
-                       std::to_string(d.hidden) + ")");
-    if (d.heads % d.kvHeads != 0)
-        throw ZooError("model 'llm': kv_heads (" + std::to_string(d.kvHeads) + ") must divide heads (" +
-                       std::to_string(d.heads) + ")");
-    d.headDim = d.hidden / d.heads;
-    d.group = d.heads / d.kvHeads;
-
-    GraphBuilder b(d.decode ? "llm-decode" : "llm-prefill");
-    int x = b.embedding(b.input("input_ids", {1, d.tokens}), vocab, d.hidden);
-    for (int i = 0; i < layers; ++i) {
-        x = b.add(x, attention(b, b.rmsNorm(x), d, i));
-        x = b.add(x, swiglu(b, b.rmsNorm(x), d));
-    }
-    x = b.rmsNorm(x);
+Graph llmDecoder(const DecoderSpec& s, bool decode, std::int64_t tokensOrContext) {
+    Pass p;
+    p.decode = decode;
+    p.tokens = decode ? 1 : tokensOrContext;
+    p.context = decode ? tokensOrContext : 0;
+    GraphBuilder b(decode ? "llm-decode" : "llm-prefill");
+    const int embedded = b.embedding(b.input("input_ids", {1, p.tokens}), s.vocab, s.hidden);
+    int x = embedded;
+    for (std::int64_t i = 0; i < s.layers; ++i)
+        x = block(b, x, s, p, i);
+    x = norm(b, x, s);
     // Generation needs the next-token logits only: the LM head runs on the last position.
-    if (!d.decode) x = b.slice(x, 1, 1);
-    const int logits = b.linear(x, vocab, false); // untied from the embedding table
+    if (!decode) x = b.slice(x, 1, 1);
+    const int logits = s.tiedEmbeddings ? b.tiedLinear(x, embedded) : b.linear(x, s.vocab, false);
     b.markOutput(logits);
     Graph g = b.take();
-    g.sampleUnit = d.decode ? SampleUnit{SampleUnit::Kind::DecodeToken, 1}
-                            : SampleUnit{SampleUnit::Kind::PrefillTokens, static_cast<double>(d.tokens)};
+    g.sampleUnit = decode ? SampleUnit{SampleUnit::Kind::DecodeToken, 1}
+                          : SampleUnit{SampleUnit::Kind::PrefillTokens, static_cast<double>(p.tokens)};
     return g;
 }
 

@@ -1,8 +1,17 @@
 #include "zoo/ModelZoo.h"
 
+#include "base/DataDir.h"
+#include "base/EngineError.h"
+#include "base/Format.h"
+#include "zoo/HfConfig.h"
 #include "zoo/ZooModels.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <cmath>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <sstream>
 
 namespace bs {
@@ -37,6 +46,120 @@ std::vector<Knob> encoderKnobs(int layers, int hidden, int heads, int ffn) {
             intKnob("vocab", 30522, 1, 1000000, "vocabulary size (embedding rows)")};
 }
 
+Knob imbalanceKnob() {
+    return Knob{"imbalance", 1.0,   1.0, 64.0, "busiest expert's tokens ÷ mean tokens per expert",
+                {},          false, {}};
+}
+
+// The phase knobs of a decoder LLM: which pass, the prompt it prefills, the cache it decodes over.
+std::vector<Knob> phaseKnobs() {
+    return {Knob{"phase",
+                 0,
+                 0,
+                 1,
+                 "prefill: process the prompt; decode: one new token per sequence",
+                 {"prefill", "decode"},
+                 true,
+                 {}},
+            phaseOnly(intKnob("seq", 512, 1, 131072, "prefill: prompt tokens"), 0,
+                      "decode makes one new token per sequence: the prompt length does not enter (context "
+                      "sets the KV cache it attends to)"),
+            phaseOnly(intKnob("context", 2048, 1, 1048576, "decode: tokens already in the KV cache"), 1,
+                      "prefill attends over the prompt itself (seq); context is the KV cache a decode step "
+                      "reads")};
+}
+
+// The `llm` knobs as an architecture: Llama-2 style, head_dim = hidden / heads, untied head.
+DecoderSpec llmSpec(const KnobValues& k) {
+    DecoderSpec s;
+    s.layers = static_cast<std::int64_t>(knob(k, "layers"));
+    s.hidden = static_cast<std::int64_t>(knob(k, "hidden"));
+    s.heads = static_cast<std::int64_t>(knob(k, "heads"));
+    s.kvHeads = static_cast<std::int64_t>(knob(k, "kv_heads"));
+    s.ffn = static_cast<std::int64_t>(knob(k, "ffn"));
+    s.vocab = static_cast<std::int64_t>(knob(k, "vocab"));
+    if (s.hidden % s.heads != 0)
+        throw ZooError("model 'llm': heads (" + std::to_string(s.heads) + ") must divide hidden (" +
+                       std::to_string(s.hidden) + ")");
+    if (s.heads % s.kvHeads != 0)
+        throw ZooError("model 'llm': kv_heads (" + std::to_string(s.kvHeads) + ") must divide heads (" +
+                       std::to_string(s.heads) + ")");
+    s.headDim = s.hidden / s.heads;
+    return s;
+}
+
+std::function<Graph(const KnobValues&)> decoderBuild(std::function<DecoderSpec(const KnobValues&)> spec) {
+    return [spec = std::move(spec)](const KnobValues& k) {
+        const bool decode = knob(k, "phase") == 1;
+        return zoo::llmDecoder(spec(k), decode,
+                               static_cast<std::int64_t>(knob(k, decode ? "context" : "seq")));
+    };
+}
+
+// "8.03 B": parameter counts as model cards say them.
+std::string billions(std::int64_t n) {
+    return formatNumber(static_cast<double>(n) / 1e9).toStdString() + " B";
+}
+
+// "llama · 32 layers · d 4096 · GQA 32/8 · 8.03 B params" (and "· MoE 8 experts top-2 · 12.9 B
+// active" for mixtures of experts), counted on the decode graph.
+std::string describe(const DecoderSpec& s, const std::string& file) {
+    const Graph g = zoo::llmDecoder(s, true, 1);
+    std::ostringstream o;
+    o << s.family << " (" << QFileInfo(QString::fromStdString(file)).fileName().toStdString() << ") · "
+      << s.layers << " layers · d " << s.hidden << " · ";
+    if (s.isMla())
+        o << "MLA " << s.heads << " heads, latent " << s.mla.kvLoraRank;
+    else
+        o << (s.kvHeads == s.heads ? "MHA "
+              : s.kvHeads == 1     ? "MQA "
+                                   : "GQA ")
+          << s.heads << "/" << s.kvHeads;
+    if (s.slidingWindow > 0)
+        o << " · window " << s.slidingWindow << (s.slidingEvery > 1 ? " (alternate layers)" : "");
+    o << " · " << billions(g.parameterCount()) << " params";
+    if (s.isMoe())
+        o << " · MoE " << s.moe.experts << " experts top-" << s.moe.topK
+          << (s.moe.shared > 0 ? " + " + std::to_string(s.moe.shared) + " shared" : std::string()) << " · "
+          << billions(g.activeParameterCount()) << " active";
+    return o.str();
+}
+
+// A model read from a config.json: the phase knobs (and the expert imbalance of a mixture).
+ModelDescriptor configModel(std::string id, const DecoderSpec& spec, std::string file) {
+    ModelDescriptor d;
+    d.id = std::move(id);
+    d.description = describe(spec, file);
+    d.knobs = phaseKnobs();
+    if (spec.isMoe()) d.knobs.push_back(imbalanceKnob());
+    d.seqKnob = "seq";
+    d.configFile = std::move(file);
+    d.decoder = [spec](const KnobValues& k) {
+        DecoderSpec s = spec;
+        if (s.isMoe()) s.moe.imbalance = knob(k, "imbalance");
+        return s;
+    };
+    d.build = decoderBuild(d.decoder);
+    return d;
+}
+
+// presets/models/*.json: each file a Hugging Face config, its id the file name without .json. A
+// file that does not read is left out with a warning (tests/engine/tst_llm_configs reads them all).
+std::vector<ModelDescriptor> shippedConfigs() {
+    std::vector<ModelDescriptor> out;
+    const QDir dir(QString::fromStdString(shippedPresetDir()) + QStringLiteral("/models"));
+    for (const QFileInfo& fi : dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
+        try {
+            out.push_back(configModel(fi.completeBaseName().toStdString(),
+                                      decoderSpecFromHfConfig(fi.absoluteFilePath()),
+                                      fi.absoluteFilePath().toStdString()));
+        } catch (const std::exception& e) {
+            qWarning("batchscope: %s (the model is left out)", e.what());
+        }
+    }
+    return out;
+}
+
 std::vector<ModelDescriptor> makeModels() {
     std::vector<ModelDescriptor> m;
     m.push_back({"resnet18", "torchvision ResNet-18 (11.7 M params, 1.81 GMACs at 224²)", imageKnobs(224), "",
@@ -63,50 +186,46 @@ std::vector<ModelDescriptor> makeModels() {
                  [](const KnobValues& k) { return zoo::bertEncoder(k, "bert-large"); }});
     m.push_back({"yolov3", "YOLOv3 (Darknet-53 backbone, 3 detection scales; 65.9 GFLOPs at 416²)",
                  imageKnobs(416), "", true, zoo::yolov3});
-    m.push_back(
-        {"llm",
-         "decoder-only LLM (Llama-style: RMSNorm, GQA attention, SwiGLU FFN) in prefill or decode phase",
-         {intKnob("layers", 32, 1, 512, "decoder layers"), intKnob("hidden", 4096, 64, 65536, "model width"),
-          intKnob("heads", 32, 1, 1024, "query heads"),
-          intKnob("kv_heads", 32, 1, 1024, "key/value heads (grouped-query attention when < heads)"),
-          intKnob("ffn", 11008, 1, 262144, "SwiGLU inner width"),
-          intKnob("vocab", 32000, 1, 1000000, "vocabulary size"),
-          Knob{"phase",
-               0,
-               0,
-               1,
-               "prefill: process the prompt; decode: one new token per sequence",
-               {"prefill", "decode"},
-               true,
-               {}},
-          phaseOnly(intKnob("seq", 512, 1, 131072, "prefill: prompt tokens"), 0,
-                    "decode makes one new token per sequence: the prompt length does not enter (context "
-                    "sets the KV cache it attends to)"),
-          phaseOnly(intKnob("context", 2048, 1, 1048576, "decode: tokens already in the KV cache"), 1,
-                    "prefill attends over the prompt itself (seq); context is the KV cache a decode step "
-                    "reads")},
-         "seq",
-         false,
-         zoo::llmDecoder});
+    ModelDescriptor llm{
+        "llm",
+        "decoder-only LLM (Llama-style: RMSNorm, GQA attention, SwiGLU FFN) in prefill or decode phase",
+        {intKnob("layers", 32, 1, 512, "decoder layers"), intKnob("hidden", 4096, 64, 65536, "model width"),
+         intKnob("heads", 32, 1, 1024, "query heads"),
+         intKnob("kv_heads", 32, 1, 1024, "key/value heads (grouped-query attention when < heads)"),
+         intKnob("ffn", 11008, 1, 262144, "SwiGLU inner width"),
+         intKnob("vocab", 32000, 1, 1000000, "vocabulary size")},
+        "seq",
+        false,
+        {},
+        llmSpec};
+    for (Knob& k : phaseKnobs())
+        llm.knobs.push_back(std::move(k));
+    llm.build = decoderBuild(llm.decoder);
+    m.push_back(std::move(llm));
     m.push_back(
         {"moe",
          "mixture-of-experts transformer block (attention + top-k routed SwiGLU experts, Mixtral-style)",
          {intKnob("seq", 128, 1, 131072, "tokens per sample"),
           intKnob("hidden", 4096, 64, 65536, "model width"), intKnob("heads", 32, 1, 1024, "attention heads"),
           intKnob("ffn", 14336, 1, 262144, "expert inner width"), intKnob("experts", 8, 1, 1024, "experts E"),
-          intKnob("top_k", 2, 1, 1024, "experts per token k"),
-          Knob{"imbalance",
-               1.0,
-               1.0,
-               64.0,
-               "busiest expert's tokens ÷ mean tokens per expert",
-               {},
-               false,
-               {}}},
+          intKnob("top_k", 2, 1, 1024, "experts per token k"), imbalanceKnob()},
          "seq",
          false,
          zoo::moeBlock});
+    for (ModelDescriptor& c : shippedConfigs())
+        m.push_back(std::move(c));
     return m;
+}
+
+// Config files read by loadConfig(), by absolute path; a deque keeps the descriptors in place.
+struct ConfigRegistry {
+    std::mutex mutex;
+    std::deque<ModelDescriptor> models;
+};
+
+ConfigRegistry& registry() {
+    static ConfigRegistry r;
+    return r;
 }
 
 } // namespace
@@ -119,7 +238,29 @@ const std::vector<ModelDescriptor>& ModelZoo::models() {
 const ModelDescriptor* ModelZoo::find(const std::string& id) {
     for (const ModelDescriptor& m : models())
         if (m.id == id) return &m;
+    if (!isConfigPath(id)) return nullptr;
+    ConfigRegistry& r = registry();
+    const std::lock_guard<std::mutex> lock(r.mutex);
+    for (const ModelDescriptor& m : r.models)
+        if (m.id == id) return &m;
     return nullptr;
+}
+
+bool ModelZoo::isConfigPath(const std::string& idOrPath) {
+    return QString::fromStdString(idOrPath).endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
+}
+
+const ModelDescriptor& ModelZoo::loadConfig(const std::string& path) {
+    const QString absolute = QFileInfo(QString::fromStdString(path)).absoluteFilePath();
+    if (const ModelDescriptor* known = find(absolute.toStdString())) return *known;
+    ModelDescriptor d =
+        configModel(absolute.toStdString(), decoderSpecFromHfConfig(absolute), absolute.toStdString());
+    ConfigRegistry& r = registry();
+    const std::lock_guard<std::mutex> lock(r.mutex);
+    for (const ModelDescriptor& m : r.models)
+        if (m.id == d.id) return m; // another thread read it meanwhile
+    r.models.push_back(std::move(d));
+    return r.models.back();
 }
 
 KnobValues ModelZoo::resolve(const ModelDescriptor& model, const KnobValues& overrides) {
@@ -150,7 +291,8 @@ KnobValues ModelZoo::resolve(const ModelDescriptor& model, const KnobValues& ove
 }
 
 Graph ModelZoo::build(const std::string& id, const KnobValues& overrides) {
-    const ModelDescriptor* m = find(id);
+    // A config file named in a session or an export is read the first time it is built.
+    const ModelDescriptor* m = isConfigPath(id) ? &loadConfig(id) : find(id);
     if (!m) throw ZooError("unknown model '" + id + "' (see 'batchscope models')");
     Graph g = m->build(resolve(*m, overrides));
     g.name = id;

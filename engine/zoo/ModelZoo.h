@@ -2,6 +2,7 @@
 // The built-in parametric models. Each has an id, a one-line description and knobs (resolution,
 // sequence length, width, ...) with defaults and ranges; build() turns knob values into a Graph.
 #include "graph/Graph.h"
+#include "zoo/DecoderSpec.h"
 
 #include <functional>
 #include <map>
@@ -39,12 +40,26 @@ struct ModelDescriptor {
     std::string seqKnob;
     bool hasResolution = false;
     std::function<Graph(const KnobValues&)> build;
+    /// Decoder LLMs (the `llm` model, Hugging Face configs): the architecture at these knob values,
+    /// which generation (eval/Generation.h) needs beyond the graphs. Unset for other models.
+    std::function<DecoderSpec(const KnobValues&)> decoder = {};
+    /// The config.json a config model was read from ("" for the built-in builders).
+    std::string configFile = {};
+    bool isDecoder() const { return static_cast<bool>(decoder); }
 };
 
 class ModelZoo {
   public:
     static const std::vector<ModelDescriptor>& models();
+    /// A built-in model, a shipped config (presets/models/ID.json) or a config.json file already
+    /// read by loadConfig() (by its absolute path); nullptr otherwise.
     static const ModelDescriptor* find(const std::string& id);
+    /// Reads a Hugging Face config.json (zoo/HfConfig.h) into a model whose id is the file's
+    /// absolute path, so that find() knows it from then on. Throws FileError naming the file and
+    /// the field.
+    static const ModelDescriptor& loadConfig(const std::string& path);
+    /// Whether `idOrPath` names a config file rather than a model id (it ends in .json).
+    static bool isConfigPath(const std::string& idOrPath);
     /// Complete knob values: defaults overridden by `overrides`. Throws ZooError naming an unknown
     /// knob or a value out of range.
     static KnobValues resolve(const ModelDescriptor& model, const KnobValues& overrides);

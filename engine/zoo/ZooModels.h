@@ -1,6 +1,7 @@
 #pragma once
 // Builders of the built-in models; each takes resolved knob values (every knob present).
 #include "graph/Graph.h"
+#include "zoo/DecoderSpec.h"
 #include "zoo/ModelZoo.h"
 
 namespace bs::zoo {
@@ -11,8 +12,9 @@ Graph mlp(const KnobValues& k);               // knobs depth, width, inputs, out
 // BERT-style encoders; knobs seq, layers, hidden, heads, ffn, vocab
 Graph bertEncoder(const KnobValues& k, const std::string& name);
 Graph yolov3(const KnobValues& k); // knobs height, width, classes
-Graph llmDecoder(
-    const KnobValues& k);            // knobs layers, hidden, heads, kv_heads, ffn, vocab, phase, seq, context
+// A decoder LLM's prefill over `tokensOrContext` prompt tokens, or its decode step attending to
+// `tokensOrContext` cached tokens.
+Graph llmDecoder(const DecoderSpec& spec, bool decode, std::int64_t tokensOrContext);
 Graph moeBlock(const KnobValues& k); // knobs tokens(seq), hidden, ffn, experts, top_k, imbalance (x100)
 
 } // namespace bs::zoo

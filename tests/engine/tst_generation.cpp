@@ -22,6 +22,10 @@ KnobValues tiny() {
     return {{"layers", 1}, {"hidden", 64}, {"heads", 4}, {"kv_heads", 4}, {"ffn", 128}, {"vocab", 256}};
 }
 
+const ModelDescriptor& llm() {
+    return *ModelZoo::find("llm");
+}
+
 } // namespace
 
 class TstGeneration : public QObject {
@@ -32,7 +36,7 @@ class TstGeneration : public QObject {
         // (73,920 − 16,384) · 2 B = 115,072 B, + 128 B, at fp16. At the toy's 10 GB/s that is
         // 11.52 µs; each kernel adds the toy's 1 µs dispatch. The KV cache read at 8–11 tokens,
         // 2·4·16·11·2 B = 2.8 KB, and the tiny compute add a few percent.
-        const GenerationModels models(tiny(), {8, 5});
+        const GenerationModels models(llm(), tiny(), {8, 5});
         const HardwarePreset hw = test::toyGpu();
         const EvalInput on{nullptr, &hw, Precision::FP16};
         const GenerationPoint p = evaluateGeneration(models, on, 1);
@@ -60,7 +64,7 @@ class TstGeneration : public QObject {
         // at 2 B, 2 · 262,128 B, plus three 64-wide vectors (384 B) = 524,640 B. The toy's 1 GiB
         // less the 147,840 B of weights holds floor(1,073,593,984 / (8,388,608 + 524,640)) =
         // floor(120.45) = 120 sequences (127 if the KV cache alone counted).
-        const GenerationModels models(tiny(), {1, 32767});
+        const GenerationModels models(llm(), tiny(), {1, 32767});
         const HardwarePreset hw = test::toyGpu();
         const EvalInput on{nullptr, &hw, Precision::FP16};
         QCOMPARE(models.kvBytesPerSequence(2), 8.0 * 1024 * 1024);
@@ -83,7 +87,8 @@ class TstGeneration : public QObject {
         const PresetLibrary lib = PresetLibrary::shipped();
         const HardwarePreset* a100 = lib.find("a100-sxm4-80gb");
         QVERIFY(a100);
-        const GenerationModels models({{"layers", 80},
+        const GenerationModels models(llm(),
+                                      {{"layers", 80},
                                        {"hidden", 8192},
                                        {"heads", 64},
                                        {"kv_heads", 8},
@@ -131,8 +136,8 @@ class TstGeneration : public QObject {
     void generationSetsItsOwnLengths() {
         KnobValues k = tiny();
         k["context"] = 100;
-        QVERIFY_THROWS_EXCEPTION(EngineError, GenerationModels(k, {8, 8}));
-        QVERIFY_THROWS_EXCEPTION(EngineError, GenerationModels(tiny(), {0, 8}));
+        QVERIFY_THROWS_EXCEPTION(EngineError, GenerationModels(llm(), k, {8, 8}));
+        QVERIFY_THROWS_EXCEPTION(EngineError, GenerationModels(llm(), tiny(), {0, 8}));
     }
 };
 

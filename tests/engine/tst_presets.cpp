@@ -14,7 +14,7 @@ using namespace bs;
 
 namespace {
 std::string shippedText(const char* id) {
-    QFile f(QString::fromStdString(PresetLibrary::shippedPresetDir() + "/" + id + ".json"));
+    QFile f(QString::fromStdString(shippedPresetDir() + "/" + id + ".json"));
     if (!f.open(QIODevice::ReadOnly)) return {};
     return f.readAll().toStdString();
 }

@@ -65,7 +65,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
 
     const QString userDir =
         options.userPresetDir.isEmpty() ? Settings::userPresetDir() : options.userPresetDir;
-    presets_ = new PresetStore(QString::fromStdString(PresetLibrary::shippedPresetDir()), userDir, this);
+    presets_ = new PresetStore(QString::fromStdString(shippedPresetDir()), userDir, this);
     explorer_ = new Explorer(presets_, this);
 
     buildCentre();
@@ -169,7 +169,7 @@ void MainWindow::buildStatusBar() {
     if (presets_->ids().isEmpty())
         statusBar()->addPermanentWidget(
             new QLabel(tr("<b>No hardware presets found</b> in %1 (set BATCHSCOPE_PRESET_DIR)")
-                           .arg(QString::fromStdString(PresetLibrary::shippedPresetDir()).toHtmlEscaped())));
+                           .arg(QString::fromStdString(shippedPresetDir()).toHtmlEscaped())));
 }
 
 // The views follow the explorer and select in both directions.
