@@ -38,8 +38,15 @@ const char* kScenarioHelp = R"(Scenario options:
                         'batchscope presets'), e.g. 30w on jetson-orin-agx: its power
                         limit, clock, powered units and memory clock; default: the
                         preset as written (its top mode)
-  --precision P         fp32, tf32, fp16, bf16, fp8 or int8 (default: the preset's default);
-                        a precision the chip lacks is an error, never a silent substitute
+  --precision P         fp32, tf32, fp16, bf16, fp8, int8 or int4 for weights, activations
+                        and KV cache (default: the preset's default); a precision the
+                        chip lacks is an error, never a silent substitute
+  --weights P           quantization: GEMM/conv/expert weights stored at P (e.g. int4 for
+                        W4A16; the output layer, embeddings and norms keep the activations')
+  --activations P       activations and arithmetic at P (instead of --precision)
+  --kv P                KV cache stored at P (e.g. fp8)
+  --group-size N        weights narrower than the arithmetic share an fp16 scale per N
+                        (e.g. 128); each weight is dequantized in the kernel
   --seq N               sequence length (transformer models)
   --resolution N|WxH    input resolution (image models), e.g. 416 or 1920x1088
   --param K=V           set any model knob (repeatable), e.g. --param depth=4 --param phase=decode

@@ -39,10 +39,11 @@ std::map<std::string, std::int64_t> dimsFromOptions(const Options& o) {
 
 const std::vector<OptionSpec>& scenarioOptionSpecs() {
     static const std::vector<OptionSpec> specs = {
-        {"model", true, false},      {"hardware", true, false}, {"runtime", true, false},
-        {"precision", true, false},  {"seq", true, false},      {"resolution", true, false},
-        {"param", true, true},       {"format", true, false},   {"dim", true, true},
-        {"power-mode", true, false},
+        {"model", true, false},      {"hardware", true, false},   {"runtime", true, false},
+        {"precision", true, false},  {"seq", true, false},        {"resolution", true, false},
+        {"param", true, true},       {"format", true, false},     {"dim", true, true},
+        {"power-mode", true, false}, {"weights", true, false},    {"activations", true, false},
+        {"kv", true, false},         {"group-size", true, false},
     };
     return specs;
 }
@@ -60,6 +61,10 @@ ScenarioFields scenarioFieldsFromOptions(const Options& o) {
     f.precision = opt("precision");
     f.runtime = opt("runtime");
     f.powerMode = opt("power-mode");
+    f.weights = opt("weights");
+    f.activations = opt("activations");
+    f.kv = opt("kv");
+    f.groupSize = opt("group-size");
     f.seq = opt("seq");
     f.resolution = opt("resolution");
     f.knobs = pairs(o, "param");

@@ -60,11 +60,17 @@ const RuntimeClassProfile& EvalInput::profile() const {
 namespace {
 
 constexpr double kPico = 1e-12;
+// Dequantizing one weight: convert the packed integer and apply its group's scale (a multiply-add):
+// an estimate of 2 vector FLOPs, the count Marlin-style W4A16 kernels do per weight (docs/MODEL.md §12).
+constexpr double kDequantFlopsPerWeight = 2;
 constexpr double kMicro = 1e-6;
 
 // Rates and capacities of one scenario, computed once per evaluation.
 struct Rates {
-    double bytes = 4;     // per element
+    double bytes = 4;     // per element of activations
+    double wBytes = 4;    // per element of quantized weights (scales included)
+    double kvBytes = 4;   // per element of the KV cache
+    bool dequant = false; // weights are dequantized to the arithmetic's precision in the kernel
     double peak = 0;      // nominal dense FLOP/s
     double peakEff = 0;   // × compute fraction
     double vectorEff = 0; // vector FLOP/s × compute fraction
@@ -78,8 +84,11 @@ struct Rates {
     double limit_w = 0;         // board power limit (0: none)
     double dynamicBudget_w = 0; // what the limit leaves for operations (0: unlimited)
 
-    Rates(const HardwarePreset& hw, Precision p) {
+    Rates(const HardwarePreset& hw, Precision p, const Quantization& q) {
         bytes = bytesPerElement(p);
+        wBytes = weightBytesPerElement(q, p);
+        kvBytes = kvBytesPerElement(q, p);
+        dequant = dequantizes(q, p);
         peak = hw.peakFlops(p);
         peakEff = peak * hw.computeFraction.value;
         vectorEff = hw.vectorFlops(p) * hw.computeFraction.value;
@@ -204,7 +213,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
     const PreparedModel& m = s.fusedModel();
     const HardwarePreset& hw = *s.hardware;
     const RuntimeClassProfile& rt = s.profile();
-    const Rates r(hw, s.precision);
+    const Rates r(hw, s.precision, s.quant);
     const double B = batch;
     const double ridgeEff = r.peakEff / r.dramBw;
     double clock = 1.0; // share of the boost clock
@@ -228,7 +237,9 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         const double live = B * i.maxLivePerSample * r.bytes;
         return live <= r.onchipAct ? 0.0 : 1.0 - r.onchipAct / live;
     };
-    auto bytesOf = [&](int tensor) { return m.tensor(tensor).elemsPerSample * B * r.bytes; };
+    auto bytesOf = [&](int tensor) {
+        return m.tensor(tensor).elemsPerSample * B * (m.tensor(tensor).kvCache ? r.kvBytes : r.bytes);
+    };
 
     const auto& layers = m.layers();
     for (std::size_t li = 0; li < layers.size(); ++li) {
@@ -244,8 +255,10 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         p.macs = (l.macs + l.vectorMacs) * B;
         p.flops = l.flopsPerSample() * B;
 
-        // Weights: read once per batch (experts: only those the batch's tokens reach).
-        double weights = l.weightReadElems * r.bytes;
+        // Weights: read once per batch (experts: only those the batch's tokens reach), the
+        // quantized matrices at the scheme's weight precision (docs/MODEL.md §12).
+        double quantizedElems = l.quantizedWeightElems;
+        double weights = (l.weightReadElems - quantizedElems) * r.bytes + quantizedElems * r.wBytes;
         double gm = 0, gn = 0, gk = 0, gg = 0;
         if (a.gemm) {
             const GemmShape& g = *a.gemm;
@@ -259,7 +272,8 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
             const double active = std::min(
                 a.experts, std::ceil(a.experts * (1 - std::pow(1 - a.topK / a.experts, tokens)) - 1e-9));
             const double busiest = std::min(tokens, std::ceil(tokens * a.topK / a.experts * a.imbalance));
-            weights += active * gk * gn * r.bytes;
+            weights += active * gk * gn * r.wBytes;
+            quantizedElems += active * gk * gn;
             gm = busiest;
             gg = active;
         }
@@ -334,7 +348,11 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         const double vecFlops = (l.vectorFlops + 2 * l.vectorMacs) * B;
         vec = mapVector(hw, vecFlops, outElems, r.vectorEff);
         if (l.vectorMacs > 0) vec.time_s /= rt.depthwiseEfficiency.value;
-        p.compute_s = mat.time_s + vec.time_s;
+        // Weights narrower than the arithmetic are dequantized as the GEMM kernel loads them, once
+        // per element read, spread over every unit as the weight tiles are (kDequantFlopsPerWeight:
+        // an estimate, docs/MODEL.md §12).
+        const double dequantFlops = r.dequant ? kDequantFlopsPerWeight * quantizedElems : 0;
+        p.compute_s = mat.time_s + vec.time_s + dequantFlops / r.vectorEff;
         // A GEMM layer reports the matrix engine's units (its epilogue must not hide idle tensor
         // cores); other layers the vector units; pure data movement the units a copy would use.
         if (mat.unitsAllocated > 0)
@@ -349,7 +367,8 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         const double sram_s = r.sramBw > 0 ? p.sramBytes / (r.sramBw * bwEff) : 0;
         p.memory_s = std::max(dram_s, sram_s);
         p.memoryBoundOnChip = sram_s > dram_s;
-        p.energy_j = (p.flops * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
+        p.energy_j =
+            ((p.flops + dequantFlops) * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
         // Host time per kernel: the launch call plus the framework's time per op it holds (settle()
         // decides how much of it the device waits for).
         p.launch_s = r.dispatch_s;
@@ -370,7 +389,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         t.dramBytes += p.dramBytes;
         t.sramBytes += p.sramBytes;
         t.weightBytes += weights;
-        t.energy.compute_j += p.flops * r.pjFlop * kPico;
+        t.energy.compute_j += (p.flops + dequantFlops) * r.pjFlop * kPico;
         t.energy.dram_j += p.dramBytes * r.pjDram * kPico;
         t.energy.sram_j += p.sramBytes * r.pjSram * kPico;
         t.spilledBytes += tr.spilled;
@@ -402,7 +421,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
     t.energyPerInference = {t.energy.static_j / B, t.energy.compute_j / B, t.energy.dram_j / B,
                             t.energy.sram_j / B};
     t.activationPeakBytes = m.peakLiveElemsPerSample() * B * r.bytes;
-    t.stateBytes = m.stateElemsPerSample() * B * r.bytes;
+    t.stateBytes = m.stateElemsPerSample() * B * r.kvBytes;
     t.peakMemoryBytes = deviceMemoryBytes(s, B);
     t.fitsMemory = t.peakMemoryBytes <= hw.dramCapacityBytes();
     t.criticalBatch = criticalBatch(t.flops / B, fixedBytes, (t.dramBytes - fixedBytes) / B, ridgeEff);
@@ -411,12 +430,17 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
 
 } // namespace
 
+double weightMemoryBytes(const EvalInput& s) {
+    const PreparedModel& m = *s.model;
+    const auto quantized = static_cast<double>(m.quantizedParams());
+    return (static_cast<double>(m.params()) - quantized) * bytesPerElement(s.precision) +
+           quantized * weightBytesPerElement(s.quant, s.precision);
+}
+
 double deviceMemoryBytes(const EvalInput& s, double batch) {
     const PreparedModel& m = s.fusedModel();
-    const double bytes = bytesPerElement(s.precision);
-    return (static_cast<double>(m.params()) +
-            batch * (m.peakLiveElemsPerSample() + m.stateElemsPerSample())) *
-           bytes;
+    return weightMemoryBytes(s) + batch * (m.peakLiveElemsPerSample() * bytesPerElement(s.precision) +
+                                           m.stateElemsPerSample() * kvBytesPerElement(s.quant, s.precision));
 }
 
 std::optional<long long> largestBatchWithin(double fixedBytes, double perSampleBytes, double capacityBytes) {

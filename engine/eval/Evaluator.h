@@ -21,8 +21,9 @@ std::string_view boundName(Bound b);
 struct EvalInput {
     const PreparedModel* model = nullptr;
     const HardwarePreset* hardware = nullptr;
-    Precision precision = Precision::FP32;
+    Precision precision = Precision::FP32;        ///< activations and arithmetic
     const RuntimeClassProfile* runtime = nullptr; ///< nullptr: the ideal runtime
+    Quantization quant = {};                      ///< weight and KV-cache storage (default: precision)
 
     /// The runtime's profile (the ideal one when none is set).
     const RuntimeClassProfile& profile() const;
@@ -105,8 +106,11 @@ struct ScenarioResult {
     std::vector<LayerPlacement> layers;
 };
 
-/// Device memory at `batch`: parameters + batch × (peak live activations + state such as a KV
-/// cache) per sample, at the precision's element size (Totals::peakMemoryBytes).
+/// The parameters' bytes: the quantized matrices at the scheme's weight precision (with their
+/// scales), the rest at the precision.
+double weightMemoryBytes(const EvalInput& s);
+/// Device memory at `batch`: weightMemoryBytes() + batch × (peak live activations at the precision +
+/// state such as a KV cache at the KV precision) per sample (Totals::peakMemoryBytes).
 double deviceMemoryBytes(const EvalInput& s, double batch);
 /// The largest batch whose device memory fits the preset's capacity (memory grows linearly with
 /// the batch); 0 when not even batch 1 fits; nullopt when nothing grows with the batch.

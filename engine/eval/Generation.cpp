@@ -107,9 +107,8 @@ GenerationPoint evaluateGeneration(const GenerationModels& models, const EvalInp
     p.energyPerToken_j = energy_j / (static_cast<double>(batch) * l.output);
     p.power_w = energy_j / p.e2e_s;
 
-    const double bytes = bytesPerElement(on.precision);
-    p.weightBytes = static_cast<double>(models.prefill().params()) * bytes;
-    p.kvCacheBytes = batch * models.kvBytesPerSequence(bytes);
+    p.weightBytes = weightMemoryBytes(with(on, models.prefill()));
+    p.kvCacheBytes = batch * models.kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision));
     p.activationBytes = batch * models.activationBytesPerSequence(on);
     p.peakMemoryBytes = p.weightBytes + p.kvCacheBytes + p.activationBytes;
     p.fitsMemory = p.peakMemoryBytes <= on.hardware->dramCapacityBytes();
@@ -117,9 +116,9 @@ GenerationPoint evaluateGeneration(const GenerationModels& models, const EvalInp
 }
 
 std::optional<long long> largestGenerationBatch(const GenerationModels& models, const EvalInput& on) {
-    const double bytes = bytesPerElement(on.precision);
-    const double fixed = static_cast<double>(models.prefill().params()) * bytes;
-    const double perSequence = models.kvBytesPerSequence(bytes) + models.activationBytesPerSequence(on);
+    const double fixed = weightMemoryBytes(with(on, models.prefill()));
+    const double perSequence = models.kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision)) +
+                               models.activationBytesPerSequence(on);
     return largestBatchWithin(fixed, perSequence, on.hardware->dramCapacityBytes());
 }
 

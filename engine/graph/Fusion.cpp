@@ -54,6 +54,7 @@ void accumulate(Layer& l, const OpCost& c) {
     l.vectorMacs += c.vectorMacs;
     l.vectorFlops += c.vectorFlops;
     l.weightReadElems += c.weightReadElems;
+    l.quantizedWeightElems += c.quantizedWeightElems;
     l.gatherElems += c.gatherElems;
     l.params += c.params;
 }

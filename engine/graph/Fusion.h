@@ -30,6 +30,7 @@ struct Layer {
     OpCost anchorCost; ///< the anchor's GEMM view and routing
     // Per-sample sums over the layer's ops.
     double macs = 0, vectorMacs = 0, vectorFlops = 0, weightReadElems = 0, gatherElems = 0;
+    double quantizedWeightElems = 0; ///< of weightReadElems, those at the weight precision
     std::int64_t params = 0;
     std::vector<int> inputs;  ///< external non-weight tensors read (activations, graph inputs, state)
     std::vector<int> outputs; ///< tensors consumed by later layers or written as graph outputs

@@ -29,6 +29,9 @@ struct Tensor {
     Shape shape; ///< activations/inputs/state: leading batch axis of 1
     TensorKind kind = TensorKind::Activation;
     bool graphOutput = false; ///< written back to device memory (model output, KV-cache append)
+    /// The KV cache (a State tensor, or a K/V append among the outputs): stored at the scenario's
+    /// KV-cache precision (docs/MODEL.md §12).
+    bool kvCache = false;
     /// Weights only: counts as a model parameter. False for constants that are not learned
     /// (BatchNorm running statistics, index tables, scalar constants of an imported graph).
     bool parameter = true;

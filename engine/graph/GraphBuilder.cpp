@@ -39,6 +39,11 @@ void GraphBuilder::markOutput(int tensor) {
     graph_.tensor(tensor).graphOutput = true;
 }
 
+void GraphBuilder::markKvCache(int tensor) {
+    markOutput(tensor);
+    graph_.tensor(tensor).kvCache = true;
+}
+
 int GraphBuilder::weight(const std::string& name, Shape shape) {
     return graph_.addTensor(Tensor{name, std::move(shape), TensorKind::Weight, false});
 }

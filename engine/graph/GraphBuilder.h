@@ -16,6 +16,8 @@ class GraphBuilder {
     /// Per-sample state resident in device memory between calls (KV cache).
     int state(const std::string& name, Shape perSampleShape);
     void markOutput(int tensor);
+    /// A K/V projection appended to the KV cache: an output stored at the KV-cache precision.
+    void markKvCache(int tensor);
 
     // Convolutions (2-D, NCHW). Bias off by default as in torchvision (BN follows).
     int conv(int x, std::int64_t outChannels, std::int64_t kernel, std::int64_t stride = 1,

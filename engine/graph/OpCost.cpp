@@ -22,6 +22,8 @@ void addWeights(const Graph& g, const Op& op, OpCost& c) {
         if (isWeight(g, t)) {
             c.params += g.tensor(t).elements();
             c.weightReadElems += static_cast<double>(g.tensor(t).elements());
+            if (quantizedWeight(g, op, t))
+                c.quantizedWeightElems += static_cast<double>(g.tensor(t).elements());
         }
 }
 
@@ -78,6 +80,24 @@ void costConv(const Graph& g, const Op& op, OpCost& c) {
 }
 
 } // namespace
+
+bool quantizedWeight(const Graph& g, const Op& op, int tensor) {
+    const Tensor& t = g.tensor(tensor);
+    if (t.kind != TensorKind::Weight || t.shape.size() < 2) return false;
+    switch (op.kind) {
+    case OpKind::Conv:
+    case OpKind::ConvTranspose:
+    case OpKind::Gemm:
+    case OpKind::MatMul:
+    case OpKind::ExpertGemm:
+        break;
+    default:
+        return false;
+    }
+    for (int out : op.outputs)
+        if (g.tensor(out).graphOutput && !g.tensor(out).kvCache) return false;
+    return true;
+}
 
 double flopsPerElement(OpKind kind) {
     switch (kind) {

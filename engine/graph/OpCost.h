@@ -17,14 +17,15 @@ struct GemmShape {
 };
 
 struct OpCost {
-    bool costed = true;         ///< false: the engine has no formula for this op (reported, never 0)
-    bool view = false;          ///< no data moves (Reshape, Flatten, Identity)
-    double macs = 0;            ///< per sample, on the matrix engine
-    double vectorMacs = 0;      ///< per sample, MACs done on vector units (depthwise conv)
-    double vectorFlops = 0;     ///< per sample, non-MAC FLOPs (activations, norms, softmax, pools)
-    std::int64_t params = 0;    ///< parameter elements this op owns
-    double weightReadElems = 0; ///< batch-independent weight elements read from memory
-    double gatherElems = 0;     ///< per sample table elements read (embedding rows)
+    bool costed = true;              ///< false: the engine has no formula for this op (reported, never 0)
+    bool view = false;               ///< no data moves (Reshape, Flatten, Identity)
+    double macs = 0;                 ///< per sample, on the matrix engine
+    double vectorMacs = 0;           ///< per sample, MACs done on vector units (depthwise conv)
+    double vectorFlops = 0;          ///< per sample, non-MAC FLOPs (activations, norms, softmax, pools)
+    std::int64_t params = 0;         ///< parameter elements this op owns
+    double weightReadElems = 0;      ///< batch-independent weight elements read from memory
+    double quantizedWeightElems = 0; ///< those stored at the weight precision (quantizedWeight())
+    double gatherElems = 0;          ///< per sample table elements read (embedding rows)
     std::optional<GemmShape> gemm;
     // Mixture-of-experts routing (ExpertGemm): tokens per sample, experts, top-k, imbalance.
     double expertTokens = 0;
@@ -33,6 +34,12 @@ struct OpCost {
 
 /// Cost of one op of `g`. Throws GraphError if the shapes are inconsistent for the op kind.
 OpCost costOf(const Graph& g, const Op& op);
+
+/// Whether weight `tensor` of `op` is stored at a quantization scheme's weight precision: the
+/// matrices (rank ≥ 2) of GEMMs, convolutions and experts, as AWQ, GPTQ and FP8 checkpoints
+/// quantize them. Biases, norms and embedding tables stay at the activation precision, and so does
+/// the layer that writes the model's output (the LM head, a classifier), which those schemes keep.
+bool quantizedWeight(const Graph& g, const Op& op, int tensor);
 
 /// Non-MAC FLOPs per output element charged for elementwise kinds (documented in docs/MODEL.md).
 double flopsPerElement(OpKind kind);

@@ -19,6 +19,7 @@ std::vector<TensorInfo> tensorInfo(const Graph& g, const std::vector<Layer>& lay
         i.elemsPerSample = static_cast<double>(tensor.elements());
         i.alwaysDram = tensor.kind == TensorKind::Input || tensor.kind == TensorKind::State;
         i.graphOutput = tensor.graphOutput;
+        i.kvCache = tensor.kvCache || tensor.kind == TensorKind::State;
     }
     // Fused attention (flash attention) keeps the softmaxed scores on chip, tile by tile.
     for (const Layer& l : layers)
@@ -132,6 +133,14 @@ PreparedModel::PreparedModel(Graph g, FusionPolicy fusion) : fusion_(fusion), gr
     setMaxLive(liveProfile(lt, info_, n, true), lt, info_);
 
     params_ = graph_.parameterCount(); // shared weights once, not per reading layer
+    std::vector<bool> quantized(graph_.tensors().size(), false);
+    for (const Op& op : graph_.ops())
+        for (int t : op.inputs)
+            if (quantizedWeight(graph_, op, t) && graph_.tensor(t).parameter &&
+                !quantized[static_cast<std::size_t>(t)]) {
+                quantized[static_cast<std::size_t>(t)] = true;
+                quantizedParams_ += graph_.tensor(t).elements();
+            }
     for (const Layer& l : layers_) {
         macs_ += l.macs + l.vectorMacs;
         flops_ += l.flopsPerSample();

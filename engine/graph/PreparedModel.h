@@ -20,6 +20,7 @@ struct TensorInfo {
     double elemsPerSample = 0;
     bool alwaysDram = false;     ///< graph input or state: lives in device memory
     bool graphOutput = false;    ///< written to device memory
+    bool kvCache = false;        ///< the KV cache (state, K/V appends): at the KV-cache precision
     bool onChip = false;         ///< attention scores of a fused attention layer: never in DRAM
     int root = -1;               ///< tensor whose storage this one is (views alias their input)
     double maxLivePerSample = 0; ///< largest live activation set (elements) during its lifetime
@@ -42,6 +43,9 @@ class PreparedModel {
 
     /// Parameter elements, each weight tensor once however many layers read it.
     std::int64_t params() const { return params_; }
+    /// Of params(), the elements a quantization scheme stores at its weight precision
+    /// (quantizedWeight(): GEMM, convolution and expert matrices but the output layer's).
+    std::int64_t quantizedParams() const { return quantizedParams_; }
     double macsPerSample() const { return macs_; }
     double flopsPerSample() const { return flops_; }
     double peakLiveElemsPerSample() const { return peakLive_; }
@@ -61,7 +65,7 @@ class PreparedModel {
     Graph graph_;
     std::vector<Layer> layers_;
     std::vector<TensorInfo> info_;
-    std::int64_t params_ = 0;
+    std::int64_t params_ = 0, quantizedParams_ = 0;
     double macs_ = 0, flops_ = 0, peakLive_ = 0, state_ = 0;
     std::map<std::string, int> notCosted_;
 };

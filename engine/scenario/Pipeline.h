@@ -42,7 +42,7 @@ struct PreparedScenario {
     const PreparedModel& model() const { return input().fusedModel(); }
     EvalInput input() const {
         return {prepared.model.get(), hardware.get(), scenario.precision,
-                &runtimeProfileFor(*runtime, *hardware)};
+                &runtimeProfileFor(*runtime, *hardware), scenario.quant};
     }
 };
 

@@ -37,6 +37,30 @@ void resolveBuiltinModel(const ModelDescriptor& d, const ScenarioFields& f, Scen
     ModelZoo::resolve(d, s.knobs); // unknown knobs and bad values fail here
 }
 
+Precision precisionField(const std::string& text, const std::string& field) {
+    const auto p = parsePrecision(text);
+    if (!p) throw EngineError(field + ": unknown precision '" + text + "' (known: " + precisionList() + ")");
+    return *p;
+}
+
+// precision sets weights, activations and KV cache; weights/activations/kv set one each.
+void resolveQuantization(const ScenarioFields& f, Scenario& s) {
+    const std::string& p = f.prefix;
+    if (f.precision && f.activations)
+        throw EngineError(p + "precision sets weights, activations and KV cache; give " + p +
+                          "activations or " + p + "precision, not both");
+    if (f.precision) s.precision = precisionField(*f.precision, p + "precision");
+    if (f.activations) s.precision = precisionField(*f.activations, p + "activations");
+    if (f.weights) s.quant.weights = precisionField(*f.weights, p + "weights");
+    if (f.kv) s.quant.kv = precisionField(*f.kv, p + "kv");
+    const std::string groupName = p + (p.empty() ? "group_size" : "group-size");
+    if (f.groupSize) s.quant.groupSize = parsePositive(*f.groupSize, groupName);
+    if (s.quant.weights == s.precision) s.quant.weights.reset(); // the same as no scheme: one label
+    if (s.quant.kv == s.precision) s.quant.kv.reset();
+    const std::string problem = quantizationProblem(s.quant, s.precision);
+    if (!problem.empty()) throw EngineError(groupName + ": " + problem);
+}
+
 // The ONNX file's symbolic dims from dims and (SPEC) the other keys.
 void resolveOnnxModel(const ScenarioFields& f, Scenario& s) {
     const std::string& p = f.prefix;
@@ -123,6 +147,8 @@ QString Scenario::label(const HardwarePreset* hardware) const {
     }
     QString label = modelLabel() + QStringLiteral(" · ") + chip + QStringLiteral(" · ") +
                     QString::fromLatin1(precisionName(precision));
+    const std::string quantized = quantizationLabel(quant, precision);
+    if (!quantized.empty()) label += QStringLiteral(" (") + qs(quantized) + QStringLiteral(")");
     if (runtimeId != qs(Runtime::idealId())) label += QStringLiteral(" · ") + runtimeName();
     return label;
 }
@@ -154,6 +180,7 @@ QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware) {
         return QStringLiteral("%1 has no %2 peak (it has: %3)")
             .arg(qs(hardware->name), QString::fromLatin1(precisionName(s.precision)),
                  qs(hardware->supportedPrecisions()));
+    if (const std::string q = quantizationProblem(s.quant, s.precision); !q.empty()) return qs(q);
     try {
         runtimeProfileFor(*scenarioRuntime(s), *hardware);
     } catch (const EngineError& e) {
@@ -220,6 +247,14 @@ ScenarioFields scenarioFieldsFromText(const std::string& text) {
             f.runtime = value;
         else if (key == "power_mode")
             f.powerMode = value;
+        else if (key == "weights")
+            f.weights = value;
+        else if (key == "activations")
+            f.activations = value;
+        else if (key == "kv")
+            f.kv = value;
+        else if (key == "group_size")
+            f.groupSize = value;
         else if (key == "seq")
             f.seq = value;
         else if (key == "resolution")
@@ -237,12 +272,7 @@ Scenario resolveScenario(const ScenarioFields& f, const PresetLibrary& lib, Hard
     *hardware = resolvePreset(lib, f.hardware);
     s.presetId = qs(hardware->id);
     s.precision = hardware->defaultPrecision;
-    if (f.precision) {
-        const auto p = parsePrecision(*f.precision);
-        if (!p)
-            throw EngineError("unknown precision '" + *f.precision + "' (known: " + precisionList() + ")");
-        s.precision = *p;
-    }
+    resolveQuantization(f, s);
     hardware->peakFlops(s.precision); // throws naming the precisions the chip has
     if (f.powerMode) {
         *hardware = inPowerMode(*hardware, *f.powerMode); // throws naming the modes the preset has
@@ -280,10 +310,50 @@ QJsonObject scenarioToJson(const Scenario& s) {
     o[QStringLiteral("preset")] = s.presetId;
     if (!s.powerMode.isEmpty()) o[QStringLiteral("power_mode")] = s.powerMode;
     o[QStringLiteral("precision")] = QString::fromLatin1(precisionName(s.precision));
+    if (s.quant.any()) {
+        QJsonObject q;
+        if (s.quant.weights)
+            q[QStringLiteral("weights")] = QString::fromLatin1(precisionName(*s.quant.weights));
+        if (s.quant.kv) q[QStringLiteral("kv")] = QString::fromLatin1(precisionName(*s.quant.kv));
+        if (s.quant.groupSize > 0) q[QStringLiteral("group_size")] = s.quant.groupSize;
+        o[QStringLiteral("quantization")] = q;
+    }
     o[QStringLiteral("runtime")] = s.runtimeId;
     if (!s.measuredPath.isEmpty()) o[QStringLiteral("measured")] = s.measuredPath;
     return o;
 }
+
+namespace {
+
+// "quantization": {"weights": "int4", "kv": "fp8", "group_size": 128}, every key optional.
+void readQuantization(const QJsonObject& o, const JsonFieldReader& r, const QString& field, Scenario& s) {
+    const QString qField = jsonField(field, QStringLiteral("quantization"));
+    const QJsonValue v = r.get(o, QStringLiteral("quantization"), qField, false);
+    if (v.isUndefined()) return;
+    const QJsonObject q = r.object(v, qField);
+    auto precision = [&](const char* key) -> std::optional<Precision> {
+        const QString f = jsonField(qField, QString::fromLatin1(key));
+        const QJsonValue pv = q.value(QLatin1String(key));
+        if (pv.isUndefined()) return std::nullopt;
+        const QString text = r.string(pv, f);
+        const auto p = parsePrecision(text.toStdString());
+        if (!p) r.fail(f, QStringLiteral("'%1' is not a precision (%2)").arg(text, qs(precisionList())));
+        return p;
+    };
+    s.quant.weights = precision("weights");
+    s.quant.kv = precision("kv");
+    const QString gField = jsonField(qField, QStringLiteral("group_size"));
+    const QJsonValue g = q.value(QStringLiteral("group_size"));
+    if (!g.isUndefined()) s.quant.groupSize = static_cast<int>(r.integer(g, gField, 1, 65536));
+    for (auto it = q.begin(); it != q.end(); ++it)
+        if (it.key() != QLatin1String("weights") && it.key() != QLatin1String("kv") &&
+            it.key() != QLatin1String("group_size"))
+            r.fail(jsonField(qField, it.key()), QStringLiteral("unknown key (weights, kv, group_size)"));
+    const std::string problem = quantizationProblem(s.quant, s.precision);
+    if (!problem.empty()) r.fail(gField, qs(problem));
+}
+
+} // namespace
 
 Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const QString& field) {
     Scenario s;
@@ -319,6 +389,7 @@ Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const 
     const auto p = parsePrecision(prec.toStdString());
     if (!p) r.fail(precField, QStringLiteral("'%1' is not a precision (%2)").arg(prec, qs(precisionList())));
     s.precision = *p;
+    readQuantization(o, r, field, s);
     const QString modeField = jsonField(field, QStringLiteral("power_mode"));
     const QJsonValue mode = r.get(o, QStringLiteral("power_mode"), modeField, false);
     if (!mode.isUndefined()) s.powerMode = r.string(mode, modeField);

@@ -33,7 +33,9 @@ struct Scenario {
     QString onnxPath;                         ///< an ONNX file (absolute path)
     std::map<std::string, std::int64_t> dims; ///< ONNX symbolic dims (batch excluded)
     QString presetId;
-    Precision precision = Precision::BF16;
+    Precision precision = Precision::BF16; ///< activations and arithmetic
+    /// Weight and KV-cache storage where they differ from `precision` (docs/MODEL.md §12).
+    Quantization quant;
     /// A runtime id of RuntimeLibrary::shipped() or a runtime profile file; "ideal" by default
     /// (the roofline bound: what the engine computed before runtimes were an axis).
     QString runtimeId = QString::fromStdString(Runtime::idealId());
@@ -76,6 +78,9 @@ const RuntimeClassProfile& runtimeProfileFor(const Runtime& runtime, const Hardw
 struct ScenarioFields {
     std::string model, hardware;
     std::optional<std::string> precision, seq, resolution, runtime, powerMode;
+    /// Quantization: weights, activations (the arithmetic), KV cache and the weights' group size.
+    /// `precision` sets all three, so it excludes `activations`.
+    std::optional<std::string> weights, activations, kv, groupSize;
     std::vector<std::pair<std::string, std::string>> knobs; ///< built-in models' knobs by name
     std::vector<std::pair<std::string, std::string>> dims;  ///< ONNX files' symbolic dims
     /// --scenario: any other key is a knob of a built-in model or a dim of an ONNX file.
@@ -84,8 +89,8 @@ struct ScenarioFields {
     std::string prefix;
 };
 
-/// Parses "model=ID|FILE,hardware=ID|FILE,runtime=ID|FILE,power_mode=ID,precision=P,seq=N,
-/// resolution=N|WxH,NAME=V,...";
+/// Parses "model=ID|FILE,hardware=ID|FILE,runtime=ID|FILE,power_mode=ID,precision=P,weights=P,
+/// activations=P,kv=P,group_size=N,seq=N,resolution=N|WxH,NAME=V,...";
 /// throws EngineError naming the bad part.
 ScenarioFields scenarioFieldsFromText(const std::string& text);
 /// Checks the fields against the model zoo, the presets and the file system. The preset (an id of
@@ -103,8 +108,8 @@ KnobValues knobsFrom(const ModelDescriptor& model, const std::optional<std::stri
 int parsePositive(const std::string& text, const std::string& what);
 
 /// The scenario's JSON (sessions): model + knobs or onnx_path + dims, preset, power_mode (when
-/// set), runtime, precision, measured. A session without "runtime" (written before runtimes) reads as the
-/// ideal runtime.
+/// set), runtime, precision, quantization (when set: weights, kv, group_size), measured. A session without
+/// "runtime" (written before runtimes) reads as the ideal runtime.
 QJsonObject scenarioToJson(const Scenario& s);
 /// Reads what scenarioToJson wrote from the object at `field`; throws FileError naming the field.
 Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const QString& field);

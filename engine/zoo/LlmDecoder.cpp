@@ -51,8 +51,8 @@ int attention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::
         qProj = b.reshape(b.rmsNorm(b.reshape(qProj, {1, t, s.heads, hd})), {1, t, s.heads * hd});
         kProj = b.reshape(b.rmsNorm(b.reshape(kProj, {1, t, s.kvHeads, hd})), {1, t, s.kvHeads * hd});
     }
-    b.markOutput(kProj); // appended to the KV cache: written to device memory
-    b.markOutput(vProj);
+    b.markKvCache(kProj); // appended to the KV cache: written to device memory
+    b.markKvCache(vProj);
 
     const int q = b.reshape(heads(b, qProj, t, s.heads, hd), {1, s.kvHeads, group * t, hd});
     int kT = -1;
@@ -89,7 +89,7 @@ int latentAttention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p,
     const int qProj = m.qLoraRank > 0 ? b.linear(b.rmsNorm(b.linear(h, m.qLoraRank, false)), nh * qk, false)
                                       : b.linear(h, nh * qk, false);
     const int kvA = b.linear(h, latent, false); // [1, T, kv_lora_rank + rope_dim]: the cache entry
-    b.markOutput(kvA);
+    b.markKvCache(kvA);
     const int kvLatent = b.rmsNorm(b.slice(kvA, 2, m.kvLoraRank)); // kv_a_layernorm
     const int q = heads(b, qProj, t, nh, qk);                      // [1, H, T, nope + rope]
     const int qNope = b.slice(q, 3, m.nopeDim);

@@ -8,6 +8,7 @@
 #include "eval/Generation.h"
 #include "hardware/PresetLoader.h"
 #include "measured/Measured.h"
+#include "scenario/Scenario.h"
 
 #include <QtTest>
 
@@ -55,6 +56,57 @@ class TstGeneration : public QObject {
         // Few steps are evaluated one by one: the mean of the steps at KV lengths 8, 9, 10, 11.
         QCOMPARE(models.decodeSamples().size(), std::size_t{4});
         QCOMPARE(models.decodeSamples().back().context, 11);
+    }
+
+    void w4a16DecodeReadsQuantizedWeights() {
+        // W4A16, groups of 64, fp8 KV cache. Quantized: the matrices of Q, K, V, O (16,384) and
+        // the MLP (24,576) = 40,960 elements at 0.5 B + a 2-byte scale per 64 = 0.53125 B:
+        // 21,760 B. The LM head (16,384, the output layer) and the norms (192) stay at fp16:
+        // 33,152 B. A decode step reads 54,912 B of weights against fp16's 115,072 (0.477×).
+        const GenerationModels models(llm(), tiny(), {8, 5});
+        const HardwarePreset hw = test::toyGpu();
+        EvalInput on{nullptr, &hw, Precision::FP16};
+        on.quant = {Precision::INT4, Precision::FP8, 64};
+        QCOMPARE(models.prefill().quantizedParams(), 40960);
+        const GenerationPoint p = evaluateGeneration(models, on, 1);
+        QCOMPARE(p.lastDecode.weightBytes, 54912.0);
+        // In memory the embedding table (16,384) stays fp16 too: 21,760 + 32,960 · 2 = 87,680 B.
+        QCOMPARE(p.weightBytes, 87680.0);
+        // KV cache: 2 · 4 heads · 16 · 13 tokens at 1 B = 1,664 B (fp16: 3,328).
+        QCOMPARE(p.kvCacheBytes, 1664.0);
+        // TPOT: weights over 10 GB/s + the launches + dequantizing 40,960 weights at 2 FLOPs on
+        // the 0.256 TFLOP/s vector units (0.32 µs); the KV reads add the rest (< 5 %).
+        const double expected_s = (54912.0 + 128) / 10e9 + p.lastDecode.kernels * 1e-6 + 2 * 40960 / 0.256e12;
+        QVERIFY2(std::abs(p.tpot_s - expected_s) / expected_s < 0.05,
+                 qPrintable(
+                     QStringLiteral("tpot %1 µs, expected %2 µs").arg(p.tpot_s * 1e6).arg(expected_s * 1e6)));
+        // A chip without the arithmetic's precision says so: int4 activations need an int4 peak.
+        ScenarioFields f;
+        f.model = "llm";
+        f.hardware = "h100-sxm";
+        f.prefix = "--";
+        f.activations = "int4";
+        HardwarePreset h100;
+        QVERIFY_THROWS_EXCEPTION(EngineError, resolveScenario(f, PresetLibrary::shipped(), &h100));
+        f.activations = "fp16";
+        f.weights = "int4";
+        f.groupSize = "128";
+        const Scenario s = resolveScenario(f, PresetLibrary::shipped(), &h100);
+        QCOMPARE(s.quant.weights, std::optional<Precision>(Precision::INT4));
+        QVERIFY(s.label(&h100).contains(QStringLiteral("(weights int4 g128)")));
+        // Sessions keep the scheme, and a bad one names its field.
+        const JsonFieldReader r(QStringLiteral("s.batchscope"));
+        QCOMPARE(scenarioFromJson(scenarioToJson(s), r, QStringLiteral("scenarios[0]")).quant, s.quant);
+        QJsonObject bad = scenarioToJson(s);
+        bad[QStringLiteral("quantization")] = QJsonObject{{QStringLiteral("kv"), QStringLiteral("fp12")}};
+        try {
+            scenarioFromJson(bad, r, QStringLiteral("scenarios[0]"));
+            QFAIL("an unknown KV precision was accepted");
+        } catch (const FileError& e) {
+            QVERIFY2(
+                e.message().startsWith(QStringLiteral("s.batchscope: scenarios[0].quantization.kv: 'fp12'")),
+                qPrintable(e.message()));
+        }
     }
 
     void largestBatchIsTheKvCaches() {

@@ -133,7 +133,8 @@ QString Explorer::sweepKey(const ScenarioRow& spec) const {
     return spec.modelKey() + QStringLiteral("|") + spec.presetId + QStringLiteral("#") +
            QString::number(presetRevision_.value(spec.presetId)) + QStringLiteral("|") +
            QString::fromLatin1(precisionName(spec.precision)) + QStringLiteral("|") + spec.runtimeId +
-           QStringLiteral("|") + spec.powerMode;
+           QStringLiteral("|") + spec.powerMode + QStringLiteral("|") +
+           QString::fromStdString(quantizationLabel(spec.quant, spec.precision));
 }
 
 void Explorer::refresh() {
@@ -156,8 +157,8 @@ void Explorer::refresh() {
         const bool queued =
             std::any_of(tasks.begin(), tasks.end(), [&](const SweepTask& t) { return t.key == sk; });
         if (!sweeps_.count(sk) && !sweepsInFlight_.count(sk) && !queued)
-            tasks.push_back(
-                {sk, it->model, scenarioHardware(spec, hw), scenarioRuntime(spec), spec.precision});
+            tasks.push_back({sk, it->model, scenarioHardware(spec, hw), scenarioRuntime(spec), spec.precision,
+                             spec.quant});
     }
     for (auto it = models_.begin(); it != models_.end();) {
         if (wantedModels.count(it.key())) {
@@ -231,7 +232,7 @@ void Explorer::startSweep(SweepTask task) {
         std::vector<SweepPoint> points;
         try {
             const EvalInput in{task.model.get(), task.hardware.get(), task.precision,
-                               &runtimeProfileFor(*task.runtime, *task.hardware)};
+                               &runtimeProfileFor(*task.runtime, *task.hardware), task.quant};
             points = sweepBatches(in, sweepGrid());
         } catch (const std::exception&) {
             // The scenario's own evaluation reports the error; an empty sweep draws nothing.

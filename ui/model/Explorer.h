@@ -91,6 +91,7 @@ class Explorer : public QObject {
         std::shared_ptr<const HardwarePreset> hardware;
         std::shared_ptr<const Runtime> runtime;
         Precision precision;
+        Quantization quant;
     };
 
     void scheduleRefresh();

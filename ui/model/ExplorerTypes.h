@@ -26,6 +26,7 @@ struct EvaluatedScenario {
     std::shared_ptr<const HardwarePreset> hardware; ///< copy taken at evaluation time
     std::shared_ptr<const Runtime> runtime;         ///< null: the ideal runtime
     Precision precision = Precision::FP32;
+    Quantization quant;
     std::vector<SweepPoint> sweep; ///< over ExplorerSnapshot::sweepBatches, in order
     ScenarioResult current;        ///< at ExplorerSnapshot::batch (layers filled)
     /// Highest-throughput batch within the latency budget (or the max-throughput batch when no
@@ -44,7 +45,7 @@ struct EvaluatedScenario {
     EvalInput input() const {
         const RuntimeClassProfile* profile =
             runtime && hardware ? runtime->forClass(hardware->archClass) : nullptr;
-        return {model.get(), hardware.get(), precision, profile};
+        return {model.get(), hardware.get(), precision, profile, quant};
     }
     /// The model as the runtime fuses it: what `current.layers[i].index` refers to.
     const PreparedModel& fusedModel() const { return input().fusedModel(); }

@@ -12,6 +12,7 @@ EvaluatedScenario beginEvaluation(const ScenarioRow& row, std::shared_ptr<const 
     e.label = row.label(hardware.get());
     e.color = row.color;
     e.precision = row.precision;
+    e.quant = row.quant;
     e.hardware = std::move(hardware);
     e.error = hardwareProblem(row, e.hardware.get());
     if (e.error.isEmpty()) { // hardwareProblem() checked that the power mode and the runtime resolve
