@@ -22,7 +22,7 @@ std::optional<Precision> parsePrecision(std::string_view name);
 /// "fp32, tf32, fp16, bf16, fp8, int8, int4" — for error messages and --help.
 std::string precisionList();
 
-/// A quantization scheme (docs/MODEL.md §12): the precisions weights and the KV cache are stored
+/// A quantization scheme (docs/MODEL.md §18): the precisions weights and the KV cache are stored
 /// at where they differ from the scenario's precision, which the activations and the arithmetic
 /// use (the chip must have its peak). W4A16 with groups of 128 = {int4, none, 128} at fp16; W8A8
 /// = int8 everywhere (no scheme, precision int8); fp8 KV cache = {none, fp8, 0}.

@@ -61,7 +61,7 @@ namespace {
 
 constexpr double kPico = 1e-12;
 // Dequantizing one weight: convert the packed integer and apply its group's scale (a multiply-add):
-// an estimate of 2 vector FLOPs, the count Marlin-style W4A16 kernels do per weight (docs/MODEL.md §12).
+// an estimate of 2 vector FLOPs, the count Marlin-style W4A16 kernels do per weight (docs/MODEL.md §18).
 constexpr double kDequantFlopsPerWeight = 2;
 constexpr double kMicro = 1e-6;
 
@@ -256,7 +256,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         p.flops = l.flopsPerSample() * B;
 
         // Weights: read once per batch (experts: only those the batch's tokens reach), the
-        // quantized matrices at the scheme's weight precision (docs/MODEL.md §12).
+        // quantized matrices at the scheme's weight precision (docs/MODEL.md §18).
         double quantizedElems = l.quantizedWeightElems;
         double weights = (l.weightReadElems - quantizedElems) * r.bytes + quantizedElems * r.wBytes;
         double gm = 0, gn = 0, gk = 0, gg = 0;
@@ -350,7 +350,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         if (l.vectorMacs > 0) vec.time_s /= rt.depthwiseEfficiency.value;
         // Weights narrower than the arithmetic are dequantized as the GEMM kernel loads them, once
         // per element read, spread over every unit as the weight tiles are (kDequantFlopsPerWeight:
-        // an estimate, docs/MODEL.md §12).
+        // an estimate, docs/MODEL.md §18).
         const double dequantFlops = r.dequant ? kDequantFlopsPerWeight * quantizedElems : 0;
         p.compute_s = mat.time_s + vec.time_s + dequantFlops / r.vectorEff;
         // A GEMM layer reports the matrix engine's units (its epilogue must not hide idle tensor

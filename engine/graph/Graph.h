@@ -30,7 +30,7 @@ struct Tensor {
     TensorKind kind = TensorKind::Activation;
     bool graphOutput = false; ///< written back to device memory (model output, KV-cache append)
     /// The KV cache (a State tensor, or a K/V append among the outputs): stored at the scenario's
-    /// KV-cache precision (docs/MODEL.md §12).
+    /// KV-cache precision (docs/MODEL.md §18).
     bool kvCache = false;
     /// Weights only: counts as a model parameter. False for constants that are not learned
     /// (BatchNorm running statistics, index tables, scalar constants of an imported graph).

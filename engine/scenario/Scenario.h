@@ -34,7 +34,7 @@ struct Scenario {
     std::map<std::string, std::int64_t> dims; ///< ONNX symbolic dims (batch excluded)
     QString presetId;
     Precision precision = Precision::BF16; ///< activations and arithmetic
-    /// Weight and KV-cache storage where they differ from `precision` (docs/MODEL.md §12).
+    /// Weight and KV-cache storage where they differ from `precision` (docs/MODEL.md §18).
     Quantization quant;
     /// A runtime id of RuntimeLibrary::shipped() or a runtime profile file; "ideal" by default
     /// (the roofline bound: what the engine computed before runtimes were an axis).
