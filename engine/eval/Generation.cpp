@@ -1,6 +1,7 @@
 #include "eval/Generation.h"
 
 #include "base/EngineError.h"
+#include "zoo/ZooModels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +16,11 @@ std::shared_ptr<const PreparedModel> buildPhase(const ModelDescriptor& model, Kn
     knobs["phase"] = phase;
     knobs[lengthKnob] = length;
     return std::make_shared<const PreparedModel>(ModelZoo::build(model.id, knobs));
+}
+
+// A decode step over `tokens` new tokens per sequence (speculative verification).
+std::shared_ptr<const PreparedModel> buildVerify(const DecoderSpec& spec, int context, int tokens) {
+    return std::make_shared<const PreparedModel>(zoo::llmDecoderStep(spec, context, tokens));
 }
 
 // The KV lengths the decode steps read (the prompt plus the tokens generated so far: input …
@@ -60,8 +66,8 @@ std::string gb(double bytes) {
 } // namespace
 
 GenerationModels::GenerationModels(const ModelDescriptor& model, const KnobValues& knobs,
-                                   GenerationLengths lengths)
-    : lengths_(lengths) {
+                                   GenerationLengths lengths, int stepTokens, int prefillChunk)
+    : lengths_(lengths), stepTokens_(stepTokens) {
     if (!model.isDecoder())
         throw EngineError("generation runs a decoder LLM (the 'llm' model or a config.json); '" + model.id +
                           "' is not one");
@@ -72,9 +78,13 @@ GenerationModels::GenerationModels(const ModelDescriptor& model, const KnobValue
     if (lengths.input < 1 || lengths.output < 1)
         throw EngineError("generation needs input and output lengths of at least 1 token");
     spec_ = model.decoder(ModelZoo::resolve(model, knobs));
+    if (stepTokens < 1 || stepTokens > 64) throw EngineError("tokens per decode step must be in 1..64");
     prefill_ = buildPhase(model, knobs, 0, "seq", lengths.input);
+    if (prefillChunk > 0) chunk_ = buildPhase(model, knobs, 0, "seq", prefillChunk);
     for (const auto& [context, weight] : decodeContexts(lengths))
-        samples_.push_back({context, weight, buildPhase(model, knobs, 1, "context", context)});
+        samples_.push_back({context, weight,
+                            stepTokens == 1 ? buildPhase(model, knobs, 1, "context", context)
+                                            : buildVerify(spec_, context, stepTokens)});
 }
 
 double GenerationModels::kvBytesPerSequence(double bytesPerElement) const {
@@ -86,39 +96,119 @@ double GenerationModels::activationBytesPerSequence(const EvalInput& on) const {
                     bs::activationBytesPerSequence(on, lastDecode()));
 }
 
-GenerationPoint evaluateGeneration(const GenerationModels& models, const EvalInput& on, int batch) {
+double expectedTokensPerStep(double acceptance, int draftTokens) {
+    if (acceptance >= 1) return draftTokens + 1;
+    return (1 - std::pow(acceptance, draftTokens + 1)) / (1 - acceptance);
+}
+
+namespace {
+
+// The mean decode step of `models` at `batch`: time and energy, weighted over the KV lengths.
+Totals meanStep(const GenerationModels& models, const EvalInput& on, int batch, Totals* last = nullptr) {
+    Totals mean;
+    for (const GenerationModels::DecodeSample& s : models.decodeSamples()) {
+        const Totals t = evaluateTotals(with(on, *s.model), batch);
+        mean.latency_s += s.weight * t.latency_s;
+        mean.energy.static_j += s.weight * t.energy.static_j;
+        mean.energy.compute_j += s.weight * t.energy.compute_j;
+        mean.energy.dram_j += s.weight * t.energy.dram_j;
+        mean.energy.sram_j += s.weight * t.energy.sram_j;
+        if (last) *last = t;
+    }
+    return mean;
+}
+
+// The memory columns: the model's weights, KV cache and activations added to what `p` holds (a
+// draft model's), and whether they fit.
+void addMemory(GenerationPoint& p, const GenerationModels& models, const EvalInput& on) {
+    p.weightBytes += weightMemoryBytes(with(on, models.prefill()));
+    p.kvCacheBytes += p.batch * models.kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision));
+    p.activationBytes = std::max(p.activationBytes, p.batch * models.activationBytesPerSequence(on));
+    p.peakMemoryBytes = p.weightBytes + p.kvCacheBytes + p.activationBytes;
+    p.fitsMemory = p.peakMemoryBytes <= on.hardware->dramCapacityBytes();
+}
+
+} // namespace
+
+GenerationPoint evaluateGeneration(const GenerationModels& models, const EvalInput& on, int batch,
+                                   const Speculation* speculation) {
     GenerationPoint p;
     p.batch = batch;
     const GenerationLengths& l = models.lengths();
     p.prefill = evaluateTotals(with(on, models.prefill()), batch);
     p.ttft_s = p.prefill.latency_s;
-    double stepEnergy_j = 0;
-    for (const GenerationModels::DecodeSample& s : models.decodeSamples()) {
-        const Totals t = evaluateTotals(with(on, *s.model), batch);
-        p.tpot_s += s.weight * t.latency_s;
-        stepEnergy_j += s.weight * t.energy.total();
-        p.lastDecode = t;
+    const Totals step = meanStep(models, on, batch, &p.lastDecode);
+    double step_s = step.latency_s, step_j = step.energy.total(), prefill_j = p.prefill.energy.total();
+    double tokensPerStep = 1;
+    if (speculation) {
+        // k draft decode steps, then the target verifies k + 1 tokens: E tokens per sequence.
+        const GenerationModels& draft = *speculation->draft;
+        if (models.stepTokens() != speculation->draftTokens + 1)
+            throw EngineError("internal: the target's verification pass must take draft tokens + 1");
+        const Totals draftStep = meanStep(draft, on, batch);
+        const Totals draftPrefill = evaluateTotals(with(on, draft.prefill()), batch);
+        step_s += speculation->draftTokens * draftStep.latency_s;
+        step_j += speculation->draftTokens * draftStep.energy.total();
+        tokensPerStep = expectedTokensPerStep(speculation->acceptance, speculation->draftTokens);
+        p.ttft_s += draftPrefill.latency_s; // the draft needs the prompt's KV cache too
+        prefill_j += draftPrefill.energy.total();
+        addMemory(p, draft, on);
     }
+    p.tpot_s = step_s / tokensPerStep;
     const int steps = l.output - 1;
     p.e2e_s = p.ttft_s + steps * p.tpot_s;
     p.outputTokensPerS = static_cast<double>(batch) * l.output / p.e2e_s;
     p.outputTokensPerSPerUser = p.tpot_s > 0 ? 1 / p.tpot_s : 0;
-    const double energy_j = p.prefill.energy.total() + steps * stepEnergy_j;
+    const double energy_j = prefill_j + steps / tokensPerStep * step_j;
     p.energyPerToken_j = energy_j / (static_cast<double>(batch) * l.output);
     p.power_w = energy_j / p.e2e_s;
-
-    p.weightBytes = weightMemoryBytes(with(on, models.prefill()));
-    p.kvCacheBytes = batch * models.kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision));
-    p.activationBytes = batch * models.activationBytesPerSequence(on);
-    p.peakMemoryBytes = p.weightBytes + p.kvCacheBytes + p.activationBytes;
-    p.fitsMemory = p.peakMemoryBytes <= on.hardware->dramCapacityBytes();
+    addMemory(p, models, on);
     return p;
 }
 
-std::optional<long long> largestGenerationBatch(const GenerationModels& models, const EvalInput& on) {
-    const double fixed = weightMemoryBytes(with(on, models.prefill()));
-    const double perSequence = models.kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision)) +
-                               models.activationBytesPerSequence(on);
+ContinuousPoint evaluateContinuous(const GenerationModels& models, const EvalInput& on, int batch) {
+    if (!models.chunk()) throw EngineError("internal: continuous batching needs the prefill chunk model");
+    const GenerationLengths& l = models.lengths();
+    const double chunk = models.chunk()->graph().sampleUnit.tokensPerSample;
+    ContinuousPoint c;
+    GenerationPoint& p = c.point;
+    p.batch = batch;
+    p.prefill = evaluateTotals(with(on, *models.chunk()), 1);
+    const Totals decode = meanStep(models, on, batch, &p.lastDecode);
+    // The chunk rides in the decode step and shares its weight stream: what it adds per prompt
+    // token is its time and energy beyond reading the weights once, ÷ its tokens.
+    const double weights = weightMemoryBytes(with(on, *models.chunk()));
+    const double weight_s = weights / on.hardware->dramBytesPerS();
+    const double weight_j = weights * on.hardware->dram.pjPerByte.value * 1e-12;
+    const double perToken_s = std::max(0.0, p.prefill.latency_s - weight_s) / chunk;
+    const double perToken_j = std::max(0.0, p.prefill.energy.total() - weight_j) / chunk;
+    c.prefillTokensPerStep = static_cast<double>(batch) * l.input / l.output;
+    c.sustainable = c.prefillTokensPerStep <= chunk;
+    const double step_s = decode.latency_s + c.prefillTokensPerStep * perToken_s;
+    const double step_j = decode.energy.total() + c.prefillTokensPerStep * perToken_j;
+    // Steady state: every step makes one token of every sequence, and a prompt is prefilled in
+    // ⌈input ÷ chunk⌉ steps (queueing at the arrival is not modelled).
+    p.tpot_s = step_s;
+    p.ttft_s = std::ceil(l.input / chunk) * step_s;
+    p.e2e_s = p.ttft_s + (l.output - 1) * step_s;
+    p.outputTokensPerS = batch / step_s;
+    p.outputTokensPerSPerUser = 1 / step_s;
+    p.energyPerToken_j = step_j / batch;
+    p.power_w = step_j / step_s;
+    c.requestRate_per_s = batch / (l.output * step_s);
+    addMemory(p, models, on);
+    return c;
+}
+
+std::optional<long long> largestGenerationBatch(const GenerationModels& models, const EvalInput& on,
+                                                const GenerationModels* draft) {
+    double fixed = 0, perSequence = 0;
+    for (const GenerationModels* m : {&models, draft}) {
+        if (!m) continue;
+        fixed += weightMemoryBytes(with(on, m->prefill()));
+        perSequence += m->kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision)) +
+                       m->activationBytesPerSequence(on);
+    }
     return largestBatchWithin(fixed, perSequence, on.hardware->dramCapacityBytes());
 }
 

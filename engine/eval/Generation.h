@@ -26,10 +26,17 @@ class GenerationModels {
     /// `model`: a decoder LLM (ModelDescriptor::isDecoder(): `llm` or a config) at `knobs`; phase,
     /// seq and context are set here (giving them is an EngineError naming them). Throws
     /// EngineError for another model, ZooError for invalid knobs.
-    GenerationModels(const ModelDescriptor& model, const KnobValues& knobs, GenerationLengths lengths);
+    /// `stepTokens` > 1: the decode samples process that many new tokens per sequence (a
+    /// speculative verification pass). `prefillChunk` > 0: a prefill over that many tokens is also
+    /// built (continuous batching's chunk).
+    GenerationModels(const ModelDescriptor& model, const KnobValues& knobs, GenerationLengths lengths,
+                     int stepTokens = 1, int prefillChunk = 0);
 
     const GenerationLengths& lengths() const { return lengths_; }
     const PreparedModel& prefill() const { return *prefill_; }
+    /// The prefill over `prefillChunk` tokens (null when none was asked for).
+    const PreparedModel* chunk() const { return chunk_.get(); }
+    int stepTokens() const { return stepTokens_; }
     /// Decode steps at these KV lengths, with the weights of their share of the output − 1 steps.
     struct DecodeSample {
         int context = 0;
@@ -47,7 +54,8 @@ class GenerationModels {
 
   private:
     GenerationLengths lengths_;
-    std::shared_ptr<const PreparedModel> prefill_;
+    std::shared_ptr<const PreparedModel> prefill_, chunk_;
+    int stepTokens_ = 1;
     std::vector<DecodeSample> samples_;
     DecoderSpec spec_;
 };
@@ -71,13 +79,40 @@ struct GenerationPoint {
     Totals lastDecode; ///< the last decode step (longest context)
 };
 
+/// Speculative decoding: a draft model proposes `draftTokens` tokens per sequence, one decode step
+/// each, and the target verifies them in one pass over draftTokens + 1 tokens; each proposal is
+/// accepted with probability `acceptance` (docs/MODEL.md §11).
+struct Speculation {
+    const GenerationModels* draft = nullptr; ///< built with stepTokens 1
+    int draftTokens = 4;
+    double acceptance = 0.7;
+};
+/// Expected tokens one target pass yields: (1 − α^(k+1)) / (1 − α), k + 1 at α = 1 (Leviathan et
+/// al. 2023, eq. 1).
+double expectedTokensPerStep(double acceptance, int draftTokens);
+
 /// Evaluates the generation at `batch` on the chip, precision and runtime of `on` (its model is not
-/// used).
-GenerationPoint evaluateGeneration(const GenerationModels& models, const EvalInput& on, int batch);
+/// used). With `speculation`, `models` must have been built with stepTokens = draftTokens + 1.
+GenerationPoint evaluateGeneration(const GenerationModels& models, const EvalInput& on, int batch,
+                                   const Speculation* speculation = nullptr);
+
+/// Continuous batching in steady state (docs/MODEL.md §11): `batch` sequences decode together
+/// while the prompts of arriving requests are prefilled in chunks of up to `models.chunk()`
+/// tokens in the same steps. The point's TPOT is the mixed step's time, TTFT the steps a prompt
+/// takes, and `requestRate_per_s` the arrivals that keep `batch` sequences in flight.
+struct ContinuousPoint {
+    GenerationPoint point;
+    double prefillTokensPerStep = 0; ///< batch · input ÷ output: the arrivals' prompts per step
+    double requestRate_per_s = 0;    ///< batch ÷ (output · step time)
+    bool sustainable = true;         ///< the prefill demand fits in the chunk
+};
+ContinuousPoint evaluateContinuous(const GenerationModels& models, const EvalInput& on, int batch);
 
 /// The largest batch whose weights, KV cache and activations fit the device memory (0: not even
 /// batch 1; nullopt: nothing grows with the batch).
-std::optional<long long> largestGenerationBatch(const GenerationModels& models, const EvalInput& on);
+/// With a speculation `draft`, its weights and per-sequence memory count too.
+std::optional<long long> largestGenerationBatch(const GenerationModels& models, const EvalInput& on,
+                                                const GenerationModels* draft = nullptr);
 
 /// "does not fit: needs 145.2 GB of 85.9 GB (weights 137.9 GB, KV cache 6.4 GB, activations
 /// 0.9 GB); 59.3 GB over" for a point that does not fit, else "".

@@ -156,11 +156,10 @@ int block(GraphBuilder& b, int x, const DecoderSpec& s, const Pass& p, std::int6
 
 } // namespace
 
-Graph llmDecoder(const DecoderSpec& s, bool decode, std::int64_t tokensOrContext) {
-    Pass p;
-    p.decode = decode;
-    p.tokens = decode ? 1 : tokensOrContext;
-    p.context = decode ? tokensOrContext : 0;
+namespace {
+
+Graph build(const DecoderSpec& s, const Pass& p) {
+    const bool decode = p.decode;
     GraphBuilder b(decode ? "llm-decode" : "llm-prefill");
     const int embedded = b.embedding(b.input("input_ids", {1, p.tokens}), s.vocab, s.hidden);
     int x = embedded;
@@ -172,9 +171,19 @@ Graph llmDecoder(const DecoderSpec& s, bool decode, std::int64_t tokensOrContext
     const int logits = s.tiedEmbeddings ? b.tiedLinear(x, embedded) : b.linear(x, s.vocab, false);
     b.markOutput(logits);
     Graph g = b.take();
-    g.sampleUnit = decode ? SampleUnit{SampleUnit::Kind::DecodeToken, 1}
+    g.sampleUnit = decode ? SampleUnit{SampleUnit::Kind::DecodeToken, static_cast<double>(p.tokens)}
                           : SampleUnit{SampleUnit::Kind::PrefillTokens, static_cast<double>(p.tokens)};
     return g;
+}
+
+} // namespace
+
+Graph llmDecoder(const DecoderSpec& s, bool decode, std::int64_t tokensOrContext) {
+    return build(s, Pass{decode ? 1 : tokensOrContext, decode ? tokensOrContext : 0, decode});
+}
+
+Graph llmDecoderStep(const DecoderSpec& s, std::int64_t context, std::int64_t tokens) {
+    return build(s, Pass{tokens, context, true});
 }
 
 } // namespace bs::zoo

@@ -109,6 +109,63 @@ class TstGeneration : public QObject {
         }
     }
 
+    void speculativeStepWithAcceptance() {
+        // k = 4 draft tokens accepted with α = 0.8: E = (1 − 0.8⁵) / (1 − 0.8) = 3.3616 tokens per
+        // target pass (α = 0: 1; α = 1: k + 1).
+        QVERIFY(qFuzzyCompare(expectedTokensPerStep(0.8, 4), 3.3616));
+        QCOMPARE(expectedTokensPerStep(0, 4), 1.0);
+        QCOMPARE(expectedTokensPerStep(1, 4), 5.0);
+        const HardwarePreset hw = test::toyGpu();
+        const EvalInput on{nullptr, &hw, Precision::FP16};
+        const GenerationModels target(llm(), tiny(), {8, 5}, 5);
+        const GenerationModels draft(
+            llm(),
+            {{"layers", 1}, {"hidden", 64}, {"heads", 4}, {"kv_heads", 4}, {"ffn", 64}, {"vocab", 256}},
+            {8, 5});
+        // The verification pass over 5 tokens reads the weights once, as a 1-token step does.
+        QCOMPARE(evaluateTotals({target.decodeSamples()[0].model.get(), &hw, Precision::FP16}, 1).weightBytes,
+                 115072.0);
+        const Speculation sp{&draft, 4, 0.8};
+        const GenerationPoint p = evaluateGeneration(target, on, 1, &sp);
+        // TPOT = (T_verify + 4 · T_draft) / E, each the mean over the same KV lengths 8..11.
+        double verify_s = 0, draft_s = 0;
+        for (std::size_t i = 0; i < target.decodeSamples().size(); ++i) {
+            verify_s +=
+                target.decodeSamples()[i].weight *
+                evaluateTotals({target.decodeSamples()[i].model.get(), &hw, Precision::FP16}, 1).latency_s;
+            draft_s +=
+                draft.decodeSamples()[i].weight *
+                evaluateTotals({draft.decodeSamples()[i].model.get(), &hw, Precision::FP16}, 1).latency_s;
+        }
+        QVERIFY(qFuzzyCompare(p.tpot_s, (verify_s + 4 * draft_s) / 3.3616));
+        // Memory holds both models: the draft's 61,632 parameters (73,920 less the MLP's 3·64·128
+        // = 24,576, plus its 3·64·64 = 12,288) at 2 B as well.
+        QCOMPARE(p.weightBytes, (73920.0 + 61632.0) * 2);
+    }
+
+    void continuousBatchingSteadyState() {
+        // 4 sequences decode; prompts of 8 tokens, 4 generated: arrivals bring 4 · 8 ÷ 4 = 8
+        // prompt tokens per step, within a chunk of 16. The chunk adds its time beyond the weight
+        // stream it shares with the decode step, per token.
+        const HardwarePreset hw = test::toyGpu();
+        const EvalInput on{nullptr, &hw, Precision::FP16};
+        const GenerationModels models(llm(), tiny(), {8, 4}, 1, 16);
+        const ContinuousPoint c = evaluateContinuous(models, on, 4);
+        QCOMPARE(c.prefillTokensPerStep, 8.0);
+        QVERIFY(c.sustainable);
+        double decode_s = 0;
+        for (const GenerationModels::DecodeSample& d : models.decodeSamples())
+            decode_s += d.weight * evaluateTotals({d.model.get(), &hw, Precision::FP16}, 4).latency_s;
+        const double chunk_s = evaluateTotals({models.chunk(), &hw, Precision::FP16}, 1).latency_s;
+        const double step_s = decode_s + 8 * (chunk_s - 73920.0 * 2 / 10e9) / 16;
+        QVERIFY(qFuzzyCompare(c.point.tpot_s, step_s));
+        QVERIFY(qFuzzyCompare(c.point.ttft_s, step_s)); // ⌈8 ÷ 16⌉ = 1 step
+        QVERIFY(qFuzzyCompare(c.point.outputTokensPerS, 4 / step_s));
+        QVERIFY(qFuzzyCompare(c.requestRate_per_s, 4 / (4 * step_s)));
+        // 12 sequences would bring 24 prompt tokens per step: more than the chunk admits.
+        QVERIFY(!evaluateContinuous(models, on, 12).sustainable);
+    }
+
     void largestBatchIsTheKvCaches() {
         // A 1-token prompt and 32,767 generated tokens: the KV cache of one sequence is
         // 2 (K, V) · 1 layer · 4 heads · 16 · 32,768 tokens · 2 B = 8 MiB. The last decode step's
