@@ -457,8 +457,10 @@ std::vector<Command> makeCommands() {
                  runRuntimes});
     c.push_back(
         {"models",
-         "Usage: batchscope models [--format csv|json]\n\nLists the built-in models with their knobs and "
-         "default values.\nSet knobs with --param name=value (and --seq / --resolution).\n",
+         "Usage: batchscope models [--format csv|json]\n\nLists the built-in models and the shipped LLM configs\n"
+         "(presets/models/*.json, Hugging Face config.json files) with their knobs and default\n"
+         "values. Set knobs with --param name=value (and --seq / --resolution). Any other\n"
+         "config.json is a model too: --model path/to/config.json.\n",
          {{"format", true, false}},
          runModels});
     c.push_back({"sweep",
