@@ -7,12 +7,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QStringList>
+#include <algorithm>
 
 namespace bs {
 
 namespace {
 
 constexpr std::int64_t kMaxDim = 1 << 24; // no real model has a dimension above 16 M
+constexpr std::int64_t kMaxLayers = 1024; // the largest public models have 126; the graph grows with it
 
 const QStringList& knownTypes() {
     static const QStringList types =
@@ -31,6 +33,10 @@ class ConfigReader {
     std::int64_t integer(const char* key, std::int64_t lo = 1) const {
         const QString k = QString::fromLatin1(key);
         return r_.integer(r_.get(o_, k, k, true), k, lo, kMaxDim);
+    }
+    std::int64_t integerIn(const char* key, std::int64_t lo, std::int64_t hi) const {
+        const QString k = QString::fromLatin1(key);
+        return r_.integer(r_.get(o_, k, k, true), k, lo, hi);
     }
     /// An optional integer: absent or null gives `fallback`.
     std::int64_t integerOr(const char* key, std::int64_t fallback, std::int64_t lo = 1) const {
@@ -77,7 +83,7 @@ DecoderSpec::Mlp gatedMlp(const ConfigReader& c, const char* key, const QString&
 // The fields every Llama-like family shares (llama, mistral, mixtral, qwen2/3, gemma, phi3).
 void readLlamaLike(const ConfigReader& c, DecoderSpec& s) {
     s.hidden = c.integer("hidden_size");
-    s.layers = c.integer("num_hidden_layers");
+    s.layers = c.integerIn("num_hidden_layers", 1, kMaxLayers);
     s.heads = c.integer("num_attention_heads");
     s.kvHeads = c.integerOr("num_key_value_heads", s.heads);
     s.headDim = c.integerOr("head_dim", s.hidden / s.heads);
@@ -103,7 +109,7 @@ void readQwen3Moe(const ConfigReader& c, DecoderSpec& s) {
 
 void readDeepSeek(const ConfigReader& c, DecoderSpec& s) {
     s.hidden = c.integer("hidden_size");
-    s.layers = c.integer("num_hidden_layers");
+    s.layers = c.integerIn("num_hidden_layers", 1, kMaxLayers);
     s.heads = c.integer("num_attention_heads");
     s.kvHeads = s.heads; // num_key_value_heads has no meaning under MLA
     s.vocab = c.integer("vocab_size");
@@ -118,16 +124,16 @@ void readDeepSeek(const ConfigReader& c, DecoderSpec& s) {
     s.moe.topK = c.integer("num_experts_per_tok");
     s.moe.ffn = c.integer("moe_intermediate_size");
     s.moe.shared = c.integerOr("n_shared_experts", 0, 0);
-    s.moe.firstDense = c.integerOr("first_k_dense_replace", 0, 0);
+    s.moe.firstDense = std::min(c.integerOr("first_k_dense_replace", 0, 0), s.layers);
     if (c.integerOr("moe_layer_freq", 1) != 1)
         c.fail("moe_layer_freq", QStringLiteral("only 1 (every layer after the dense ones) is built"));
     s.moe.routerBias = c.stringOr("topk_method", {}) == QLatin1String("noaux_tc");
-    s.mtpLayers = c.integerOr("num_nextn_predict_layers", 0, 0);
+    s.mtpLayers = std::min(c.integerOr("num_nextn_predict_layers", 0, 0), kMaxLayers);
 }
 
 void readGptNeox(const ConfigReader& c, DecoderSpec& s) {
     s.hidden = c.integer("hidden_size");
-    s.layers = c.integer("num_hidden_layers");
+    s.layers = c.integerIn("num_hidden_layers", 1, kMaxLayers);
     s.heads = c.integer("num_attention_heads");
     s.kvHeads = s.heads;
     s.headDim = s.hidden / s.heads;

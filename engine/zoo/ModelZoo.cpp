@@ -6,6 +6,7 @@
 #include "zoo/HfConfig.h"
 #include "zoo/ZooModels.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <cmath>
@@ -217,10 +218,21 @@ std::vector<ModelDescriptor> makeModels() {
     return m;
 }
 
-// Config files read by loadConfig(), by absolute path; a deque keeps the descriptors in place.
+// Config files read by loadConfig(), by absolute path, each with the modification time it was
+// read at. A file changed since is read again and the newer entry wins; the deque keeps every
+// descriptor in place, so a pointer handed out earlier stays valid.
+struct ConfigEntry {
+    ModelDescriptor model;
+    QDateTime modified;
+};
 struct ConfigRegistry {
     std::mutex mutex;
-    std::deque<ModelDescriptor> models;
+    std::deque<ConfigEntry> entries;
+    const ConfigEntry* latest(const std::string& id) const {
+        for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+            if (it->model.id == id) return &*it;
+        return nullptr;
+    }
 };
 
 ConfigRegistry& registry() {
@@ -241,9 +253,8 @@ const ModelDescriptor* ModelZoo::find(const std::string& id) {
     if (!isConfigPath(id)) return nullptr;
     ConfigRegistry& r = registry();
     const std::lock_guard<std::mutex> lock(r.mutex);
-    for (const ModelDescriptor& m : r.models)
-        if (m.id == id) return &m;
-    return nullptr;
+    const ConfigEntry* e = r.latest(id);
+    return e ? &e->model : nullptr;
 }
 
 bool ModelZoo::isConfigPath(const std::string& idOrPath) {
@@ -251,16 +262,20 @@ bool ModelZoo::isConfigPath(const std::string& idOrPath) {
 }
 
 const ModelDescriptor& ModelZoo::loadConfig(const std::string& path) {
-    const QString absolute = QFileInfo(QString::fromStdString(path)).absoluteFilePath();
-    if (const ModelDescriptor* known = find(absolute.toStdString())) return *known;
-    ModelDescriptor d =
-        configModel(absolute.toStdString(), decoderSpecFromHfConfig(absolute), absolute.toStdString());
+    const QFileInfo file(QString::fromStdString(path));
+    const std::string id = file.absoluteFilePath().toStdString();
+    const QDateTime modified = file.lastModified();
     ConfigRegistry& r = registry();
+    {
+        const std::lock_guard<std::mutex> lock(r.mutex);
+        if (const ConfigEntry* e = r.latest(id); e && e->modified == modified) return e->model;
+    }
+    ConfigEntry e{configModel(id, decoderSpecFromHfConfig(file.absoluteFilePath()), id), modified};
     const std::lock_guard<std::mutex> lock(r.mutex);
-    for (const ModelDescriptor& m : r.models)
-        if (m.id == d.id) return m; // another thread read it meanwhile
-    r.models.push_back(std::move(d));
-    return r.models.back();
+    if (const ConfigEntry* known = r.latest(id); known && known->modified == modified)
+        return known->model; // another thread read it meanwhile
+    r.entries.push_back(std::move(e));
+    return r.entries.back().model;
 }
 
 KnobValues ModelZoo::resolve(const ModelDescriptor& model, const KnobValues& overrides) {

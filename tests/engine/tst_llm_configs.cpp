@@ -189,6 +189,10 @@ class TestLlmConfigs : public QObject {
             << QByteArray(R"({"model_type": "mixtral", "hidden_size": 64, "num_hidden_layers": 1,
                 "num_attention_heads": 4, "intermediate_size": 8, "vocab_size": 8})")
             << QStringLiteral("num_local_experts: missing");
+        QTest::newRow("too many layers")
+            << QByteArray(R"({"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 100000,
+                "num_attention_heads": 4, "intermediate_size": 8, "vocab_size": 8})")
+            << QStringLiteral("num_hidden_layers: 100000 is outside 1..1024");
         QTest::newRow("unknown activation")
             << QByteArray(R"({"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 1,
                 "num_attention_heads": 4, "intermediate_size": 8, "vocab_size": 8, "hidden_act": "relu2"})")

@@ -17,10 +17,11 @@ seeds() {
     preset) echo presets ;;
     session) echo tests/fuzz/seeds/session ;;
     measured) echo presets/measured tests/fuzz/seeds/measured ;;
+    hf_config) echo presets/models tests/data/hf ;;
   esac
 }
 status=0
-for t in onnx preset session measured; do
+for t in onnx preset session measured hf_config; do
   corpus=build/fuzz/corpus/$t findings=build/fuzz/findings/$t
   mkdir -p "$corpus" "$findings"
   log=build/fuzz/$t.log

@@ -291,6 +291,40 @@ class TstMainWindow : public QObject {
         QCOMPARE(e.model->params(), std::int64_t{66362880});
     }
 
+    // A Hugging Face config.json opens as a model like an ONNX file; edited and opened again, it is
+    // read again.
+    void openAConfigJson() {
+        MainWindow w(options(false));
+        w.show();
+        QDir(tmp_.path()).mkpath(QStringLiteral("Llama-3.2-1B"));
+        const QString file = tmp_.filePath(QStringLiteral("Llama-3.2-1B/config.json"));
+        QFile::remove(file);
+        QVERIFY(QFile::copy(
+            QStringLiteral(BATCHSCOPE_TEST_DATA_DIR "/../../presets/models/llama-3.2-1b.json"), file));
+        w.openOnnx(file);
+        waitIdle(w);
+        const EvaluatedScenario& e = w.explorer()->snapshot().scenarios[0];
+        QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
+        QCOMPARE(e.model->params(), std::int64_t{1235814400});
+        QVERIFY2(e.label.startsWith(QStringLiteral("Llama-3.2-1B/config.json")), qPrintable(e.label));
+        auto* combo = w.modelPanel()->findChild<QComboBox*>(QStringLiteral("modelCombo"));
+        QVERIFY(combo && combo->currentText() == QStringLiteral("Llama-3.2-1B/config.json"));
+        auto* phase = w.modelPanel()->findChild<QComboBox*>(QStringLiteral("knob_phase")); // its knobs
+        QVERIFY(phase && phase->isVisible());
+        w.grab().save(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/config-json-model.png"));
+        // 2 layers instead of 16, saved a minute later: read again on the next open.
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        const QByteArray text = f.readAll().replace("\"num_hidden_layers\": 16", "\"num_hidden_layers\": 2");
+        f.resize(0);
+        f.write(text);
+        QVERIFY(f.setFileTime(QFileInfo(file).lastModified().addSecs(60), QFileDevice::FileModificationTime));
+        f.close();
+        w.openOnnx(file);
+        waitIdle(w);
+        QVERIFY(w.explorer()->snapshot().scenarios.back().model->params() < 1235814400);
+    }
+
     void presetEditReevaluatesItsScenarios() {
         MainWindow w(options());
         w.show();

@@ -55,7 +55,9 @@ void Explorer::jobFinished() {
 
 int Explorer::addScenario(const QString& modelIdOrFile, const QString& presetId) {
     ScenarioRow s;
-    if (looksLikeModelFile(modelIdOrFile.toStdString()))
+    if (ModelZoo::isConfigPath(modelIdOrFile.toStdString())) // a Hugging Face config.json
+        s.modelId = QFileInfo(modelIdOrFile).absoluteFilePath();
+    else if (looksLikeModelFile(modelIdOrFile.toStdString()))
         s.onnxPath = QFileInfo(modelIdOrFile).absoluteFilePath();
     else
         s.modelId = modelIdOrFile;

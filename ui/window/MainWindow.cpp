@@ -276,12 +276,13 @@ void MainWindow::buildMenus() {
     buildToolBar(open, scenarioActions);
 }
 
-// Open ONNX (returned for the toolbar), recent files, the session actions, Quit.
+// Open model (returned for the toolbar), recent files, the session actions, Quit.
 QAction* MainWindow::buildFileMenu() {
     auto* file = menuBar()->addMenu(tr("&File"));
-    auto* open = file->addAction(tr("&Open ONNX…"), this, &MainWindow::chooseOnnx);
+    auto* open = file->addAction(tr("&Open model…"), this, &MainWindow::chooseOnnx);
     open->setShortcut(QKeySequence::Open);
-    open->setToolTip(tr("Import an ONNX model (also: drag a .onnx file onto the window)"));
+    open->setToolTip(tr("Import an ONNX model (also: drag a .onnx file onto the window) or a decoder LLM's "
+                        "Hugging Face config.json"));
     recentMenu_ = file->addMenu(tr("Open &recent"));
     updateRecentMenu();
     file->addSeparator();
@@ -469,8 +470,9 @@ void MainWindow::openOnnx(const QString& file) {
 }
 
 void MainWindow::chooseOnnx() {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Open ONNX model"), settings_->lastDirectory(),
-                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Open model"), settings_->lastDirectory(),
+        tr("Models (*.onnx *.json);;ONNX models (*.onnx);;Hugging Face configs (*.json);;All files (*)"));
     if (!file.isEmpty()) openOnnx(file);
 }
 

@@ -5,6 +5,7 @@
 
 #include <QColorDialog>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -183,7 +184,7 @@ void ModelPanel::connectEditors() {
         ScenarioRow s = *cur;
         s.knobs.clear();
         s.dims.clear();
-        if (looksLikeModelFile(data.toStdString())) {
+        if (looksLikeModelFile(data.toStdString()) && !ModelZoo::isConfigPath(data.toStdString())) {
             s.modelId.clear();
             s.onnxPath = data;
         } else {
@@ -272,7 +273,12 @@ void ModelPanel::connectExplorer() {
                 progress_->setValue(step);
                 progress_->setFormat(stage);
             });
-    connect(explorer_, &Explorer::modelPrepared, this, &ModelPanel::updateStatus);
+    connect(explorer_, &Explorer::modelPrepared, this, [this] {
+        updateStatus();
+        // A config.json is read while its model is prepared: its knobs exist from then on.
+        const ScenarioRow* cur = explorer_->scenarios()->find(id_);
+        if (cur && ModelZoo::isConfigPath(cur->modelId.toStdString())) scheduleRebuild();
+    });
     // Deferred: a spec change usually comes from one of this panel's own editors, still inside
     // its signal; rebuilding now would delete the widget that is emitting.
     connect(explorer_->scenarios(), &ScenarioListModel::specChanged, this, [this](int id) {
@@ -387,17 +393,24 @@ void ModelPanel::rebuild() {
             model_->addItem(QString::fromStdString(d.id), QString::fromStdString(d.id));
             model_->setItemData(model_->count() - 1, QString::fromStdString(d.description), Qt::ToolTipRole);
         }
-        // ONNX files used by any scenario, so another scenario can pick the same file.
+        // Model files (ONNX, config.json) used by any scenario, so another can pick the same file.
         QStringList files;
-        for (const ScenarioRow& s : explorer_->scenarios()->specs())
-            if (s.isOnnx() && !files.contains(s.onnxPath)) files << s.onnxPath;
+        for (const ScenarioRow& s : explorer_->scenarios()->specs()) {
+            const QString file = s.isOnnx() ? s.onnxPath : s.modelId;
+            if ((s.isOnnx() || ModelZoo::isConfigPath(file.toStdString())) && !files.contains(file))
+                files << file;
+        }
         if (!files.isEmpty()) model_->insertSeparator(model_->count());
         for (const QString& f : files) {
-            model_->addItem(QFileInfo(f).fileName(), f);
+            const QFileInfo fi(f);
+            model_->addItem(fi.suffix() == QLatin1String("json")
+                                ? fi.dir().dirName() + QLatin1Char('/') + fi.fileName()
+                                : fi.fileName(),
+                            f);
             model_->setItemData(model_->count() - 1, f, Qt::ToolTipRole);
         }
         model_->insertSeparator(model_->count());
-        model_->addItem(tr("Open ONNX file…"), QString());
+        model_->addItem(tr("Open model file (ONNX, config.json)…"), QString());
         if (spec) {
             model_->setCurrentIndex(model_->findData(spec->isOnnx() ? spec->onnxPath : spec->modelId));
             // A preset deleted or a precision the chip lacks is shown as such, not as a neighbour.
@@ -424,7 +437,11 @@ void ModelPanel::rebuild() {
         }
     }
     if (spec) {
-        const QString knobsFor = spec->isOnnx() ? spec->onnxPath : spec->modelId;
+        // A config.json's knobs exist once it is read (and change when it is read again): the
+        // descriptor is part of what the editors were built for.
+        const ModelDescriptor* d = spec->isOnnx() ? nullptr : ModelZoo::find(spec->modelId.toStdString());
+        const QString knobsFor = (spec->isOnnx() ? spec->onnxPath : spec->modelId) + QLatin1Char('|') +
+                                 QString::number(reinterpret_cast<quintptr>(d));
         if (knobsFor != knobsFor_) rebuildKnobs(*spec);
         knobsFor_ = knobsFor;
         updateKnobValues(*spec);
@@ -502,6 +519,7 @@ void ModelPanel::updateKnobValues(const ScenarioRow& spec) {
     }
     for (const Knob& k : d->knobs) {
         QWidget* w = knobBox_->findChild<QWidget*>(QStringLiteral("knob_") + QString::fromStdString(k.name));
+        if (!w) continue; // built for another descriptor: the next rebuild makes them
         const QSignalBlocker block(w);
         // A knob that does nothing at these values (seq in decode) is disabled and says why.
         const std::string unused = k.unusedBecause ? k.unusedBecause(values) : std::string();
