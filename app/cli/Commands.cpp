@@ -455,14 +455,14 @@ std::vector<Command> makeCommands() {
                  "A shipped profile that does not load is reported the same way (exit 2).\n",
                  {{"format", true, false}, {"check", true, false}},
                  runRuntimes});
-    c.push_back(
-        {"models",
-         "Usage: batchscope models [--format csv|json]\n\nLists the built-in models and the shipped LLM configs\n"
-         "(presets/models/*.json, Hugging Face config.json files) with their knobs and default\n"
-         "values. Set knobs with --param name=value (and --seq / --resolution). Any other\n"
-         "config.json is a model too: --model path/to/config.json.\n",
-         {{"format", true, false}},
-         runModels});
+    c.push_back({"models",
+                 "Usage: batchscope models [--format csv|json]\n\nLists the built-in models and the shipped "
+                 "LLM configs\n"
+                 "(presets/models/*.json, Hugging Face config.json files) with their knobs and default\n"
+                 "values. Set knobs with --param name=value (and --seq / --resolution). Any other\n"
+                 "config.json is a model too: --model path/to/config.json.\n",
+                 {{"format", true, false}},
+                 runModels});
     c.push_back({"sweep",
                  std::string("Usage: batchscope sweep --model ID --hardware ID [options]\n\n"
                              "Evaluates the scenario at each batch size (or, with --over, at each sequence\n"
