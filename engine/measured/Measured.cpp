@@ -104,6 +104,9 @@ enum class Field {
     Resolution,
     InputLen,
     OutputLen,
+    Weights,
+    Kv,
+    GroupSize,
     Note
 };
 
@@ -146,6 +149,9 @@ constexpr Alias kAliases[] = {
     {"input_tokens", Field::InputLen, 1},
     {"output_len", Field::OutputLen, 1},
     {"output_tokens", Field::OutputLen, 1},
+    {"weights", Field::Weights, 1},
+    {"kv", Field::Kv, 1},
+    {"group_size", Field::GroupSize, 1},
 };
 
 const Alias* alias(const std::string& key) {
@@ -210,6 +216,15 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
         case Field::OutputLen:
             p.outputLen = integer(text, where, a->name, 1'000'000);
             break;
+        case Field::Weights:
+            p.weights = lower(text);
+            break;
+        case Field::Kv:
+            p.kv = lower(text);
+            break;
+        case Field::GroupSize:
+            p.groupSize = integer(text, where, a->name, 65536);
+            break;
         }
     }
     if (p.inputLen.has_value() != p.outputLen.has_value())
@@ -238,7 +253,7 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
 auto keyOf(const MeasuredPoint& p) {
     return std::make_tuple(p.model, p.hardware, p.runtime, p.params, p.precision, p.seq.value_or(0),
                            p.resolution.value_or(0), p.inputLen.value_or(0), p.outputLen.value_or(0),
-                           p.batch);
+                           p.weights, p.kv, p.groupSize.value_or(0), p.batch);
 }
 
 /// Repeated runs of one point become their median.
@@ -433,6 +448,8 @@ std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::strin
         // A generation row times prefill and decode steps, not one forward pass of a scenario:
         // `batchscope validate` scores it (docs/MEASURED.md).
         if (p.inputLen) continue;
+        if (!p.weights.empty() || !p.kv.empty() || p.groupSize)
+            continue; // a scheme the scenario may not have
         out.push_back(p);
     }
     std::stable_sort(out.begin(), out.end(),

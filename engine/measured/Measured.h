@@ -42,6 +42,10 @@ struct MeasuredPoint {
     /// A generation row (`batchscope generate`, static batching): prompt and generated tokens per
     /// sequence; latency_s is then the batch's end-to-end time and energy_j per output token.
     std::optional<int> inputLen, outputLen;
+    /// A quantization scheme (docs/MODEL.md §18): weight and KV-cache precisions, weight group
+    /// size ("" / none when the row does not say: everything at `precision`).
+    std::string weights, kv;
+    std::optional<int> groupSize;
     int batch = 1;
     double latency_s = 0;           ///< median over `runs`
     std::optional<double> energy_j; ///< per inference, median

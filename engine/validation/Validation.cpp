@@ -28,6 +28,7 @@ struct Case {
     std::shared_ptr<const PreparedModel> model;
     std::shared_ptr<const HardwarePreset> hardware; ///< as the row resolved it (id or preset file)
     Precision precision = Precision::FP32;
+    Quantization quant;
     const Runtime* runtime = nullptr;
     std::string fitKey; ///< runtime id + class: the constants a fit changes
     /// A generation row (input_len/output_len): its prefill and decode models; `model` unused.
@@ -40,6 +41,9 @@ ScenarioFields fieldsOf(const MeasuredPoint& p) {
     f.hardware = p.hardware;
     f.runtime = p.runtime;
     if (!p.precision.empty()) f.precision = p.precision;
+    if (!p.weights.empty()) f.weights = p.weights;
+    if (!p.kv.empty()) f.kv = p.kv;
+    if (p.groupSize) f.groupSize = std::to_string(*p.groupSize);
     if (p.seq) f.seq = std::to_string(*p.seq);
     if (p.resolution) f.resolution = std::to_string(*p.resolution);
     std::stringstream params(p.params);
@@ -88,7 +92,7 @@ struct Outcome {
 };
 
 Outcome modelOutcome(const Case& c, const RuntimeClassProfile& profile, int batch) {
-    const EvalInput in{c.model.get(), c.hardware.get(), c.precision, &profile};
+    const EvalInput in{c.model.get(), c.hardware.get(), c.precision, &profile, c.quant};
     if (c.generation) {
         const GenerationPoint g = evaluateGeneration(*c.generation, in, batch);
         return {g.e2e_s, g.power_w, g.energyPerToken_j};
@@ -148,6 +152,7 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
                 c.point = d.points.size();
                 c.hardware = std::make_shared<const HardwarePreset>(hw);
                 c.precision = s.precision;
+                c.quant = s.quant;
                 c.runtime = runtimes.find(s.runtimeId.toStdString());
                 runtimeProfileFor(*c.runtime, hw);
                 if (p.inputLen) {

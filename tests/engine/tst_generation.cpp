@@ -240,6 +240,17 @@ class TstGeneration : public QObject {
         QCOMPARE(set.points[0].latency_s, 2.2); // the median of the two runs
         QCOMPARE(set.points[0].runs, 2);
         QCOMPARE(set.points[1].inputLen.value(), 1024);
+        // A scheme is a key too: the same batch under BF16 and W4A16 g128 stays two points, and a
+        // bad group size names the line and column.
+        const MeasuredSet q = parseMeasured("model,batch,input_len,output_len,weights,group_size,latency_ms\n"
+                                            "llm,8,512,128,,,2100\nllm,8,512,128,INT4,128,1500\n",
+                                            "q.csv");
+        QCOMPARE(q.points.size(), std::size_t(2));
+        QCOMPARE(q.points[1].weights, std::string("int4"));
+        QCOMPARE(q.points[1].groupSize.value(), 128);
+        QVERIFY(selectPoints(q, "llm", "", "").empty()); // generation rows are not forward passes
+        QVERIFY_THROWS_EXCEPTION(MeasuredError,
+                                 parseMeasured("model,batch,latency_ms,group_size\nllm,1,2,0.5\n", "b.csv"));
     }
 
     void generationSetsItsOwnLengths() {

@@ -77,13 +77,14 @@ class TstValidation : public QObject {
 
     void generationDatasetsAreScoredShippedOnly() {
         // The static-batching generation datasets (LLM-Inference-Bench: vLLM and TensorRT-LLM on
-        // an A100 and an H100): every row is an end-to-end time, scored with the shipped profiles,
-        // never fitted. Today 6–19 % per dataset; held below 25 % as a regression guard.
+        // an A100 and an H100; vLLM PR #23197's BF16 / INT8 / INT4 weight-only Llama-3.1-8B on an
+        // H100): every row is an end-to-end time, scored with the shipped profiles, never fitted.
+        // Today 6–19 % per dataset; held below 25 % as a regression guard.
         int sets = 0;
         for (const ValidationDataset& d : report_.datasets) {
             if (!d.generation) continue;
             ++sets;
-            QVERIFY(d.points.size() >= 50);
+            QVERIFY(d.points.size() >= 12);
             for (const ValidationPoint& p : d.points) {
                 QVERIFY(p.measured.inputLen && p.measured.outputLen);
                 QVERIFY(!p.outOfSample_s && !p.inSample_s);
@@ -93,7 +94,7 @@ class TstValidation : public QObject {
             QVERIFY(err);
             QVERIFY2(*err <= 25, (d.file + ": " + std::to_string(*err)).c_str());
         }
-        QCOMPARE(sets, 4);
+        QCOMPARE(sets, 5);
     }
 
     void outOfSampleNeedsAnotherDataset() {
