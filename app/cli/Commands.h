@@ -25,5 +25,9 @@ void writeTable(const Table& t, const Options& o, std::ostream& out);
 /// calibrate, measure-machine): this library links the engine and Qt Core only. The commands that
 /// draw charts (export, report) live in app/exportcli and link the widgets.
 const std::vector<Command>& headlessCommands();
+/// `extra` after the scenario options every scenario command takes (cli/ScenarioOptions.h).
+std::vector<OptionSpec> withScenario(std::vector<OptionSpec> extra);
+/// The --help text of those options.
+extern const char* kScenarioHelp;
 
 } // namespace bs::cli
