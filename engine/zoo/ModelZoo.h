@@ -46,6 +46,8 @@ struct ModelDescriptor {
     /// The config.json a config model was read from ("" for the built-in builders).
     std::string configFile = {};
     bool isDecoder() const { return static_cast<bool>(decoder); }
+    /// One of the built-in builders (not a config.json model).
+    bool builtIn() const { return configFile.empty(); }
 };
 
 class ModelZoo {
