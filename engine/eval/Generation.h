@@ -101,7 +101,7 @@ GenerationPoint evaluateGeneration(const GenerationModels& models, const EvalInp
 /// tokens in the same steps. The point's TPOT is the mixed step's time, TTFT the steps a prompt
 /// takes, and `requestRate_per_s` the arrivals that keep `batch` sequences in flight.
 struct ContinuousPoint {
-    GenerationPoint point;
+    GenerationPoint point; ///< its `prefill` is the chunk's (at batch 1), not a whole prompt batch's
     double prefillTokensPerStep = 0; ///< batch · input ÷ output: the arrivals' prompts per step
     double requestRate_per_s = 0;    ///< batch ÷ (output · step time)
     bool sustainable = true;         ///< the prefill demand fits in the chunk
