@@ -33,9 +33,11 @@ for t in onnx preset session measured hf_config; do
     result="FAILED (see $log and $findings)"
     status=1
   fi
-  execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-  rate=$(grep -m1 'stat::average_exec_per_sec' "$log" | awk '{print $2}')
-  cov=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -o 'cov: [0-9]*' | awk '{print $2}')
+  # A target that never started (not built, crashed on load) leaves no statistics: report "?"
+  # rather than let pipefail end the script before the FAILED line is printed.
+  execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}' || true)
+  rate=$(grep -m1 'stat::average_exec_per_sec' "$log" | awk '{print $2}' || true)
+  cov=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -o 'cov: [0-9]*' | awk '{print $2}' || true)
   units=$(ls "$corpus" | wc -l)
   echo "fuzz_$t: ${seconds}s, ${execs:-?} executions (${rate:-?}/s), coverage ${cov:-?} edges, corpus $units: $result"
 done
