@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs dependencies, then builds and runs the whole test suite twice: the dev preset
 # (warnings as errors, plus a clang-format check) and the asan preset (AddressSanitizer +
-# UndefinedBehaviorSanitizer); then a short run (60 s each) of the four libFuzzer targets.
+# UndefinedBehaviorSanitizer); then a short run (60 s each) of the five libFuzzer targets.
 # Exits non-zero on the first failure. This is what CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,6 +6,7 @@
 #include "base/Format.h"
 #include "cli/ScenarioOptions.h"
 #include "eval/Generation.h"
+#include "eval/ResultTables.h"
 #include "eval/Sweep.h"
 #include "zoo/ModelZoo.h"
 
@@ -26,9 +27,8 @@ std::optional<double> targetMs(const Options& o, const char* name) {
 
 // A decoder model named by id or config.json path; `what` names the option in messages.
 const ModelDescriptor& decoderModel(const std::string& idOrPath, const std::string& what) {
-    const ModelDescriptor* m =
-        ModelZoo::isConfigPath(idOrPath) ? &ModelZoo::loadConfig(idOrPath) : ModelZoo::find(idOrPath);
-    if (!m || !m->isDecoder())
+    const ModelDescriptor* m = bs::decoderModel(idOrPath);
+    if (!m)
         throw EngineError(what +
                           " runs a decoder LLM: llm (with --param knobs), a shipped config (see "
                           "'batchscope models') or a Hugging Face config.json; '" +
@@ -97,20 +97,7 @@ int runGenerate(const Options& o, std::ostream& out) {
     const std::optional<long long> maxBatch =
         largestGenerationBatch(models, s.input(), spec.draft ? &*spec.draft : nullptr);
     const std::optional<int> best = bestBatchWithinTargets(points, ttft, tpot);
-    std::vector<QString> header = {QStringLiteral("batch"),
-                                   QStringLiteral("ttft_ms"),
-                                   QStringLiteral("tpot_ms"),
-                                   QStringLiteral("e2e_ms"),
-                                   QStringLiteral("output_tokens_per_s"),
-                                   QStringLiteral("output_tokens_per_s_per_user"),
-                                   QStringLiteral("energy_per_token_mj"),
-                                   QStringLiteral("power_w"),
-                                   QStringLiteral("kv_cache_gb"),
-                                   QStringLiteral("weights_gb"),
-                                   QStringLiteral("activations_gb"),
-                                   QStringLiteral("peak_memory_gb"),
-                                   QStringLiteral("fits_memory"),
-                                   QStringLiteral("max_batch")};
+    std::vector<QString> header = generationColumns();
     if (spec.draft) header.push_back(QStringLiteral("tokens_per_target_step"));
     if (continuous)
         header.insert(header.end(), {QStringLiteral("prefill_tokens_per_step"),
@@ -122,20 +109,7 @@ int runGenerate(const Options& o, std::ostream& out) {
     const double capacity = s.hardware->dramCapacityBytes();
     for (std::size_t i = 0; i < points.size(); ++i) {
         const GenerationPoint& p = points[i];
-        std::vector<Cell> row = {static_cast<double>(p.batch),
-                                 p.ttft_s * 1e3,
-                                 p.tpot_s * 1e3,
-                                 p.e2e_s * 1e3,
-                                 p.outputTokensPerS,
-                                 p.outputTokensPerSPerUser,
-                                 p.energyPerToken_j * 1e3,
-                                 p.power_w,
-                                 p.kvCacheBytes / 1e9,
-                                 p.weightBytes / 1e9,
-                                 p.activationBytes / 1e9,
-                                 p.peakMemoryBytes / 1e9,
-                                 p.fitsMemory,
-                                 maxBatch ? Cell(static_cast<double>(*maxBatch)) : Cell(QString())};
+        std::vector<Cell> row = generationCells(p, maxBatch);
         if (spec.draft)
             row.emplace_back(
                 expectedTokensPerStep(spec.speculation.acceptance, spec.speculation.draftTokens));

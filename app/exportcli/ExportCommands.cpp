@@ -15,6 +15,7 @@
 
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <ostream>
@@ -24,7 +25,7 @@ namespace bs::cli {
 namespace {
 
 std::vector<SnapshotInput> scenariosFromSession(const std::string& file, int* selected, int* batch,
-                                                std::optional<double>* budget_s) {
+                                                std::optional<double>* budget_s, ServingSettings* serving) {
     const QString path = QFileInfo(qs(file)).absoluteFilePath();
     SessionData data;
     try {
@@ -77,6 +78,7 @@ std::vector<SnapshotInput> scenariosFromSession(const std::string& file, int* se
     if (out.empty()) throw EngineError(file + ": the session has no visible scenario");
     *batch = data.batch;
     *budget_s = data.latencyBudget_ms ? std::optional<double>(*data.latencyBudget_ms / 1e3) : std::nullopt;
+    *serving = data.serving;
     return out;
 }
 
@@ -93,7 +95,24 @@ const char* kSourceHelp = R"(Scenarios (one of):
   --batch N             current batch (default: the session's, else 64)
   --latency-budget-ms X latency budget for the recommended batch (0: none;
                         default: the session's, else none)
+  --input-len N         the serving charts' prompt tokens per sequence (decoder
+                        LLMs; default: the session's, else 1024)
+  --output-len N        their generated tokens per sequence (default: the
+                        session's, else 256)
+  --ttft-ms X           time-to-first-token target (0: none; default: the
+                        session's, else none)
+  --tpot-ms Y           time-per-output-token target (likewise)
 )";
+
+// A target in milliseconds from `name` (0: none), else `current`.
+std::optional<double> targetFromOptions(const Options& o, const char* name, std::optional<double> current) {
+    if (!o.has(name)) return current;
+    const std::optional<double> ms = parseNumber(o.value(name));
+    if (!ms || !(*ms >= 0) || !std::isfinite(*ms))
+        throw EngineError(std::string("--") + name + " '" + o.value(name) +
+                          "' is not a number of milliseconds ≥ 0");
+    return *ms > 0 ? std::optional<double>(*ms / 1e3) : std::nullopt;
+}
 
 // ---- export ----------------------------------------------------------------------------------
 
@@ -114,12 +133,19 @@ int runExport(const Options& o, std::ostream& out) {
     const QString path = qs(o.value("out"));
     const std::string chartName = o.value("chart", "all");
     std::optional<ChartKind> kind;
-    if (chartName != "all") {
+    const bool serving = chartName == "serving";
+    if (chartName != "all" && !serving) {
         kind = chartKindFromName(qs(chartName));
         if (!kind)
             throw EngineError("--chart '" + chartName +
-                              "' is not roofline, utilization, tradeoff, energy or all");
+                              "' is not roofline, utilization, tradeoff, energy, all, interactivity, ttft, "
+                              "tpot, serving-memory or serving");
     }
+    const auto isServing = [](ChartKind k) {
+        const auto& v = servingChartKinds();
+        return std::find(v.begin(), v.end(), k) != v.end();
+    };
+    const bool servingChart = serving || (kind && isServing(*kind));
     const QString suffix = QFileInfo(path).suffix().toLower();
     const bool csv = suffix == QLatin1String("csv");
     if (!csv && exportFormat(path) == ExportFormat::Unknown)
@@ -133,15 +159,21 @@ int runExport(const Options& o, std::ostream& out) {
     }
     const QSize size = sizeFromOptions(o);
     const ExplorerSnapshot snap = snapshotFromOptions(o);
+    if (servingChart && !hasServing(snap))
+        throw EngineError("--chart " + chartName +
+                          ": no scenario is a decoder LLM (the llm model or a config.json), so there is no "
+                          "generation to draw");
 
     QString error;
     bool ok = false;
     if (csv) {
-        const Table t = kind == ChartKind::Roofline ? allLayersCsvTable(snap) : sweepCsvTable(snap);
+        const Table t = kind == ChartKind::Roofline ? allLayersCsvTable(snap)
+                        : servingChart              ? servingCsvTable(snap)
+                                                    : sweepCsvTable(snap);
         ok = writeTextFile(t.toCsv(), path, &error);
     } else {
         std::vector<std::unique_ptr<SnapshotChart>> charts;
-        for (ChartKind k : allChartKinds())
+        for (ChartKind k : servingChart ? servingChartKinds() : allChartKinds())
             if (!kind || *kind == k)
                 charts.push_back(makePrintChart(k, snap, size, o.has("energy-breakdown")));
         if (kind) {
@@ -205,8 +237,9 @@ ExplorerSnapshot snapshotFromOptions(const Options& o) {
     std::vector<SnapshotInput> list;
     int selected = -1, batch = 64;
     std::optional<double> budget_s;
+    ServingSettings serving;
     if (session) {
-        list = scenariosFromSession(o.value("session"), &selected, &batch, &budget_s);
+        list = scenariosFromSession(o.value("session"), &selected, &batch, &budget_s, &serving);
     } else {
         int index = 0;
         for (const std::string& s : o.values("scenario"))
@@ -217,7 +250,11 @@ ExplorerSnapshot snapshotFromOptions(const Options& o) {
     if (batch > kMaxBatch)
         throw EngineError("--batch " + std::to_string(batch) + " is above " + std::to_string(kMaxBatch));
     if (o.has("latency-budget-ms")) budget_s = latencyBudgetFromOptions(o);
-    ExplorerSnapshot snap = buildSnapshot(list, batch, budget_s, sweepGrid(), selected);
+    serving.lengths = {o.positiveInt("input-len", serving.lengths.input),
+                       o.positiveInt("output-len", serving.lengths.output)};
+    serving.ttft_s = targetFromOptions(o, "ttft-ms", serving.ttft_s);
+    serving.tpot_s = targetFromOptions(o, "tpot-ms", serving.tpot_s);
+    ExplorerSnapshot snap = buildSnapshot(list, batch, budget_s, sweepGrid(), selected, serving);
     for (std::size_t i = 0; i < snap.scenarios.size(); ++i)
         if (!snap.scenarios[i].error.isEmpty())
             throw EngineError("scenario " + std::to_string(i + 1) + " (" +
@@ -227,9 +264,16 @@ ExplorerSnapshot snapshotFromOptions(const Options& o) {
 }
 
 std::vector<Command> exportCommands() {
-    const std::vector<OptionSpec> source{
-        {"session", true, false},           {"scenario", true, true},           {"batch", true, false},
-        {"latency-budget-ms", true, false}, {"energy-breakdown", false, false}, {"out", true, false}};
+    const std::vector<OptionSpec> source{{"session", true, false},
+                                         {"scenario", true, true},
+                                         {"batch", true, false},
+                                         {"latency-budget-ms", true, false},
+                                         {"energy-breakdown", false, false},
+                                         {"out", true, false},
+                                         {"input-len", true, false},
+                                         {"output-len", true, false},
+                                         {"ttft-ms", true, false},
+                                         {"tpot-ms", true, false}};
     std::vector<Command> c;
     std::vector<OptionSpec> exportOptions = source;
     exportOptions.insert(exportOptions.end(),
@@ -244,14 +288,19 @@ std::vector<Command> exportCommands() {
              "Export options:\n"
              "  --chart NAME          roofline, utilization, tradeoff (latency vs throughput),\n"
              "                        energy, or all (default): all four as one 2x2 picture, or a\n"
-             "                        4-page PDF\n"
+             "                        4-page PDF; the serving view's (decoder LLMs): interactivity\n"
+             "                        (output tokens/s per device vs per user), ttft, tpot,\n"
+             "                        serving-memory, or serving: those four together\n"
              "  --out FILE            .png, .svg or .pdf: the chart(s); a name ending in @2x.png\n"
              "                        is drawn at twice the pixels. .csv: --chart roofline writes\n"
              "                        every scenario's layers at the batch (the columns of\n"
              "                        'batchscope layers', led by scenario, model, hardware,\n"
              "                        precision); any other --chart writes the sweep of every\n"
              "                        scenario over the window's 80-batch grid (the columns of\n"
-             "                        'batchscope sweep', led by the same four)\n"
+             "                        'batchscope sweep', led by the same four); a serving chart\n"
+             "                        writes every decoder scenario's generation over that grid\n"
+             "                        (the columns of 'batchscope generate', then meets_targets\n"
+             "                        and recommended)\n"
              "  --size WxH            logical size of each chart (default 800x480, at least\n"
              "                        720x450 so that the legend and title fit)\n"
              "  --scale 1|2           PNG pixels per logical pixel (default 1, or 2 for @2x.png)\n"

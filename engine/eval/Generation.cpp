@@ -235,4 +235,25 @@ std::optional<int> bestBatchWithinTargets(const std::vector<GenerationPoint>& po
     return best;
 }
 
+const ModelDescriptor* decoderModel(const std::string& idOrPath) {
+    const ModelDescriptor* m =
+        ModelZoo::isConfigPath(idOrPath) ? &ModelZoo::loadConfig(idOrPath) : ModelZoo::find(idOrPath);
+    return m && m->isDecoder() ? m : nullptr;
+}
+
+KnobValues generationKnobs(KnobValues knobs) {
+    for (const char* k : {"phase", "seq", "context"})
+        knobs.erase(k);
+    return knobs;
+}
+
+std::vector<GenerationPoint> sweepGeneration(const GenerationModels& models, const EvalInput& on,
+                                             const std::vector<int>& batches) {
+    std::vector<GenerationPoint> out;
+    out.reserve(batches.size());
+    for (int b : batches)
+        out.push_back(evaluateGeneration(models, on, b));
+    return out;
+}
+
 } // namespace bs

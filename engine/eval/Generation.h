@@ -118,6 +118,16 @@ std::optional<long long> largestGenerationBatch(const GenerationModels& models, 
 /// 0.9 GB); 59.3 GB over" for a point that does not fit, else "".
 std::string memoryVerdict(const GenerationPoint& p, double capacityBytes);
 
+/// The decoder LLM `idOrPath` names: a built-in or shipped id, or a config.json (read with
+/// ModelZoo::loadConfig, which throws FileError naming the file and field); nullptr when the model
+/// is not a decoder (an ONNX file, a CNN).
+const ModelDescriptor* decoderModel(const std::string& idOrPath);
+/// `knobs` without the ones a generation sets itself from its lengths (phase, seq, context).
+KnobValues generationKnobs(KnobValues knobs);
+/// evaluateGeneration() at each of `batches`, in order (static batching).
+std::vector<GenerationPoint> sweepGeneration(const GenerationModels& models, const EvalInput& on,
+                                             const std::vector<int>& batches);
+
 /// The highest-throughput batch whose TTFT and TPOT are within the targets (either may be absent)
 /// among the points that fit; nullopt when none qualifies.
 std::optional<int> bestBatchWithinTargets(const std::vector<GenerationPoint>& points,

@@ -67,6 +67,40 @@ Table sweepTable(const std::vector<SweepPoint>& points) {
     return t;
 }
 
+std::vector<QString> generationColumns() {
+    return {QStringLiteral("batch"),
+            QStringLiteral("ttft_ms"),
+            QStringLiteral("tpot_ms"),
+            QStringLiteral("e2e_ms"),
+            QStringLiteral("output_tokens_per_s"),
+            QStringLiteral("output_tokens_per_s_per_user"),
+            QStringLiteral("energy_per_token_mj"),
+            QStringLiteral("power_w"),
+            QStringLiteral("kv_cache_gb"),
+            QStringLiteral("weights_gb"),
+            QStringLiteral("activations_gb"),
+            QStringLiteral("peak_memory_gb"),
+            QStringLiteral("fits_memory"),
+            QStringLiteral("max_batch")};
+}
+
+std::vector<Cell> generationCells(const GenerationPoint& p, std::optional<long long> maxBatch) {
+    return {static_cast<double>(p.batch),
+            p.ttft_s * 1e3,
+            p.tpot_s * 1e3,
+            p.e2e_s * 1e3,
+            p.outputTokensPerS,
+            p.outputTokensPerSPerUser,
+            p.energyPerToken_j * 1e3,
+            p.power_w,
+            p.kvCacheBytes / 1e9,
+            p.weightBytes / 1e9,
+            p.activationBytes / 1e9,
+            p.peakMemoryBytes / 1e9,
+            p.fitsMemory,
+            maxBatch ? Cell(static_cast<double>(*maxBatch)) : Cell(QString())};
+}
+
 std::vector<QString> layerColumns() {
     return {QStringLiteral("index"),
             QStringLiteral("name"),

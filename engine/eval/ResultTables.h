@@ -8,6 +8,7 @@
 // counts for the whole batch.
 #include "base/Table.h"
 #include "eval/Evaluator.h"
+#include "eval/Generation.h"
 #include "eval/Sweep.h"
 
 #include <QString>
@@ -25,6 +26,13 @@ QString dominantBound(const Totals& t);
 Table sweepTable(const std::vector<SweepPoint>& points);
 
 /// Layer columns: index, name, ops, flops, … spills, not_costed.
+/// The columns of `batchscope generate` (static batching, no options): batch, ttft_ms, tpot_ms,
+/// e2e_ms, output_tokens_per_s, output_tokens_per_s_per_user, energy_per_token_mj, power_w,
+/// kv_cache_gb, weights_gb, activations_gb, peak_memory_gb, fits_memory, max_batch.
+std::vector<QString> generationColumns();
+/// A generation point in those columns; `maxBatch` fills max_batch (empty when nullopt).
+std::vector<Cell> generationCells(const GenerationPoint& p, std::optional<long long> maxBatch);
+
 std::vector<QString> layerColumns();
 /// One layer row, in layerColumns() order; `model` is the model `p` was evaluated on.
 std::vector<Cell> layerCells(const PreparedModel& model, const LayerPlacement& p);

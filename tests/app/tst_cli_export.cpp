@@ -56,7 +56,8 @@ class TstCliExport : public QObject {
         const Run e = runCli({QStringLiteral("export"), QStringLiteral("--help")});
         QCOMPARE(e.code, 0);
         for (const char* opt : {"--session", "--scenario", "--chart", "--batch", "--out", "--size", "--scale",
-                                "--latency-budget-ms", "--energy-breakdown"})
+                                "--latency-budget-ms", "--energy-breakdown", "--input-len", "--output-len",
+                                "--ttft-ms", "--tpot-ms"})
             QVERIFY2(e.out.find(opt) != std::string::npos, opt);
         const Run r = runCli({QStringLiteral("report"), QStringLiteral("--help")});
         for (const char* opt : {"--session", "--scenario", "--title", "--top-layers", "--out"})
@@ -136,6 +137,57 @@ class TstCliExport : public QObject {
         }
         QVERIFY(rows.size() > expected.size()); // then bert-base's layers
         QCOMPARE(rows.back()[2], QStringLiteral("tpu-v4"));
+    }
+
+    void servingChartsCsvAndReport() {
+        const QString two = QStringLiteral("--scenario model=llama-3.2-1b,hardware=h100-sxm "
+                                           "--scenario model=resnet50,hardware=h100-sxm");
+        Run r = run(QStringLiteral("export %1 --chart ttft --input-len 512 --output-len 128 --ttft-ms 200 "
+                                   "--tpot-ms 4 --out @TMP@/serving.csv")
+                        .arg(two));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto rows = parseCsv(QString::fromUtf8(readAll(file(QStringLiteral("serving.csv")))));
+        const std::size_t grid = sweepGrid().size();
+        QCOMPARE(rows.size(), 1 + grid); // the decoder only: resnet50 generates nothing
+        // The generation columns are `batchscope generate`'s at the same lengths.
+        const Run gen = runCli(split(QStringLiteral("generate --model llama-3.2-1b --hardware h100-sxm "
+                                                    "--input-len 512 --output-len 128 --batches ") +
+                                     gridList()));
+        QCOMPARE(gen.code, 0);
+        const auto expected = parseCsv(QString::fromStdString(gen.out));
+        const qsizetype columns = 14;
+        QCOMPARE(rows[0].mid(4, columns), expected[0].mid(0, columns));
+        QCOMPARE(rows[0].mid(4 + columns),
+                 (QStringList{QStringLiteral("meets_targets"), QStringLiteral("recommended")}));
+        int recommended = 0;
+        for (std::size_t i = 1; i <= grid; ++i) {
+            QCOMPARE(rows[i].mid(4, columns), expected[i].mid(0, columns));
+            if (rows[i].back() == QStringLiteral("true")) {
+                ++recommended;
+                QCOMPARE(rows[i][4 + columns], QStringLiteral("true")); // it meets the targets
+            }
+        }
+        QCOMPARE(recommended, 1);
+
+        r = run(QStringLiteral("export %1 --chart serving --out @TMP@/serving.pdf").arg(two));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QCOMPARE(pdfPageCount(readAll(file(QStringLiteral("serving.pdf")))), 4);
+        r = run(QStringLiteral("export %1 --chart interactivity --out @TMP@/inter.svg").arg(two));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QVERIFY(readXml(readAll(file(QStringLiteral("inter.svg")))).text.contains(QStringLiteral("KV wall")));
+
+        r = run(QStringLiteral("report %1 --tpot-ms 5 --out @TMP@/serving.html").arg(two));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const XmlContent html = readXml(readAll(file(QStringLiteral("serving.html"))));
+        QVERIFY2(html.valid, qPrintable(html.error));
+        QCOMPARE(html.elements.at(QStringLiteral("svg")), 8); // the batch charts, then the serving ones
+        QVERIFY(html.text.contains(QStringLiteral("LLM serving")));
+        QVERIFY(html.text.contains(QStringLiteral("TPOT ≤ 5.00 ms")));
+
+        r = run(QStringLiteral("export --scenario model=mlp,hardware=t4 --chart tpot --out @TMP@/x.png"));
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.find("no scenario is a decoder LLM") != std::string::npos, r.err.c_str());
+        QVERIFY(!QFile::exists(file(QStringLiteral("x.png"))));
     }
 
     void onnxScenarioWithDims() {

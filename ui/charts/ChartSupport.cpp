@@ -177,7 +177,9 @@ SnapshotChart::SnapshotChart(QWidget* parent) : QChartView(new QChart, parent) {
     // Hundreds of points move on every slider step: a BSP index would be rebuilt each time.
     scene()->setItemIndexMethod(QGraphicsScene::NoIndex);
     setMouseTracking(true);
-    setMinimumSize(240, 180);
+    // Two rows of charts under the tab bar and the summary must fit a 1024×700 screen
+    // (tst_first_use): 160 px still holds a title, the axes and a plot.
+    setMinimumSize(240, 160);
     connect(chart(), &QChart::plotAreaChanged, this, [this] { placeLabels(); });
 }
 
@@ -202,6 +204,7 @@ void SnapshotChart::setSnapshot(const ExplorerSnapshot& s, unsigned changes) {
         return;
     }
     if (changes & ChangeBudget) updateBudget();
+    if (changes & ChangeTargets) updateTargets();
     if (changes & ChangeBatch) updateBatch();
     if (changes & ChangeSelection) updateSelection();
 }

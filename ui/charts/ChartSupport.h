@@ -69,8 +69,8 @@ struct UnitWords {
 };
 UnitWords unitWords(const ExplorerSnapshot& s);
 
-/// The four charts, in reading order.
-enum class ChartKind { Roofline, Utilization, Tradeoff, Energy };
+/// The four batch charts in reading order, then the serving view's (ServingChart).
+enum class ChartKind { Roofline, Utilization, Tradeoff, Energy, Interactivity, Ttft, Tpot, ServingMemory };
 
 /// Base of the explorer charts: keeps the last snapshot (tooltips read it), dispatches changes,
 /// owns the theme, labels anchored to chart values and the hover tooltip.
@@ -114,6 +114,8 @@ class SnapshotChart : public QChartView {
     virtual void rebuild() = 0;     ///< series, axes, labels from scratch
     virtual void updateBatch() = 0; ///< move what the current batch moves, nothing else
     virtual void updateBudget() { rebuild(); }
+    /// The serving targets (TTFT, TPOT) changed; charts that do not draw them ignore it.
+    virtual void updateTargets() {}
     virtual void updateSelection() {}
     /// Tooltip for the data point under `chartPos` (chart item coordinates), "" when none is near.
     virtual QString pointToolTip(const QPointF& chartPos) const = 0;

@@ -14,7 +14,25 @@ void SweepCurves::reset() {
     batchLabel_ = nullptr;
 }
 
-SweepCurve SweepCurves::add(int index, const TotalsToValue& xy, bool pointsVisible) {
+CurveSource SweepCurves::sweepSource(const TotalsToValue& xy) {
+    CurveSource src;
+    if (xy) {
+        src.points = [xy](const EvaluatedScenario& sc) {
+            std::vector<CurvePoint> out;
+            out.reserve(sc.sweep.size());
+            for (const SweepPoint& p : sc.sweep)
+                out.push_back({xy(sc, p.totals), p.totals.fitsMemory});
+            return out;
+        };
+        src.current = [xy](const EvaluatedScenario& sc) {
+            return CurvePoint{xy(sc, sc.current.totals), sc.current.totals.fitsMemory};
+        };
+    }
+    src.largestFitting = [](const EvaluatedScenario& sc) { return largestFittingBatch(sc); };
+    return src;
+}
+
+SweepCurve SweepCurves::add(int index, const CurveSource& source, bool pointsVisible) {
     const EvaluatedScenario& sc = chart_.snapshot().scenarios[static_cast<std::size_t>(index)];
     SweepCurve c;
     c.scenario = index;
@@ -28,10 +46,11 @@ SweepCurve SweepCurves::add(int index, const TotalsToValue& xy, bool pointsVisib
     // dashed part starts at the last batch that fits so the curve stays connected.
     QList<QPointF> fits, beyond;
     QPointF lastFit(qQNaN(), qQNaN());
-    for (const SweepPoint& p : sc.sweep) {
-        const QPointF v = p.totals.fitsMemory ? xy(sc, p.totals) : chart_.clampToAxes(xy(sc, p.totals));
+    for (const CurvePoint& p : source.points(sc)) {
+        if (!p.fits && !source.drawBeyond) break;
+        const QPointF v = p.fits ? p.value : chart_.clampToAxes(p.value);
         if (!chart_.drawable(v)) continue;
-        if (p.totals.fitsMemory && beyond.isEmpty()) {
+        if (p.fits && beyond.isEmpty()) {
             fits << v;
             lastFit = v;
         } else {
@@ -48,26 +67,26 @@ SweepCurve SweepCurves::add(int index, const TotalsToValue& xy, bool pointsVisib
     c.beyond->setPen(QPen(sc.color, 1.6, Qt::DashLine));
     c.fits->setPointsVisible(pointsVisible);
     c.beyond->setPointsVisible(pointsVisible);
-    moveCurrent(c, xy);
+    moveCurrent(c, source);
     return c;
 }
 
-void SweepCurves::moveCurrent(const SweepCurve& curve, const TotalsToValue& xy) {
+void SweepCurves::moveCurrent(const SweepCurve& curve, const CurveSource& source) {
     const EvaluatedScenario& sc = chart_.snapshot().scenarios[static_cast<std::size_t>(curve.scenario)];
-    const QPointF v = sc.current.totals.fitsMemory ? xy(sc, sc.current.totals)
-                                                   : chart_.clampToAxes(xy(sc, sc.current.totals));
+    const CurvePoint p = source.current(sc);
+    const QPointF v = p.fits ? p.value : chart_.clampToAxes(p.value);
     QList<QPointF> pts;
-    if (chart_.drawable(v)) pts << v;
+    if (chart_.drawable(v) && (p.fits || source.drawBeyond)) pts << v;
     replaceIfChanged(curve.current, pts);
 }
 
-QLineSeries* SweepCurves::addNotFitting(const TotalsToValue& xy) {
+QLineSeries* SweepCurves::addNotFitting(const CurveSource& source, bool (*drawn)(const EvaluatedScenario&)) {
     QList<QPointF> pts;
     for (const EvaluatedScenario& sc : chart_.snapshot().scenarios) {
-        if (!usable(sc)) continue;
-        for (const SweepPoint& p : sc.sweep) {
-            if (p.totals.fitsMemory) continue;
-            const QPointF v = chart_.clampToAxes(xy(sc, p.totals));
+        if (!drawn(sc)) continue;
+        for (const CurvePoint& p : source.points(sc)) {
+            if (p.fits) continue;
+            const QPointF v = chart_.clampToAxes(p.value);
             if (chart_.drawable(v)) pts << v;
         }
     }
@@ -78,12 +97,13 @@ QLineSeries* SweepCurves::addNotFitting(const TotalsToValue& xy) {
     return s;
 }
 
-void SweepCurves::addMemoryWalls(const std::vector<SweepCurve>& curves) {
+void SweepCurves::addMemoryWalls(const std::vector<SweepCurve>& curves, const CurveSource& source,
+                                 const QString& format) {
     const auto [xlo, xhi] = axisRange(chart_.axisX());
     const auto [ylo, yhi] = axisRange(chart_.axisY());
     for (const SweepCurve& c : curves) {
         const EvaluatedScenario& sc = chart_.snapshot().scenarios[static_cast<std::size_t>(c.scenario)];
-        const auto largest = largestFittingBatch(sc);
+        const auto largest = source.largestFitting(sc);
         if (!largest || *largest < 1 || static_cast<double>(*largest) >= xhi ||
             static_cast<double>(*largest) < xlo)
             continue;
@@ -92,7 +112,7 @@ void SweepCurves::addMemoryWalls(const std::vector<SweepCurve>& curves) {
         wall->append({QPointF(x, ylo), QPointF(x, yhi)});
         chart_.attach(wall, false);
         wall->setPen(QPen(sc.color, 1.4, Qt::DotLine));
-        chart_.avoidData(chart_.addLabel(QStringLiteral("fits ≤ %1").arg(*largest), QPointF(x, yhi),
+        chart_.avoidData(chart_.addLabel(format.arg(*largest), QPointF(x, yhi),
                                          Qt::AlignLeft | Qt::AlignBottom, sc.color.darker(115), true));
     }
 }
@@ -106,7 +126,7 @@ void SweepCurves::addBatchLine() {
     moveBatchLine();
 }
 
-void SweepCurves::followBatch(const std::vector<SweepCurve>& curves, const TotalsToValue& xy) {
+void SweepCurves::followBatch(const std::vector<SweepCurve>& curves, const CurveSource& source) {
     const auto [lo, hi] = axisRange(chart_.axisX());
     const double b = chart_.snapshot().batch;
     if (b < lo || b > hi) {
@@ -115,7 +135,7 @@ void SweepCurves::followBatch(const std::vector<SweepCurve>& curves, const Total
         chart_.placeLabels();
     }
     for (const SweepCurve& c : curves)
-        moveCurrent(c, xy);
+        moveCurrent(c, source);
     moveBatchLine();
 }
 
@@ -128,16 +148,16 @@ void SweepCurves::moveBatchLine() {
     chart_.moveLabel(batchLabel_, QPointF(b, hi));
 }
 
-std::pair<int, int> SweepCurves::nearest(const std::vector<SweepCurve>& curves, const TotalsToValue& xy,
+std::pair<int, int> SweepCurves::nearest(const std::vector<SweepCurve>& curves, const CurveSource& source,
                                          const QPointF& chartPos) const {
     std::vector<QPointF> px;
     std::vector<std::pair<int, int>> ids;
     for (const SweepCurve& c : curves) {
         const EvaluatedScenario& sc = chart_.snapshot().scenarios[static_cast<std::size_t>(c.scenario)];
-        const auto& sweep = sc.sweep;
-        for (std::size_t i = 0; i < sweep.size(); ++i) {
-            const QPointF v = sweep[i].totals.fitsMemory ? xy(sc, sweep[i].totals)
-                                                         : chart_.clampToAxes(xy(sc, sweep[i].totals));
+        const std::vector<CurvePoint> points = source.points(sc);
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            if (!points[i].fits && !source.drawBeyond) continue;
+            const QPointF v = points[i].fits ? points[i].value : chart_.clampToAxes(points[i].value);
             if (!chart_.drawable(v)) continue;
             px.push_back(chart_.toChart(v));
             ids.emplace_back(c.scenario, static_cast<int>(i));
@@ -147,14 +167,12 @@ std::pair<int, int> SweepCurves::nearest(const std::vector<SweepCurve>& curves, 
     return k < 0 ? std::pair<int, int>{-1, -1} : ids[static_cast<std::size_t>(k)];
 }
 
-int SweepCurves::batchAt(const std::vector<SweepCurve>& curves, const TotalsToValue& xy,
+int SweepCurves::batchAt(const std::vector<SweepCurve>& curves, const CurveSource& source,
                          const QPointF& chartPos) const {
-    const auto [si, pi] = nearest(curves, xy, chartPos);
-    if (si < 0) return -1;
-    return chart_.snapshot()
-        .scenarios[static_cast<std::size_t>(si)]
-        .sweep[static_cast<std::size_t>(pi)]
-        .totals.batch;
+    const auto [si, pi] = nearest(curves, source, chartPos);
+    const std::vector<int>& grid = chart_.snapshot().sweepBatches;
+    if (si < 0 || pi >= static_cast<int>(grid.size())) return -1;
+    return grid[static_cast<std::size_t>(pi)];
 }
 
 QString SweepCurves::pointHeader(int scenario, const Totals& t) const {

@@ -5,6 +5,7 @@
 #include "charts/EnergyChart.h"
 #include "charts/LatencyThroughputChart.h"
 #include "charts/RooflineChart.h"
+#include "charts/ServingChart.h"
 #include "charts/UtilizationChart.h"
 
 #include <QBuffer>
@@ -209,12 +210,32 @@ QString chartKindName(ChartKind kind) {
         return QStringLiteral("tradeoff");
     case ChartKind::Energy:
         return QStringLiteral("energy");
+    case ChartKind::Interactivity:
+        return QStringLiteral("interactivity");
+    case ChartKind::Ttft:
+        return QStringLiteral("ttft");
+    case ChartKind::Tpot:
+        return QStringLiteral("tpot");
+    case ChartKind::ServingMemory:
+        return QStringLiteral("serving-memory");
     }
     return {};
 }
 
+const std::vector<ChartKind>& servingChartKinds() {
+    static const std::vector<ChartKind> all{ChartKind::Interactivity, ChartKind::Ttft, ChartKind::Tpot,
+                                            ChartKind::ServingMemory};
+    return all;
+}
+
+bool hasServing(const ExplorerSnapshot& s) {
+    return std::any_of(s.scenarios.begin(), s.scenarios.end(), servingUsable);
+}
+
 std::optional<ChartKind> chartKindFromName(const QString& name) {
     for (ChartKind k : allChartKinds())
+        if (chartKindName(k) == name) return k;
+    for (ChartKind k : servingChartKinds())
         if (chartKindName(k) == name) return k;
     return std::nullopt;
 }
@@ -238,6 +259,18 @@ std::unique_ptr<SnapshotChart> makePrintChart(ChartKind kind, const ExplorerSnap
         chart = std::move(e);
         break;
     }
+    case ChartKind::Interactivity:
+        chart = std::make_unique<ServingChart>(ServingChart::Metric::Interactivity);
+        break;
+    case ChartKind::Ttft:
+        chart = std::make_unique<ServingChart>(ServingChart::Metric::Ttft);
+        break;
+    case ChartKind::Tpot:
+        chart = std::make_unique<ServingChart>(ServingChart::Metric::Tpot);
+        break;
+    case ChartKind::ServingMemory:
+        chart = std::make_unique<ServingChart>(ServingChart::Metric::Memory);
+        break;
     }
     chart->setAttribute(Qt::WA_DontShowOnScreen);
     chart->setPrintMode(true);

@@ -30,6 +30,9 @@ class SnapshotChart;
 
 /// The explorer's four charts, in the order of its 2×2 grid.
 const std::vector<ChartKind>& allChartKinds();
+/// The serving view's charts (ServingChart), exported where a scenario has a generation.
+const std::vector<ChartKind>& servingChartKinds();
+bool hasServing(const ExplorerSnapshot& s);
 /// "roofline", "utilization", "tradeoff" (latency vs throughput), "energy": the command line's names.
 QString chartKindName(ChartKind kind);
 std::optional<ChartKind> chartKindFromName(const QString& name);

@@ -121,6 +121,14 @@ QString chartTitle(ChartKind k) {
         return QStringLiteral("Latency vs throughput, one point per batch");
     case ChartKind::Energy:
         return QStringLiteral("Energy per inference vs batch");
+    case ChartKind::Interactivity:
+        return QStringLiteral("LLM serving: output tokens/s per device vs per user, one point per batch");
+    case ChartKind::Ttft:
+        return QStringLiteral("LLM serving: time to first token vs batch");
+    case ChartKind::Tpot:
+        return QStringLiteral("LLM serving: time per output token vs batch");
+    case ChartKind::ServingMemory:
+        return QStringLiteral("LLM serving: weights + KV cache + activations vs batch");
     }
     return {};
 }
@@ -218,6 +226,50 @@ QString recommendationsSection(const ExplorerSnapshot& s) {
     return h + t.html();
 }
 
+// "LLM serving": each decoder scenario's best batch within the TTFT/TPOT targets and its KV wall.
+QString servingSection(const ExplorerSnapshot& s) {
+    if (!hasServing(s)) return {};
+    const ServingSettings& v = s.serving;
+    QString targets;
+    if (v.ttft_s) targets += QStringLiteral(" TTFT ≤ ") + formatSeconds(*v.ttft_s) + QStringLiteral(".");
+    if (v.tpot_s) targets += QStringLiteral(" TPOT ≤ ") + formatSeconds(*v.tpot_s) + QStringLiteral(".");
+    QString h = QStringLiteral("<h2>LLM serving</h2>\n<p>Static batching, %1 prompt and %2 output tokens per "
+                               "sequence (docs/MODEL.md §11); the best batch has the highest output tokens/s "
+                               "among the batches that fit%3</p>\n")
+                    .arg(v.lengths.input)
+                    .arg(v.lengths.output)
+                    .arg(targets.isEmpty() ? QStringLiteral(". No TTFT or TPOT target is set.")
+                                           : QStringLiteral(" and meet the targets.") + targets);
+    HtmlTable t({QStringLiteral("#"), QStringLiteral("Best batch"), QStringLiteral("Output tokens/s"),
+                 QStringLiteral("Per user"), QStringLiteral("TTFT (ms)"), QStringLiteral("TPOT (ms)"),
+                 QStringLiteral("Energy (mJ/token)"), QStringLiteral("KV-cache wall")},
+                {1, 2, 3, 4, 5, 6, 7});
+    for (const EvaluatedScenario& sc : s.scenarios) {
+        if (!servingUsable(sc)) continue;
+        const ServingCurve& c = *sc.serving;
+        const QString wall = c.maxBatch ? QString::number(*c.maxBatch) : QStringLiteral("none");
+        const GenerationPoint* best = nullptr;
+        for (const GenerationPoint& p : c.sweep)
+            if (c.recommendedBatch == p.batch) best = &p;
+        if (!best) {
+            t.add({keyCell(s, sc), QStringLiteral("none"), QString(), QString(), QString(), QString(),
+                   QString(), wall});
+            continue;
+        }
+        t.add({keyCell(s, sc), QString::number(best->batch), num(best->outputTokensPerS),
+               num(best->outputTokensPerSPerUser), ms(best->ttft_s), ms(best->tpot_s),
+               num(best->energyPerToken_j * 1e3), wall});
+    }
+    return h + t.html();
+}
+
+// The batch charts, then the serving charts where a scenario has a generation.
+std::vector<ChartKind> reportChartKinds(const ExplorerSnapshot& s) {
+    std::vector<ChartKind> kinds = allChartKinds();
+    if (hasServing(s)) kinds.insert(kinds.end(), servingChartKinds().begin(), servingChartKinds().end());
+    return kinds;
+}
+
 QString chartsSection(const ExplorerSnapshot& snapshot, const ReportOptions& o, ChartEmbedding how,
                       QString* error) {
     const ExplorerSnapshot& s = snapshot;
@@ -230,7 +282,7 @@ QString chartsSection(const ExplorerSnapshot& snapshot, const ReportOptions& o, 
         if (usable(sc)) keys << keyCell(snapshot, sc) + QStringLiteral(" ") + esc(sc.label);
     const QString legend = keys.join(QStringLiteral("&#160;&#160; "));
     int n = 1;
-    for (ChartKind k : allChartKinds()) {
+    for (ChartKind k : reportChartKinds(s)) {
         h += QStringLiteral("<div class=\"figure\">\n");
         if (how == ChartEmbedding::InlineSvg) {
             const auto chart = makePrintChart(k, s, o.chartSize, o.energyBreakdown);
@@ -402,6 +454,7 @@ QString reportHtml(const ExplorerSnapshot& s, const ReportOptions& o, ChartEmbed
     if (s.scenarios.empty()) h += QStringLiteral("<p>No scenarios.</p>\n");
     h += scenariosSection(s);
     h += recommendationsSection(s);
+    h += servingSection(s);
     h += chartsSection(s, o, charts, error);
     h += topLayersSection(s, o);
     h += presetsSection(s);
@@ -440,7 +493,7 @@ QString writePdfReport(const ExplorerSnapshot& s, const ReportOptions& o, QIODev
     doc.setDefaultStyleSheet(QString::fromUtf8(kStyle));
     ReportOptions fitted = o;
     fitted.pdfImageWidth = static_cast<int>(page.width() - 2 * doc.documentMargin());
-    for (ChartKind k : allChartKinds()) {
+    for (ChartKind k : reportChartKinds(s)) {
         const auto chart = makePrintChart(k, s, o.chartSize, o.energyBreakdown);
         const QImage image = renderChartImage(chart.get(), o.chartSize, 2);
         if (image.isNull()) return QStringLiteral("the %1 chart could not be drawn").arg(chartKindName(k));

@@ -47,6 +47,25 @@ Table sweepCsvTable(const ExplorerSnapshot& s) {
     return t;
 }
 
+Table servingCsvTable(const ExplorerSnapshot& s) {
+    std::vector<QString> columns = withScenarioColumns(generationColumns());
+    columns.insert(columns.end(), {QStringLiteral("meets_targets"), QStringLiteral("recommended")});
+    Table t(columns);
+    for (const EvaluatedScenario& sc : s.scenarios) {
+        if (!servingUsable(sc)) continue;
+        const std::vector<Cell> lead = scenarioCells(sc);
+        for (const GenerationPoint& p : sc.serving->sweep) {
+            std::vector<Cell> row = lead;
+            for (Cell& c : generationCells(p, sc.serving->maxBatch))
+                row.push_back(std::move(c));
+            row.emplace_back(meetsTargets(p, s.serving.ttft_s, s.serving.tpot_s));
+            row.emplace_back(sc.serving->recommendedBatch == p.batch);
+            t.addRow(std::move(row));
+        }
+    }
+    return t;
+}
+
 Table allLayersCsvTable(const ExplorerSnapshot& s) {
     Table t(withScenarioColumns(layerColumns()));
     for (const EvaluatedScenario& sc : s.scenarios) {

@@ -16,6 +16,10 @@ namespace bs {
 /// The four scenario columns the sweep export puts before the CLI's sweep columns.
 std::vector<QString> scenarioColumns();
 Table sweepCsvTable(const ExplorerSnapshot& s);
+/// Every decoder scenario's generation over the sweep grid, led by the scenario columns, in the
+/// columns of `batchscope generate` plus meets_targets and recommended (the data behind the
+/// serving charts; `batchscope export --chart interactivity --out FILE.csv`).
+Table servingCsvTable(const ExplorerSnapshot& s);
 /// Every visible scenario's layer table at the current batch, led by the scenario columns (the
 /// data behind the roofline; `batchscope export --chart roofline --out FILE.csv`).
 Table allLayersCsvTable(const ExplorerSnapshot& s);

@@ -101,6 +101,8 @@ void Explorer::reloadModel(const ScenarioRow& spec) {
     const QString prefix = spec.modelKey() + QStringLiteral("|");
     for (auto sw = sweeps_.begin(); sw != sweeps_.end();)
         sw = sw->first.startsWith(prefix) ? sweeps_.erase(sw) : std::next(sw);
+    for (auto sv = servings_.begin(); sv != servings_.end();)
+        sv = sv->first.startsWith(prefix) ? servings_.erase(sv) : std::next(sv);
     scheduleRefresh();
 }
 
@@ -116,6 +118,21 @@ void Explorer::setLatencyBudget(std::optional<double> budget_s) {
     if (budget_s == budget_s_) return;
     budget_s_ = budget_s;
     publish(ChangeBudget);
+}
+
+void Explorer::setServing(const ServingSettings& serving) {
+    ServingSettings s = serving;
+    if (s.ttft_s && !(*s.ttft_s > 0)) s.ttft_s.reset();
+    if (s.tpot_s && !(*s.tpot_s > 0)) s.tpot_s.reset();
+    if (s == serving_) return;
+    const bool lengths =
+        s.lengths.input != serving_.lengths.input || s.lengths.output != serving_.lengths.output;
+    serving_ = s;
+    if (lengths)
+        scheduleRefresh();
+    else
+        publish(ChangeTargets);
+    emit servingChanged();
 }
 
 void Explorer::selectScenario(int id) {
@@ -139,9 +156,15 @@ QString Explorer::sweepKey(const ScenarioRow& spec) const {
            QString::fromStdString(quantizationLabel(spec.quant, spec.precision));
 }
 
+QString Explorer::servingKey(const ScenarioRow& spec) const {
+    return sweepKey(spec) +
+           QStringLiteral("|serving %1→%2").arg(serving_.lengths.input).arg(serving_.lengths.output);
+}
+
 void Explorer::refresh() {
-    std::set<QString> wantedModels, wantedSweeps;
+    std::set<QString> wantedModels, wantedSweeps, wantedServings;
     std::vector<SweepTask> tasks;
+    std::vector<std::pair<ScenarioRow, SweepTask>> servingTasks;
     for (const ScenarioRow& spec : scenarios_.specs()) {
         const QString key = spec.modelKey();
         wantedModels.insert(key); // hidden scenarios keep their model: showing them again is instant
@@ -158,9 +181,18 @@ void Explorer::refresh() {
         wantedSweeps.insert(sk);
         const bool queued =
             std::any_of(tasks.begin(), tasks.end(), [&](const SweepTask& t) { return t.key == sk; });
-        if (!sweeps_.count(sk) && !sweepsInFlight_.count(sk) && !queued)
-            tasks.push_back({sk, it->model, scenarioHardware(spec, hw), scenarioRuntime(spec), spec.precision,
-                             spec.quant});
+        const SweepTask task{
+            sk, it->model, scenarioHardware(spec, hw), scenarioRuntime(spec), spec.precision, spec.quant};
+        if (!sweeps_.count(sk) && !sweepsInFlight_.count(sk) && !queued) tasks.push_back(task);
+        if (spec.isOnnx()) continue; // only zoo and config models can be decoder LLMs
+        const QString vk = servingKey(spec);
+        wantedServings.insert(vk);
+        const bool servingQueued = std::any_of(servingTasks.begin(), servingTasks.end(),
+                                               [&](const auto& t) { return t.second.key == vk; });
+        if (!servings_.count(vk) && !servingsInFlight_.count(vk) && !servingQueued) {
+            servingTasks.emplace_back(spec, task);
+            servingTasks.back().second.key = vk;
+        }
     }
     for (auto it = models_.begin(); it != models_.end();) {
         if (wantedModels.count(it.key())) {
@@ -175,8 +207,12 @@ void Explorer::refresh() {
     }
     for (auto it = sweeps_.begin(); it != sweeps_.end();)
         it = wantedSweeps.count(it->first) ? std::next(it) : sweeps_.erase(it);
+    for (auto it = servings_.begin(); it != servings_.end();)
+        it = wantedServings.count(it->first) ? std::next(it) : servings_.erase(it);
     for (SweepTask& t : tasks)
         startSweep(std::move(t));
+    for (auto& [spec, t] : servingTasks)
+        startServing(spec, std::move(t));
     publish(ChangeSweeps);
     if (!isBusy()) emit busyChanged(false);
 }
@@ -251,6 +287,31 @@ void Explorer::startSweep(SweepTask task) {
     });
 }
 
+void Explorer::startServing(const ScenarioRow& spec, SweepTask task) {
+    const QString key = task.key;
+    servingsInFlight_.insert(key);
+    jobStarted();
+    pool_.start([this, key, spec, task, lengths = serving_.lengths] {
+        std::optional<ServingCurve> curve;
+        try {
+            const EvalInput on{task.model.get(), task.hardware.get(), task.precision,
+                               &runtimeProfileFor(*task.runtime, *task.hardware), task.quant};
+            curve = computeServing(spec, on, lengths, sweepGrid());
+        } catch (const std::exception&) {
+            // As for a sweep: the scenario's own evaluation reports why it cannot run.
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, key, curve = std::move(curve)]() mutable {
+                servingsInFlight_.erase(key);
+                servings_[key] = std::move(curve);
+                scheduleRefresh();
+                jobFinished();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
 void Explorer::attachMeasured(EvaluatedScenario& e, const ScenarioRow& spec) {
     e.measured.file = spec.measuredPath;
     const QFileInfo info(spec.measuredPath);
@@ -298,6 +359,7 @@ void Explorer::resolveSelection() {
 void Explorer::publish(unsigned changes) {
     snap_.batch = batch_;
     snap_.latencyBudget_s = budget_s_;
+    snap_.serving = serving_;
     if (changes & ChangeSweeps) {
         snap_.sweepBatches = sweepGrid();
         snap_.scenarios.clear();
@@ -315,6 +377,11 @@ void Explorer::publish(unsigned changes) {
                 if (sw != sweeps_.end()) e.sweep = sw->second;
                 finishEvaluation(e, batch_, budget_s_);
                 if (e.model && !spec.measuredPath.isEmpty()) attachMeasured(e, spec);
+                if (const auto sv = servings_.find(servingKey(spec)); e.model && sv != servings_.end()) {
+                    e.serving = sv->second;
+                    servingAtBatch(e, batch_, snap_.sweepBatches);
+                    recommendServing(e, serving_);
+                }
             }
             snap_.scenarios.push_back(std::move(e));
         }
@@ -325,8 +392,12 @@ void Explorer::publish(unsigned changes) {
     } else {
         for (EvaluatedScenario& e : snap_.scenarios) {
             if (!e.model) continue;
-            if (changes & ChangeBatch) evaluateAtBatch(e, batch_);
+            if (changes & ChangeBatch) {
+                evaluateAtBatch(e, batch_);
+                servingAtBatch(e, batch_, snap_.sweepBatches);
+            }
             if (changes & ChangeBudget) e.recommendedBatch = recommendedBatch(e.sweep, budget_s_);
+            if (changes & ChangeTargets) recommendServing(e, serving_);
         }
     }
     resolveSelection();

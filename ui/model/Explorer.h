@@ -41,6 +41,10 @@ class Explorer : public QObject {
     void setBatch(int batch);
     std::optional<double> latencyBudget() const { return budget_s_; }
     void setLatencyBudget(std::optional<double> budget_s);
+    /// The serving view's lengths and targets: new lengths recompute the decoder scenarios'
+    /// generations (on the pool); new targets only move the recommendations.
+    const ServingSettings& serving() const { return serving_; }
+    void setServing(const ServingSettings& serving);
     int selectedScenarioId() const { return selectedId_; }
     void selectScenario(int id);
     void selectLayer(int layerIndex); ///< in the selected scenario; -1 clears
@@ -71,6 +75,8 @@ class Explorer : public QObject {
   signals:
     void snapshotChanged(const bs::ExplorerSnapshot& snapshot, unsigned changes);
     void busyChanged(bool busy);
+    /// setServing() changed the lengths or the targets (sessions save them).
+    void servingChanged();
     /// An ONNX import (or a model build) reached `stage` (step of steps).
     void modelProgress(const QString& modelKey, int step, int steps, const QString& stage);
     /// A model finished preparing (error empty) or failed.
@@ -98,8 +104,13 @@ class Explorer : public QObject {
     void refresh();
     void startPreparing(const ScenarioRow& spec);
     void startSweep(SweepTask task);
+    /// Computes a decoder scenario's generation over the grid (computeServing) on the pool;
+    /// `task.key` is its servingKey().
+    void startServing(const ScenarioRow& spec, SweepTask task);
     /// Model, preset (with its edit revision) and precision: what a sweep depends on.
     QString sweepKey(const ScenarioRow& spec) const;
+    /// The sweep key plus the serving lengths.
+    QString servingKey(const ScenarioRow& spec) const;
     void publish(unsigned changes);
     void resolveSelection();
     /// Reads (once per file version) and compares the scenario's measured sweep.
@@ -112,6 +123,7 @@ class Explorer : public QObject {
     ExplorerSnapshot snap_;
     int batch_ = 64;
     std::optional<double> budget_s_;
+    ServingSettings serving_;
     int selectedId_ = -1;
     int selectedLayer_ = -1;
     QHash<QString, ModelEntry> models_;
@@ -124,6 +136,9 @@ class Explorer : public QObject {
     QHash<QString, MeasuredFile> measuredFiles_;
     std::map<QString, std::vector<SweepPoint>> sweeps_;
     std::set<QString> sweepsInFlight_;
+    /// Generations by servingKey(); nullopt: the scenario's model is not a decoder LLM.
+    std::map<QString, std::optional<ServingCurve>> servings_;
+    std::set<QString> servingsInFlight_;
     QThreadPool pool_;
     QTimer refreshTimer_;
     int jobsRunning_ = 0;

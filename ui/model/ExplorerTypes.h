@@ -2,6 +2,7 @@
 // Value types the explorer passes from its evaluation (Explorer) to the charts, the layer table and
 // the summary lines. A snapshot is immutable once published: every view reads the same numbers.
 #include "eval/Evaluator.h"
+#include "eval/Generation.h"
 #include "eval/Sweep.h"
 #include "graph/PreparedModel.h"
 #include "hardware/HardwarePreset.h"
@@ -15,6 +16,30 @@
 #include <vector>
 
 namespace bs {
+
+/// The serving view's settings (docs/MODEL.md §11): one prompt and output length for every decoder
+/// scenario, as vendors' throughput-vs-interactivity charts fix them, and the service-level targets.
+struct ServingSettings {
+    GenerationLengths lengths{1024, 256};
+    std::optional<double> ttft_s; ///< time-to-first-token target; absent: none
+    std::optional<double> tpot_s; ///< time-per-output-token target; absent: none
+    bool operator==(const ServingSettings& o) const {
+        return lengths.input == o.lengths.input && lengths.output == o.lengths.output && ttft_s == o.ttft_s &&
+               tpot_s == o.tpot_s;
+    }
+};
+
+/// A decoder scenario's generation (static batching) over the sweep grid and at the current batch.
+struct ServingCurve {
+    std::shared_ptr<const GenerationModels> models;
+    std::vector<GenerationPoint> sweep; ///< over ExplorerSnapshot::sweepBatches, in order
+    GenerationPoint current;            ///< at ExplorerSnapshot::batch
+    std::optional<long long> maxBatch;  ///< largest batch whose weights + KV + activations fit
+    /// Highest output tokens/s within the TTFT and TPOT targets among the batches that fit (the
+    /// highest overall without targets); empty when none qualifies.
+    std::optional<int> recommendedBatch;
+    QString error; ///< non-empty: the generation could not be built (then the rest is empty)
+};
 
 /// One scenario (model × preset × runtime × precision) evaluated over the sweep grid and at the current
 /// batch.
@@ -33,6 +58,9 @@ struct EvaluatedScenario {
     /// budget is set); empty when no batch qualifies.
     std::optional<int> recommendedBatch;
     QString error; ///< non-empty: could not be evaluated (then sweep/current are empty)
+    /// Set for a decoder LLM (the `llm` model or a config.json): its generation at the snapshot's
+    /// ServingSettings. Absent for other models and while the generation is being computed.
+    std::optional<ServingCurve> serving;
     /// The scenario's measured sweep against the model (ScenarioRow::measuredPath): the file, the
     /// comparison, or why it could not be read or has no points for this scenario.
     struct Measured {
@@ -67,10 +95,16 @@ inline SampleUnit sampleUnit(const EvaluatedScenario& s) {
     return s.model ? s.model->graph().sampleUnit : SampleUnit{};
 }
 
+/// A scenario whose serving curve can be drawn.
+inline bool servingUsable(const EvaluatedScenario& s) {
+    return usable(s) && s.serving && s.serving->error.isEmpty() && !s.serving->sweep.empty();
+}
+
 /// What every view draws. Scenarios are the visible ones, in list order.
 struct ExplorerSnapshot {
     int batch = 1;
     std::optional<double> latencyBudget_s;
+    ServingSettings serving;
     std::vector<int> sweepBatches; ///< the batch grid of every EvaluatedScenario::sweep
     std::vector<EvaluatedScenario> scenarios;
     int selectedScenario = -1; ///< index into scenarios, or -1
@@ -85,6 +119,7 @@ enum SnapshotChange : unsigned {
     ChangeBudget = 1u << 2,    ///< latency budget (and recommended batches) changed
     ChangeSelection = 1u << 3, ///< selected scenario or layer changed
     ChangeTheme = 1u << 4,
+    ChangeTargets = 1u << 5, ///< TTFT/TPOT targets (and the serving recommendations) changed
     ChangeAll = 0xffu,
 };
 

@@ -59,6 +59,30 @@ QJsonObject writeScenario(const SessionRow& sc) {
     return o;
 }
 
+// "serving": {"input_tokens", "output_tokens", "ttft_ms", "tpot_ms"}; a session written before the
+// serving view has none and reads as the view's defaults.
+ServingSettings readServing(const Reader& r, const QJsonObject& o) {
+    ServingSettings s;
+    const auto tokens = [&](const char* key, int fallback) {
+        const QString field = QStringLiteral("serving.") + QLatin1String(key);
+        const QJsonValue v = r.get(o, QLatin1String(key), field, false);
+        return v.isUndefined() ? fallback : static_cast<int>(r.integer(v, field, 1, 131072));
+    };
+    s.lengths = {tokens("input_tokens", s.lengths.input), tokens("output_tokens", s.lengths.output)};
+    const auto target = [&](const char* key) -> std::optional<double> {
+        const QString field = QStringLiteral("serving.") + QLatin1String(key);
+        const QJsonValue v = r.get(o, QLatin1String(key), field, false);
+        if (v.isUndefined() || v.isNull()) return std::nullopt;
+        const double ms = r.number(v, field);
+        if (!(ms >= 0 && std::isfinite(ms)))
+            r.fail(field, QStringLiteral("must be ≥ 0 (or null: no target)"));
+        return ms > 0 ? std::optional<double>(ms / 1e3) : std::nullopt;
+    };
+    s.ttft_s = target("ttft_ms");
+    s.tpot_s = target("tpot_ms");
+    return s;
+}
+
 } // namespace
 
 QString locateSessionFile(const QString& path, const QString& relativePath, const QString& sessionFile) {
@@ -87,6 +111,14 @@ QByteArray sessionToJson(const SessionData& data) {
     root[QStringLiteral("latency_budget_ms")] =
         data.latencyBudget_ms ? QJsonValue(*data.latencyBudget_ms) : QJsonValue(QJsonValue::Null);
     root[QStringLiteral("selected_scenario")] = data.selectedScenario;
+    const auto ms = [](const std::optional<double>& s) {
+        return s ? QJsonValue(*s * 1e3) : QJsonValue(QJsonValue::Null);
+    };
+    root[QStringLiteral("serving")] =
+        QJsonObject{{QStringLiteral("input_tokens"), data.serving.lengths.input},
+                    {QStringLiteral("output_tokens"), data.serving.lengths.output},
+                    {QStringLiteral("ttft_ms"), ms(data.serving.ttft_s)},
+                    {QStringLiteral("tpot_ms"), ms(data.serving.tpot_s)}};
     QJsonArray scenarios;
     for (const SessionRow& sc : data.scenarios)
         scenarios.append(writeScenario(sc));
@@ -133,6 +165,8 @@ SessionData sessionFromJson(const QByteArray& json, const QString& fileName) {
             r.fail(QStringLiteral("latency_budget_ms"), QStringLiteral("must be ≥ 0 (or null: no budget)"));
         if (ms > 0) out.latencyBudget_ms = ms;
     }
+    const QJsonValue serving = r.get(root, QStringLiteral("serving"), QStringLiteral("serving"), false);
+    if (!serving.isUndefined()) out.serving = readServing(r, r.object(serving, QStringLiteral("serving")));
     const QJsonValue scenarios = r.get(root, QStringLiteral("scenarios"), QStringLiteral("scenarios"), true);
     if (!scenarios.isArray()) r.wrongType(scenarios, QStringLiteral("scenarios"), QStringLiteral("an array"));
     const QJsonArray list = scenarios.toArray();

@@ -8,6 +8,7 @@
 // doubles in their shortest round-trip form), so save → load → save gives identical bytes.
 #include "base/AtomicWrite.h"
 #include "base/EngineError.h"
+#include "model/ExplorerTypes.h"
 #include "model/ScenarioRow.h"
 
 #include <QByteArray>
@@ -35,6 +36,7 @@ struct SessionData {
     std::map<QString, QJsonObject> userPresets; ///< user presets the scenarios use, by id
     int batch = 64;
     std::optional<double> latencyBudget_ms; ///< as the budget box shows it; empty: no budget
+    ServingSettings serving;                ///< the serving view's lengths and targets
     int selectedScenario = -1;              ///< index into scenarios, or -1
 };
 

@@ -2,6 +2,7 @@
 
 #include "scenario/Pipeline.h"
 
+#include <algorithm>
 #include <map>
 
 namespace bs {
@@ -43,11 +44,54 @@ void finishEvaluation(EvaluatedScenario& e, int batch, std::optional<double> bud
     }
 }
 
+std::optional<ServingCurve> computeServing(const Scenario& row, const EvalInput& on,
+                                           const GenerationLengths& lengths, const std::vector<int>& grid) {
+    if (row.isOnnx()) return std::nullopt;
+    ServingCurve c;
+    try {
+        const ModelDescriptor* model = decoderModel(row.modelId.toStdString());
+        if (!model) return std::nullopt;
+        // The row's phase, seq and context drive the batch charts; the serving view sets them from
+        // its lengths.
+        c.models = std::make_shared<const GenerationModels>(*model, generationKnobs(row.knobs), lengths);
+        c.sweep = sweepGeneration(*c.models, on, grid);
+        c.maxBatch = largestGenerationBatch(*c.models, on);
+    } catch (const std::exception& ex) {
+        c = ServingCurve{};
+        c.error = QString::fromUtf8(ex.what());
+    }
+    return c;
+}
+
+void servingAtBatch(EvaluatedScenario& e, int batch, const std::vector<int>& grid) {
+    if (!e.serving || !e.serving->models || !e.hardware) return;
+    ServingCurve& c = *e.serving;
+    const auto at = std::find(grid.begin(), grid.end(), batch);
+    const std::size_t i = static_cast<std::size_t>(at - grid.begin());
+    if (at != grid.end() && i < c.sweep.size()) {
+        c.current = c.sweep[i];
+        return;
+    }
+    try {
+        c.current = evaluateGeneration(*c.models, e.input(), batch);
+    } catch (const std::exception& ex) {
+        c.error = QString::fromUtf8(ex.what());
+    }
+}
+
+void recommendServing(EvaluatedScenario& e, const ServingSettings& settings) {
+    if (e.serving)
+        e.serving->recommendedBatch =
+            bestBatchWithinTargets(e.serving->sweep, settings.ttft_s, settings.tpot_s);
+}
+
 ExplorerSnapshot buildSnapshot(const std::vector<SnapshotInput>& inputs, int batch,
-                               std::optional<double> budget_s, const std::vector<int>& grid, int selected) {
+                               std::optional<double> budget_s, const std::vector<int>& grid, int selected,
+                               const ServingSettings& serving) {
     ExplorerSnapshot snap;
     snap.batch = batch;
     snap.latencyBudget_s = budget_s;
+    snap.serving = serving;
     snap.sweepBatches = grid;
     // Scenarios with the same model key share one model, as in the window.
     std::map<QString, std::shared_ptr<const PreparedModel>> models;
@@ -78,6 +122,11 @@ ExplorerSnapshot buildSnapshot(const std::vector<SnapshotInput>& inputs, int bat
                 e.error = QString::fromUtf8(ex.what());
             }
             finishEvaluation(e, batch, budget_s);
+        }
+        if (e.model) {
+            e.serving = computeServing(row, e.input(), serving.lengths, snap.sweepBatches);
+            servingAtBatch(e, batch, snap.sweepBatches);
+            recommendServing(e, serving);
         }
         snap.scenarios.push_back(std::move(e));
     }

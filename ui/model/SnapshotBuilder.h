@@ -22,6 +22,16 @@ void finishEvaluation(EvaluatedScenario& e, int batch, std::optional<double> bud
 /// Evaluates `e` at `batch` (layers filled); an engine error goes to e.error.
 void evaluateAtBatch(EvaluatedScenario& e, int batch);
 
+/// The generation of a decoder scenario over `grid` at `settings`' lengths (static batching), on the
+/// chip, runtime and precision of `on`: builds the models and evaluates every batch. Returns nullopt
+/// when the row's model is not a decoder LLM; an engine error goes to ServingCurve::error.
+std::optional<ServingCurve> computeServing(const Scenario& row, const EvalInput& on,
+                                           const GenerationLengths& lengths, const std::vector<int>& grid);
+/// Sets e.serving->current at `batch` (from the sweep when the batch is on the grid).
+void servingAtBatch(EvaluatedScenario& e, int batch, const std::vector<int>& grid);
+/// Sets e.serving->recommendedBatch for the targets of `settings`.
+void recommendServing(EvaluatedScenario& e, const ServingSettings& settings);
+
 /// A row for the headless builder and the preset it runs on (a shipped preset, a preset file, or
 /// one embedded in a session).
 struct SnapshotInput {
@@ -34,6 +44,6 @@ struct SnapshotInput {
 /// the preset's problem); the others are complete. `selected` indexes `inputs` (or -1).
 ExplorerSnapshot buildSnapshot(const std::vector<SnapshotInput>& inputs, int batch,
                                std::optional<double> budget_s, const std::vector<int>& grid,
-                               int selected = -1);
+                               int selected = -1, const ServingSettings& serving = {});
 
 } // namespace bs

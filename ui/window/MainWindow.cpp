@@ -15,6 +15,7 @@
 #include "window/LayerTablePanel.h"
 #include "window/ModelPanel.h"
 #include "window/PresentationWindow.h"
+#include "window/ServingView.h"
 #include "window/SessionController.h"
 #include "window/SummaryLines.h"
 #include "window/Theme.h"
@@ -36,6 +37,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -93,6 +95,17 @@ void MainWindow::buildCentre() {
     // Centre: summary lines, the 2×2 charts, the layer table.
     summary_ = new SummaryLines;
     charts_ = new ChartGrid(2);
+    serving_ = new ServingView;
+    chartTabs_ = new QTabWidget;
+    chartTabs_->setObjectName(QStringLiteral("chartTabs"));
+    chartTabs_->setDocumentMode(true);
+    chartTabs_->addTab(charts_, tr("Batch"));
+    chartTabs_->addTab(serving_, tr("Serving (LLM)"));
+    chartTabs_->setTabToolTip(0, tr("What the batch does to every scenario: roofline, utilization, "
+                                    "latency vs throughput, energy."));
+    chartTabs_->setTabToolTip(1, tr("LLM generation of the decoder scenarios: throughput vs "
+                                    "interactivity, TTFT and TPOT against targets, memory and the "
+                                    "KV-cache wall."));
     table_ = new LayerTablePanel;
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->setObjectName(QStringLiteral("centralSplitter"));
@@ -101,7 +114,7 @@ void MainWindow::buildCentre() {
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->setSpacing(0);
     topLayout->addWidget(summary_);
-    topLayout->addWidget(charts_, 1);
+    topLayout->addWidget(chartTabs_, 1);
     splitter->addWidget(top);
     splitter->addWidget(table_);
     splitter->setStretchFactor(0, 2);
@@ -209,6 +222,8 @@ void MainWindow::connectViews() {
     connect(table_, &LayerTablePanel::layerSelected, explorer_, &Explorer::selectLayer);
     for (SnapshotChart* chart : charts_->charts())
         connect(chart, &SnapshotChart::batchClicked, controls_, &BatchControls::setBatch);
+    connect(serving_, &ServingView::batchClicked, controls_, &BatchControls::setBatch);
+    connect(serving_, &ServingView::settingsChanged, explorer_, &Explorer::setServing);
     connect(modelPanel_, &ModelPanel::openOnnxRequested, this, &MainWindow::chooseOnnx);
 }
 
@@ -486,6 +501,8 @@ void MainWindow::updateRecentMenu() {
 
 void MainWindow::onSnapshot(const ExplorerSnapshot& s, unsigned changes) {
     charts_->setSnapshot(s, changes);
+    serving_->setSnapshot(s, changes);
+    if (!(s.serving == serving_->settings())) serving_->setSettings(s.serving); // a session loaded
     const EvaluatedScenario* sel =
         s.selectedScenario >= 0 ? &s.scenarios[static_cast<std::size_t>(s.selectedScenario)] : nullptr;
     if (changes & (ChangeSweeps | ChangeBatch | ChangeSelection)) {
@@ -513,6 +530,7 @@ void MainWindow::setDarkTheme(bool dark) {
     if (darkAction_ && darkAction_->isChecked() != dark) darkAction_->setChecked(dark);
     applyApplicationTheme(dark);
     charts_->setDarkTheme(dark);
+    serving_->setDarkTheme(dark);
     settings_->setDarkTheme(dark);
 }
 

@@ -15,6 +15,7 @@ class QDockWidget;
 class QLabel;
 class QListView;
 class QMenu;
+class QTabWidget;
 
 namespace bs {
 
@@ -27,6 +28,7 @@ class PresetEditor;
 class PresentationWindow;
 class SessionController;
 class PresetStore;
+class ServingView;
 class SummaryLines;
 class Settings;
 struct ExplorerSnapshot;
@@ -48,6 +50,10 @@ class MainWindow : public QMainWindow {
     BatchControls* batchControls() const { return controls_; }
     /// The four linked charts.
     ChartGrid* charts() const { return charts_; }
+    /// The LLM serving view, a tab beside the batch charts.
+    ServingView* servingView() const { return serving_; }
+    /// The tabs "Batch" (the four batch charts) and "Serving".
+    QTabWidget* chartTabs() const { return chartTabs_; }
     LayerTablePanel* layerTable() const { return table_; }
     ModelPanel* modelPanel() const { return modelPanel_; }
     PresetEditor* presetEditor() const { return presetEditor_; }
@@ -106,6 +112,8 @@ class MainWindow : public QMainWindow {
     /// Narrower windows open the preset editor as a tab beside the scenarios, not as a third column.
     static constexpr int kSideBySideDocksWidth_px = 1400;
     ChartGrid* charts_;
+    ServingView* serving_;
+    QTabWidget* chartTabs_;
     LayerTablePanel* table_;
     PresetEditor* presetEditor_;
     QDockWidget* scenarioDock_ = nullptr;

@@ -92,6 +92,7 @@ SessionController::SessionController(SessionTarget target, QObject* parent)
     connect(list, &QAbstractItemModel::dataChanged, this, &SessionController::markChanged);
     connect(target_.batch, &BatchControls::batchChanged, this, &SessionController::markChanged);
     connect(target_.batch, &BatchControls::latencyBudgetChanged, this, &SessionController::markChanged);
+    connect(target_.explorer, &Explorer::servingChanged, this, &SessionController::markChanged);
     if (PresetStore* presets = target_.explorer->presets())
         connect(presets, &PresetStore::presetChanged, this, [this](const QString& id) {
             // An edited user preset is embedded in the session, so the session changed with it.
@@ -163,6 +164,7 @@ SessionData SessionController::capture(const QString& sessionFile) const {
     // The box's value, not the explorer's seconds: it is what the user typed, rounded as shown.
     const double budget_ms = target_.batch->budgetBox()->value();
     if (budget_ms > 0) d.latencyBudget_ms = budget_ms;
+    d.serving = ex->serving();
     d.selectedScenario = ex->scenarios()->rowOf(ex->selectedScenarioId());
     return d;
 }
@@ -232,6 +234,7 @@ SessionController::ApplyReport SessionController::apply(const SessionData& data,
     ex->setBatch(data.batch);
     target_.batch->setLatencyBudget_s(
         data.latencyBudget_ms ? std::optional<double>(*data.latencyBudget_ms * 1e-3) : std::nullopt);
+    ex->setServing(data.serving); // the serving view's boxes follow the snapshot
     if (data.selectedScenario >= 0 && data.selectedScenario < static_cast<int>(ids.size()))
         target_.selectScenario(ids[static_cast<std::size_t>(data.selectedScenario)]);
     else
