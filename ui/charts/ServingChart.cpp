@@ -279,7 +279,11 @@ void ServingChart::addCapacities() {
         attach(line, false);
         line->setPen(QPen(mutedColor(), 1.4, Qt::DashLine));
         avoidData(addLabel(
-            QStringLiteral("%1: %2 GB").arg(QString::fromStdString(sc.hardware->name)).arg(cap, 0, 'f', 1),
+            // Presets give capacity in GiB; the axis is in GB like generate's columns: say both.
+            QStringLiteral("%1: %2 GiB = %3 GB")
+                .arg(QString::fromStdString(sc.hardware->name))
+                .arg(sc.hardware->dram.capacity.value, 0, 'g', 4)
+                .arg(cap, 0, 'f', 1),
             QPointF(xlo, cap), Qt::AlignRight | Qt::AlignTop, mutedColor(), true));
     }
 }
