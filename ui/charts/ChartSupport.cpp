@@ -40,6 +40,23 @@ std::pair<double, double> axisRange(const QAbstractAxis* axis) {
     return {0, 0};
 }
 
+void LogExtent::widenX(double x) {
+    if (!(x > 0) || !std::isfinite(x)) return;
+    xlo = xlo > 0 ? std::min(xlo, x) : x;
+    xhi = std::max(xhi, x);
+}
+
+void LogExtent::widenY(double y) {
+    if (!(y > 0) || !std::isfinite(y)) return;
+    ylo = ylo > 0 ? std::min(ylo, y) : y;
+    yhi = std::max(yhi, y);
+}
+
+void LogExtent::orDecade() {
+    if (xlo <= 0) xlo = 1, xhi = 10;
+    if (ylo <= 0) ylo = 1, yhi = 10;
+}
+
 bool setRangeIfChanged(QAbstractAxis* axis, double min, double max) {
     if (!axis || !(min < max)) return false;
     const auto [oldMin, oldMax] = axisRange(axis);

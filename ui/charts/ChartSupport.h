@@ -37,6 +37,20 @@ double decadeFloor(double v);
 double decadeCeil(double v);
 /// Both coordinates finite and > 0: drawable on log axes.
 bool logSafe(const QPointF& p);
+/// The smallest box on log axes holding the points widened into it; values ≤ 0 are skipped.
+struct LogExtent {
+    double xlo = 0, xhi = 0, ylo = 0, yhi = 0; ///< all 0 while empty
+    void widen(const QPointF& v) {
+        widenX(v.x());
+        widenY(v.y());
+    }
+    void widenX(double x);
+    void widenY(double y);
+    bool empty() const { return xlo <= 0 || ylo <= 0; }
+    /// 1..10 on an axis nothing widened (an empty chart still gets a decade).
+    void orDecade();
+};
+
 /// Sets the axis range only when it differs (a setRange relayouts the whole chart). Returns
 /// whether it changed.
 bool setRangeIfChanged(QAbstractAxis* axis, double min, double max);

@@ -67,13 +67,9 @@ void LatencyThroughputChart::rebuild() {
 
 void LatencyThroughputChart::fitRanges(bool refit) {
     const ExplorerSnapshot& s = snapshot();
-    double xlo = 0, xhi = 0, ylo = 0, yhi = 0;
-    auto widen = [&](const QPointF& v) {
-        if (!logSafe(v)) return;
-        xlo = xlo > 0 ? std::min(xlo, v.x()) : v.x();
-        ylo = ylo > 0 ? std::min(ylo, v.y()) : v.y();
-        xhi = std::max(xhi, v.x());
-        yhi = std::max(yhi, v.y());
+    LogExtent e;
+    const auto widen = [&](const QPointF& v) {
+        if (logSafe(v)) e.widen(v); // both coordinates or neither
     };
     // Batches that do not fit stay out of the scale (they are drawn at its edge): a KV cache that
     // overflows at batch 4096 would stretch the latency axis to 10⁶ ms and squash the rest.
@@ -91,14 +87,11 @@ void LatencyThroughputChart::fitRanges(bool refit) {
             for (const PointComparison& p : sc.measured.comparison->points)
                 widen(measuredValue(sc, p));
     }
-    if (xlo <= 0) xlo = 1, xhi = 10, ylo = 1, yhi = 10;
-    if (s.latencyBudget_s && *s.latencyBudget_s > 0) {
-        ylo = std::min(ylo, *s.latencyBudget_s * 1e3);
-        yhi = std::max(yhi, *s.latencyBudget_s * 1e3);
-    }
+    e.orDecade();
+    if (s.latencyBudget_s && *s.latencyBudget_s > 0) e.widenY(*s.latencyBudget_s * 1e3);
     // A margin of a fifth of a decade keeps end points and the star off the plot border.
-    xlo = decadeFloor(xlo / 1.6), xhi = decadeCeil(xhi * 1.6);
-    ylo = decadeFloor(ylo / 1.6), yhi = decadeCeil(yhi * 1.6);
+    double xlo = decadeFloor(e.xlo / 1.6), xhi = decadeCeil(e.xhi * 1.6);
+    double ylo = decadeFloor(e.ylo / 1.6), yhi = decadeCeil(e.yhi * 1.6);
     if (!refit) {
         const auto [oxlo, oxhi] = axisRange(ax_);
         const auto [oylo, oyhi] = axisRange(ay_);

@@ -158,14 +158,7 @@ void ServingChart::rebuild() {
 
 void ServingChart::fitRanges(QAbstractAxis* x, QAbstractAxis* y) {
     const ExplorerSnapshot& s = snapshot();
-    double xlo = 0, xhi = 0, ylo = 0, yhi = 0;
-    auto widen = [&](const QPointF& v) {
-        if (!logSafe(v)) return;
-        xlo = xlo > 0 ? std::min(xlo, v.x()) : v.x();
-        ylo = ylo > 0 ? std::min(ylo, v.y()) : v.y();
-        xhi = std::max(xhi, v.x());
-        yhi = std::max(yhi, v.y());
-    };
+    LogExtent e;
     // As on the latency chart, batches beyond the KV wall stay out of the scale (they are drawn
     // at its edge), unless nothing fits at all.
     bool anyFits = false;
@@ -176,30 +169,29 @@ void ServingChart::fitRanges(QAbstractAxis* x, QAbstractAxis* y) {
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!servingUsable(sc)) continue;
         for (const GenerationPoint& p : sc.serving->sweep)
-            if (p.fitsMemory || !anyFits) widen(value(metric_, p));
-        if (metric_ == Metric::Memory) yhi = std::max(yhi, sc.hardware->dramCapacityBytes() / 1e9);
+            if (p.fitsMemory || !anyFits) e.widen(value(metric_, p));
+        if (metric_ == Metric::Memory) e.widenY(sc.hardware->dramCapacityBytes() / 1e9);
     }
-    if (xlo <= 0) xlo = 1, xhi = 10, ylo = 1, yhi = 10;
+    e.orDecade();
     const std::optional<double> ttft = s.serving.ttft_s, tpot = s.serving.tpot_s;
-    if (metric_ == Metric::Ttft && ttft) ylo = std::min(ylo, *ttft * 1e3), yhi = std::max(yhi, *ttft * 1e3);
-    if (metric_ == Metric::Tpot && tpot) ylo = std::min(ylo, *tpot * 1e3), yhi = std::max(yhi, *tpot * 1e3);
-    if (metric_ == Metric::Interactivity && tpot)
-        xlo = std::min(xlo, 1 / *tpot), xhi = std::max(xhi, 1 / *tpot);
+    if (metric_ == Metric::Ttft && ttft) e.widenY(*ttft * 1e3);
+    if (metric_ == Metric::Tpot && tpot) e.widenY(*tpot * 1e3);
+    if (metric_ == Metric::Interactivity && tpot) e.widenX(1 / *tpot);
     if (batchAxis()) {
         const auto [blo, bhi] = batchAxisRange(s);
         setRangeIfChanged(x, blo, bhi);
     } else {
-        setRangeIfChanged(x, decadeFloor(xlo / 1.6), decadeCeil(xhi * 1.6));
+        setRangeIfChanged(x, decadeFloor(e.xlo / 1.6), decadeCeil(e.xhi * 1.6));
     }
     if (metric_ == Metric::Memory) {
         auto* v = static_cast<QValueAxis*>(y);
-        const double step = niceStep(yhi * 1.15 / 5);
+        const double step = niceStep(e.yhi * 1.15 / 5);
         v->setTickType(QValueAxis::TicksDynamic);
         v->setTickAnchor(0);
         v->setTickInterval(step);
-        setRangeIfChanged(y, 0, std::ceil(yhi * 1.15 / step) * step);
+        setRangeIfChanged(y, 0, std::ceil(e.yhi * 1.15 / step) * step);
     } else {
-        setRangeIfChanged(y, decadeFloor(ylo / 1.6), decadeCeil(yhi * 1.6));
+        setRangeIfChanged(y, decadeFloor(e.ylo / 1.6), decadeCeil(e.yhi * 1.6));
     }
 }
 
