@@ -9,6 +9,7 @@
 #include "eval/Generation.h"
 #include "eval/ResultTables.h"
 #include "eval/Sweep.h"
+#include "hardware/Node.h"
 #include "hardware/PresetLoader.h"
 #include "zoo/ModelZoo.h"
 
@@ -46,6 +47,13 @@ const char* kScenarioHelp = R"(Scenario options:
   --kv P                KV cache stored at P (e.g. fp8)
   --group-size N        weights narrower than the arithmetic share an fp16 scale per N
                         (e.g. 128); each weight is dequantized in the kernel
+  --parallel tp=N,dp=D  spread the scenario over devices (docs/MODEL.md §19): tp devices
+                        of one node split a decoder LLM's heads and MLP, with an
+                        all-reduce over the node's link after each block half; dp
+                        replicas multiply throughput. Latency and memory are per
+                        replica and device, energy the replica's devices'
+  --node ID             the node whose link the tp group uses (see 'batchscope nodes';
+                        default: the first node of the preset's devices)
   --seq N               sequence length (transformer models)
   --resolution N|WxH    input resolution (image models), e.g. 416 or 1920x1088
   --param K=V           set any model knob (repeatable), e.g. --param depth=4 --param phase=decode
@@ -72,6 +80,33 @@ int runPresets(const Options& o, std::ostream& out) {
 }
 
 // One row per runtime and chip class it runs on.
+int runNodes(const Options& o, std::ostream& out) {
+    const NodeLibrary& lib = NodeLibrary::shipped();
+    std::optional<NodePreset> checked;
+    if (o.has("check")) {
+        NodeLoadResult r = loadNodeFile(o.value("check"));
+        if (!r.node) throw EngineError(errorLines(r.issues));
+        checked = std::move(r.node);
+    }
+    Table t({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("device"),
+             QStringLiteral("devices"), QStringLiteral("link"), QStringLiteral("topology"),
+             QStringLiteral("bandwidth_gb_s"), QStringLiteral("efficiency"),
+             QStringLiteral("base_latency_us"), QStringLiteral("step_latency_us")});
+    auto row = [&](const NodePreset& n) {
+        t.addRow({qs(n.id), qs(n.name), qs(n.device), n.devices.value, qs(n.link.name),
+                  qs(topologyName(n.link.topology)), n.link.bandwidthGBps.value, n.link.efficiency.value,
+                  n.link.baseLatencyUs.value, n.link.stepLatencyUs.value});
+    };
+    if (checked)
+        row(*checked);
+    else
+        for (const NodePreset& n : lib.nodes())
+            row(n);
+    writeTable(t, o, out);
+    if (!checked && hasErrors(lib.issues())) throw EngineError(errorLines(lib.issues()));
+    return 0;
+}
+
 int runRuntimes(const Options& o, std::ostream& out) {
     const RuntimeLibrary& lib = RuntimeLibrary::shipped();
     std::optional<Runtime> checked;
@@ -314,6 +349,16 @@ std::vector<Command> makeCommands() {
                  "A shipped profile that does not load is reported the same way (exit 2).\n",
                  {{"format", true, false}, {"check", true, false}},
                  runRuntimes});
+    c.push_back({"nodes",
+                 "Usage: batchscope nodes [--check FILE] [--format csv|json]\n\n"
+                 "Lists the node presets (presets/nodes/*.json): how many devices of which hardware\n"
+                 "preset share which link, its per-device bandwidth per direction, the all-reduce\n"
+                 "efficiency reached on it and the collective latencies (docs/MODEL.md §19). A scenario\n"
+                 "with --parallel tp=N uses the node of its preset (or --node ID).\n\n"
+                 "  --check FILE          validate one node preset and list it; every problem is\n"
+                 "                        printed as 'file: field: message' and the exit status is 2\n",
+                 {{"format", true, false}, {"check", true, false}},
+                 runNodes});
     c.push_back({"models",
                  "Usage: batchscope models [--format csv|json]\n\nLists the built-in models and the shipped "
                  "LLM configs\n"

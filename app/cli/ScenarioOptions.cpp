@@ -43,7 +43,8 @@ const std::vector<OptionSpec>& scenarioOptionSpecs() {
         {"precision", true, false},  {"seq", true, false},        {"resolution", true, false},
         {"param", true, true},       {"format", true, false},     {"dim", true, true},
         {"power-mode", true, false}, {"weights", true, false},    {"activations", true, false},
-        {"kv", true, false},         {"group-size", true, false},
+        {"kv", true, false},         {"group-size", true, false}, {"parallel", true, false},
+        {"node", true, false},
     };
     return specs;
 }
@@ -65,6 +66,8 @@ ScenarioFields scenarioFieldsFromOptions(const Options& o) {
     f.activations = opt("activations");
     f.kv = opt("kv");
     f.groupSize = opt("group-size");
+    f.parallel = opt("parallel");
+    f.node = opt("node");
     f.seq = opt("seq");
     f.resolution = opt("resolution");
     f.knobs = pairs(o, "param");

@@ -18,6 +18,8 @@ std::string_view boundName(Bound b) {
         return "power";
     case Bound::Overhead:
         return "overhead";
+    case Bound::Interconnect:
+        return "interconnect";
     case Bound::None:
         return "none";
     }
@@ -34,6 +36,8 @@ QString boundLabel(const LayerPlacement& p) {
         return QStringLiteral("power limit");
     case Bound::Overhead:
         return QStringLiteral("overhead");
+    case Bound::Interconnect:
+        return QStringLiteral("interconnect");
     case Bound::None:
         break;
     }
@@ -41,10 +45,11 @@ QString boundLabel(const LayerPlacement& p) {
 }
 
 Bound dominantTimeBound(const Totals& t) {
-    const double most = std::max({t.compute_s, t.memory_s, t.power_s, t.overhead_s});
+    const double most = std::max({t.compute_s, t.memory_s, t.power_s, t.overhead_s, t.interconnect_s});
     if (t.compute_s == most) return Bound::Compute;
     if (t.memory_s == most) return Bound::Memory;
-    return t.power_s == most ? Bound::Power : Bound::Overhead;
+    if (t.power_s == most) return Bound::Power;
+    return t.overhead_s == most ? Bound::Overhead : Bound::Interconnect;
 }
 
 QString boundToken(const LayerPlacement& p) {
@@ -122,6 +127,8 @@ struct Traffic {
 // it does not (memory, dispatch, host).
 struct LayerTime {
     double compute_s, memory_s, launch_s, hostRaw_s, unitShare;
+    double interconnect_s = 0; // a collective's transfer over the link (not stretched by the clock)
+    bool collective = false;
 };
 struct Settled {
     double compute_s, host_s, latency_s;
@@ -134,13 +141,16 @@ struct Settled {
 Settled settle(const LayerTime& lt, double clock, LaunchOverlap overlap) {
     Settled s{};
     s.compute_s = lt.compute_s / clock;
-    const double device_s = std::max(s.compute_s, lt.memory_s) + lt.launch_s;
+    const double device_s = std::max({s.compute_s, lt.memory_s, lt.interconnect_s}) + lt.launch_s;
     s.host_s = overlap == LaunchOverlap::Serial  ? lt.hostRaw_s
                : overlap == LaunchOverlap::Async ? std::max(0.0, lt.hostRaw_s - device_s)
                                                  : 0.0;
     s.latency_s = device_s + s.host_s;
     const double overhead_s = lt.launch_s + s.host_s;
-    if (s.compute_s >= lt.memory_s && s.compute_s >= overhead_s)
+    if (lt.interconnect_s > 0 && lt.interconnect_s >= std::max(s.compute_s, lt.memory_s) &&
+        lt.interconnect_s >= overhead_s)
+        s.bound = Bound::Interconnect;
+    else if (s.compute_s >= lt.memory_s && s.compute_s >= overhead_s)
         s.bound = clock < 1 ? Bound::Power : Bound::Compute;
     else if (lt.memory_s >= overhead_s)
         s.bound = Bound::Memory;
@@ -188,10 +198,12 @@ void sumTimes(Totals& t, const std::vector<LayerTime>& times, double clock, Laun
         t.latency_s += s.latency_s;
         t.launch_s += lt.launch_s;
         t.host_s += s.host_s;
-        (s.bound == Bound::Compute  ? t.compute_s
-         : s.bound == Bound::Memory ? t.memory_s
-         : s.bound == Bound::Power  ? t.power_s
-                                    : t.overhead_s) += s.latency_s;
+        (s.bound == Bound::Compute        ? t.compute_s
+         : s.bound == Bound::Memory       ? t.memory_s
+         : s.bound == Bound::Power        ? t.power_s
+         : s.bound == Bound::Interconnect ? t.interconnect_s
+                                          : t.overhead_s) += s.latency_s;
+        if (lt.collective) t.collective_s += s.latency_s;
         t.unitsAllocatedMean += s.latency_s * lt.unitShare; // ÷ latency by the caller
     }
 }
@@ -372,9 +384,25 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         // Host time per kernel: the launch call plus the framework's time per op it holds (settle()
         // decides how much of it the device waits for).
         p.launch_s = r.dispatch_s;
-        const LayerTime lt{p.compute_s, p.memory_s, p.launch_s,
-                           (rt.launchUs.value + rt.hostUsPerOp.value * l.ops.size()) * kMicro,
-                           p.unitsAllocated / p.unitsTotal};
+        LayerTime lt{p.compute_s, p.memory_s, p.launch_s,
+                     (rt.launchUs.value + rt.hostUsPerOp.value * l.ops.size()) * kMicro,
+                     p.unitsAllocated / p.unitsTotal};
+        // A collective moves its tensor over the node's link (docs/MODEL.md §19): it reads and
+        // writes it in device memory as any layer, and waits for the transfer.
+        if (a.collectiveDevices > 1) {
+            if (!s.link)
+                throw EngineError("the model is split over " +
+                                  std::to_string(static_cast<int>(a.collectiveDevices)) + " devices (" +
+                                  l.name + "): the scenario needs a node for their interconnect");
+            const int devices = static_cast<int>(a.collectiveDevices);
+            const double bytes = a.collectiveElems * B * r.bytes;
+            p.interconnect_s = a.allReduce ? allReduceSeconds(bytes, devices, *s.link)
+                                           : allGatherSeconds(bytes, devices, *s.link);
+            p.interconnectBytes = (a.allReduce ? 2.0 : 1.0) * (devices - 1) / devices * bytes;
+            lt.interconnect_s = p.interconnect_s;
+            lt.collective = true;
+            ++t.collectives;
+        }
         times.push_back(lt);
         // At the boost clock; evaluate() re-places the layers if the power limit lowers it.
         place(p, lt, 1.0, rt.overlap, r.static_w, r.peak);
@@ -411,11 +439,14 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
     t.powerClockFactor = clock;
     t.latency_s += t.fixed_s;
     t.overhead_s += t.fixed_s;
-    t.throughput_per_s = t.latency_s > 0 ? B / t.latency_s : 0;
+    t.throughput_per_s = t.latency_s > 0 ? B * s.replicas / t.latency_s : 0;
     t.utilization = t.latency_s > 0 ? t.flops / (t.latency_s * r.peak) : 0;
     t.bandwidthUtilization = t.latency_s > 0 ? t.dramBytes / (t.latency_s * hw.dramBytesPerS()) : 0;
     t.unitsAllocatedMean = t.latency_s > 0 ? t.unitsAllocatedMean / t.latency_s : 0;
     t.energy.static_j = r.static_w * t.latency_s;
+    // Every device of the replica runs its share of each layer for the whole step (docs/MODEL.md §19).
+    for (double* e : {&t.energy.static_j, &t.energy.compute_j, &t.energy.dram_j, &t.energy.sram_j})
+        *e *= s.devices;
     t.power_w = t.latency_s > 0 ? t.energy.total() / t.latency_s : 0;
 
     t.energyPerInference = {t.energy.static_j / B, t.energy.compute_j / B, t.energy.dram_j / B,

@@ -5,6 +5,7 @@
 #include "base/Precision.h"
 #include "graph/PreparedModel.h"
 #include "hardware/HardwarePreset.h"
+#include "hardware/Node.h"
 #include "runtime/Runtime.h"
 
 #include <QString>
@@ -15,7 +16,9 @@
 
 namespace bs {
 
-enum class Bound { Compute, Memory, Power, Overhead, None };
+/// What sets a layer's time. Interconnect: a collective (AllReduce, AllGather) whose transfer over
+/// the node's link takes longer than its memory traffic (docs/MODEL.md §19).
+enum class Bound { Compute, Memory, Power, Overhead, Interconnect, None };
 std::string_view boundName(Bound b);
 
 struct EvalInput {
@@ -24,6 +27,11 @@ struct EvalInput {
     Precision precision = Precision::FP32;        ///< activations and arithmetic
     const RuntimeClassProfile* runtime = nullptr; ///< nullptr: the ideal runtime
     Quantization quant = {};                      ///< weight and KV-cache storage (default: precision)
+    /// The link a tensor-parallel model's collectives cross (a node's); required when the model has
+    /// any (an EngineError otherwise), unused when it has none.
+    const Interconnect* link = nullptr;
+    int devices = 1;  ///< devices of one replica (tp): its energy and power are theirs together
+    int replicas = 1; ///< replicas (dp) serving batches side by side: throughput × replicas
 
     /// The runtime's profile (the ideal one when none is set).
     const RuntimeClassProfile& profile() const;
@@ -44,6 +52,8 @@ struct LayerPlacement {
     double unitsAllocated = 0;
     double unitsTotal = 0;
     double compute_s = 0, memory_s = 0, latency_s = 0;
+    double interconnect_s = 0;    ///< a collective's transfer time over the link (0 for other layers)
+    double interconnectBytes = 0; ///< bytes each device sends for the collective
     /// launch_s (the chip's per-kernel dispatch) + host_s (the runtime's host time per kernel
     /// that the device waits for: all of it when serial, the excess over the kernel when async,
     /// none under a graph launch). latency = max(compute, memory) + overhead.
@@ -71,6 +81,8 @@ struct EnergyBreakdown {
     double total() const { return static_j + compute_j + dram_j + sram_j; }
 };
 
+/// Per replica (one batch on its `devices`) unless said otherwise; memory and utilization are one
+/// device's, throughput the deployment's (× replicas), energy and power the replica's devices'.
 struct Totals {
     int batch = 1;
     double latency_s = 0;
@@ -86,6 +98,9 @@ struct Totals {
     bool fitsMemory = true;
     double criticalBatch = std::numeric_limits<double>::infinity();  ///< model-level, from totals
     double compute_s = 0, memory_s = 0, power_s = 0, overhead_s = 0; ///< time of layers by their bound
+    double interconnect_s = 0; ///< time of the layers the link bounds (collectives)
+    double collective_s = 0;   ///< time of every collective layer, whatever bounds it
+    int collectives = 0;       ///< collective kernels per inference
     /// The run's clock as a share of boost: below 1 when the board's power limit slows it.
     double powerClockFactor = 1;
     double power_w = 0;      ///< average board power: energy ÷ latency
@@ -119,8 +134,9 @@ std::optional<long long> largestFittingBatch(const EvalInput& s);
 /// largest batch; 0 when one sample does not fit, nullopt when nothing grows with the batch.
 std::optional<long long> largestBatchWithin(double fixedBytes, double perSampleBytes, double capacityBytes);
 
-/// The bound the most latency is spent in (Totals compute_s / memory_s / power_s / overhead_s);
-/// ties go to compute, then memory, then power. One rule for the sweep column and the story.
+/// The bound the most latency is spent in (Totals compute_s / memory_s / power_s / overhead_s /
+/// interconnect_s); ties go to compute, then memory, then power, then overhead. One rule for the sweep column
+/// and the story.
 Bound dominantTimeBound(const Totals& t);
 
 /// Evaluates the scenario at `batch` (≥ 1). Throws EngineError if the preset lacks the precision.

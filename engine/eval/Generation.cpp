@@ -12,15 +12,15 @@ namespace bs {
 namespace {
 
 std::shared_ptr<const PreparedModel> buildPhase(const ModelDescriptor& model, KnobValues knobs, int phase,
-                                                const char* lengthKnob, int length) {
+                                                const char* lengthKnob, int length, int tp) {
     knobs["phase"] = phase;
     knobs[lengthKnob] = length;
-    return std::make_shared<const PreparedModel>(ModelZoo::build(model.id, knobs));
+    return std::make_shared<const PreparedModel>(ModelZoo::build(model.id, knobs, tp));
 }
 
 // A decode step over `tokens` new tokens per sequence (speculative verification).
-std::shared_ptr<const PreparedModel> buildVerify(const DecoderSpec& spec, int context, int tokens) {
-    return std::make_shared<const PreparedModel>(zoo::llmDecoderStep(spec, context, tokens));
+std::shared_ptr<const PreparedModel> buildVerify(const DecoderSpec& spec, int context, int tokens, int tp) {
+    return std::make_shared<const PreparedModel>(zoo::llmDecoderStep(spec, context, tokens, tp));
 }
 
 // The KV lengths the decode steps read (the prompt plus the tokens generated so far: input …
@@ -66,8 +66,8 @@ std::string gb(double bytes) {
 } // namespace
 
 GenerationModels::GenerationModels(const ModelDescriptor& model, const KnobValues& knobs,
-                                   GenerationLengths lengths, int stepTokens, int prefillChunk)
-    : lengths_(lengths), stepTokens_(stepTokens) {
+                                   GenerationLengths lengths, int stepTokens, int prefillChunk, int tp)
+    : lengths_(lengths), stepTokens_(stepTokens), tp_(tp) {
     if (!model.isDecoder())
         throw EngineError("generation runs a decoder LLM (the 'llm' model or a config.json); '" + model.id +
                           "' is not one");
@@ -79,21 +79,22 @@ GenerationModels::GenerationModels(const ModelDescriptor& model, const KnobValue
         throw EngineError("generation needs input and output lengths of at least 1 token");
     spec_ = model.decoder(ModelZoo::resolve(model, knobs));
     if (stepTokens < 1 || stepTokens > 64) throw EngineError("tokens per decode step must be in 1..64");
-    prefill_ = buildPhase(model, knobs, 0, "seq", lengths.input);
-    if (prefillChunk > 0) chunk_ = buildPhase(model, knobs, 0, "seq", prefillChunk);
+    prefill_ = buildPhase(model, knobs, 0, "seq", lengths.input, tp);
+    if (prefillChunk > 0) chunk_ = buildPhase(model, knobs, 0, "seq", prefillChunk, tp);
     for (const auto& [context, weight] : decodeContexts(lengths))
         samples_.push_back({context, weight,
-                            stepTokens == 1 ? buildPhase(model, knobs, 1, "context", context)
-                                            : buildVerify(spec_, context, stepTokens)});
+                            stepTokens == 1 ? buildPhase(model, knobs, 1, "context", context, tp)
+                                            : buildVerify(spec_, context, stepTokens, tp)});
 }
 
 double GenerationModels::kvBytesPerSequence(double bytesPerElement) const {
-    return spec_.kvCacheElems(lengths_.input + lengths_.output) * bytesPerElement;
+    return spec_.kvCacheElemsPerDevice(lengths_.input + lengths_.output, tp_) * bytesPerElement;
 }
 
 double GenerationModels::activationBytesPerSequence(const EvalInput& on) const {
-    return std::max(bs::activationBytesPerSequence(on, *prefill_, spec_.kvCacheElems(lengths_.input)),
-                    bs::activationBytesPerSequence(on, lastDecode()));
+    return std::max(
+        bs::activationBytesPerSequence(on, *prefill_, spec_.kvCacheElemsPerDevice(lengths_.input, tp_)),
+        bs::activationBytesPerSequence(on, lastDecode()));
 }
 
 double expectedTokensPerStep(double acceptance, int draftTokens) {

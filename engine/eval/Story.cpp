@@ -13,10 +13,11 @@ namespace bs {
 namespace {
 
 // Thresholds of the limiter rules (Story.h, docs/MODEL.md §16).
-constexpr double kSecondaryShare = 0.25; // a runner-up class this large is named too
-constexpr double kOnChipMajority = 0.5;  // share of memory-bound time in on-chip-bound layers
-constexpr double kAtPeak = 0.8;          // of the achievable peak: the chip's limit
-constexpr double kPlateau = 0.95;        // throughput within 5 % of its best
+constexpr double kSecondaryShare = 0.25;  // a runner-up class this large is named too
+constexpr double kCollectiveShare = 0.05; // collectives this large are always named
+constexpr double kOnChipMajority = 0.5;   // share of memory-bound time in on-chip-bound layers
+constexpr double kAtPeak = 0.8;           // of the achievable peak: the chip's limit
+constexpr double kPlateau = 0.95;         // throughput within 5 % of its best
 
 std::string printf1(const char* fmt, double v) {
     char buf[64];
@@ -85,7 +86,7 @@ std::string unitsLabel(const HardwarePreset& hw) {
     return grouped(hw.units()) + " " + n;
 }
 
-enum class Klass { Compute, Memory, Power, Overhead };
+enum class Klass { Compute, Memory, Power, Overhead, Interconnect };
 
 // Same tie rule as a layer's bound and the CLI's sweep column.
 Klass dominant(const Totals& t) {
@@ -96,6 +97,8 @@ Klass dominant(const Totals& t) {
         return Klass::Memory;
     case Bound::Power:
         return Klass::Power;
+    case Bound::Interconnect:
+        return Klass::Interconnect;
     default:
         return Klass::Overhead;
     }
@@ -111,6 +114,8 @@ const char* klassName(Klass k) {
         return "power-limited";
     case Klass::Overhead:
         return "overhead-bound";
+    case Klass::Interconnect:
+        return "interconnect-bound";
     }
     return "";
 }
@@ -382,8 +387,20 @@ Cause powerCause(const StoryInput& in) {
                                      "operation (lower precision) or a higher limit speeds them up"};
 }
 
+// Collectives of a tensor-parallel group: their share of the time, over which link.
+Cause interconnectCause(const StoryInput& in) {
+    const Totals& t = in.current->totals;
+    return {Limiter::Interconnect,
+            "interconnect: " + std::to_string(t.collectives) + " collectives (all-reduce) are " +
+                pct(t.latency_s > 0 ? t.collective_s / t.latency_s : 0) + " of the time at tp=" +
+                std::to_string(in.tensorParallel) + (in.linkName.empty() ? "" : " over " + in.linkName) +
+                "; a faster link or fewer devices per replica shorten them"};
+}
+
 Cause causeOf(Klass k, const StoryInput& in, const std::vector<const SweepPoint*>& grid) {
     switch (k) {
+    case Klass::Interconnect:
+        return interconnectCause(in);
     case Klass::Power:
         return powerCause(in);
     case Klass::Overhead:
@@ -418,7 +435,8 @@ Story tellStory(const StoryInput& in) {
     std::vector<std::pair<double, Klass>> ranked = {{t.compute_s, Klass::Compute},
                                                     {t.memory_s, Klass::Memory},
                                                     {t.power_s, Klass::Power},
-                                                    {t.overhead_s, Klass::Overhead}};
+                                                    {t.overhead_s, Klass::Overhead},
+                                                    {t.collective_s, Klass::Interconnect}};
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
 
@@ -442,11 +460,17 @@ Story tellStory(const StoryInput& in) {
                 break;
             }
     }
+    // Collectives are named whenever they take 5 % of the step, even behind other classes:
+    // their share is what a tp choice changes (docs/MODEL.md §19).
+    const bool named = std::any_of(causes.begin(), causes.end(),
+                                   [](const Cause& c) { return c.kind == Limiter::Interconnect; });
+    if (!named && t.latency_s > 0 && t.collective_s >= kCollectiveShare * t.latency_s)
+        causes.push_back(interconnectCause(in));
     story.primary = causes[0].kind;
     story.limiter = causes[0].text;
-    if (causes.size() > 1) {
-        story.secondary = causes[1].kind;
-        story.limiter += "; also " + causes[1].text;
+    for (std::size_t i = 1; i < causes.size(); ++i) {
+        if (i == 1) story.secondary = causes[1].kind;
+        story.limiter += "; also " + causes[i].text;
     }
     return story;
 }

@@ -45,7 +45,9 @@ struct StoryInput {
     const ScenarioResult* current = nullptr;        ///< at the current batch, layers filled
     std::optional<double> latencyBudget_s;
     std::optional<int> recommendedBatch;
-    std::string runtimeName; ///< names the runtime in the host-overhead limiter ("": "the runtime")
+    std::string runtimeName;   ///< names the runtime in the host-overhead limiter ("": "the runtime")
+    std::string linkName = {}; ///< the node's link, named when collectives limit
+    int tensorParallel = 1;    ///< devices of the tensor-parallel group
 };
 
 /// What the limiter rules picked (for tests and for callers that colour by it).
@@ -61,7 +63,8 @@ enum class Limiter {
     PowerLimit,
     ComputePeak,
     WaveQuantization,
-    Padding
+    Padding,
+    Interconnect
 };
 
 struct Story {

@@ -36,6 +36,8 @@ bool isElementwiseTail(OpKind k) {
 bool joinsProducer(OpKind k, const Graph& g, const Layer& into, FusionPolicy policy) {
     if (isView(k)) return true;
     const OpKind anchor = g.op(into.anchor).kind;
+    // A collective is a communication library's kernel: it takes no elementwise tail.
+    if (anchor == OpKind::AllReduce || anchor == OpKind::AllGather) return false;
     switch (policy) {
     case FusionPolicy::None:
         return false;

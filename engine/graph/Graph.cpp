@@ -101,6 +101,10 @@ std::string_view opKindName(OpKind kind) {
         return "Reduce";
     case OpKind::DataMovement:
         return "DataMovement";
+    case OpKind::AllReduce:
+        return "AllReduce";
+    case OpKind::AllGather:
+        return "AllGather";
     case OpKind::Unknown:
         return "Unknown";
     }

@@ -78,7 +78,12 @@ enum class OpKind {
     Elementwise,  ///< any other pointwise op: OpAttrs::flopsPerElement FLOPs per output element
     Reduce,       ///< reduction (ReduceMean, ArgMax...): OpAttrs::flopsPerElement per input element
     DataMovement, ///< copies or rearranges data without arithmetic (Pad, Expand, Tile, DepthToSpace)
-    Unknown       ///< an op the engine cannot cost: reported as "not costed"
+    /// Collectives over the devices of a tensor-parallel group (OpAttrs::groups devices): the sum of
+    /// every device's tensor (AllReduce), or every device's shard concatenated (AllGather; the
+    /// output is the whole tensor). Costed on the interconnect, docs/MODEL.md §19.
+    AllReduce,
+    AllGather,
+    Unknown ///< an op the engine cannot cost: reported as "not costed"
 };
 
 std::string_view opKindName(OpKind kind);

@@ -107,6 +107,26 @@ int GraphBuilder::binary(int a, int b, OpKind kind, const char* type) {
     return y;
 }
 
+int GraphBuilder::allReduce(int x, std::int64_t devices) {
+    const std::string name = nextName("AllReduce");
+    const int y = activation(name, shape(x));
+    Op op{name, "AllReduce", OpKind::AllReduce, {x}, {y}, {}};
+    op.attrs.groups = devices;
+    graph_.addOp(std::move(op));
+    return y;
+}
+
+int GraphBuilder::allGather(int x, std::int64_t devices) {
+    const std::string name = nextName("AllGather");
+    Shape s = shape(x);
+    s.back() *= devices;
+    const int y = activation(name, s);
+    Op op{name, "AllGather", OpKind::AllGather, {x}, {y}, {}};
+    op.attrs.groups = devices;
+    graph_.addOp(std::move(op));
+    return y;
+}
+
 int GraphBuilder::relu(int x) {
     return unary(x, OpKind::Relu, "Relu");
 }

@@ -64,6 +64,11 @@ class GraphBuilder {
     int expertGemm(int x, std::int64_t experts, std::int64_t topK, double imbalance,
                    std::int64_t outFeatures);
 
+    /// The sum of `x` over the `devices` of a tensor-parallel group (each holds a partial sum).
+    int allReduce(int x, std::int64_t devices);
+    /// `x` (one device's shard of the last axis) gathered from `devices`: the last axis × devices.
+    int allGather(int x, std::int64_t devices);
+
     /// An op this engine does not cost (kept in the graph, reported as "not costed").
     int unknown(int x, const std::string& type);
 

@@ -252,6 +252,12 @@ OpCost costOf(const Graph& g, const Op& op) {
     case OpKind::Resize: // nearest-neighbour: data movement only
         addWeights(g, op, c);
         break;
+    case OpKind::AllReduce:
+    case OpKind::AllGather:
+        c.collectiveElems = outputElems(g, op);
+        c.collectiveDevices = static_cast<double>(op.attrs.groups);
+        c.allReduce = op.kind == OpKind::AllReduce;
+        break;
     case OpKind::Unknown:
         c.costed = false;
         addWeights(g, op, c);

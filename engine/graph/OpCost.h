@@ -30,6 +30,11 @@ struct OpCost {
     // Mixture-of-experts routing (ExpertGemm): tokens per sample, experts, top-k, imbalance.
     double expertTokens = 0;
     double experts = 0, topK = 0, imbalance = 1;
+    // Collectives (AllReduce, AllGather): per sample, the elements of the tensor every device ends
+    // up with, and the devices that exchange it.
+    double collectiveElems = 0;
+    double collectiveDevices = 0;
+    bool allReduce = false; ///< AllReduce (else AllGather) when collectiveDevices > 0
 };
 
 /// Cost of one op of `g`. Throws GraphError if the shapes are inconsistent for the op kind.

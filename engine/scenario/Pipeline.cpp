@@ -14,9 +14,17 @@ ModelPreparation prepareModel(const Scenario& s, OnnxImportOptions onnx) {
         out.onnx = std::make_shared<const OnnxSummary>(std::move(m.summary));
         out.model = std::make_shared<const PreparedModel>(std::move(m.graph));
     } else {
-        out.model = std::make_shared<const PreparedModel>(ModelZoo::build(s.modelId.toStdString(), s.knobs));
+        out.model = std::make_shared<const PreparedModel>(
+            ModelZoo::build(s.modelId.toStdString(), s.knobs, s.parallel.tp));
     }
     return out;
+}
+
+EvalInput withParallel(EvalInput in, const Scenario& s) {
+    if (const NodePreset* node = scenarioNode(s)) in.link = &node->link;
+    in.devices = s.parallel.tp;
+    in.replicas = s.parallel.dp;
+    return in;
 }
 
 PreparedScenario prepareScenario(const ScenarioFields& fields, const PresetLibrary& lib) {

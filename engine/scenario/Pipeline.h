@@ -20,6 +20,9 @@ namespace bs {
 
 class PresetLibrary;
 
+/// `in` with the scenario's parallel layout: its node's link, devices per replica and replicas.
+EvalInput withParallel(EvalInput in, const Scenario& s);
+
 /// A scenario's model, ready to evaluate, and (ONNX files) its import summary.
 struct ModelPreparation {
     std::shared_ptr<const PreparedModel> model;
@@ -41,8 +44,9 @@ struct PreparedScenario {
     /// The model as the runtime fuses it (what result layer indices refer to).
     const PreparedModel& model() const { return input().fusedModel(); }
     EvalInput input() const {
-        return {prepared.model.get(), hardware.get(), scenario.precision,
-                &runtimeProfileFor(*runtime, *hardware), scenario.quant};
+        EvalInput in{prepared.model.get(), hardware.get(), scenario.precision,
+                     &runtimeProfileFor(*runtime, *hardware), scenario.quant};
+        return withParallel(in, scenario);
     }
 };
 

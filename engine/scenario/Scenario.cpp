@@ -81,8 +81,60 @@ void resolveOnnxModel(const ScenarioFields& f, Scenario& s) {
 }
 } // namespace
 
+std::string Parallel::text() const {
+    std::string t;
+    if (tp != 1) t += "tp=" + std::to_string(tp);
+    if (dp != 1) t += (t.empty() ? "" : ",") + std::string("dp=") + std::to_string(dp);
+    return t;
+}
+
+Parallel parseParallel(const std::string& text, const std::string& what) {
+    Parallel p;
+    std::vector<std::string> seen;
+    for (const std::string& part : split(text, ',')) {
+        const auto eq = part.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw EngineError(what + " '" + part + "' is not key=value (tp=N,dp=D)");
+        const std::string key = part.substr(0, eq), value = part.substr(eq + 1);
+        if (std::find(seen.begin(), seen.end(), key) != seen.end())
+            throw EngineError(what + ": " + key + " given twice");
+        seen.push_back(key);
+        if (key == "tp")
+            p.tp = parsePositive(value, what + " tp");
+        else if (key == "dp")
+            p.dp = parsePositive(value, what + " dp");
+        else if (key == "pp" || key == "ep")
+            throw EngineError(what + ": " + key +
+                              (key == "pp" ? " (pipeline stages)" : " (expert parallelism)") +
+                              " is not modelled yet; tp and dp are (docs/MODEL.md §19)");
+        else
+            throw EngineError(what + ": unknown key '" + key + "' (tp, dp)");
+    }
+    if (p.tp > 64) throw EngineError(what + " tp=" + std::to_string(p.tp) + " is above 64 devices");
+    return p;
+}
+
+const NodePreset* scenarioNode(const Scenario& s) {
+    if (s.parallel.tp == 1 && s.nodeId.isEmpty()) return nullptr;
+    const NodeLibrary& lib = NodeLibrary::shipped();
+    const std::string preset = s.presetId.toStdString();
+    const NodePreset* n = s.nodeId.isEmpty() ? lib.forDevice(preset) : lib.find(s.nodeId.toStdString());
+    if (!n && !s.nodeId.isEmpty())
+        throw EngineError("unknown node '" + s.nodeId.toStdString() + "' (see 'batchscope nodes')");
+    if (!n)
+        throw EngineError("tp=" + std::to_string(s.parallel.tp) + " needs a node of " + preset +
+                          " devices for their interconnect; none is shipped (see 'batchscope nodes')");
+    if (n->device != preset)
+        throw EngineError("node " + n->id + " holds " + n->device + " devices, not " + preset);
+    if (s.parallel.tp > n->deviceCount())
+        throw EngineError("tp=" + std::to_string(s.parallel.tp) + " needs " + std::to_string(s.parallel.tp) +
+                          " devices in one node; " + n->id + " has " + std::to_string(n->deviceCount()));
+    return n;
+}
+
 QString Scenario::modelKey() const {
     QString key = isOnnx() ? QStringLiteral("onnx:") + onnxPath : QStringLiteral("zoo:") + modelId;
+    if (parallel.tp > 1) key += QStringLiteral("|tp=%1").arg(parallel.tp);
     if (isOnnx())
         for (const auto& [name, value] : dims)
             key += QStringLiteral(";%1=%2").arg(QString::fromStdString(name)).arg(value);
@@ -150,6 +202,7 @@ QString Scenario::label(const HardwarePreset* hardware) const {
     const std::string quantized = quantizationLabel(quant, precision);
     if (!quantized.empty()) label += QStringLiteral(" (") + qs(quantized) + QStringLiteral(")");
     if (runtimeId != qs(Runtime::idealId())) label += QStringLiteral(" · ") + runtimeName();
+    if (!parallel.single()) label += QStringLiteral(" · ") + qs(parallel.text());
     return label;
 }
 
@@ -183,6 +236,7 @@ QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware) {
     if (const std::string q = quantizationProblem(s.quant, s.precision); !q.empty()) return qs(q);
     try {
         runtimeProfileFor(*scenarioRuntime(s), *hardware);
+        scenarioNode(s);
     } catch (const EngineError& e) {
         return QString::fromStdString(e.what());
     }
@@ -259,6 +313,10 @@ ScenarioFields scenarioFieldsFromText(const std::string& text) {
             f.seq = value;
         else if (key == "resolution")
             f.resolution = value;
+        else if (key == "tp" || key == "dp" || key == "pp" || key == "ep")
+            f.parallel = (f.parallel ? *f.parallel + "," : std::string()) + key + "=" + value;
+        else if (key == "node")
+            f.node = value;
         else
             f.others.emplace_back(key, value);
     }
@@ -289,6 +347,21 @@ Scenario resolveScenario(const ScenarioFields& f, const PresetLibrary& lib, Hard
     else
         throw EngineError("unknown model '" + f.model +
                           "' (see 'batchscope models', or give an .onnx file or a Hugging Face config.json)");
+    if (f.parallel) s.parallel = parseParallel(*f.parallel, f.prefix + "parallel");
+    if (f.node) s.nodeId = qs(*f.node);
+    const ModelDescriptor* d = s.isOnnx() ? nullptr : ModelZoo::find(s.modelId.toStdString());
+    if (s.parallel.tp > 1 && (!d || !d->isDecoder()))
+        throw EngineError(
+            "tp=" + std::to_string(s.parallel.tp) +
+            ": tensor parallelism splits a decoder LLM's heads and MLP (llm, a shipped config or a "
+            "config.json); '" +
+            f.model + "' runs on one device per replica");
+    try {
+        if (s.parallel.tp > 1) d->decoder(ModelZoo::resolve(*d, s.knobs)).checkTensorParallel(s.parallel.tp);
+    } catch (const ZooError& e) {
+        throw EngineError(e.what());
+    }
+    scenarioNode(s); // throws: unknown node, other devices, too few
     return s;
 }
 
@@ -319,6 +392,10 @@ QJsonObject scenarioToJson(const Scenario& s) {
         o[QStringLiteral("quantization")] = q;
     }
     o[QStringLiteral("runtime")] = s.runtimeId;
+    if (!s.parallel.single())
+        o[QStringLiteral("parallel")] =
+            QJsonObject{{QStringLiteral("tp"), s.parallel.tp}, {QStringLiteral("dp"), s.parallel.dp}};
+    if (!s.nodeId.isEmpty()) o[QStringLiteral("node")] = s.nodeId;
     if (!s.measuredPath.isEmpty()) o[QStringLiteral("measured")] = s.measuredPath;
     return o;
 }
@@ -351,6 +428,29 @@ void readQuantization(const QJsonObject& o, const JsonFieldReader& r, const QStr
             r.fail(jsonField(qField, it.key()), QStringLiteral("unknown key (weights, kv, group_size)"));
     const std::string problem = quantizationProblem(s.quant, s.precision);
     if (!problem.empty()) r.fail(gField, qs(problem));
+}
+
+// "parallel": {"tp": 4, "dp": 2} (each optional, 1 when absent) and "node": "hgx-a100-8".
+void readParallel(const QJsonObject& o, const JsonFieldReader& r, const QString& field, Scenario& s) {
+    const QString pField = jsonField(field, QStringLiteral("parallel"));
+    const QJsonValue parallel = r.get(o, QStringLiteral("parallel"), pField, false);
+    if (!parallel.isUndefined()) {
+        const QJsonObject pj = r.object(parallel, pField);
+        for (auto it = pj.begin(); it != pj.end(); ++it)
+            if (it.key() != QLatin1String("tp") && it.key() != QLatin1String("dp"))
+                r.fail(jsonField(pField, it.key()), QStringLiteral("unknown key (tp, dp)"));
+        const auto count = [&](const char* key, int hi) {
+            const QJsonValue v = pj.value(QLatin1String(key));
+            return v.isUndefined()
+                       ? 1
+                       : static_cast<int>(r.integer(v, jsonField(pField, QString::fromLatin1(key)), 1, hi));
+        };
+        s.parallel.tp = count("tp", 64);
+        s.parallel.dp = count("dp", 1000000);
+    }
+    const QString nodeField = jsonField(field, QStringLiteral("node"));
+    const QJsonValue node = r.get(o, QStringLiteral("node"), nodeField, false);
+    if (!node.isUndefined()) s.nodeId = r.string(node, nodeField);
 }
 
 } // namespace
@@ -399,6 +499,7 @@ Scenario scenarioFromJson(const QJsonObject& o, const JsonFieldReader& r, const 
     const QString measuredField = jsonField(field, QStringLiteral("measured"));
     const QJsonValue measured = r.get(o, QStringLiteral("measured"), measuredField, false);
     if (!measured.isUndefined()) s.measuredPath = r.string(measured, measuredField);
+    readParallel(o, r, field, s);
     return s;
 }
 

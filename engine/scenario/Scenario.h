@@ -10,6 +10,7 @@
 #include "base/JsonFields.h"
 #include "base/Precision.h"
 #include "hardware/HardwarePreset.h"
+#include "hardware/Node.h"
 #include "runtime/Runtime.h"
 #include "zoo/ModelZoo.h"
 
@@ -27,6 +28,20 @@ namespace bs {
 
 class PresetLibrary;
 
+/// How a scenario spreads over devices (docs/MODEL.md §19): a replica is `tp` devices of one node
+/// splitting every layer (tensor parallelism); `dp` replicas serve independent batches.
+struct Parallel {
+    int tp = 1;
+    int dp = 1;
+    bool operator==(const Parallel& o) const { return tp == o.tp && dp == o.dp; }
+    bool single() const { return tp == 1 && dp == 1; }
+    /// "tp=4,dp=2" (the keys that are not 1), "" for one device.
+    std::string text() const;
+};
+/// Parses "tp=N,dp=D" (omitted = 1); pp and ep are refused as not modelled yet. Throws EngineError
+/// naming the part; `what` names the option in messages ("--parallel").
+Parallel parseParallel(const std::string& text, const std::string& what);
+
 struct Scenario {
     QString modelId;                          ///< built-in model id; empty when onnxPath is set
     KnobValues knobs;                         ///< overrides of the built-in model's knob defaults
@@ -41,6 +56,10 @@ struct Scenario {
     QString runtimeId = QString::fromStdString(Runtime::idealId());
     /// A power mode of the preset (HardwarePreset::powerModes), or "" for the preset as written.
     QString powerMode;
+    Parallel parallel;
+    /// A node preset id (presets/nodes) whose link the tp group uses; "" for the first node of the
+    /// preset's devices.
+    QString nodeId;
     /// Measured sweep compared with this scenario (docs/MEASURED.md); empty: none. Not part of the
     /// model key: loading measurements never re-prepares the model.
     QString measuredPath;
@@ -59,8 +78,12 @@ struct Scenario {
 };
 
 /// Why `s` cannot run on `hardware` (preset missing, power mode unknown, precision without a peak,
-/// runtime unknown or not made for the chip's class), or "".
+/// runtime unknown or not made for the chip's class, no node for its tp group or too few devices
+/// in it), or "".
 QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware);
+/// The node whose link the scenario's tp group crosses: nullptr for tp = 1 without a node named;
+/// throws EngineError when the node is unknown, holds other devices or fewer than tp.
+const NodePreset* scenarioNode(const Scenario& s);
 /// The preset as the scenario runs it: in its power mode (inPowerMode()), or `preset` itself when
 /// the scenario names none. Throws EngineError when the mode is unknown (hardwareProblem() says so).
 std::shared_ptr<const HardwarePreset> scenarioHardware(const Scenario& s,
@@ -81,6 +104,8 @@ struct ScenarioFields {
     /// Quantization: weights, activations (the arithmetic), KV cache and the weights' group size.
     /// `precision` sets all three, so it excludes `activations`.
     std::optional<std::string> weights, activations, kv, groupSize;
+    /// "tp=N,dp=D" (--parallel; SPEC's tp=, dp= keys) and a node preset id (--node, node=).
+    std::optional<std::string> parallel, node;
     std::vector<std::pair<std::string, std::string>> knobs; ///< built-in models' knobs by name
     std::vector<std::pair<std::string, std::string>> dims;  ///< ONNX files' symbolic dims
     /// --scenario: any other key is a knob of a built-in model or a dim of an ONNX file.

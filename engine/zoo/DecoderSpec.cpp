@@ -20,6 +20,29 @@ double DecoderSpec::kvCacheElems(std::int64_t tokens) const {
     return elems;
 }
 
+void DecoderSpec::checkTensorParallel(std::int64_t tp) const {
+    if (tp == 1) return;
+    const std::string at = "tp=" + std::to_string(tp) + ": ";
+    if (tp < 1 || tp > 64) throw ZooError(at + "tensor-parallel devices must be in 1..64");
+    auto divides = [&](std::int64_t v, const char* name) {
+        if (v % tp != 0)
+            throw ZooError(at + "does not divide the " + name + " (" + std::to_string(v) +
+                           "): each device must hold the same share");
+    };
+    divides(heads, "attention heads");
+    if (!isMla() && kvHeads % tp != 0 && tp % kvHeads != 0)
+        throw ZooError(at + "the key/value heads (" + std::to_string(kvHeads) +
+                       ") must divide tp or be divisible by it (fewer heads are replicated)");
+    divides(ffn, "MLP width");
+    if (isMoe()) divides(moe.ffn, "expert width");
+}
+
+double DecoderSpec::kvCacheElemsPerDevice(std::int64_t tokens, std::int64_t tp) const {
+    if (tp <= 1 || isMla()) return kvCacheElems(tokens);
+    const double perDevice = static_cast<double>(std::max<std::int64_t>(1, kvHeads / tp));
+    return kvCacheElems(tokens) * perDevice / static_cast<double>(kvHeads);
+}
+
 void DecoderSpec::check(const std::string& what) const {
     auto fail = [&](const std::string& why) { throw ZooError(what + ": " + why); };
     auto positive = [&](std::int64_t v, const char* name) {

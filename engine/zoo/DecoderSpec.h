@@ -67,6 +67,12 @@ struct DecoderSpec {
     double kvCacheElems(std::int64_t tokens) const;
     /// Throws ZooError naming the first inconsistent field (`what` names the model in messages).
     void check(const std::string& what) const;
+    /// KV-cache elements per sequence on one of `tp` tensor-parallel devices: the KV heads split
+    /// (one replicated per device when there are fewer); MLA's latent is replicated.
+    double kvCacheElemsPerDevice(std::int64_t tokens, std::int64_t tp) const;
+    /// Throws ZooError unless `tp` devices can split the model (docs/MODEL.md §19): tp divides the
+    /// attention heads and the MLP and expert widths, and the KV heads divide or are divided by tp.
+    void checkTensorParallel(std::int64_t tp) const;
 };
 
 } // namespace bs

@@ -6,6 +6,13 @@
 //    K/V projections are the cache append (graph outputs).
 // Parameter counts equal the checkpoints' (tests/engine/tst_llm_configs.cpp). The `llm` defaults are
 // Llama-2-7B: 6,738,415,616 parameters.
+//
+// With tensor parallelism (tp > 1, Megatron-LM's layout, Shoeybi et al. 2019 §3) the graph is one
+// device's: attention heads, KV heads (replicated when fewer than tp), MLP and expert widths and
+// the vocabulary are split tp ways; Q/K/V and up/gate projections are column-parallel, the output
+// and down projections row-parallel, each followed by an AllReduce of the hidden states; the
+// vocabulary-parallel embedding is all-reduced and the LM head's logits all-gathered. Norms, the
+// router and MLA's latent projections are replicated (docs/MODEL.md §19).
 #include "graph/GraphBuilder.h"
 #include "zoo/ZooModels.h"
 
@@ -17,7 +24,16 @@ struct Pass {
     std::int64_t tokens = 0;  ///< new tokens this pass: seq (prefill) or 1 (decode)
     std::int64_t context = 0; ///< decode: cached tokens attended to
     bool decode = false;
+    std::int64_t tp = 1; ///< tensor-parallel devices: the graph is one device's share
+    std::int64_t heads(const DecoderSpec& s) const { return s.heads / tp; }
+    /// KV heads on one device: split, or one replicated when there are fewer than devices.
+    std::int64_t kvHeads(const DecoderSpec& s) const { return std::max<std::int64_t>(1, s.kvHeads / tp); }
 };
+
+// The sum of the devices' partial results (a row-parallel projection's output).
+int reduced(GraphBuilder& b, int x, const Pass& p) {
+    return p.tp > 1 ? b.allReduce(x, p.tp) : x;
+}
 
 int norm(GraphBuilder& b, int x, const DecoderSpec& s) {
     return s.norm == DecoderSpec::Norm::Rms ? b.rmsNorm(x) : b.layerNorm(x);
@@ -43,18 +59,18 @@ int mergeHeads(GraphBuilder& b, int x, const DecoderSpec& s, std::int64_t t, std
 // matrix, as an exported graph computes it (a sliding window masks it, it does not shrink it);
 // a decode step reads the layer's attended tokens: min(context, window) on windowed layers.
 int attention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::int64_t layer) {
-    const std::int64_t t = p.tokens, hd = s.headDim, group = s.heads / s.kvHeads;
-    int qProj = b.linear(h, s.heads * hd, s.qkvBias);
-    int kProj = b.linear(h, s.kvHeads * hd, s.qkvBias);
-    const int vProj = b.linear(h, s.kvHeads * hd, s.qkvBias);
+    const std::int64_t t = p.tokens, hd = s.headDim, nh = p.heads(s), nkv = p.kvHeads(s), group = nh / nkv;
+    int qProj = b.linear(h, nh * hd, s.qkvBias);
+    int kProj = b.linear(h, nkv * hd, s.qkvBias);
+    const int vProj = b.linear(h, nkv * hd, s.qkvBias);
     if (s.qkNorm) { // per-head RMSNorm over head_dim (Qwen3), before the rotary embedding
-        qProj = b.reshape(b.rmsNorm(b.reshape(qProj, {1, t, s.heads, hd})), {1, t, s.heads * hd});
-        kProj = b.reshape(b.rmsNorm(b.reshape(kProj, {1, t, s.kvHeads, hd})), {1, t, s.kvHeads * hd});
+        qProj = b.reshape(b.rmsNorm(b.reshape(qProj, {1, t, nh, hd})), {1, t, nh * hd});
+        kProj = b.reshape(b.rmsNorm(b.reshape(kProj, {1, t, nkv, hd})), {1, t, nkv * hd});
     }
     b.markKvCache(kProj); // appended to the KV cache: written to device memory
     b.markKvCache(vProj);
 
-    const int q = b.reshape(heads(b, qProj, t, s.heads, hd), {1, s.kvHeads, group * t, hd});
+    const int q = b.reshape(heads(b, qProj, t, nh, hd), {1, nkv, group * t, hd});
     int kT = -1;
     int v = -1;
     if (p.decode) {
@@ -62,15 +78,15 @@ int attention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::
         // reads it directly and no Transpose of the whole cache is costed.
         const std::int64_t ctx = s.attendedTokens(layer, p.context);
         const std::string prefix = "layer" + std::to_string(layer);
-        kT = b.state(prefix + ".k_cache", {1, s.kvHeads, hd, ctx});
-        v = b.state(prefix + ".v_cache", {1, s.kvHeads, ctx, hd});
+        kT = b.state(prefix + ".k_cache", {1, nkv, hd, ctx});
+        v = b.state(prefix + ".v_cache", {1, nkv, ctx, hd});
     } else {
-        kT = heads(b, kProj, t, s.kvHeads, hd, true);
-        v = heads(b, vProj, t, s.kvHeads, hd);
+        kT = heads(b, kProj, t, nkv, hd, true);
+        v = heads(b, vProj, t, nkv, hd);
     }
     const int probs = b.softmax(b.matmul(q, kT)); // [1, kv, group·T, ctx]
-    const int ctx = b.reshape(b.matmul(probs, v), {1, s.heads, t, hd});
-    return mergeHeads(b, ctx, s, t, s.heads, hd);
+    const int ctx = b.reshape(b.matmul(probs, v), {1, nh, t, hd});
+    return mergeHeads(b, ctx, s, t, nh, hd);
 }
 
 // Multi-head latent attention (DeepSeek-V2/V3). The cache holds, per token and layer, the
@@ -84,7 +100,7 @@ int attention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::
 //    attention read it once).
 int latentAttention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::int64_t layer) {
     const auto& m = s.mla;
-    const std::int64_t t = p.tokens, nh = s.heads, qk = m.nopeDim + m.ropeDim,
+    const std::int64_t t = p.tokens, nh = p.heads(s), qk = m.nopeDim + m.ropeDim,
                        latent = m.kvLoraRank + m.ropeDim;
     const int qProj = m.qLoraRank > 0 ? b.linear(b.rmsNorm(b.linear(h, m.qLoraRank, false)), nh * qk, false)
                                       : b.linear(h, nh * qk, false);
@@ -117,6 +133,7 @@ int latentAttention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p,
 }
 
 // Gated MLP (SwiGLU, GeGLU: down(act(gate(x)) ⊙ up(x))) or the plain GELU MLP of GPT-NeoX.
+// Its output is this device's partial sum under tensor parallelism (the caller reduces it).
 int mlp(GraphBuilder& b, int h, const DecoderSpec& s, std::int64_t inner) {
     if (s.mlp == DecoderSpec::Mlp::Gelu)
         return b.linear(b.gelu(b.linear(h, inner, s.mlpBias)), s.hidden, s.mlpBias);
@@ -129,21 +146,25 @@ int mlp(GraphBuilder& b, int h, const DecoderSpec& s, std::int64_t inner) {
 // Routed experts (top-k of E, each a SwiGLU of the expert width) plus the shared experts every
 // token runs, as one dense SwiGLU of shared × width. The router's softmax (or sigmoid) and top-k
 // are in the engine's ExpertGemm model, so the router scores have no consumer in the graph.
-int moe(GraphBuilder& b, int h, const DecoderSpec& s) {
+// Under tensor parallelism every expert's width is split (each device holds 1/tp of every expert).
+int moe(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p) {
     const auto& e = s.moe;
     b.softmax(b.linear(h, e.experts, e.routerBias)); // DeepSeek-V3: a per-expert bias
-    const int gate = b.expertGemm(h, e.experts, e.topK, e.imbalance, e.ffn);
-    const int up = b.expertGemm(h, e.experts, e.topK, e.imbalance, e.ffn);
+    const std::int64_t width = e.ffn / p.tp;
+    const int gate = b.expertGemm(h, e.experts, e.topK, e.imbalance, width);
+    const int up = b.expertGemm(h, e.experts, e.topK, e.imbalance, width);
     int out = b.expertGemm(b.mul(b.silu(gate), up), e.experts, e.topK, e.imbalance, s.hidden);
-    if (e.shared > 0) out = b.add(out, mlp(b, h, s, e.shared * e.ffn));
+    if (e.shared > 0) out = b.add(out, mlp(b, h, s, e.shared * width));
     return out;
 }
 
 int block(GraphBuilder& b, int x, const DecoderSpec& s, const Pass& p, std::int64_t layer) {
     auto attend = [&](int h) {
-        return s.isMla() ? latentAttention(b, h, s, p, layer) : attention(b, h, s, p, layer);
+        return reduced(b, s.isMla() ? latentAttention(b, h, s, p, layer) : attention(b, h, s, p, layer), p);
     };
-    auto feedForward = [&](int h) { return s.moeLayer(layer) ? moe(b, h, s) : mlp(b, h, s, s.ffn); };
+    auto feedForward = [&](int h) {
+        return reduced(b, s.moeLayer(layer) ? moe(b, h, s, p) : mlp(b, h, s, s.ffn / p.tp), p);
+    };
     if (s.parallelResidual) // GPT-NeoX: both branches read the block input
         return b.add(b.add(x, attend(norm(b, x, s))), feedForward(norm(b, x, s)));
     int a = attend(norm(b, x, s));
@@ -161,14 +182,17 @@ namespace {
 Graph build(const DecoderSpec& s, const Pass& p) {
     const bool decode = p.decode;
     GraphBuilder b(decode ? "llm-decode" : "llm-prefill");
-    const int embedded = b.embedding(b.input("input_ids", {1, p.tokens}), s.vocab, s.hidden);
-    int x = embedded;
+    // Vocabulary-parallel: each device holds ceil(vocab / tp) rows (Megatron pads the vocabulary).
+    const std::int64_t vocab = (s.vocab + p.tp - 1) / p.tp;
+    const int embedded = b.embedding(b.input("input_ids", {1, p.tokens}), vocab, s.hidden);
+    int x = reduced(b, embedded, p);
     for (std::int64_t i = 0; i < s.layers; ++i)
         x = block(b, x, s, p, i);
     x = norm(b, x, s);
     // Generation needs the next-token logits only: the LM head runs on the last position.
     if (!decode) x = b.slice(x, 1, 1);
-    const int logits = s.tiedEmbeddings ? b.tiedLinear(x, embedded) : b.linear(x, s.vocab, false);
+    int logits = s.tiedEmbeddings ? b.tiedLinear(x, embedded) : b.linear(x, vocab, false);
+    if (p.tp > 1) logits = b.allGather(logits, p.tp);
     b.markOutput(logits);
     Graph g = b.take();
     g.sampleUnit = decode ? SampleUnit{SampleUnit::Kind::DecodeToken, static_cast<double>(p.tokens)}
@@ -178,12 +202,14 @@ Graph build(const DecoderSpec& s, const Pass& p) {
 
 } // namespace
 
-Graph llmDecoder(const DecoderSpec& s, bool decode, std::int64_t tokensOrContext) {
-    return build(s, Pass{decode ? 1 : tokensOrContext, decode ? tokensOrContext : 0, decode});
+Graph llmDecoder(const DecoderSpec& s, bool decode, std::int64_t tokensOrContext, std::int64_t tp) {
+    s.checkTensorParallel(tp);
+    return build(s, Pass{decode ? 1 : tokensOrContext, decode ? tokensOrContext : 0, decode, tp});
 }
 
-Graph llmDecoderStep(const DecoderSpec& s, std::int64_t context, std::int64_t tokens) {
-    return build(s, Pass{tokens, context, true});
+Graph llmDecoderStep(const DecoderSpec& s, std::int64_t context, std::int64_t tokens, std::int64_t tp) {
+    s.checkTensorParallel(tp);
+    return build(s, Pass{tokens, context, true, tp});
 }
 
 } // namespace bs::zoo

@@ -89,12 +89,15 @@ DecoderSpec llmSpec(const KnobValues& k) {
     return s;
 }
 
+// The phase the knobs choose (prefill over seq, or a decode step over context), on one of `tp`
+// tensor-parallel devices.
+Graph decoderPhase(const DecoderSpec& spec, const KnobValues& k, int tp) {
+    const bool decode = knob(k, "phase") == 1;
+    return zoo::llmDecoder(spec, decode, static_cast<std::int64_t>(knob(k, decode ? "context" : "seq")), tp);
+}
+
 std::function<Graph(const KnobValues&)> decoderBuild(std::function<DecoderSpec(const KnobValues&)> spec) {
-    return [spec = std::move(spec)](const KnobValues& k) {
-        const bool decode = knob(k, "phase") == 1;
-        return zoo::llmDecoder(spec(k), decode,
-                               static_cast<std::int64_t>(knob(k, decode ? "context" : "seq")));
-    };
+    return [spec = std::move(spec)](const KnobValues& k) { return decoderPhase(spec(k), k, 1); };
 }
 
 // "8.03 B": parameter counts as model cards say them.
@@ -305,11 +308,17 @@ KnobValues ModelZoo::resolve(const ModelDescriptor& model, const KnobValues& ove
     return v;
 }
 
-Graph ModelZoo::build(const std::string& id, const KnobValues& overrides) {
+Graph ModelZoo::build(const std::string& id, const KnobValues& overrides, int tp) {
     // A config file named in a session or an export is read the first time it is built.
     const ModelDescriptor* m = isConfigPath(id) ? &loadConfig(id) : find(id);
     if (!m) throw ZooError("unknown model '" + id + "' (see 'batchscope models')");
-    Graph g = m->build(resolve(*m, overrides));
+    if (tp != 1 && !m->isDecoder())
+        throw ZooError("tp=" + std::to_string(tp) +
+                       ": tensor parallelism splits a decoder LLM's heads and MLP "
+                       "(llm, a shipped config or a config.json); '" +
+                       id + "' is not one");
+    const KnobValues k = resolve(*m, overrides);
+    Graph g = tp == 1 ? m->build(k) : decoderPhase(m->decoder(k), k, tp);
     g.name = id;
     return g;
 }

@@ -182,7 +182,8 @@ void Explorer::refresh() {
         const bool queued =
             std::any_of(tasks.begin(), tasks.end(), [&](const SweepTask& t) { return t.key == sk; });
         const SweepTask task{
-            sk, it->model, scenarioHardware(spec, hw), scenarioRuntime(spec), spec.precision, spec.quant};
+            sk,         it->model, scenarioHardware(spec, hw), scenarioRuntime(spec), spec.precision,
+            spec.quant, spec};
         if (!sweeps_.count(sk) && !sweepsInFlight_.count(sk) && !queued) tasks.push_back(task);
         if (spec.isOnnx()) continue; // only zoo and config models can be decoder LLMs
         const QString vk = servingKey(spec);
@@ -269,8 +270,9 @@ void Explorer::startSweep(SweepTask task) {
     pool_.start([this, task] {
         std::vector<SweepPoint> points;
         try {
-            const EvalInput in{task.model.get(), task.hardware.get(), task.precision,
-                               &runtimeProfileFor(*task.runtime, *task.hardware), task.quant};
+            const EvalInput in = withParallel({task.model.get(), task.hardware.get(), task.precision,
+                                               &runtimeProfileFor(*task.runtime, *task.hardware), task.quant},
+                                              task.scenario);
             points = sweepBatches(in, sweepGrid());
         } catch (const std::exception&) {
             // The scenario's own evaluation reports the error; an empty sweep draws nothing.
@@ -294,8 +296,9 @@ void Explorer::startServing(const ScenarioRow& spec, SweepTask task) {
     pool_.start([this, key, spec, task, lengths = serving_.lengths] {
         std::optional<ServingCurve> curve;
         try {
-            const EvalInput on{task.model.get(), task.hardware.get(), task.precision,
-                               &runtimeProfileFor(*task.runtime, *task.hardware), task.quant};
+            const EvalInput on = withParallel({task.model.get(), task.hardware.get(), task.precision,
+                                               &runtimeProfileFor(*task.runtime, *task.hardware), task.quant},
+                                              task.scenario);
             curve = computeServing(spec, on, lengths, sweepGrid());
         } catch (const std::exception&) {
             // As for a sweep: the scenario's own evaluation reports why it cannot run.

@@ -98,6 +98,7 @@ class Explorer : public QObject {
         std::shared_ptr<const Runtime> runtime;
         Precision precision;
         Quantization quant;
+        Scenario scenario; ///< for its parallel layout (withParallel)
     };
 
     void scheduleRefresh();

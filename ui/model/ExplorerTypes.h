@@ -8,6 +8,7 @@
 #include "hardware/HardwarePreset.h"
 #include "measured/Measured.h"
 #include "runtime/Runtime.h"
+#include "scenario/Scenario.h"
 
 #include <QColor>
 #include <QString>
@@ -52,8 +53,10 @@ struct EvaluatedScenario {
     std::shared_ptr<const Runtime> runtime;         ///< null: the ideal runtime
     Precision precision = Precision::FP32;
     Quantization quant;
-    std::vector<SweepPoint> sweep; ///< over ExplorerSnapshot::sweepBatches, in order
-    ScenarioResult current;        ///< at ExplorerSnapshot::batch (layers filled)
+    Parallel parallel;                  ///< tp devices per replica, dp replicas
+    const Interconnect* link = nullptr; ///< the tp group's link (a shipped node's), or none
+    std::vector<SweepPoint> sweep;      ///< over ExplorerSnapshot::sweepBatches, in order
+    ScenarioResult current;             ///< at ExplorerSnapshot::batch (layers filled)
     /// Highest-throughput batch within the latency budget (or the max-throughput batch when no
     /// budget is set); empty when no batch qualifies.
     std::optional<int> recommendedBatch;
@@ -73,7 +76,11 @@ struct EvaluatedScenario {
     EvalInput input() const {
         const RuntimeClassProfile* profile =
             runtime && hardware ? runtime->forClass(hardware->archClass) : nullptr;
-        return {model.get(), hardware.get(), precision, profile, quant};
+        EvalInput in{model.get(), hardware.get(), precision, profile, quant};
+        in.link = link;
+        in.devices = parallel.tp;
+        in.replicas = parallel.dp;
+        return in;
     }
     /// The model as the runtime fuses it: what `current.layers[i].index` refers to.
     const PreparedModel& fusedModel() const { return input().fusedModel(); }

@@ -14,11 +14,13 @@ EvaluatedScenario beginEvaluation(const ScenarioRow& row, std::shared_ptr<const 
     e.color = row.color;
     e.precision = row.precision;
     e.quant = row.quant;
+    e.parallel = row.parallel;
     e.hardware = std::move(hardware);
     e.error = hardwareProblem(row, e.hardware.get());
-    if (e.error.isEmpty()) { // hardwareProblem() checked that the power mode and the runtime resolve
+    if (e.error.isEmpty()) { // hardwareProblem() checked the power mode, the runtime and the node
         e.hardware = scenarioHardware(row, e.hardware);
         e.runtime = scenarioRuntime(row);
+        if (const NodePreset* node = scenarioNode(row)) e.link = &node->link;
     }
     return e;
 }
@@ -53,7 +55,8 @@ std::optional<ServingCurve> computeServing(const Scenario& row, const EvalInput&
         if (!model) return std::nullopt;
         // The row's phase, seq and context drive the batch charts; the serving view sets them from
         // its lengths.
-        c.models = std::make_shared<const GenerationModels>(*model, generationKnobs(row.knobs), lengths);
+        c.models = std::make_shared<const GenerationModels>(*model, generationKnobs(row.knobs), lengths, 1, 0,
+                                                            row.parallel.tp);
         c.sweep = sweepGeneration(*c.models, on, grid);
         c.maxBatch = largestGenerationBatch(*c.models, on);
     } catch (const std::exception& ex) {
