@@ -13,6 +13,8 @@
 #include <QChart>
 #include <QDoubleSpinBox>
 #include <QGraphicsSimpleTextItem>
+#include <QJsonObject>
+#include <QLineEdit>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QSpinBox>
@@ -164,6 +166,52 @@ class TstServingUi : public QObject {
         QCoreApplication::processEvents();
         QVERIFY(w.servingView()->recommendationText().contains(QStringLiteral("No decoder LLM")));
         QVERIFY(w.servingView()->charts()[0]->curves().empty());
+    }
+
+    void aParallelLayoutFromTheScenarioPanel() {
+        MainWindow w(options());
+        w.resize(1400, 900);
+        w.show();
+        const int id = w.explorer()->addScenario(QStringLiteral("llama-3.1-8b"), QStringLiteral("h100-sxm"));
+        w.selectScenario(id);
+        waitIdle(w);
+        auto* edit = w.findChild<QLineEdit*>(QStringLiteral("parallelEdit"));
+        QVERIFY(edit && edit->isVisible());
+        QVERIFY(edit->text().isEmpty()); // one device
+        edit->setFocus();
+        QTest::keyClicks(edit, QStringLiteral("tp=2,dp=3"));
+        QTest::keyClick(edit, Qt::Key_Return);
+        waitIdle(w);
+        const EvaluatedScenario& e = w.explorer()->snapshot().scenarios[0];
+        QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
+        QCOMPARE(e.parallel.tp, 2);
+        QCOMPARE(e.parallel.dp, 3);
+        QVERIFY(e.label.endsWith(QStringLiteral("· tp=2,dp=3")));
+        QVERIFY(e.link);
+        int interconnect = 0;
+        for (const LayerPlacement& p : e.current.layers)
+            interconnect += p.bound == Bound::Interconnect || p.interconnect_s > 0 ? 1 : 0;
+        QVERIFY(interconnect > 60); // 2 all-reduces per layer × 32 layers, the embedding's, the logits'
+        QVERIFY(e.serving && e.serving->error.isEmpty());
+        // In the session's JSON and back.
+        const ScenarioRow* row = w.explorer()->scenarios()->find(id);
+        const QJsonObject json = scenarioToJson(*row);
+        const Scenario back =
+            scenarioFromJson(json, JsonFieldReader(QStringLiteral("s")), QStringLiteral("s"));
+        QVERIFY(back.parallel == row->parallel);
+        // More devices than the node has: the scenario says which node and how many.
+        edit->selectAll();
+        QTest::keyClicks(edit, QStringLiteral("tp=16"));
+        QTest::keyClick(edit, Qt::Key_Return);
+        waitIdle(w);
+        const QString error = w.explorer()->snapshot().scenarios[0].error;
+        QVERIFY2(error.contains(QStringLiteral("hgx-h100-8 has 8")), qPrintable(error));
+        // A typo is refused in the field, the scenario keeps its layout.
+        edit->selectAll();
+        QTest::keyClicks(edit, QStringLiteral("pp=4"));
+        QTest::keyClick(edit, Qt::Key_Return);
+        QVERIFY(edit->toolTip().contains(QStringLiteral("not modelled yet")));
+        QCOMPARE(w.explorer()->scenarios()->find(id)->parallel.tp, 16);
     }
 
     void sessionsKeepTheServingSettings() {

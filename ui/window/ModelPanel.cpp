@@ -86,31 +86,32 @@ void ModelPanel::buildScenarioForm(QVBoxLayout* layout) {
     model_->setToolTip(tr("A built-in parametric model, or an ONNX file opened in this session"));
     preset_ = new QComboBox;
     preset_->setObjectName(QStringLiteral("presetCombo"));
-    // Long preset and file names elide in a narrow dock (the list shows them whole) instead of
-    // setting the dock's width.
-    for (QComboBox* combo : {model_, preset_}) {
-        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        combo->setMinimumContentsLength(8);
-    }
     precision_ = new QComboBox;
     precision_->setObjectName(QStringLiteral("precisionCombo"));
     precision_->setToolTip(tr("Compute precision; weights and activations are stored at it (tf32 as fp32). "
                               "Only precisions with a peak in the preset are listed."));
     runtime_ = new QComboBox;
     runtime_->setObjectName(QStringLiteral("runtimeCombo"));
-    runtime_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    runtime_->setMinimumContentsLength(8);
     runtime_->setToolTip(tr("The software that runs the model: its fusion, host time per kernel and op, "
                             "fixed cost per call and kernel efficiencies (presets/runtimes). 'ideal' is "
                             "the roofline bound. Only runtimes with a profile for the chip's class are "
                             "listed; duplicate the scenario to compare two."));
     powerMode_ = new QComboBox;
     powerMode_->setObjectName(QStringLiteral("powerModeCombo"));
-    powerMode_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    powerMode_->setMinimumContentsLength(8);
     powerMode_->setToolTip(tr("The module's power mode (Jetson nvpmodel): its power limit, maximum clock, "
                               "powered compute units and memory clock. Shown for presets that list "
                               "power modes."));
+    parallel_ = new QLineEdit;
+    parallel_->setObjectName(QStringLiteral("parallelEdit"));
+    parallel_->setPlaceholderText(tr("one device (tp=N,dp=D)"));
+    parallel_->setToolTip(tr("tp=N devices of a node split a decoder LLM, all-reducing over its link; dp=D "
+                             "replicas multiply throughput (docs/MODEL.md §19). Enter applies."));
+    // Long preset and file names elide in a narrow dock (the list shows them whole) instead of
+    // setting the dock's width.
+    for (QComboBox* combo : {model_, preset_, runtime_, powerMode_}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(8);
+    }
     auto* modelRow = new QHBoxLayout;
     modelRow->addWidget(color_);
     modelRow->addWidget(model_, 1);
@@ -119,6 +120,7 @@ void ModelPanel::buildScenarioForm(QVBoxLayout* layout) {
     form->addRow(tr("Power mode"), powerMode_);
     form->addRow(tr("Runtime"), runtime_);
     form->addRow(tr("Precision"), precision_);
+    form->addRow(tr("Parallel"), parallel_);
     layout->addLayout(form);
 }
 
@@ -232,6 +234,17 @@ void ModelPanel::connectEditors() {
         apply(s);
     });
     connect(dims_, &QLineEdit::returnPressed, this, &ModelPanel::applyDimsText);
+    connect(parallel_, &QLineEdit::returnPressed, this, [this] {
+        try {
+            const QString text = parallel_->text().trimmed(); // empty: one device
+            const Parallel p = text.isEmpty() ? Parallel{} : parseParallel(text.toStdString(), "parallel");
+            parallel_->setStyleSheet(QString());
+            editScenario([&](ScenarioRow& s) { s.parallel = p; });
+        } catch (const std::exception& e) { // the field keeps the text, red, and says what is wrong
+            parallel_->setStyleSheet(QStringLiteral("color: #c00000"));
+            parallel_->setToolTip(QString::fromUtf8(e.what()));
+        }
+    });
 }
 
 // "name=value, ...": a new model key re-imports with the new dims; the same dims read the file again.
@@ -431,6 +444,7 @@ void ModelPanel::rebuild() {
             precision_->setCurrentIndex(std::max(0, precision_->findText(prec, Qt::MatchStartsWith)));
             fillRuntimes(*spec, hw.get());
             fillPowerModes(*spec, hw.get());
+            if (!parallel_->hasFocus()) parallel_->setText(QString::fromStdString(spec->parallel.text()));
             QPixmap swatch(16, 16);
             swatch.fill(spec->color);
             color_->setIcon(QIcon(swatch));

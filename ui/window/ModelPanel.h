@@ -62,6 +62,7 @@ class ModelPanel : public QWidget {
     QFormLayout* knobs_;
     QWidget* knobBox_;
     QLineEdit* dims_;
+    QLineEdit* parallel_; ///< "tp=4,dp=2"
     QWidget* dimsRow_;
     QComboBox* preset_;
     QComboBox* precision_;
