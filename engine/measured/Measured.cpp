@@ -107,6 +107,7 @@ enum class Field {
     Weights,
     Kv,
     GroupSize,
+    Tp,
     Note
 };
 
@@ -152,6 +153,8 @@ constexpr Alias kAliases[] = {
     {"weights", Field::Weights, 1},
     {"kv", Field::Kv, 1},
     {"group_size", Field::GroupSize, 1},
+    {"tp", Field::Tp, 1},
+    {"tensor_parallel", Field::Tp, 1},
 };
 
 const Alias* alias(const std::string& key) {
@@ -225,6 +228,9 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
         case Field::GroupSize:
             p.groupSize = integer(text, where, a->name, 65536);
             break;
+        case Field::Tp:
+            p.tp = integer(text, where, a->name, 64);
+            break;
         }
     }
     if (p.inputLen.has_value() != p.outputLen.has_value())
@@ -253,7 +259,7 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
 auto keyOf(const MeasuredPoint& p) {
     return std::make_tuple(p.model, p.hardware, p.runtime, p.params, p.precision, p.seq.value_or(0),
                            p.resolution.value_or(0), p.inputLen.value_or(0), p.outputLen.value_or(0),
-                           p.weights, p.kv, p.groupSize.value_or(0), p.batch);
+                           p.weights, p.kv, p.groupSize.value_or(0), p.tp.value_or(1), p.batch);
 }
 
 /// Repeated runs of one point become their median.
@@ -449,7 +455,8 @@ std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::strin
         // `batchscope validate` scores it (docs/MEASURED.md).
         if (p.inputLen) continue;
         if (!p.weights.empty() || !p.kv.empty() || p.groupSize)
-            continue; // a scheme the scenario may not have
+            continue;                    // a scheme the scenario may not have
+        if (p.tp && *p.tp > 1) continue; // several devices: not one scenario's single device
         out.push_back(p);
     }
     std::stable_sort(out.begin(), out.end(),

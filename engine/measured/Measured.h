@@ -46,6 +46,7 @@ struct MeasuredPoint {
     /// size ("" / none when the row does not say: everything at `precision`).
     std::string weights, kv;
     std::optional<int> groupSize;
+    std::optional<int> tp; ///< tensor-parallel devices the row ran on (tp column); none: one
     int batch = 1;
     double latency_s = 0;           ///< median over `runs`
     std::optional<double> energy_j; ///< per inference, median

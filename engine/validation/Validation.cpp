@@ -33,6 +33,7 @@ struct Case {
     std::string fitKey; ///< runtime id + class: the constants a fit changes
     /// A generation row (input_len/output_len): its prefill and decode models; `model` unused.
     std::shared_ptr<const GenerationModels> generation;
+    Scenario scenario; ///< for its parallel layout (a row's tp: its node's link)
 };
 
 ScenarioFields fieldsOf(const MeasuredPoint& p) {
@@ -44,6 +45,7 @@ ScenarioFields fieldsOf(const MeasuredPoint& p) {
     if (!p.weights.empty()) f.weights = p.weights;
     if (!p.kv.empty()) f.kv = p.kv;
     if (p.groupSize) f.groupSize = std::to_string(*p.groupSize);
+    if (p.tp) f.parallel = "tp=" + std::to_string(*p.tp);
     if (p.seq) f.seq = std::to_string(*p.seq);
     if (p.resolution) f.resolution = std::to_string(*p.resolution);
     std::stringstream params(p.params);
@@ -92,7 +94,8 @@ struct Outcome {
 };
 
 Outcome modelOutcome(const Case& c, const RuntimeClassProfile& profile, int batch) {
-    const EvalInput in{c.model.get(), c.hardware.get(), c.precision, &profile, c.quant};
+    const EvalInput in =
+        withParallel({c.model.get(), c.hardware.get(), c.precision, &profile, c.quant}, c.scenario);
     if (c.generation) {
         const GenerationPoint g = evaluateGeneration(*c.generation, in, batch);
         return {g.e2e_s, g.power_w, g.energyPerToken_j};
@@ -153,6 +156,7 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
                 c.hardware = std::make_shared<const HardwarePreset>(hw);
                 c.precision = s.precision;
                 c.quant = s.quant;
+                c.scenario = s;
                 c.runtime = runtimes.find(s.runtimeId.toStdString());
                 runtimeProfileFor(*c.runtime, hw);
                 if (p.inputLen) {
@@ -163,7 +167,7 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
                         throw EngineError(
                             "a generation row (input_len, output_len) needs a decoder LLM model");
                     c.generation = std::make_shared<const GenerationModels>(
-                        *model, s.knobs, GenerationLengths{*p.inputLen, *p.outputLen});
+                        *model, s.knobs, GenerationLengths{*p.inputLen, *p.outputLen}, 1, 0, s.parallel.tp);
                 } else {
                     auto& m = models[s.modelKey().toStdString()];
                     if (!m) m = prepareModel(s).model;

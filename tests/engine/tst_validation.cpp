@@ -82,7 +82,7 @@ class TstValidation : public QObject {
         // Today 6–19 % per dataset; held below 25 % as a regression guard.
         int sets = 0;
         for (const ValidationDataset& d : report_.datasets) {
-            if (!d.generation) continue;
+            if (!d.generation || multiDevice(d)) continue;
             ++sets;
             QVERIFY(d.points.size() >= 12);
             for (const ValidationPoint& p : d.points) {
@@ -97,6 +97,27 @@ class TstValidation : public QObject {
         QCOMPARE(sets, 5);
     }
 
+    void multiDeviceGenerationIsScored() {
+        // vLLM PR #2192: Llama-2-70B at tp=4 and LLaMA-33B at tp=2 on A100s (NCCL all-reduce),
+        // scored with the node's link (docs/MODEL.md §19), never fitted. Today 29 % (the model is
+        // too fast: it charges 17 µs per all-reduce where vLLM's NCCL of Dec 2023 took more);
+        // held below 40 % as a regression guard.
+        int sets = 0;
+        for (const ValidationDataset& d : report_.datasets) {
+            if (!multiDevice(d)) continue;
+            ++sets;
+            QVERIFY(d.generation);
+            QVERIFY(d.points.size() >= 2);
+            for (const ValidationPoint& p : d.points)
+                QVERIFY(p.measured.tp && *p.measured.tp > 1 && !p.outOfSample_s && !p.inSample_s);
+            const auto err =
+                mdapePct(pointsOf(report_, [&](const ValidationDataset& x) { return x.file == d.file; }), 0);
+            QVERIFY(err);
+            QVERIFY2(*err <= 40, (d.file + ": " + std::to_string(*err)).c_str());
+        }
+        QCOMPARE(sets, 1);
+    }
+
     void outOfSampleNeedsAnotherDataset() {
         // openvino on CPU has one dataset: nothing to fit it on, so no out-of-sample score.
         for (const ValidationDataset& d : report_.datasets)
@@ -108,6 +129,11 @@ class TstValidation : public QObject {
     }
 
   private:
+    static bool multiDevice(const ValidationDataset& d) {
+        return std::any_of(d.points.begin(), d.points.end(),
+                           [](const ValidationPoint& p) { return p.measured.tp && *p.measured.tp > 1; });
+    }
+
     ValidationReport report_;
 };
 
