@@ -81,7 +81,7 @@ int runGenerate(const Options& o, std::ostream& out) {
     const int stepTokens = spec.draft ? spec.speculation.draftTokens + 1 : 1;
     const int chunk = continuous ? o.positiveInt("chunk", 512) : 0;
     const GenerationModels models(model, s.scenario.knobs, lengths, stepTokens, chunk,
-                                  s.scenario.parallel.tp);
+                                  s.scenario.parallel.sharding());
     const std::optional<double> ttft = targetMs(o, "ttft-ms"), tpot = targetMs(o, "tpot-ms");
     const bool targets = ttft || tpot;
     std::vector<GenerationPoint> points;

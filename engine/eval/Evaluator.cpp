@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace bs {
 
@@ -129,6 +130,8 @@ struct LayerTime {
     double compute_s, memory_s, launch_s, hostRaw_s, unitShare;
     double interconnect_s = 0; // a collective's transfer over the link (not stretched by the clock)
     bool collective = false;
+    double outBytes = 0; // what a pipeline stage ending here sends to the next
+    int stage = 0;       // pipeline stage (set by pipelineStages)
 };
 struct Settled {
     double compute_s, host_s, latency_s;
@@ -220,8 +223,6 @@ namespace {
 // docs/PERFORMANCE.md), because the compiler no longer drops the per-layer work only the layer
 // table reads.
 template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, Sink&& sink) {
-    if (!s.model || !s.hardware) throw EngineError("scenario has no model or no hardware");
-    if (batch < 1) throw EngineError("batch must be ≥ 1 (got " + std::to_string(batch) + ")");
     const PreparedModel& m = s.fusedModel();
     const HardwarePreset& hw = *s.hardware;
     const RuntimeClassProfile& rt = s.profile();
@@ -387,6 +388,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         LayerTime lt{p.compute_s, p.memory_s, p.launch_s,
                      (rt.launchUs.value + rt.hostUsPerOp.value * l.ops.size()) * kMicro,
                      p.unitsAllocated / p.unitsTotal};
+        lt.outBytes = outBytes;
         // A collective moves its tensor over the node's link (docs/MODEL.md §19): it reads and
         // writes it in device memory as any layer, and waits for the transfer.
         if (a.collectiveDevices > 1) {
@@ -396,9 +398,12 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
                                   l.name + "): the scenario needs a node for their interconnect");
             const int devices = static_cast<int>(a.collectiveDevices);
             const double bytes = a.collectiveElems * B * r.bytes;
-            p.interconnect_s = a.allReduce ? allReduceSeconds(bytes, devices, *s.link)
-                                           : allGatherSeconds(bytes, devices, *s.link);
-            p.interconnectBytes = (a.allReduce ? 2.0 : 1.0) * (devices - 1) / devices * bytes;
+            const bool reduce = a.collective == OpKind::AllReduce;
+            p.interconnect_s = reduce ? allReduceSeconds(bytes, devices, *s.link)
+                               : a.collective == OpKind::AllGather
+                                   ? allGatherSeconds(bytes, devices, *s.link)
+                                   : allToAllSeconds(bytes, devices, a.collectiveImbalance, *s.link);
+            p.interconnectBytes = (reduce ? 2.0 : 1.0) * (devices - 1) / devices * bytes;
             lt.interconnect_s = p.interconnect_s;
             lt.collective = true;
             ++t.collectives;
@@ -427,6 +432,7 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
     }
 
     t.fixed_s = rt.perInferenceUs.value * kMicro;
+    t.criticalBatch = criticalBatch(t.flops / B, fixedBytes, (t.dramBytes - fixedBytes) / B, ridgeEff);
     // Power limit (§8): when the run at the boost clock would draw more than the board allows,
     // the whole run slows to the clock at which it draws exactly the limit. Board power
     // controllers average over milliseconds, so the clock is one per run, not one per kernel.
@@ -437,26 +443,126 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
     }
     sumTimes(t, times, clock, rt.overlap);
     t.powerClockFactor = clock;
-    t.latency_s += t.fixed_s;
-    t.overhead_s += t.fixed_s;
-    t.throughput_per_s = t.latency_s > 0 ? B * s.replicas / t.latency_s : 0;
-    t.utilization = t.latency_s > 0 ? t.flops / (t.latency_s * r.peak) : 0;
-    t.bandwidthUtilization = t.latency_s > 0 ? t.dramBytes / (t.latency_s * hw.dramBytesPerS()) : 0;
-    t.unitsAllocatedMean = t.latency_s > 0 ? t.unitsAllocatedMean / t.latency_s : 0;
-    t.energy.static_j = r.static_w * t.latency_s;
-    // Every device of the replica runs its share of each layer for the whole step (docs/MODEL.md §19).
-    for (double* e : {&t.energy.static_j, &t.energy.compute_j, &t.energy.dram_j, &t.energy.sram_j})
-        *e *= s.devices;
-    t.power_w = t.latency_s > 0 ? t.energy.total() / t.latency_s : 0;
+    return t;
+}
 
+// How a replica's batch is split (docs/MODEL.md §19): over its ep device groups, then into the
+// pipeline's micro-batches of equal size (the last one padded).
+struct BatchSplit {
+    int batch = 1, deviceBatch = 1, microBatches = 1, microBatch = 1;
+};
+BatchSplit splitBatch(const EvalInput& s, int batch) {
+    if (!s.model || !s.hardware) throw EngineError("scenario has no model or no hardware");
+    if (batch < 1) throw EngineError("batch must be ≥ 1 (got " + std::to_string(batch) + ")");
+    const DeviceLayout& l = s.layout;
+    BatchSplit b;
+    b.batch = batch;
+    b.deviceBatch = (batch + l.ep - 1) / l.ep;
+    const int wanted = std::clamp(l.microBatches, 1, b.deviceBatch);
+    b.microBatch = (b.deviceBatch + wanted - 1) / wanted;
+    b.microBatches = (b.deviceBatch + b.microBatch - 1) / b.microBatch;
+    return b;
+}
+
+// Cuts the layers into `stages` contiguous stages of about equal time (an ideal partitioner: each
+// cut where the running time is nearest k ÷ stages of the total, every stage at least one layer),
+// marks each layer's stage and returns each stage's time per micro-batch with the send of its
+// output to the next stage.
+std::vector<double> pipelineStages(std::vector<LayerTime>& times, const std::vector<double>& latency_s,
+                                   int stages, const Interconnect* link, double& sends_s) {
+    const int n = static_cast<int>(times.size());
+    if (n < stages)
+        throw EngineError("pp=" + std::to_string(stages) + " needs at least " + std::to_string(stages) +
+                          " kernels to place; the model has " + std::to_string(n));
+    if (!link)
+        throw EngineError("pp=" + std::to_string(stages) + ": the stages need a node for their interconnect");
+    double total = 0;
+    for (double l : latency_s)
+        total += l;
+    std::vector<double> stage_s(static_cast<std::size_t>(stages), 0.0);
+    sends_s = 0;
+    double run = 0;
+    int stage = 0;
+    for (int i = 0; i < n; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        times[k].stage = stage;
+        stage_s[static_cast<std::size_t>(stage)] += latency_s[k];
+        run += latency_s[k];
+        const int left = n - 1 - i, stagesLeft = stages - 1 - stage;
+        if (stagesLeft == 0) continue;
+        const double target = total * (stage + 1) / stages;
+        const double next = i + 1 < n ? latency_s[k + 1] : 0;
+        // Cut here when the running time is nearer the target than it would be after the next
+        // layer, or when the layers left are just enough for the stages left.
+        if (left == stagesLeft || std::abs(run - target) <= std::abs(run + next - target)) {
+            const double send = sendSeconds(times[k].outBytes, *link);
+            stage_s[static_cast<std::size_t>(stage)] += send;
+            sends_s += send;
+            ++stage;
+        }
+    }
+    return stage_s;
+}
+
+// From one device's pass over one micro-batch (t, summed by run) to the replica's batch: the
+// pipeline's fill, steady state and drain, the batch split over ep groups, energy over every device
+// of the replica, throughput over the replicas (docs/MODEL.md §19).
+void finish(const EvalInput& s, const BatchSplit& b, Totals& t, std::vector<LayerTime>& times) {
+    const HardwarePreset& hw = *s.hardware;
+    const DeviceLayout& l = s.layout;
+    const double micro = b.microBatch, m = b.microBatches;
+    const double pass_s = t.latency_s; // one micro-batch through every layer
+    const double unitTime = t.unitsAllocatedMean;
+    double busy_s = pass_s, dynamicScale = l.tp * l.ep, perDevice = 1;
+    t.microBatches = b.microBatches;
+    t.microBatch = b.microBatch;
+    t.stepInterval_s = pass_s;
+    if (l.pp > 1) {
+        std::vector<double> layer_s;
+        layer_s.reserve(times.size());
+        for (const LayerTime& lt : times)
+            layer_s.push_back(settle(lt, t.powerClockFactor, s.profile().overlap).latency_s);
+        const std::vector<double> stage_s = pipelineStages(times, layer_s, l.pp, s.link, t.send_s);
+        const double fill_s = std::accumulate(stage_s.begin(), stage_s.end(), 0.0);
+        t.stage_s = *std::max_element(stage_s.begin(), stage_s.end());
+        busy_s = m * t.stage_s;
+        t.bubble_s = fill_s - t.stage_s;
+        t.stepInterval_s = std::max(fill_s, busy_s);
+        // The slowest stage's busy time, split by bound as the whole pass's layers and sends are.
+        const double scale = busy_s / (pass_s + t.send_s);
+        t.interconnect_s += t.send_s;
+        t.collective_s += t.send_s;
+        for (double* x : {&t.compute_s, &t.memory_s, &t.power_s, &t.overhead_s, &t.interconnect_s,
+                          &t.collective_s, &t.launch_s, &t.host_s})
+            *x *= scale;
+        dynamicScale *= m;
+        perDevice = m / l.pp;
+    }
+    t.batch = b.batch;
+    t.latency_s = busy_s + t.bubble_s + t.fixed_s;
+    t.stepInterval_s += t.fixed_s;
+    t.overhead_s += t.fixed_s;
+    for (double* x : {&t.flops, &t.macs, &t.dramBytes, &t.sramBytes})
+        *x *= perDevice;
+    t.weightBytes /= l.pp;
+    t.throughput_per_s = t.latency_s > 0 ? b.batch * s.replicas / t.latency_s : 0;
+    t.utilization = t.latency_s > 0 ? t.flops / (t.latency_s * t.peakFlops) : 0;
+    t.bandwidthUtilization = t.latency_s > 0 ? t.dramBytes / (t.latency_s * hw.dramBytesPerS()) : 0;
+    t.unitsAllocatedMean = pass_s > 0 ? unitTime / pass_s : 0;
+    // Every device runs its share of each layer (tp), its ep group's tokens, its stage's layers for
+    // every micro-batch; all of them draw static power for the whole batch.
+    for (double* e : {&t.energy.compute_j, &t.energy.dram_j, &t.energy.sram_j})
+        *e *= dynamicScale;
+    t.energy.static_j = hw.staticWatts.value * t.latency_s * l.devices();
+    t.power_w = t.latency_s > 0 ? t.energy.total() / t.latency_s : 0;
+    const double B = b.batch;
     t.energyPerInference = {t.energy.static_j / B, t.energy.compute_j / B, t.energy.dram_j / B,
                             t.energy.sram_j / B};
-    t.activationPeakBytes = m.peakLiveElemsPerSample() * B * r.bytes;
-    t.stateBytes = m.stateElemsPerSample() * B * r.kvBytes;
+    const PreparedModel& pm = s.fusedModel();
+    t.activationPeakBytes = pm.peakLiveElemsPerSample() * micro * bytesPerElement(s.precision);
+    t.stateBytes = pm.stateElemsPerSample() * b.deviceBatch / l.pp * kvBytesPerElement(s.quant, s.precision);
     t.peakMemoryBytes = deviceMemoryBytes(s, B);
     t.fitsMemory = t.peakMemoryBytes <= hw.dramCapacityBytes();
-    t.criticalBatch = criticalBatch(t.flops / B, fixedBytes, (t.dramBytes - fixedBytes) / B, ridgeEff);
-    return t;
 }
 
 } // namespace
@@ -464,14 +570,17 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
 double weightMemoryBytes(const EvalInput& s) {
     const PreparedModel& m = *s.model;
     const auto quantized = static_cast<double>(m.quantizedParams());
-    return (static_cast<double>(m.params()) - quantized) * bytesPerElement(s.precision) +
-           quantized * weightBytesPerElement(s.quant, s.precision);
+    return ((static_cast<double>(m.params()) - quantized) * bytesPerElement(s.precision) +
+            quantized * weightBytesPerElement(s.quant, s.precision)) /
+           s.layout.pp;
 }
 
 double deviceMemoryBytes(const EvalInput& s, double batch) {
     const PreparedModel& m = s.fusedModel();
-    return weightMemoryBytes(s) + batch * (m.peakLiveElemsPerSample() * bytesPerElement(s.precision) +
-                                           m.stateElemsPerSample() * kvBytesPerElement(s.quant, s.precision));
+    const DeviceLayout& l = s.layout;
+    return weightMemoryBytes(s) +
+           batch * (m.peakLiveElemsPerSample() * bytesPerElement(s.precision) * l.activationShare() +
+                    m.stateElemsPerSample() * kvBytesPerElement(s.quant, s.precision) * l.stateShare());
 }
 
 std::optional<long long> largestBatchWithin(double fixedBytes, double perSampleBytes, double capacityBytes) {
@@ -486,27 +595,38 @@ std::optional<long long> largestFittingBatch(const EvalInput& s) {
 }
 
 ScenarioResult evaluate(const EvalInput& s, int batch) {
+    const BatchSplit b = splitBatch(s, batch);
     ScenarioResult out;
-    if (s.model) out.layers.reserve(s.fusedModel().layers().size());
+    out.layers.reserve(s.fusedModel().layers().size());
     std::vector<LayerTime> times;
-    out.totals = run(s, batch, times, [&](const LayerPlacement& p) { out.layers.push_back(p); });
-    // Power-limited: the layers were placed at the boost clock before the run's clock was known.
-    if (const double clock = out.totals.powerClockFactor; clock < 1) {
-        const auto& layers = s.fusedModel().layers();
-        std::size_t k = 0;
-        for (LayerPlacement& p : out.layers)
-            if (!layers[static_cast<std::size_t>(p.index)].view)
-                place(p, times[k++], clock, s.profile().overlap, s.hardware->staticWatts.value,
-                      out.totals.peakFlops);
+    out.totals = run(s, b.microBatch, times, [&](const LayerPlacement& p) { out.layers.push_back(p); });
+    const double pass_s = out.totals.latency_s; // before finish(): one micro-batch through every layer
+    finish(s, b, out.totals, times);
+    // The layers were placed at the boost clock before the run's clock was known, and before the
+    // pipeline's stages were cut.
+    const double clock = out.totals.powerClockFactor;
+    const auto& layers = s.fusedModel().layers();
+    std::size_t k = 0;
+    for (LayerPlacement& p : out.layers) {
+        if (layers[static_cast<std::size_t>(p.index)].view) continue;
+        if (clock < 1)
+            place(p, times[k], clock, s.profile().overlap, s.hardware->staticWatts.value,
+                  out.totals.peakFlops);
+        p.stage = times[k++].stage;
     }
+    // A layer's share of the pass it belongs to: one micro-batch through every stage under pp.
+    const double whole_s = s.layout.pp > 1 ? pass_s : out.totals.latency_s;
     for (LayerPlacement& p : out.layers)
-        p.share = out.totals.latency_s > 0 ? p.latency_s / out.totals.latency_s : 0;
+        p.share = whole_s > 0 ? p.latency_s / whole_s : 0;
     return out;
 }
 
 Totals evaluateTotals(const EvalInput& s, int batch) {
+    const BatchSplit b = splitBatch(s, batch);
     std::vector<LayerTime> times;
-    return run(s, batch, times, [](const LayerPlacement&) {});
+    Totals t = run(s, b.microBatch, times, [](const LayerPlacement&) {});
+    finish(s, b, t, times);
+    return t;
 }
 
 } // namespace bs

@@ -21,6 +21,23 @@ namespace bs {
 enum class Bound { Compute, Memory, Power, Overhead, Interconnect, None };
 std::string_view boundName(Bound b);
 
+/// One replica's devices (docs/MODEL.md §19). The model graph is one device's: tp and ep are
+/// built into it (ModelZoo::build with a Sharding); the evaluator splits the batch for ep and
+/// runs pp pipeline stages over micro-batches.
+struct DeviceLayout {
+    int tp = 1;           ///< tensor-parallel devices (already in the graph)
+    int pp = 1;           ///< pipeline stages, one device group each
+    int microBatches = 1; ///< micro-batches a pipeline splits the batch into (1 without pp)
+    int ep = 1;           ///< expert-parallel devices: each runs the dense layers on batch ÷ ep
+    int devices() const { return tp * pp * ep; }
+    /// Share of one replica sample's KV cache (state) one device holds: its stage's layers of its
+    /// ep group's sequences.
+    double stateShare() const { return 1.0 / (pp * ep); }
+    /// Share of one replica sample's live activations one device holds: one micro-batch of its ep
+    /// group's sequences.
+    double activationShare() const { return 1.0 / (ep * microBatches); }
+};
+
 struct EvalInput {
     const PreparedModel* model = nullptr;
     const HardwarePreset* hardware = nullptr;
@@ -30,8 +47,8 @@ struct EvalInput {
     /// The link a tensor-parallel model's collectives cross (a node's); required when the model has
     /// any (an EngineError otherwise), unused when it has none.
     const Interconnect* link = nullptr;
-    int devices = 1;  ///< devices of one replica (tp): its energy and power are theirs together
-    int replicas = 1; ///< replicas (dp) serving batches side by side: throughput × replicas
+    DeviceLayout layout = {}; ///< how one replica's batch spreads over its devices
+    int replicas = 1;         ///< replicas (dp) serving batches side by side: throughput × replicas
 
     /// The runtime's profile (the ideal one when none is set).
     const RuntimeClassProfile& profile() const;
@@ -54,6 +71,7 @@ struct LayerPlacement {
     double compute_s = 0, memory_s = 0, latency_s = 0;
     double interconnect_s = 0;    ///< a collective's transfer time over the link (0 for other layers)
     double interconnectBytes = 0; ///< bytes each device sends for the collective
+    int stage = 0;                ///< pipeline stage (device group) that runs the layer (0 without pp)
     /// launch_s (the chip's per-kernel dispatch) + host_s (the runtime's host time per kernel
     /// that the device waits for: all of it when serial, the excess over the kernel when async,
     /// none under a graph launch). latency = max(compute, memory) + overhead.
@@ -81,8 +99,9 @@ struct EnergyBreakdown {
     double total() const { return static_j + compute_j + dram_j + sram_j; }
 };
 
-/// Per replica (one batch on its `devices`) unless said otherwise; memory and utilization are one
-/// device's, throughput the deployment's (× replicas), energy and power the replica's devices'.
+/// Per replica (one batch on its layout's devices) unless said otherwise; memory, utilization,
+/// FLOPs and bytes are one device's, throughput the deployment's (× replicas), energy and power
+/// the replica's devices'.
 struct Totals {
     int batch = 1;
     double latency_s = 0;
@@ -101,6 +120,14 @@ struct Totals {
     double interconnect_s = 0; ///< time of the layers the link bounds (collectives)
     double collective_s = 0;   ///< time of every collective layer, whatever bounds it
     int collectives = 0;       ///< collective kernels per inference
+    /// Pipeline (pp > 1, docs/MODEL.md §19): micro-batches and their size; the slowest stage's
+    /// time per micro-batch (its layers and the send of its output); the fill and drain no stage
+    /// can avoid (bubble_s, in latency_s); the sends on the way. stepInterval_s: the time between
+    /// passes when passes follow each other with micro-batches in flight (decode steps):
+    /// max(Σ stage times, micro-batches × slowest stage); latency_s without pp.
+    int microBatches = 1, microBatch = 1;
+    double stage_s = 0, bubble_s = 0, send_s = 0;
+    double stepInterval_s = 0;
     /// The run's clock as a share of boost: below 1 when the board's power limit slows it.
     double powerClockFactor = 1;
     double power_w = 0;      ///< average board power: energy ÷ latency
@@ -121,11 +148,12 @@ struct ScenarioResult {
     std::vector<LayerPlacement> layers;
 };
 
-/// The parameters' bytes: the quantized matrices at the scheme's weight precision (with their
-/// scales), the rest at the precision.
+/// One device's parameter bytes: the quantized matrices at the scheme's weight precision (with
+/// their scales), the rest at the precision; ÷ pp (each stage holds its share).
 double weightMemoryBytes(const EvalInput& s);
-/// Device memory at `batch`: weightMemoryBytes() + batch × (peak live activations at the precision +
-/// state such as a KV cache at the KV precision) per sample (Totals::peakMemoryBytes).
+/// One device's memory at replica batch `batch`: weightMemoryBytes() + batch × (peak live
+/// activations at the precision × activationShare() + state such as a KV cache at the KV precision
+/// × stateShare()) per sample (Totals::peakMemoryBytes).
 double deviceMemoryBytes(const EvalInput& s, double batch);
 /// The largest batch whose device memory fits the preset's capacity (memory grows linearly with
 /// the batch); 0 when not even batch 1 fits; nullopt when nothing grows with the batch.

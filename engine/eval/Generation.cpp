@@ -12,15 +12,17 @@ namespace bs {
 namespace {
 
 std::shared_ptr<const PreparedModel> buildPhase(const ModelDescriptor& model, KnobValues knobs, int phase,
-                                                const char* lengthKnob, int length, int tp) {
+                                                const char* lengthKnob, int length,
+                                                const Sharding& sharding) {
     knobs["phase"] = phase;
     knobs[lengthKnob] = length;
-    return std::make_shared<const PreparedModel>(ModelZoo::build(model.id, knobs, tp));
+    return std::make_shared<const PreparedModel>(ModelZoo::build(model.id, knobs, sharding));
 }
 
 // A decode step over `tokens` new tokens per sequence (speculative verification).
-std::shared_ptr<const PreparedModel> buildVerify(const DecoderSpec& spec, int context, int tokens, int tp) {
-    return std::make_shared<const PreparedModel>(zoo::llmDecoderStep(spec, context, tokens, tp));
+std::shared_ptr<const PreparedModel> buildVerify(const DecoderSpec& spec, int context, int tokens,
+                                                 const Sharding& sharding) {
+    return std::make_shared<const PreparedModel>(zoo::llmDecoderStep(spec, context, tokens, sharding));
 }
 
 // The KV lengths the decode steps read (the prompt plus the tokens generated so far: input …
@@ -66,8 +68,9 @@ std::string gb(double bytes) {
 } // namespace
 
 GenerationModels::GenerationModels(const ModelDescriptor& model, const KnobValues& knobs,
-                                   GenerationLengths lengths, int stepTokens, int prefillChunk, int tp)
-    : lengths_(lengths), stepTokens_(stepTokens), tp_(tp) {
+                                   GenerationLengths lengths, int stepTokens, int prefillChunk,
+                                   const Sharding& sharding)
+    : lengths_(lengths), stepTokens_(stepTokens), sharding_(sharding) {
     if (!model.isDecoder())
         throw EngineError("generation runs a decoder LLM (the 'llm' model or a config.json); '" + model.id +
                           "' is not one");
@@ -79,22 +82,22 @@ GenerationModels::GenerationModels(const ModelDescriptor& model, const KnobValue
         throw EngineError("generation needs input and output lengths of at least 1 token");
     spec_ = model.decoder(ModelZoo::resolve(model, knobs));
     if (stepTokens < 1 || stepTokens > 64) throw EngineError("tokens per decode step must be in 1..64");
-    prefill_ = buildPhase(model, knobs, 0, "seq", lengths.input, tp);
-    if (prefillChunk > 0) chunk_ = buildPhase(model, knobs, 0, "seq", prefillChunk, tp);
+    prefill_ = buildPhase(model, knobs, 0, "seq", lengths.input, sharding);
+    if (prefillChunk > 0) chunk_ = buildPhase(model, knobs, 0, "seq", prefillChunk, sharding);
     for (const auto& [context, weight] : decodeContexts(lengths))
         samples_.push_back({context, weight,
-                            stepTokens == 1 ? buildPhase(model, knobs, 1, "context", context, tp)
-                                            : buildVerify(spec_, context, stepTokens, tp)});
+                            stepTokens == 1 ? buildPhase(model, knobs, 1, "context", context, sharding)
+                                            : buildVerify(spec_, context, stepTokens, sharding)});
 }
 
 double GenerationModels::kvBytesPerSequence(double bytesPerElement) const {
-    return spec_.kvCacheElemsPerDevice(lengths_.input + lengths_.output, tp_) * bytesPerElement;
+    return spec_.kvCacheElemsPerDevice(lengths_.input + lengths_.output, sharding_.tp) * bytesPerElement;
 }
 
 double GenerationModels::activationBytesPerSequence(const EvalInput& on) const {
-    return std::max(
-        bs::activationBytesPerSequence(on, *prefill_, spec_.kvCacheElemsPerDevice(lengths_.input, tp_)),
-        bs::activationBytesPerSequence(on, lastDecode()));
+    return std::max(bs::activationBytesPerSequence(on, *prefill_,
+                                                   spec_.kvCacheElemsPerDevice(lengths_.input, sharding_.tp)),
+                    bs::activationBytesPerSequence(on, lastDecode()));
 }
 
 double expectedTokensPerStep(double acceptance, int draftTokens) {
@@ -109,7 +112,8 @@ Totals meanStep(const GenerationModels& models, const EvalInput& on, int batch, 
     Totals mean;
     for (const GenerationModels::DecodeSample& s : models.decodeSamples()) {
         const Totals t = evaluateTotals(with(on, *s.model), batch);
-        mean.latency_s += s.weight * t.latency_s;
+        // Steps follow each other: a pipeline keeps its micro-batches in flight between them.
+        mean.latency_s += s.weight * t.stepInterval_s;
         mean.energy.static_j += s.weight * t.energy.static_j;
         mean.energy.compute_j += s.weight * t.energy.compute_j;
         mean.energy.dram_j += s.weight * t.energy.dram_j;
@@ -123,8 +127,11 @@ Totals meanStep(const GenerationModels& models, const EvalInput& on, int batch, 
 // draft model's), and whether they fit.
 void addMemory(GenerationPoint& p, const GenerationModels& models, const EvalInput& on) {
     p.weightBytes += weightMemoryBytes(with(on, models.prefill()));
-    p.kvCacheBytes += p.batch * models.kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision));
-    p.activationBytes = std::max(p.activationBytes, p.batch * models.activationBytesPerSequence(on));
+    const DeviceLayout& l = on.layout;
+    p.kvCacheBytes +=
+        p.batch * models.kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision)) * l.stateShare();
+    p.activationBytes =
+        std::max(p.activationBytes, p.batch * models.activationBytesPerSequence(on) * l.activationShare());
     p.peakMemoryBytes = p.weightBytes + p.kvCacheBytes + p.activationBytes;
     p.fitsMemory = p.peakMemoryBytes <= on.hardware->dramCapacityBytes();
 }
@@ -207,8 +214,9 @@ std::optional<long long> largestGenerationBatch(const GenerationModels& models, 
     for (const GenerationModels* m : {&models, draft}) {
         if (!m) continue;
         fixed += weightMemoryBytes(with(on, m->prefill()));
-        perSequence += m->kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision)) +
-                       m->activationBytesPerSequence(on);
+        perSequence +=
+            m->kvBytesPerSequence(kvBytesPerElement(on.quant, on.precision)) * on.layout.stateShare() +
+            m->activationBytesPerSequence(on) * on.layout.activationShare();
     }
     return largestBatchWithin(fixed, perSequence, on.hardware->dramCapacityBytes());
 }

@@ -29,17 +29,17 @@ class GenerationModels {
     /// `stepTokens` > 1: the decode samples process that many new tokens per sequence (a
     /// speculative verification pass). `prefillChunk` > 0: a prefill over that many tokens is also
     /// built (continuous batching's chunk).
-    /// `tp` > 1: every graph is one device's of a tensor-parallel group (ModelZoo::build), and
+    /// A `sharding` over several devices: every graph is one device's (ModelZoo::build), and
     /// memory is per device.
     GenerationModels(const ModelDescriptor& model, const KnobValues& knobs, GenerationLengths lengths,
-                     int stepTokens = 1, int prefillChunk = 0, int tp = 1);
+                     int stepTokens = 1, int prefillChunk = 0, const Sharding& sharding = {});
 
     const GenerationLengths& lengths() const { return lengths_; }
     const PreparedModel& prefill() const { return *prefill_; }
     /// The prefill over `prefillChunk` tokens (null when none was asked for).
     const PreparedModel* chunk() const { return chunk_.get(); }
     int stepTokens() const { return stepTokens_; }
-    int tensorParallel() const { return tp_; }
+    const Sharding& sharding() const { return sharding_; }
     /// Decode steps at these KV lengths, with the weights of their share of the output − 1 steps.
     struct DecodeSample {
         int context = 0;
@@ -59,7 +59,7 @@ class GenerationModels {
     GenerationLengths lengths_;
     std::shared_ptr<const PreparedModel> prefill_, chunk_;
     int stepTokens_ = 1;
-    int tp_ = 1;
+    Sharding sharding_;
     std::vector<DecodeSample> samples_;
     DecoderSpec spec_;
 };

@@ -28,7 +28,9 @@ std::vector<QString> sweepColumns() {
             QStringLiteral("launch_ms"),
             QStringLiteral("host_ms"),
             QStringLiteral("power_w"),
-            QStringLiteral("clock_factor")};
+            QStringLiteral("clock_factor"),
+            QStringLiteral("interconnect_ms"),
+            QStringLiteral("bubble_ms")};
 }
 
 QString dominantBound(const Totals& t) {
@@ -57,7 +59,9 @@ std::vector<Cell> sweepCells(const Totals& t) {
             t.launch_s * 1e3,
             (t.host_s + t.fixed_s) * 1e3,
             t.power_w,
-            t.powerClockFactor};
+            t.powerClockFactor,
+            t.interconnect_s * 1e3,
+            t.bubble_s * 1e3};
 }
 
 Table sweepTable(const std::vector<SweepPoint>& points) {
@@ -125,7 +129,9 @@ std::vector<QString> layerColumns() {
             QStringLiteral("utilization"),
             QStringLiteral("critical_batch"),
             QStringLiteral("spills"),
-            QStringLiteral("not_costed")};
+            QStringLiteral("not_costed"),
+            QStringLiteral("interconnect_ms"),
+            QStringLiteral("stage")};
 }
 
 std::vector<Cell> layerCells(const PreparedModel& model, const LayerPlacement& p) {
@@ -156,7 +162,9 @@ std::vector<Cell> layerCells(const PreparedModel& model, const LayerPlacement& p
             p.utilization,
             p.criticalBatch,
             p.inputSpilled || p.outputSpilled,
-            nc.join(QLatin1Char(' '))};
+            nc.join(QLatin1Char(' ')),
+            p.interconnect_s * 1e3,
+            static_cast<double>(p.stage)};
 }
 
 Table layerTable(const PreparedModel& model, const ScenarioResult& r, bool includeViews) {

@@ -387,14 +387,46 @@ Cause powerCause(const StoryInput& in) {
                                      "operation (lower precision) or a higher limit speeds them up"};
 }
 
-// Collectives of a tensor-parallel group: their share of the time, over which link.
+// The kinds of collectives among the layers: "all-reduce, all-gather".
+std::string collectiveKinds(const StoryInput& in) {
+    std::string kinds;
+    for (OpKind k : {OpKind::AllReduce, OpKind::AllGather, OpKind::AllToAll}) {
+        const bool present =
+            std::any_of(in.current->layers.begin(), in.current->layers.end(), [&](const LayerPlacement& p) {
+                return in.model->layers()[static_cast<std::size_t>(p.index)].anchorCost.collective == k;
+            });
+        if (!present) continue;
+        const char* name = k == OpKind::AllReduce   ? "all-reduce"
+                           : k == OpKind::AllGather ? "all-gather"
+                                                    : "all-to-all";
+        kinds += (kinds.empty() ? "" : ", ") + std::string(name);
+    }
+    return kinds;
+}
+
+// Collectives and pipeline sends of a replica's devices: their share of the time, over which link.
 Cause interconnectCause(const StoryInput& in) {
     const Totals& t = in.current->totals;
-    return {Limiter::Interconnect,
-            "interconnect: " + std::to_string(t.collectives) + " collectives (all-reduce) are " +
-                pct(t.latency_s > 0 ? t.collective_s / t.latency_s : 0) + " of the time at tp=" +
-                std::to_string(in.tensorParallel) + (in.linkName.empty() ? "" : " over " + in.linkName) +
-                "; a faster link or fewer devices per replica shorten them"};
+    const std::string kinds = collectiveKinds(in);
+    std::string what =
+        std::to_string(t.collectives) + " collectives" + (kinds.empty() ? "" : " (" + kinds + ")");
+    if (t.send_s > 0) what += t.collectives > 0 ? " and the stages' sends" : "the stages' sends";
+    return {Limiter::Interconnect, "interconnect: " + what + " are " +
+                                       pct(t.latency_s > 0 ? t.collective_s / t.latency_s : 0) +
+                                       " of the time" + (in.layout.empty() ? "" : " at " + in.layout) +
+                                       (in.linkName.empty() ? "" : " over " + in.linkName) +
+                                       "; a faster link or fewer devices per replica shorten them"};
+}
+
+// A pipeline's fill and drain: stages idle while the first micro-batch arrives and the last leaves.
+Cause bubbleCause(const StoryInput& in) {
+    const Totals& t = in.current->totals;
+    return {Limiter::PipelineBubble, "pipeline bubble: filling and draining the stages is " +
+                                         pct(t.latency_s > 0 ? t.bubble_s / t.latency_s : 0) +
+                                         " of the batch's time with " + std::to_string(t.microBatches) +
+                                         " micro-batches of " + std::to_string(t.microBatch) +
+                                         (in.layout.empty() ? "" : " at " + in.layout) +
+                                         "; more micro-batches (mb) or fewer stages shrink it"};
 }
 
 Cause causeOf(Klass k, const StoryInput& in, const std::vector<const SweepPoint*>& grid) {
@@ -466,6 +498,7 @@ Story tellStory(const StoryInput& in) {
                                    [](const Cause& c) { return c.kind == Limiter::Interconnect; });
     if (!named && t.latency_s > 0 && t.collective_s >= kCollectiveShare * t.latency_s)
         causes.push_back(interconnectCause(in));
+    if (t.latency_s > 0 && t.bubble_s >= kCollectiveShare * t.latency_s) causes.push_back(bubbleCause(in));
     story.primary = causes[0].kind;
     story.limiter = causes[0].text;
     for (std::size_t i = 1; i < causes.size(); ++i) {

@@ -47,7 +47,7 @@ struct StoryInput {
     std::optional<int> recommendedBatch;
     std::string runtimeName;   ///< names the runtime in the host-overhead limiter ("": "the runtime")
     std::string linkName = {}; ///< the node's link, named when collectives limit
-    int tensorParallel = 1;    ///< devices of the tensor-parallel group
+    std::string layout = {};   ///< the parallel layout ("tp=4,pp=2"), named with the collectives
 };
 
 /// What the limiter rules picked (for tests and for callers that colour by it).
@@ -64,7 +64,8 @@ enum class Limiter {
     ComputePeak,
     WaveQuantization,
     Padding,
-    Interconnect
+    Interconnect,
+    PipelineBubble
 };
 
 struct Story {

@@ -37,7 +37,8 @@ bool joinsProducer(OpKind k, const Graph& g, const Layer& into, FusionPolicy pol
     if (isView(k)) return true;
     const OpKind anchor = g.op(into.anchor).kind;
     // A collective is a communication library's kernel: it takes no elementwise tail.
-    if (anchor == OpKind::AllReduce || anchor == OpKind::AllGather) return false;
+    if (anchor == OpKind::AllReduce || anchor == OpKind::AllGather || anchor == OpKind::AllToAll)
+        return false;
     switch (policy) {
     case FusionPolicy::None:
         return false;

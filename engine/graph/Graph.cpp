@@ -105,6 +105,8 @@ std::string_view opKindName(OpKind kind) {
         return "AllReduce";
     case OpKind::AllGather:
         return "AllGather";
+    case OpKind::AllToAll:
+        return "AllToAll";
     case OpKind::Unknown:
         return "Unknown";
     }
@@ -205,8 +207,10 @@ std::int64_t Graph::activeParameterCount() const {
     std::int64_t n = parameterCount();
     for (const Op& op : ops_) {
         if (op.kind != OpKind::ExpertGemm) continue;
-        const std::int64_t perExpert = tensor(op.inputs.at(1)).elements() / op.attrs.experts;
-        n -= perExpert * (op.attrs.experts - op.attrs.topK);
+        // One device's experts under expert parallelism: a token reaches at most top-k of them.
+        const std::int64_t held = op.attrs.experts / op.attrs.expertShards;
+        const std::int64_t perExpert = tensor(op.inputs.at(1)).elements() / held;
+        n -= perExpert * (held - std::min(held, op.attrs.topK));
     }
     return n;
 }

@@ -83,6 +83,10 @@ enum class OpKind {
     /// output is the whole tensor). Costed on the interconnect, docs/MODEL.md §19.
     AllReduce,
     AllGather,
+    /// Expert-parallel exchange over OpAttrs::groups devices: each token's hidden state goes to
+    /// the devices of its OpAttrs::topK experts (dispatch) or comes back (combine); the busiest
+    /// device receives OpAttrs::imbalance × the mean. Output shape = input shape.
+    AllToAll,
     Unknown ///< an op the engine cannot cost: reported as "not costed"
 };
 
@@ -99,7 +103,10 @@ struct OpAttrs {
     // ExpertGemm routing
     std::int64_t experts = 1;
     std::int64_t topK = 1;
-    double imbalance = 1.0;       ///< busiest expert's load ÷ mean load (≥ 1)
+    double imbalance = 1.0; ///< busiest expert's load ÷ mean load (≥ 1)
+    /// Expert parallelism: the experts are spread over this many devices and the weight holds one
+    /// device's experts ÷ expertShards of them); each device's expert GEMM sees the tokens of all.
+    std::int64_t expertShards = 1;
     double flopsPerElement = 1.0; ///< Elementwise and Reduce only
 };
 

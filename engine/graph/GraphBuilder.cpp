@@ -127,6 +127,18 @@ int GraphBuilder::allGather(int x, std::int64_t devices) {
     return y;
 }
 
+int GraphBuilder::allToAll(int x, std::int64_t devices, std::int64_t topK, double imbalance) {
+    if (imbalance < 1.0) throw GraphError("all-to-all imbalance factor must be ≥ 1");
+    const std::string name = nextName("AllToAll");
+    const int y = activation(name, shape(x));
+    Op op{name, "AllToAll", OpKind::AllToAll, {x}, {y}, {}};
+    op.attrs.groups = devices;
+    op.attrs.topK = topK;
+    op.attrs.imbalance = imbalance;
+    graph_.addOp(std::move(op));
+    return y;
+}
+
 int GraphBuilder::relu(int x) {
     return unary(x, OpKind::Relu, "Relu");
 }
@@ -335,17 +347,24 @@ int GraphBuilder::addLearned(int x, const std::string& what) {
 }
 
 int GraphBuilder::expertGemm(int x, std::int64_t experts, std::int64_t topK, double imbalance,
-                             std::int64_t outFeatures) {
+                             std::int64_t outFeatures, std::int64_t shards) {
     if (topK < 1 || topK > experts) throw GraphError("expert top-k must be in 1..experts");
     if (imbalance < 1.0) throw GraphError("expert imbalance factor must be ≥ 1");
+    if (shards < 1 || experts % shards != 0)
+        throw GraphError("ep=" + std::to_string(shards) + " must divide the " + std::to_string(experts) +
+                         " experts");
     Shape out = shape(x);
     const std::int64_t in = out.back();
     out.back() = outFeatures;
     const std::string name = nextName("experts");
-    Op op{
-        name, "ExpertGemm", OpKind::ExpertGemm, {x, weight(name + ".weight", {experts, in, outFeatures})}, {},
-        {}};
+    Op op{name,
+          "ExpertGemm",
+          OpKind::ExpertGemm,
+          {x, weight(name + ".weight", {experts / shards, in, outFeatures})},
+          {},
+          {}};
     op.attrs.experts = experts;
+    op.attrs.expertShards = shards;
     op.attrs.topK = topK;
     op.attrs.imbalance = imbalance;
     const int y = activation(name, out);

@@ -61,13 +61,19 @@ class GraphBuilder {
     int addLearned(int x, const std::string& what);
     /// Mixture-of-experts grouped GEMM: every token goes to topK of `experts` experts, each an
     /// independent [K, N] weight; `imbalance` is the busiest expert's load over the mean load.
-    int expertGemm(int x, std::int64_t experts, std::int64_t topK, double imbalance,
-                   std::int64_t outFeatures);
+    /// With `shards` > 1 (expert parallelism) this device holds experts ÷ shards of them and
+    /// computes for the tokens of all `shards` devices that route to them.
+    int expertGemm(int x, std::int64_t experts, std::int64_t topK, double imbalance, std::int64_t outFeatures,
+                   std::int64_t shards = 1);
 
     /// The sum of `x` over the `devices` of a tensor-parallel group (each holds a partial sum).
     int allReduce(int x, std::int64_t devices);
     /// `x` (one device's shard of the last axis) gathered from `devices`: the last axis × devices.
     int allGather(int x, std::int64_t devices);
+    /// Expert-parallel dispatch or combine of `x` over `devices`: every token's row goes to (or
+    /// comes back from) the devices of its `topK` experts; the busiest device takes `imbalance` ×
+    /// the mean.
+    int allToAll(int x, std::int64_t devices, std::int64_t topK, double imbalance);
 
     /// An op this engine does not cost (kept in the graph, reported as "not costed").
     int unknown(int x, const std::string& type);

@@ -179,8 +179,12 @@ void costExpertGemm(const Graph& g, const Op& op, OpCost& c) {
     const double n = static_cast<double>(out.back());
     const double k = static_cast<double>(in.back());
     c.expertTokens = static_cast<double>(elementCount(out)) / n;
-    c.experts = static_cast<double>(op.attrs.experts);
-    c.topK = static_cast<double>(op.attrs.topK);
+    // Expert parallelism over S devices: this device holds E ÷ S experts and serves the tokens of
+    // all S devices, on average top-k ÷ S of its experts each (docs/MODEL.md §19).
+    const double shards = static_cast<double>(op.attrs.expertShards);
+    c.expertTokens *= shards;
+    c.experts = static_cast<double>(op.attrs.experts) / shards;
+    c.topK = static_cast<double>(op.attrs.topK) / shards;
     c.imbalance = op.attrs.imbalance;
     c.macs = c.expertTokens * c.topK * k * n;
     c.gemm = GemmShape{c.expertTokens, n, k, 1, true};
@@ -254,9 +258,11 @@ OpCost costOf(const Graph& g, const Op& op) {
         break;
     case OpKind::AllReduce:
     case OpKind::AllGather:
-        c.collectiveElems = outputElems(g, op);
+    case OpKind::AllToAll:
+        c.collectiveElems = outputElems(g, op) * (op.kind == OpKind::AllToAll ? op.attrs.topK : 1);
         c.collectiveDevices = static_cast<double>(op.attrs.groups);
-        c.allReduce = op.kind == OpKind::AllReduce;
+        c.collective = op.kind;
+        c.collectiveImbalance = op.attrs.imbalance;
         break;
     case OpKind::Unknown:
         c.costed = false;

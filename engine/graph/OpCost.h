@@ -30,11 +30,13 @@ struct OpCost {
     // Mixture-of-experts routing (ExpertGemm): tokens per sample, experts, top-k, imbalance.
     double expertTokens = 0;
     double experts = 0, topK = 0, imbalance = 1;
-    // Collectives (AllReduce, AllGather): per sample, the elements of the tensor every device ends
-    // up with, and the devices that exchange it.
+    // Collectives (AllReduce, AllGather, AllToAll): per sample, the elements of the tensor every
+    // device ends up with (an all-to-all: the elements each device sends, top-k copies of its
+    // tokens), the devices that exchange it, and the busiest device's share over the mean.
     double collectiveElems = 0;
     double collectiveDevices = 0;
-    bool allReduce = false; ///< AllReduce (else AllGather) when collectiveDevices > 0
+    OpKind collective = OpKind::Unknown; ///< the collective's kind when collectiveDevices > 0
+    double collectiveImbalance = 1;
 };
 
 /// Cost of one op of `g`. Throws GraphError if the shapes are inconsistent for the op kind.

@@ -140,4 +140,17 @@ double allGatherSeconds(double bytes, int devices, const Interconnect& link) {
     return devices <= 1 ? 0 : ringSeconds(bytes, devices, devices - 1, link);
 }
 
+double allToAllSeconds(double bytes, int devices, double imbalance, const Interconnect& link) {
+    if (devices <= 1) return 0;
+    const double p = devices;
+    // All p − 1 sends are in flight at once (NCCL's grouped send/recv): one step of latency; the
+    // busiest receiver takes imbalance × its mean share (p − 1) ÷ p of the bytes.
+    return (link.baseLatencyUs.value + link.stepLatencyUs.value) * 1e-6 +
+           imbalance * (p - 1) / p * bytes / link.busBytesPerS(devices);
+}
+
+double sendSeconds(double bytes, const Interconnect& link) {
+    return (link.baseLatencyUs.value + link.stepLatencyUs.value) * 1e-6 + bytes / link.busBytesPerS(2);
+}
+
 } // namespace bs

@@ -65,5 +65,12 @@ double allReduceSeconds(double bytes, int devices, const Interconnect& link);
 /// Ring all-gather whose result is `bytes` on every device: α0 + (p − 1) α_step + (p − 1) / p ×
 /// bytes ÷ bus bandwidth. 0 for one device.
 double allGatherSeconds(double bytes, int devices, const Interconnect& link);
+/// Expert-parallel all-to-all where each device sends `bytes` (its tokens' rows, top-k copies)
+/// spread over `devices`: α0 + α_step + imbalance × (p − 1) / p × bytes ÷ bus bandwidth (all
+/// sends in flight at once; the busiest receiver sets the time). 0 for one device.
+double allToAllSeconds(double bytes, int devices, double imbalance, const Interconnect& link);
+/// A pipeline stage's activation handed to the next stage's device: α0 + α_step + bytes ÷ the
+/// bandwidth of one pair (busBytesPerS(2)).
+double sendSeconds(double bytes, const Interconnect& link);
 
 } // namespace bs

@@ -15,14 +15,14 @@ ModelPreparation prepareModel(const Scenario& s, OnnxImportOptions onnx) {
         out.model = std::make_shared<const PreparedModel>(std::move(m.graph));
     } else {
         out.model = std::make_shared<const PreparedModel>(
-            ModelZoo::build(s.modelId.toStdString(), s.knobs, s.parallel.tp));
+            ModelZoo::build(s.modelId.toStdString(), s.knobs, s.parallel.sharding()));
     }
     return out;
 }
 
 EvalInput withParallel(EvalInput in, const Scenario& s) {
     if (const NodePreset* node = scenarioNode(s)) in.link = &node->link;
-    in.devices = s.parallel.tp;
+    in.layout = s.parallel.layout();
     in.replicas = s.parallel.dp;
     return in;
 }

@@ -83,8 +83,14 @@ void resolveOnnxModel(const ScenarioFields& f, Scenario& s) {
 
 std::string Parallel::text() const {
     std::string t;
-    if (tp != 1) t += "tp=" + std::to_string(tp);
-    if (dp != 1) t += (t.empty() ? "" : ",") + std::string("dp=") + std::to_string(dp);
+    auto add = [&](const char* key, int v) {
+        t += (t.empty() ? "" : ",") + std::string(key) + "=" + std::to_string(v);
+    };
+    if (tp != 1) add("tp", tp);
+    if (pp != 1) add("pp", pp);
+    if (pp != 1 && mb > 0) add("mb", mb);
+    if (ep != 1) add("ep", ep);
+    if (dp != 1) add("dp", dp);
     return t;
 }
 
@@ -99,42 +105,48 @@ Parallel parseParallel(const std::string& text, const std::string& what) {
         if (std::find(seen.begin(), seen.end(), key) != seen.end())
             throw EngineError(what + ": " + key + " given twice");
         seen.push_back(key);
-        if (key == "tp")
-            p.tp = parsePositive(value, what + " tp");
-        else if (key == "dp")
-            p.dp = parsePositive(value, what + " dp");
-        else if (key == "pp" || key == "ep")
-            throw EngineError(what + ": " + key +
-                              (key == "pp" ? " (pipeline stages)" : " (expert parallelism)") +
-                              " is not modelled yet; tp and dp are (docs/MODEL.md §19)");
-        else
-            throw EngineError(what + ": unknown key '" + key + "' (tp, dp)");
+        int* slot = key == "tp"   ? &p.tp
+                    : key == "pp" ? &p.pp
+                    : key == "mb" ? &p.mb
+                    : key == "ep" ? &p.ep
+                    : key == "dp" ? &p.dp
+                                  : nullptr;
+        if (!slot) throw EngineError(what + ": unknown key '" + key + "' (tp, pp, mb, ep, dp)");
+        *slot = static_cast<int>(std::min<std::int64_t>(parsePositive(value, what + " " + key), 1 << 20));
     }
     if (p.tp > 64) throw EngineError(what + " tp=" + std::to_string(p.tp) + " is above 64 devices");
+    if (p.mb > 0 && p.pp == 1)
+        throw EngineError(what + ": mb (micro-batches) needs pipeline stages (pp=2 or more)");
+    if (p.mb > 4096) throw EngineError(what + " mb=" + std::to_string(p.mb) + " is above 4096 micro-batches");
+    if (p.devices() > 1024)
+        throw EngineError(what + " tp × pp × ep = " + std::to_string(p.devices()) + " is above 1024 devices");
     return p;
 }
 
 const NodePreset* scenarioNode(const Scenario& s) {
-    if (s.parallel.tp == 1 && s.nodeId.isEmpty()) return nullptr;
+    const int devices = s.parallel.devices();
+    const std::string layout = s.parallel.text();
+    if (devices == 1 && s.nodeId.isEmpty()) return nullptr;
     const NodeLibrary& lib = NodeLibrary::shipped();
     const std::string preset = s.presetId.toStdString();
     const NodePreset* n = s.nodeId.isEmpty() ? lib.forDevice(preset) : lib.find(s.nodeId.toStdString());
     if (!n && !s.nodeId.isEmpty())
         throw EngineError("unknown node '" + s.nodeId.toStdString() + "' (see 'batchscope nodes')");
     if (!n)
-        throw EngineError("tp=" + std::to_string(s.parallel.tp) + " needs a node of " + preset +
+        throw EngineError(layout + " needs a node of " + preset +
                           " devices for their interconnect; none is shipped (see 'batchscope nodes')");
     if (n->device != preset)
         throw EngineError("node " + n->id + " holds " + n->device + " devices, not " + preset);
-    if (s.parallel.tp > n->deviceCount())
-        throw EngineError("tp=" + std::to_string(s.parallel.tp) + " needs " + std::to_string(s.parallel.tp) +
-                          " devices in one node; " + n->id + " has " + std::to_string(n->deviceCount()));
+    if (devices > n->deviceCount())
+        throw EngineError(layout + " needs " + std::to_string(devices) + " devices in one node; " + n->id +
+                          " has " + std::to_string(n->deviceCount()));
     return n;
 }
 
 QString Scenario::modelKey() const {
     QString key = isOnnx() ? QStringLiteral("onnx:") + onnxPath : QStringLiteral("zoo:") + modelId;
     if (parallel.tp > 1) key += QStringLiteral("|tp=%1").arg(parallel.tp);
+    if (parallel.ep > 1) key += QStringLiteral("|ep=%1").arg(parallel.ep);
     if (isOnnx())
         for (const auto& [name, value] : dims)
             key += QStringLiteral(";%1=%2").arg(QString::fromStdString(name)).arg(value);
@@ -313,7 +325,7 @@ ScenarioFields scenarioFieldsFromText(const std::string& text) {
             f.seq = value;
         else if (key == "resolution")
             f.resolution = value;
-        else if (key == "tp" || key == "dp" || key == "pp" || key == "ep")
+        else if (key == "tp" || key == "dp" || key == "pp" || key == "ep" || key == "mb")
             f.parallel = (f.parallel ? *f.parallel + "," : std::string()) + key + "=" + value;
         else if (key == "node")
             f.node = value;
@@ -350,14 +362,15 @@ Scenario resolveScenario(const ScenarioFields& f, const PresetLibrary& lib, Hard
     if (f.parallel) s.parallel = parseParallel(*f.parallel, f.prefix + "parallel");
     if (f.node) s.nodeId = qs(*f.node);
     const ModelDescriptor* d = s.isOnnx() ? nullptr : ModelZoo::find(s.modelId.toStdString());
-    if (s.parallel.tp > 1 && (!d || !d->isDecoder()))
+    const Sharding sharding = s.parallel.sharding();
+    if (!sharding.single() && (!d || !d->isDecoder()))
         throw EngineError(
-            "tp=" + std::to_string(s.parallel.tp) +
-            ": tensor parallelism splits a decoder LLM's heads and MLP (llm, a shipped config or a "
-            "config.json); '" +
-            f.model + "' runs on one device per replica");
+            sharding.text() +
+            ": tensor and expert parallelism split a decoder LLM's layers (llm, a shipped config "
+            "or a config.json); '" +
+            f.model + "' runs whole on each device (pp and dp spread any model)");
     try {
-        if (s.parallel.tp > 1) d->decoder(ModelZoo::resolve(*d, s.knobs)).checkTensorParallel(s.parallel.tp);
+        if (!sharding.single()) d->decoder(ModelZoo::resolve(*d, s.knobs)).checkSharding(sharding);
     } catch (const ZooError& e) {
         throw EngineError(e.what());
     }
@@ -392,9 +405,15 @@ QJsonObject scenarioToJson(const Scenario& s) {
         o[QStringLiteral("quantization")] = q;
     }
     o[QStringLiteral("runtime")] = s.runtimeId;
-    if (!s.parallel.single())
-        o[QStringLiteral("parallel")] =
-            QJsonObject{{QStringLiteral("tp"), s.parallel.tp}, {QStringLiteral("dp"), s.parallel.dp}};
+    if (!s.parallel.single()) {
+        const Parallel& p = s.parallel;
+        QJsonObject pj{{QStringLiteral("tp"), p.tp},
+                       {QStringLiteral("pp"), p.pp},
+                       {QStringLiteral("ep"), p.ep},
+                       {QStringLiteral("dp"), p.dp}};
+        if (p.pp > 1 && p.mb > 0) pj[QStringLiteral("mb")] = p.mb;
+        o[QStringLiteral("parallel")] = pj;
+    }
     if (!s.nodeId.isEmpty()) o[QStringLiteral("node")] = s.nodeId;
     if (!s.measuredPath.isEmpty()) o[QStringLiteral("measured")] = s.measuredPath;
     return o;
@@ -430,23 +449,32 @@ void readQuantization(const QJsonObject& o, const JsonFieldReader& r, const QStr
     if (!problem.empty()) r.fail(gField, qs(problem));
 }
 
-// "parallel": {"tp": 4, "dp": 2} (each optional, 1 when absent) and "node": "hgx-a100-8".
+// "parallel": {"tp": 4, "pp": 2, "mb": 8, "ep": 1, "dp": 2} (each optional, 1 when absent; mb
+// only with pp) and "node": "hgx-a100-8".
 void readParallel(const QJsonObject& o, const JsonFieldReader& r, const QString& field, Scenario& s) {
     const QString pField = jsonField(field, QStringLiteral("parallel"));
     const QJsonValue parallel = r.get(o, QStringLiteral("parallel"), pField, false);
     if (!parallel.isUndefined()) {
         const QJsonObject pj = r.object(parallel, pField);
+        static const QStringList keys{QStringLiteral("tp"), QStringLiteral("pp"), QStringLiteral("mb"),
+                                      QStringLiteral("ep"), QStringLiteral("dp")};
         for (auto it = pj.begin(); it != pj.end(); ++it)
-            if (it.key() != QLatin1String("tp") && it.key() != QLatin1String("dp"))
-                r.fail(jsonField(pField, it.key()), QStringLiteral("unknown key (tp, dp)"));
-        const auto count = [&](const char* key, int hi) {
+            if (!keys.contains(it.key()))
+                r.fail(jsonField(pField, it.key()), QStringLiteral("unknown key (tp, pp, mb, ep, dp)"));
+        const auto count = [&](const char* key, int hi, int absent = 1) {
             const QJsonValue v = pj.value(QLatin1String(key));
             return v.isUndefined()
-                       ? 1
+                       ? absent
                        : static_cast<int>(r.integer(v, jsonField(pField, QString::fromLatin1(key)), 1, hi));
         };
         s.parallel.tp = count("tp", 64);
+        s.parallel.pp = count("pp", 64);
+        s.parallel.mb = count("mb", 4096, 0);
+        s.parallel.ep = count("ep", 256);
         s.parallel.dp = count("dp", 1000000);
+        if (s.parallel.mb > 0 && s.parallel.pp == 1)
+            r.fail(jsonField(pField, QStringLiteral("mb")),
+                   QStringLiteral("micro-batches need pp of 2 or more"));
     }
     const QString nodeField = jsonField(field, QStringLiteral("node"));
     const QJsonValue node = r.get(o, QStringLiteral("node"), nodeField, false);

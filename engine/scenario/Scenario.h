@@ -9,6 +9,7 @@
 // part of label(): one place each. Where a scenario becomes a model and a preset: Pipeline.h.
 #include "base/JsonFields.h"
 #include "base/Precision.h"
+#include "eval/Evaluator.h"
 #include "hardware/HardwarePreset.h"
 #include "hardware/Node.h"
 #include "runtime/Runtime.h"
@@ -28,18 +29,31 @@ namespace bs {
 
 class PresetLibrary;
 
-/// How a scenario spreads over devices (docs/MODEL.md §19): a replica is `tp` devices of one node
-/// splitting every layer (tensor parallelism); `dp` replicas serve independent batches.
+/// How a scenario spreads over devices (docs/MODEL.md §19): a replica is tp × pp × ep devices of
+/// one node: tp splits every layer (tensor parallelism), pp cuts the layers into stages that pass
+/// `mb` micro-batches down a pipeline, ep spreads a mixture-of-experts model's experts (each device
+/// runs the dense layers on its share of the batch); `dp` replicas serve independent batches.
 struct Parallel {
     int tp = 1;
+    int pp = 1;
+    int mb = 0; ///< micro-batches under pp (0: as many as stages)
+    int ep = 1;
     int dp = 1;
-    bool operator==(const Parallel& o) const { return tp == o.tp && dp == o.dp; }
-    bool single() const { return tp == 1 && dp == 1; }
-    /// "tp=4,dp=2" (the keys that are not 1), "" for one device.
+    bool operator==(const Parallel& o) const {
+        return tp == o.tp && pp == o.pp && microBatches() == o.microBatches() && ep == o.ep && dp == o.dp;
+    }
+    bool single() const { return tp == 1 && pp == 1 && ep == 1 && dp == 1; }
+    int microBatches() const { return pp == 1 ? 1 : mb > 0 ? mb : pp; }
+    /// Devices one replica needs from its node.
+    int devices() const { return tp * pp * ep; }
+    /// What the graph builders split (tp, ep) and what the evaluator composes (the layout).
+    Sharding sharding() const { return {tp, ep}; }
+    DeviceLayout layout() const { return {tp, pp, microBatches(), ep}; }
+    /// "tp=4,pp=2,mb=8,ep=2,dp=2" (the keys that are not 1; mb when given), "" for one device.
     std::string text() const;
 };
-/// Parses "tp=N,dp=D" (omitted = 1); pp and ep are refused as not modelled yet. Throws EngineError
-/// naming the part; `what` names the option in messages ("--parallel").
+/// Parses "tp=N,pp=M,mb=K,ep=E,dp=D" (omitted = 1; mb only with pp). Throws EngineError naming the
+/// part; `what` names the option in messages ("--parallel").
 Parallel parseParallel(const std::string& text, const std::string& what);
 
 struct Scenario {
@@ -81,8 +95,9 @@ struct Scenario {
 /// runtime unknown or not made for the chip's class, no node for its tp group or too few devices
 /// in it), or "".
 QString hardwareProblem(const Scenario& s, const HardwarePreset* hardware);
-/// The node whose link the scenario's tp group crosses: nullptr for tp = 1 without a node named;
-/// throws EngineError when the node is unknown, holds other devices or fewer than tp.
+/// The node whose link the scenario's replica crosses: nullptr for one device per replica without a
+/// node named; throws EngineError when the node is unknown, holds other devices or fewer than the
+/// replica's tp × pp × ep.
 const NodePreset* scenarioNode(const Scenario& s);
 /// The preset as the scenario runs it: in its power mode (inPowerMode()), or `preset` itself when
 /// the scenario names none. Throws EngineError when the mode is unknown (hardwareProblem() says so).
@@ -104,7 +119,8 @@ struct ScenarioFields {
     /// Quantization: weights, activations (the arithmetic), KV cache and the weights' group size.
     /// `precision` sets all three, so it excludes `activations`.
     std::optional<std::string> weights, activations, kv, groupSize;
-    /// "tp=N,dp=D" (--parallel; SPEC's tp=, dp= keys) and a node preset id (--node, node=).
+    /// "tp=N,pp=M,mb=K,ep=E,dp=D" (--parallel; SPEC's tp=, pp=, mb=, ep=, dp= keys) and a node
+    /// preset id (--node, node=).
     std::optional<std::string> parallel, node;
     std::vector<std::pair<std::string, std::string>> knobs; ///< built-in models' knobs by name
     std::vector<std::pair<std::string, std::string>> dims;  ///< ONNX files' symbolic dims

@@ -167,7 +167,8 @@ std::vector<Case> loadCases(ValidationReport& report, const std::vector<std::str
                         throw EngineError(
                             "a generation row (input_len, output_len) needs a decoder LLM model");
                     c.generation = std::make_shared<const GenerationModels>(
-                        *model, s.knobs, GenerationLengths{*p.inputLen, *p.outputLen}, 1, 0, s.parallel.tp);
+                        *model, s.knobs, GenerationLengths{*p.inputLen, *p.outputLen}, 1, 0,
+                        s.parallel.sharding());
                 } else {
                     auto& m = models[s.modelKey().toStdString()];
                     if (!m) m = prepareModel(s).model;

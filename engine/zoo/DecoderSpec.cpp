@@ -37,6 +37,23 @@ void DecoderSpec::checkTensorParallel(std::int64_t tp) const {
     if (isMoe()) divides(moe.ffn, "expert width");
 }
 
+std::string Sharding::text() const {
+    std::string t = tp != 1 ? "tp=" + std::to_string(tp) : "";
+    if (ep != 1) t += (t.empty() ? "ep=" : ",ep=") + std::to_string(ep);
+    return t;
+}
+
+void DecoderSpec::checkSharding(const Sharding& s) const {
+    checkTensorParallel(s.tp);
+    if (s.ep == 1) return;
+    const std::string at = "ep=" + std::to_string(s.ep) + ": ";
+    if (!isMoe())
+        throw ZooError(at + "expert parallelism needs a mixture-of-experts model; this one is dense");
+    if (s.ep < 1 || moe.experts % s.ep != 0)
+        throw ZooError(at + "does not divide the " + std::to_string(moe.experts) +
+                       " routed experts: each device must hold the same number");
+}
+
 double DecoderSpec::kvCacheElemsPerDevice(std::int64_t tokens, std::int64_t tp) const {
     if (tp <= 1 || isMla()) return kvCacheElems(tokens);
     const double perDevice = static_cast<double>(std::max<std::int64_t>(1, kvHeads / tp));

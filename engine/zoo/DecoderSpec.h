@@ -8,6 +8,16 @@
 
 namespace bs {
 
+/// How a decoder's graph is split over the devices of a replica (docs/MODEL.md §19): `tp` splits
+/// every layer's heads and widths; `ep` spreads the routed experts, each device running the dense
+/// layers on its share of the batch. The graph is one device's.
+struct Sharding {
+    std::int64_t tp = 1, ep = 1;
+    bool single() const { return tp == 1 && ep == 1; }
+    /// "tp=2,ep=4" (the keys that are not 1).
+    std::string text() const;
+};
+
 struct DecoderSpec {
     enum class Mlp { SwiGlu, GeGlu, Gelu }; ///< down(act(gate)·up) with SiLU or GELU; or fc2(gelu(fc1))
     enum class Norm { Rms, Layer };         ///< RMSNorm (weight) or LayerNorm (weight and bias)
@@ -73,6 +83,9 @@ struct DecoderSpec {
     /// Throws ZooError unless `tp` devices can split the model (docs/MODEL.md §19): tp divides the
     /// attention heads and the MLP and expert widths, and the KV heads divide or are divided by tp.
     void checkTensorParallel(std::int64_t tp) const;
+    /// checkTensorParallel(s.tp), and for s.ep > 1 a mixture of experts whose routed experts ep
+    /// divides.
+    void checkSharding(const Sharding& s) const;
 };
 
 } // namespace bs

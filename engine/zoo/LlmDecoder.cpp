@@ -25,6 +25,7 @@ struct Pass {
     std::int64_t context = 0; ///< decode: cached tokens attended to
     bool decode = false;
     std::int64_t tp = 1; ///< tensor-parallel devices: the graph is one device's share
+    std::int64_t ep = 1; ///< expert-parallel devices: this one holds experts ÷ ep
     std::int64_t heads(const DecoderSpec& s) const { return s.heads / tp; }
     /// KV heads on one device: split, or one replicated when there are fewer than devices.
     std::int64_t kvHeads(const DecoderSpec& s) const { return std::max<std::int64_t>(1, s.kvHeads / tp); }
@@ -147,13 +148,19 @@ int mlp(GraphBuilder& b, int h, const DecoderSpec& s, std::int64_t inner) {
 // token runs, as one dense SwiGLU of shared × width. The router's softmax (or sigmoid) and top-k
 // are in the engine's ExpertGemm model, so the router scores have no consumer in the graph.
 // Under tensor parallelism every expert's width is split (each device holds 1/tp of every expert).
+// Under expert parallelism (DeepSeek-V3's and SGLang's layout) each device holds experts ÷ ep whole
+// experts and runs attention on its own sequences: an all-to-all sends every token's row to its
+// top-k experts' devices (dispatch) and another brings the results back (combine); the shared
+// experts run where the token is.
 int moe(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p) {
     const auto& e = s.moe;
     b.softmax(b.linear(h, e.experts, e.routerBias)); // DeepSeek-V3: a per-expert bias
     const std::int64_t width = e.ffn / p.tp;
-    const int gate = b.expertGemm(h, e.experts, e.topK, e.imbalance, width);
-    const int up = b.expertGemm(h, e.experts, e.topK, e.imbalance, width);
-    int out = b.expertGemm(b.mul(b.silu(gate), up), e.experts, e.topK, e.imbalance, s.hidden);
+    const int in = p.ep > 1 ? b.allToAll(h, p.ep, e.topK, e.imbalance) : h;
+    const int gate = b.expertGemm(in, e.experts, e.topK, e.imbalance, width, p.ep);
+    const int up = b.expertGemm(in, e.experts, e.topK, e.imbalance, width, p.ep);
+    int out = b.expertGemm(b.mul(b.silu(gate), up), e.experts, e.topK, e.imbalance, s.hidden, p.ep);
+    if (p.ep > 1) out = b.allToAll(out, p.ep, e.topK, e.imbalance);
     if (e.shared > 0) out = b.add(out, mlp(b, h, s, e.shared * width));
     return out;
 }
@@ -202,14 +209,16 @@ Graph build(const DecoderSpec& s, const Pass& p) {
 
 } // namespace
 
-Graph llmDecoder(const DecoderSpec& s, bool decode, std::int64_t tokensOrContext, std::int64_t tp) {
-    s.checkTensorParallel(tp);
-    return build(s, Pass{decode ? 1 : tokensOrContext, decode ? tokensOrContext : 0, decode, tp});
+Graph llmDecoder(const DecoderSpec& s, bool decode, std::int64_t tokensOrContext, const Sharding& sharding) {
+    s.checkSharding(sharding);
+    return build(s, Pass{decode ? 1 : tokensOrContext, decode ? tokensOrContext : 0, decode, sharding.tp,
+                         sharding.ep});
 }
 
-Graph llmDecoderStep(const DecoderSpec& s, std::int64_t context, std::int64_t tokens, std::int64_t tp) {
-    s.checkTensorParallel(tp);
-    return build(s, Pass{tokens, context, true, tp});
+Graph llmDecoderStep(const DecoderSpec& s, std::int64_t context, std::int64_t tokens,
+                     const Sharding& sharding) {
+    s.checkSharding(sharding);
+    return build(s, Pass{tokens, context, true, sharding.tp, sharding.ep});
 }
 
 } // namespace bs::zoo

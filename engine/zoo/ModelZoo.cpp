@@ -89,15 +89,16 @@ DecoderSpec llmSpec(const KnobValues& k) {
     return s;
 }
 
-// The phase the knobs choose (prefill over seq, or a decode step over context), on one of `tp`
-// tensor-parallel devices.
-Graph decoderPhase(const DecoderSpec& spec, const KnobValues& k, int tp) {
+// The phase the knobs choose (prefill over seq, or a decode step over context), on one device of
+// `sharding`.
+Graph decoderPhase(const DecoderSpec& spec, const KnobValues& k, const Sharding& sharding) {
     const bool decode = knob(k, "phase") == 1;
-    return zoo::llmDecoder(spec, decode, static_cast<std::int64_t>(knob(k, decode ? "context" : "seq")), tp);
+    return zoo::llmDecoder(spec, decode, static_cast<std::int64_t>(knob(k, decode ? "context" : "seq")),
+                           sharding);
 }
 
 std::function<Graph(const KnobValues&)> decoderBuild(std::function<DecoderSpec(const KnobValues&)> spec) {
-    return [spec = std::move(spec)](const KnobValues& k) { return decoderPhase(spec(k), k, 1); };
+    return [spec = std::move(spec)](const KnobValues& k) { return decoderPhase(spec(k), k, {}); };
 }
 
 // "8.03 B": parameter counts as model cards say them.
@@ -308,17 +309,17 @@ KnobValues ModelZoo::resolve(const ModelDescriptor& model, const KnobValues& ove
     return v;
 }
 
-Graph ModelZoo::build(const std::string& id, const KnobValues& overrides, int tp) {
+Graph ModelZoo::build(const std::string& id, const KnobValues& overrides, const Sharding& sharding) {
     // A config file named in a session or an export is read the first time it is built.
     const ModelDescriptor* m = isConfigPath(id) ? &loadConfig(id) : find(id);
     if (!m) throw ZooError("unknown model '" + id + "' (see 'batchscope models')");
-    if (tp != 1 && !m->isDecoder())
-        throw ZooError("tp=" + std::to_string(tp) +
-                       ": tensor parallelism splits a decoder LLM's heads and MLP "
+    if (!sharding.single() && !m->isDecoder())
+        throw ZooError(sharding.text() +
+                       ": tensor and expert parallelism split a decoder LLM's layers "
                        "(llm, a shipped config or a config.json); '" +
                        id + "' is not one");
     const KnobValues k = resolve(*m, overrides);
-    Graph g = tp == 1 ? m->build(k) : decoderPhase(m->decoder(k), k, tp);
+    Graph g = sharding.single() ? m->build(k) : decoderPhase(m->decoder(k), k, sharding);
     g.name = id;
     return g;
 }

@@ -65,9 +65,10 @@ class ModelZoo {
     /// Complete knob values: defaults overridden by `overrides`. Throws ZooError naming an unknown
     /// knob or a value out of range.
     static KnobValues resolve(const ModelDescriptor& model, const KnobValues& overrides);
-    /// resolve() + build. Throws ZooError for an unknown id. `tp` > 1: one device's graph of a
-    /// tensor-parallel group, for decoder LLMs only (zoo::llmDecoder).
-    static Graph build(const std::string& id, const KnobValues& overrides = {}, int tp = 1);
+    /// resolve() + build. Throws ZooError for an unknown id. A `sharding` over several devices:
+    /// one device's graph, for decoder LLMs only (zoo::llmDecoder).
+    static Graph build(const std::string& id, const KnobValues& overrides = {},
+                       const Sharding& sharding = {});
     /// Parses a knob value given as text ("224", "decode"); throws ZooError naming the knob.
     static double parseKnobValue(const ModelDescriptor& model, const std::string& knob,
                                  const std::string& text);

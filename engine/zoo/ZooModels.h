@@ -14,11 +14,13 @@ Graph bertEncoder(const KnobValues& k, const std::string& name);
 Graph yolov3(const KnobValues& k); // knobs height, width, classes
 // A decoder LLM's prefill over `tokensOrContext` prompt tokens, or its decode step attending to
 // `tokensOrContext` cached tokens.
-/// `tp` > 1: one device's graph of a tensor-parallel group (DecoderSpec::checkTensorParallel).
-Graph llmDecoder(const DecoderSpec& spec, bool decode, std::int64_t tokensOrContext, std::int64_t tp = 1);
+/// A `sharding` over several devices: one device's graph (DecoderSpec::checkSharding).
+Graph llmDecoder(const DecoderSpec& spec, bool decode, std::int64_t tokensOrContext,
+                 const Sharding& sharding = {});
 // A decode step over `tokens` new tokens per sequence attending to `context` cached tokens (and to
 // each other): the target's pass that verifies `tokens` − 1 speculated tokens.
-Graph llmDecoderStep(const DecoderSpec& spec, std::int64_t context, std::int64_t tokens, std::int64_t tp = 1);
+Graph llmDecoderStep(const DecoderSpec& spec, std::int64_t context, std::int64_t tokens,
+                     const Sharding& sharding = {});
 Graph moeBlock(const KnobValues& k); // knobs tokens(seq), hidden, ffn, experts, top_k, imbalance (x100)
 
 } // namespace bs::zoo

@@ -1,7 +1,8 @@
 // Several devices (docs/MODEL.md §19): the collective times derived by hand, a tensor-parallel
 // graph's per-device shares and its all-reduces, their time and bound in the evaluator, replicas,
-// Llama-2-70B on 4×A100 (tp=4 fits, one GPU does not), node presets and the refusals: tp beyond
-// the node, pp and ep not modelled, tp on a CNN or an ONNX file.
+// Llama-2-70B on 4×A100 (tp=4 fits, one GPU does not), a pipeline's bubble (pp=4, 8 micro-batches),
+// an expert-parallel all-to-all (ep=8, imbalance 1.5), node presets and the refusals: devices beyond
+// the node, ep on a dense model, tp on a CNN or an ONNX file.
 #include "TestSupport.h"
 #include "base/EngineError.h"
 #include "eval/Generation.h"
@@ -64,13 +65,117 @@ class TstParallel : public QObject {
         const Interconnect mesh = toyLink(Interconnect::Topology::Mesh, 8);
         QVERIFY(qFuzzyCompare(mesh.busBytesPerS(4), 50e9 * 3 / 7));
         QVERIFY(qFuzzyCompare(mesh.busBytesPerS(8), 50e9));
+        // An ep=8 all-to-all of 1 MB per device with imbalance 1.5: one step, 5 + 1 = 6 µs, and the
+        // busiest receiver's 1.5 · 7/8 · 1 MB = 1.3125 MB over 50 GB/s = 26.25 µs: 32.25 µs.
+        QVERIFY(qFuzzyCompare(allToAllSeconds(1e6, 8, 1.5, l), 32.25e-6));
+        QCOMPARE(allToAllSeconds(1e6, 1, 1.5, l), 0.0);
+        // A stage's 1 MB to the next: 6 µs + 1 MB / 50 GB/s (20 µs) = 26 µs.
+        QVERIFY(qFuzzyCompare(sendSeconds(1e6, l), 26e-6));
+    }
+
+    void pipelineBubbleByHand() {
+        // 8 identical 1024×1024 layers, pp=4 stages of 2, 8 micro-batches of 8 (batch 64).
+        const HardwarePreset hw = test::toyGpu();
+        const Interconnect link = toyLink();
+        const PreparedModel m(ModelZoo::build("mlp", {{"depth", 8}, {"width", 1024}}));
+        EvalInput one{&m, &hw, Precision::FP16};
+        const ScenarioResult micro = evaluate(one, 8); // one device, one micro-batch
+        std::vector<double> layer_s;
+        for (const LayerPlacement& p : micro.layers)
+            if (p.latency_s > 0) layer_s.push_back(p.latency_s);
+        QCOMPARE(layer_s.size(), std::size_t{8});
+        EvalInput pp = one;
+        pp.link = &link;
+        pp.layout = DeviceLayout{1, 4, 8, 1};
+        const ScenarioResult r = evaluate(pp, 64);
+        QCOMPARE(r.totals.microBatches, 8);
+        QCOMPARE(r.totals.microBatch, 8);
+        // Each stage: its 2 layers + the send of 8 × 1024 fp16 (16 KiB) to the next; the last stage
+        // sends nothing.
+        const double send_s = sendSeconds(8 * 1024 * 2, link);
+        std::vector<double> stage_s;
+        for (int k = 0; k < 4; ++k)
+            stage_s.push_back(layer_s[2 * k] + layer_s[2 * k + 1] + (k < 3 ? send_s : 0));
+        const double slowest = *std::max_element(stage_s.begin(), stage_s.end());
+        const double fill = stage_s[0] + stage_s[1] + stage_s[2] + stage_s[3];
+        // GPipe: the first micro-batch crosses every stage, the other 7 follow at the slowest's pace.
+        QVERIFY(qFuzzyCompare(r.totals.latency_s, fill + 7 * slowest));
+        QVERIFY(qFuzzyCompare(r.totals.bubble_s, fill - slowest));
+        QVERIFY(qFuzzyCompare(r.totals.send_s, 3 * send_s));
+        // Near-equal stages: the bubble is (pp − 1) ÷ (mb + pp − 1) = 3/11 of the batch's time.
+        QVERIFY2(std::abs(r.totals.bubble_s / r.totals.latency_s - 3.0 / 11) < 0.01,
+                 qPrintable(QString::number(r.totals.bubble_s / r.totals.latency_s)));
+        // Decode-like passes in a row keep the pipe full: 8 × the slowest stage, no bubble.
+        QVERIFY(qFuzzyCompare(r.totals.stepInterval_s, 8 * slowest));
+        // Layers carry their stage; each device holds a quarter of the weights; 16 devices' worth of
+        // static power? No: 4 devices for the whole batch.
+        QCOMPARE(r.layers.back().stage, 3);
+        QVERIFY(qFuzzyCompare(weightMemoryBytes(pp), weightMemoryBytes(one) / 4));
+        QVERIFY(qFuzzyCompare(r.totals.energy.static_j, 4 * hw.staticWatts.value * r.totals.latency_s));
+        QVERIFY(qFuzzyCompare(r.totals.throughput_per_s, 64 / r.totals.latency_s));
+        // The story names the bubble with its share and the micro-batches.
+        StoryInput si;
+        si.model = &pp.fusedModel();
+        si.hardware = &hw;
+        si.precision = Precision::FP16;
+        si.current = &r;
+        si.layout = "pp=4,mb=8";
+        const Story story = tellStory(si);
+        QVERIFY2(story.limiter.find("pipeline bubble: filling and draining the stages is 27") !=
+                     std::string::npos,
+                 story.limiter.c_str());
+        QVERIFY2(story.limiter.find("8 micro-batches of 8 at pp=4,mb=8") != std::string::npos,
+                 story.limiter.c_str());
+        // More micro-batches shrink the bubble's share; more stages than kernels is refused.
+        pp.layout.microBatches = 64;
+        QVERIFY(evaluateTotals(pp, 64).bubble_s / evaluateTotals(pp, 64).latency_s < 3.0 / 11);
+        pp.layout = DeviceLayout{1, 16, 16, 1};
+        QVERIFY_THROWS_EXCEPTION(EngineError, evaluate(pp, 64));
+    }
+
+    void expertParallelAllToAllByHand() {
+        // A one-layer MoE decoder: 8 experts, top-2, the busiest expert at 1.5 × the mean load.
+        DecoderSpec s = ModelZoo::find("llm")->decoder(ModelZoo::resolve(*ModelZoo::find("llm"), tiny(1)));
+        s.hidden = 1024;
+        s.heads = 8;
+        s.kvHeads = 8;
+        s.headDim = 128;
+        s.moe.experts = 8;
+        s.moe.topK = 2;
+        s.moe.ffn = 512;
+        s.moe.imbalance = 1.5;
+        const PreparedModel m(zoo::llmDecoder(s, true, 8, Sharding{1, 8}));
+        const HardwarePreset hw = test::toyGpu();
+        const Interconnect link = toyLink();
+        EvalInput in{&m, &hw, Precision::FP16};
+        in.link = &link;
+        in.layout = DeviceLayout{1, 1, 1, 8};
+        // Batch 64 over 8 devices: 8 sequences each; each dispatches 8 tokens × top-2 × 1024 fp16 =
+        // 32 KiB: 6 µs + 1.5 · 7/8 · 32768 B / 50 GB/s = 6.86 µs.
+        const ScenarioResult r = evaluate(in, 64);
+        int exchanges = 0;
+        for (const LayerPlacement& p : r.layers) {
+            const Layer& l = in.fusedModel().layers()[static_cast<std::size_t>(p.index)];
+            if (l.anchorCost.collective == OpKind::AllToAll) {
+                ++exchanges;
+                QVERIFY(qFuzzyCompare(p.interconnect_s, 6e-6 + 1.5 * 7 / 8 * 32768 / 50e9));
+                QVERIFY(qFuzzyCompare(p.interconnectBytes, 7.0 / 8 * 32768));
+            }
+            // Each device holds 1 of the 8 experts: its gate projection reads 1 × 1024 × 512 fp16.
+            if (l.anchorCost.experts > 0 && l.anchorCost.gemm && l.anchorCost.gemm->n == 512)
+                QVERIFY(qFuzzyCompare(p.weightBytes, 1024.0 * 512 * 2));
+        }
+        QCOMPARE(exchanges, 2); // dispatch and combine
+        QCOMPARE(m.graph().parameterCount() > 0, true);
+        QVERIFY(qFuzzyCompare(r.totals.throughput_per_s, 64 / r.totals.latency_s));
+        QVERIFY(qFuzzyCompare(r.totals.energy.static_j, 8 * hw.staticWatts.value * r.totals.latency_s));
     }
 
     void tensorParallelGraphIsOneDevicesShare() {
         const DecoderSpec s =
             ModelZoo::find("llm")->decoder(ModelZoo::resolve(*ModelZoo::find("llm"), tiny(1)));
         const Graph one = zoo::llmDecoder(s, true, 8);
-        const Graph two = zoo::llmDecoder(s, true, 8, 2);
+        const Graph two = zoo::llmDecoder(s, true, 8, Sharding{2});
         // Per layer an all-reduce after attention and one after the MLP, one after the
         // vocabulary-parallel embedding; the logits are all-gathered.
         QCOMPARE(countKind(one, OpKind::AllReduce), 0);
@@ -84,17 +189,17 @@ class TstParallel : public QObject {
         // tp=4 > 2 KV heads: each device keeps one, replicated.
         QCOMPARE(s.kvCacheElemsPerDevice(10, 4), s.kvCacheElems(10) / 2);
         // 3 does not divide 4 heads.
-        QVERIFY_THROWS_EXCEPTION(ZooError, zoo::llmDecoder(s, true, 8, 3));
+        QVERIFY_THROWS_EXCEPTION(ZooError, zoo::llmDecoder(s, true, 8, Sharding{3}));
     }
 
     void evaluatorChargesTheLinkToCollectives() {
         const HardwarePreset hw = test::toyGpu();
         const Interconnect link = toyLink();
-        const PreparedModel m(ModelZoo::build("llm", tiny(1), 2));
+        const PreparedModel m(ModelZoo::build("llm", tiny(1), Sharding{2}));
         EvalInput in{&m, &hw, Precision::FP16};
         QVERIFY_THROWS_EXCEPTION(EngineError, evaluate(in, 4)); // no link for its collectives
         in.link = &link;
-        in.devices = 2;
+        in.layout.tp = 2;
         const ScenarioResult r = evaluate(in, 4);
         int collectives = 0;
         for (const LayerPlacement& p : r.layers) {
@@ -102,7 +207,7 @@ class TstParallel : public QObject {
             if (l.anchorCost.collectiveDevices == 0) continue;
             ++collectives;
             // Each all-reduce of the hidden state: batch 4 × 64 fp16 = 512 B per device.
-            if (l.anchorCost.allReduce) {
+            if (l.anchorCost.collective == OpKind::AllReduce) {
                 QCOMPARE(p.interconnect_s, allReduceSeconds(4 * 64 * 2, 2, link));
                 QCOMPARE(p.bound, Bound::Interconnect); // 7 µs of latency dwarfs 512 B of memory
                 QCOMPARE(p.latency_s, p.interconnect_s + p.launch_s);
@@ -130,10 +235,10 @@ class TstParallel : public QObject {
         QCOMPARE(QString::fromStdString(scenarioNode(four)->id), QStringLiteral("hgx-a100-8"));
         const ModelDescriptor& model = *decoderModel("llama-2-70b");
         const GenerationModels single(model, {}, {512, 128});
-        const GenerationModels split(model, {}, {512, 128}, 1, 0, 4);
+        const GenerationModels split(model, {}, {512, 128}, 1, 0, Sharding{4});
         const EvalInput on1 = withParallel({nullptr, &hw, Precision::FP16}, one);
         const EvalInput on4 = withParallel({nullptr, &hw, Precision::FP16}, four);
-        QVERIFY(on4.link && on4.devices == 4);
+        QVERIFY(on4.link && on4.layout.devices() == 4);
         // One GPU: 138 GB of fp16 weights do not fit 80 GiB.
         const GenerationPoint p1 = evaluateGeneration(single, on1, 1);
         QVERIFY(!p1.fitsMemory);
@@ -148,7 +253,7 @@ class TstParallel : public QObject {
         const double share = p4.lastDecode.collective_s / p4.lastDecode.latency_s;
         QVERIFY2(share > 0.05 && share < 0.6, qPrintable(QString::number(share)));
         // The story names it when it limits (with the shipped A100 node's link).
-        PreparedModel decode(ModelZoo::build("llama-2-70b", {{"phase", 1}, {"context", 600}}, 4));
+        PreparedModel decode(ModelZoo::build("llama-2-70b", {{"phase", 1}, {"context", 600}}, Sharding{4}));
         EvalInput in = on4;
         in.model = &decode;
         const ScenarioResult r = evaluate(in, 1);
@@ -161,7 +266,7 @@ class TstParallel : public QObject {
                       std::nullopt,
                       "",
                       scenarioNode(four)->link.name,
-                      4};
+                      "tp=4"};
         const Story story = tellStory(si);
         QVERIFY2(story.limiter.find("all-reduce") != std::string::npos, story.limiter.c_str());
         QVERIFY2(story.limiter.find("at tp=4") != std::string::npos, story.limiter.c_str());
@@ -179,21 +284,28 @@ class TstParallel : public QObject {
         };
         QCOMPARE(message("model=llama-3.1-8b,hardware=h100-sxm,tp=16"),
                  std::string("tp=16 needs 16 devices in one node; hgx-h100-8 has 8"));
-        QVERIFY(message("model=llama-3.1-8b,hardware=h100-sxm,pp=4")
-                    .find("pp (pipeline stages) is not modelled") != std::string::npos);
-        QVERIFY(message("model=llama-3.1-8b,hardware=h100-sxm,ep=8").find("ep (expert parallelism)") !=
-                std::string::npos);
+        QCOMPARE(message("model=llama-3.1-8b,hardware=h100-sxm,tp=4,pp=4"),
+                 std::string("tp=4,pp=4 needs 16 devices in one node; hgx-h100-8 has 8"));
+        QVERIFY(
+            message("model=llama-3.1-8b,hardware=h100-sxm,ep=8").find("needs a mixture-of-experts model") !=
+            std::string::npos);
+        QVERIFY(message("model=mixtral-8x7b,hardware=h100-sxm,ep=3")
+                    .find("does not divide the 8 routed experts") != std::string::npos);
+        QVERIFY(
+            message("model=llama-3.1-8b,hardware=h100-sxm,mb=4").find("mb (micro-batches) needs pipeline") !=
+            std::string::npos);
+        QVERIFY(message("model=resnet50,hardware=h100-sxm,pp=2").empty()); // any model can be pipelined
         QVERIFY(message("model=llama-3.1-8b,hardware=h100-pcie,tp=2").find("needs a node of h100-pcie") !=
                 std::string::npos);
         QVERIFY(message("model=llama-3.1-8b,hardware=h100-sxm,tp=2,node=hgx-a100-8")
                     .find("node hgx-a100-8 holds a100-sxm4-80gb devices, not h100-sxm") != std::string::npos);
-        QVERIFY(message("model=resnet50,hardware=h100-sxm,tp=2").find("splits a decoder LLM") !=
+        QVERIFY(message("model=resnet50,hardware=h100-sxm,tp=2").find("split a decoder LLM") !=
                 std::string::npos);
         QCOMPARE(message("model=llama-3.1-8b,hardware=h100-sxm,tp=3"),
                  std::string(
                      "tp=3: does not divide the attention heads (32): each device must hold the same share"));
-        QVERIFY_THROWS_EXCEPTION(ZooError, ModelZoo::build("llama-3.1-8b", {}, 3));
-        QVERIFY_THROWS_EXCEPTION(ZooError, ModelZoo::build("resnet50", {}, 2));
+        QVERIFY_THROWS_EXCEPTION(ZooError, ModelZoo::build("llama-3.1-8b", {}, Sharding{3}));
+        QVERIFY_THROWS_EXCEPTION(ZooError, ModelZoo::build("resnet50", {}, Sharding{2}));
         QVERIFY(message("model=llama-3.1-8b,hardware=h100-sxm,tp=2,dp=3").empty());
     }
 

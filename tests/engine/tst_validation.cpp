@@ -98,10 +98,11 @@ class TstValidation : public QObject {
     }
 
     void multiDeviceGenerationIsScored() {
-        // vLLM PR #2192: Llama-2-70B at tp=4 and LLaMA-33B at tp=2 on A100s (NCCL all-reduce),
-        // scored with the node's link (docs/MODEL.md §19), never fitted. Today 29 % (the model is
-        // too fast: it charges 17 µs per all-reduce where vLLM's NCCL of Dec 2023 took more);
-        // held below 40 % as a regression guard.
+        // Tensor-parallel generation scored with the node's link (docs/MODEL.md §19), never fitted:
+        // vLLM PR #2192 (Llama-2-70B tp=4, LLaMA-33B tp=2 on A100-80GB; 29 %, the model too fast)
+        // and LLM-Inference-Bench's tp=2/4 static batches on A100-40GB (Polaris) and H100 under
+        // TensorRT-LLM and vLLM (613 rows; 8-18 % each). Held below 40 % per dataset as a
+        // regression guard.
         int sets = 0;
         for (const ValidationDataset& d : report_.datasets) {
             if (!multiDevice(d)) continue;
@@ -115,7 +116,7 @@ class TstValidation : public QObject {
             QVERIFY(err);
             QVERIFY2(*err <= 40, (d.file + ": " + std::to_string(*err)).c_str());
         }
-        QCOMPARE(sets, 1);
+        QCOMPARE(sets, 5);
     }
 
     void outOfSampleNeedsAnotherDataset() {

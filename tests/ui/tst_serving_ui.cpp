@@ -208,9 +208,9 @@ class TstServingUi : public QObject {
         QVERIFY2(error.contains(QStringLiteral("hgx-h100-8 has 8")), qPrintable(error));
         // A typo is refused in the field, the scenario keeps its layout.
         edit->selectAll();
-        QTest::keyClicks(edit, QStringLiteral("pp=4"));
+        QTest::keyClicks(edit, QStringLiteral("qq=4"));
         QTest::keyClick(edit, Qt::Key_Return);
-        QVERIFY(edit->toolTip().contains(QStringLiteral("not modelled yet")));
+        QVERIFY(edit->toolTip().contains(QStringLiteral("unknown key")));
         QCOMPARE(w.explorer()->scenarios()->find(id)->parallel.tp, 16);
     }
 

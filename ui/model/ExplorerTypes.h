@@ -78,7 +78,7 @@ struct EvaluatedScenario {
             runtime && hardware ? runtime->forClass(hardware->archClass) : nullptr;
         EvalInput in{model.get(), hardware.get(), precision, profile, quant};
         in.link = link;
-        in.devices = parallel.tp;
+        in.layout = parallel.layout();
         in.replicas = parallel.dp;
         return in;
     }

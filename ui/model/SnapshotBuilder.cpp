@@ -56,7 +56,7 @@ std::optional<ServingCurve> computeServing(const Scenario& row, const EvalInput&
         // The row's phase, seq and context drive the batch charts; the serving view sets them from
         // its lengths.
         c.models = std::make_shared<const GenerationModels>(*model, generationKnobs(row.knobs), lengths, 1, 0,
-                                                            row.parallel.tp);
+                                                            row.parallel.sharding());
         c.sweep = sweepGeneration(*c.models, on, grid);
         c.maxBatch = largestGenerationBatch(*c.models, on);
     } catch (const std::exception& ex) {

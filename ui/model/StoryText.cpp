@@ -14,6 +14,8 @@ StoryInput storyInput(const EvaluatedScenario& s, std::optional<double> latencyB
     in.latencyBudget_s = latencyBudget_s;
     in.recommendedBatch = s.recommendedBatch;
     if (s.runtime && !s.runtime->isIdeal()) in.runtimeName = s.runtime->name;
+    if (s.link) in.linkName = s.link->name;
+    in.layout = s.parallel.text();
     return in;
 }
 
