@@ -47,13 +47,17 @@ const char* kScenarioHelp = R"(Scenario options:
   --kv P                KV cache stored at P (e.g. fp8)
   --group-size N        weights narrower than the arithmetic share an fp16 scale per N
                         (e.g. 128); each weight is dequantized in the kernel
-  --parallel tp=N,dp=D  spread the scenario over devices (docs/MODEL.md §19): tp devices
+  --parallel tp=N,pp=M,mb=K,ep=E,dp=D
+                        spread the scenario over devices (docs/MODEL.md §19): tp devices
                         of one node split a decoder LLM's heads and MLP, with an
-                        all-reduce over the node's link after each block half; dp
-                        replicas multiply throughput. Latency and memory are per
+                        all-reduce over the node's link after each block half; pp
+                        pipeline stages pass mb micro-batches (default pp) down the
+                        layers, paying a fill-and-drain bubble; ep devices hold a
+                        mixture of experts' experts, all-to-all around each MoE layer;
+                        dp replicas multiply throughput. Latency and memory are per
                         replica and device, energy the replica's devices'
-  --node ID             the node whose link the tp group uses (see 'batchscope nodes';
-                        default: the first node of the preset's devices)
+  --node ID             the node whose link the replica's devices use (see 'batchscope
+                        nodes'; default: the first node of the preset's devices)
   --seq N               sequence length (transformer models)
   --resolution N|WxH    input resolution (image models), e.g. 416 or 1920x1088
   --param K=V           set any model knob (repeatable), e.g. --param depth=4 --param phase=decode

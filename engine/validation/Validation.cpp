@@ -347,6 +347,23 @@ void groupTable(std::ostringstream& md, const ValidationReport& r, const char* t
     md << "\n";
 }
 
+// Generation points by runtime and tensor-parallel degree (1 for rows without tp): what the
+// interconnect model adds, against the same runtime's single-device error.
+void tensorParallelTable(std::ostringstream& md, const ValidationReport& r) {
+    std::map<std::pair<std::string, int>, std::vector<const ValidationPoint*>> groups;
+    for (const ValidationDataset& d : r.datasets) {
+        if (!d.generation) continue;
+        for (const ValidationPoint* p : pointsOf(d))
+            groups[{d.runtime, p->measured.tp.value_or(1)}].push_back(p);
+    }
+    md << "### LLM generation by tensor-parallel degree (shipped profiles; tp > 1 on the node's link)\n\n"
+       << "| runtime | tp | points | MdAPE shipped |\n|---|---|---|---|\n";
+    for (const auto& [key, pts] : groups)
+        md << "| " << key.first << " | " << key.second << " | " << pts.size() << " | " << pct(mdapePct(pts, 0))
+           << " |\n";
+    md << "\n";
+}
+
 // Board power and energy per inference, shipped presets (no fit: no preset energy constant is
 // derived from these datasets), for every dataset that measured them, and all of them together.
 void powerTable(std::ostringstream& md, const ValidationReport& r) {
@@ -427,6 +444,7 @@ std::string validationMarkdown(const ValidationReport& r) {
             return d.generation ? d.runtime + " on " + d.hardware : std::string();
         },
         1 << 30);
+    tensorParallelTable(md, r);
     powerTable(md, r);
     md << "### Rows not evaluated\n\n";
     bool any = false;
