@@ -469,7 +469,7 @@ BatchSplit splitBatch(const EvalInput& s, int batch) {
 // marks each layer's stage and returns each stage's time per micro-batch with the send of its
 // output to the next stage.
 std::vector<double> pipelineStages(std::vector<LayerTime>& times, const std::vector<double>& latency_s,
-                                   int stages, const Interconnect* link, double& sends_s) {
+                                   int stages, const Interconnect* link, double& sends_s, double& sendBytes) {
     const int n = static_cast<int>(times.size());
     if (n < stages)
         throw EngineError("pp=" + std::to_string(stages) + " needs at least " + std::to_string(stages) +
@@ -481,6 +481,7 @@ std::vector<double> pipelineStages(std::vector<LayerTime>& times, const std::vec
         total += l;
     std::vector<double> stage_s(static_cast<std::size_t>(stages), 0.0);
     sends_s = 0;
+    sendBytes = 0;
     double run = 0;
     int stage = 0;
     for (int i = 0; i < n; ++i) {
@@ -498,6 +499,7 @@ std::vector<double> pipelineStages(std::vector<LayerTime>& times, const std::vec
             const double send = sendSeconds(times[k].outBytes, *link);
             stage_s[static_cast<std::size_t>(stage)] += send;
             sends_s += send;
+            sendBytes += times[k].outBytes;
             ++stage;
         }
     }
@@ -522,7 +524,7 @@ void finish(const EvalInput& s, const BatchSplit& b, Totals& t, std::vector<Laye
         layer_s.reserve(times.size());
         for (const LayerTime& lt : times)
             layer_s.push_back(settle(lt, t.powerClockFactor, s.profile().overlap).latency_s);
-        const std::vector<double> stage_s = pipelineStages(times, layer_s, l.pp, s.link, t.send_s);
+        const std::vector<double> stage_s = pipelineStages(times, layer_s, l.pp, s.link, t.send_s, t.sendBytes);
         const double fill_s = std::accumulate(stage_s.begin(), stage_s.end(), 0.0);
         t.stage_s = *std::max_element(stage_s.begin(), stage_s.end());
         busy_s = m * t.stage_s;

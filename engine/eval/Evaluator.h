@@ -127,6 +127,7 @@ struct Totals {
     /// max(Σ stage times, micro-batches × slowest stage); latency_s without pp.
     int microBatches = 1, microBatch = 1;
     double stage_s = 0, bubble_s = 0, send_s = 0;
+    double sendBytes = 0; ///< bytes the stages hand on per micro-batch (Σ over the cuts)
     double stepInterval_s = 0;
     /// The run's clock as a share of boost: below 1 when the board's power limit slows it.
     double powerClockFactor = 1;

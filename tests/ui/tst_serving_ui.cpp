@@ -2,6 +2,7 @@
 // throughput-vs-interactivity, TTFT, TPOT and memory curves that follow the batch slider; targets
 // typed in the view draw their lines, shade the batches that meet both and move the
 // recommendation; the KV-cache wall is marked; sessions keep the settings; a screenshot.
+#include "charts/RooflineChart.h"
 #include "charts/ServingChart.h"
 #include "model/Explorer.h"
 #include "model/Session.h"
@@ -192,6 +193,15 @@ class TstServingUi : public QObject {
         for (const LayerPlacement& p : e.current.layers)
             interconnect += p.bound == Bound::Interconnect || p.interconnect_s > 0 ? 1 : 0;
         QVERIFY(interconnect > 60); // 2 all-reduces per layer × 32 layers, the embedding's, the logits'
+        // The roofline draws the step's communication point: FLOPs per byte one device sends.
+        auto* roofline = w.findChild<RooflineChart*>();
+        QVERIFY(roofline);
+        double linkBytes = 0;
+        for (const LayerPlacement& p : e.current.layers)
+            linkBytes += p.interconnectBytes;
+        const QPointF comm = roofline->communicationValue(0);
+        QVERIFY(std::isfinite(comm.x()));
+        QVERIFY(qFuzzyCompare(comm.x(), e.current.totals.flops / linkBytes));
         QVERIFY(e.serving && e.serving->error.isEmpty());
         // In the session's JSON and back.
         const ScenarioRow* row = w.explorer()->scenarios()->find(id);
@@ -199,6 +209,22 @@ class TstServingUi : public QObject {
         const Scenario back =
             scenarioFromJson(json, JsonFieldReader(QStringLiteral("s")), QStringLiteral("s"));
         QVERIFY(back.parallel == row->parallel);
+        // Pipeline stages from the same field: the bubble is in the totals and in the story.
+        edit->selectAll();
+        QTest::keyClicks(edit, QStringLiteral("pp=4,mb=4"));
+        QTest::keyClick(edit, Qt::Key_Return);
+        waitIdle(w);
+        {
+            const EvaluatedScenario& pe = w.explorer()->snapshot().scenarios[0];
+            QVERIFY2(pe.error.isEmpty(), qPrintable(pe.error));
+            QCOMPARE(pe.parallel.pp, 4);
+            QVERIFY(pe.current.totals.bubble_s > 0);
+            QVERIFY(pe.current.layers.back().stage == 3);
+        }
+        edit->selectAll();
+        QTest::keyClicks(edit, QStringLiteral("tp=2,dp=3"));
+        QTest::keyClick(edit, Qt::Key_Return);
+        waitIdle(w);
         // More devices than the node has: the scenario says which node and how many.
         edit->selectAll();
         QTest::keyClicks(edit, QStringLiteral("tp=16"));

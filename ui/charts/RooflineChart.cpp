@@ -32,7 +32,7 @@ RooflineChart::RooflineChart(QWidget* parent) : SnapshotChart(parent) {}
 void RooflineChart::rebuild() {
     // The marker key is on the first line: compact views keep only that one.
     resetChart(QStringLiteral("<b>Roofline</b> <small>● compute (or power-limited) &nbsp;■ DRAM &nbsp;◆ "
-                              "on-chip &nbsp;▲ overhead-bound</small><br>"
+                              "on-chip &nbsp;▲ overhead-bound &nbsp;✕ communication</small><br>"
                               "<small>every layer at the current batch &nbsp;· size ∝ share of time &nbsp;· "
                               "roofs: DRAM solid, on-chip dashed</small>"));
     ax_ = makeLogAxis(10, QStringLiteral("arithmetic intensity (FLOP per byte)"), QStringLiteral("%g"));
@@ -44,6 +44,7 @@ void RooflineChart::rebuild() {
 
     collectPoints();
     addRoofs();
+    addLinkRoofs();
     fitRanges(true);
 
     for (std::size_t si = 0; si < s.scenarios.size(); ++si) {
@@ -77,9 +78,16 @@ void RooflineChart::rebuild() {
     ring_->setBrush(Qt::NoBrush);
     ring_->setPen(QPen(textColor(), 2.5));
 
+    commSeries_.assign(s.scenarios.size(), nullptr);
+    for (std::size_t si = 0; si < s.scenarios.size(); ++si) {
+        if (!logSafe(comm_[si])) continue;
+        commSeries_[si] = makeGlyphSeries(MarkerGlyph::Cross, kSizePx[2], s.scenarios[si].color, markerBorder());
+        attach(commSeries_[si], false);
+    }
     fitWarning_ = addLabel(QString(), QPointF(1, 1), Qt::AlignBottom, QColor(214, 39, 40), true);
     avoidData(fitWarning_);
     updateRoofs();
+    updateCommunication();
     updateLayerSeries();
     updateRing();
     updateFitWarning();
@@ -211,8 +219,47 @@ void RooflineChart::addRoofs() {
     }
 }
 
+// A scenario on several devices: each link roof (bus bandwidth of its group × intensity, capped by
+// the precision's peak) once per link and group, dotted in the scenario's colour.
+void RooflineChart::addLinkRoofs() {
+    const ExplorerSnapshot& s = snapshot();
+    std::set<std::pair<const Interconnect*, double>> seen; // a switch gives every group one bus
+    for (std::size_t si = 0; si < s.scenarios.size(); ++si) {
+        const EvaluatedScenario& sc = s.scenarios[si];
+        if (!usable(sc) || !sc.link || !logSafe(comm_[si])) continue;
+        const double bus = sc.link->busBytesPerS(std::max({sc.parallel.tp, sc.parallel.ep, 2}));
+        if (!seen.insert({sc.link, bus}).second) continue;
+        const double peak = sc.current.totals.peakFlops;
+        QColor c = darkTheme() ? sc.color.lighter(115) : sc.color.darker(125);
+        auto* roof = new QLineSeries;
+        attach(roof, false);
+        QPen dotted(c, 1.6);
+        dotted.setDashPattern({2, 3});
+        roof->setPen(dotted);
+        const QString text = QString::fromStdString(sc.link->name) + QStringLiteral(": ") +
+                             formatSi(bus, QStringLiteral("B/s")) + QStringLiteral(" bus");
+        roofTexts_ << text;
+        roofs_.push_back({roof, peak, bus, nullptr, false});
+        avoidData(addLabel(text, QPointF(peak / bus, peak / kTera), Qt::AlignRight | Qt::AlignTop, c, true));
+    }
+}
+
 void RooflineChart::collectPoints() {
     const ExplorerSnapshot& s = snapshot();
+    comm_.assign(s.scenarios.size(), QPointF(qQNaN(), qQNaN()));
+    for (std::size_t si = 0; si < s.scenarios.size(); ++si) {
+        const EvaluatedScenario& sc = s.scenarios[si];
+        if (!usable(sc)) continue;
+        // One device's link bytes for the batch: its collectives and its stage's send per
+        // micro-batch (on average over the stages), for every micro-batch (docs/MODEL.md §19).
+        const Totals& t = sc.current.totals;
+        double linkBytes = 0;
+        for (const LayerPlacement& l : sc.current.layers)
+            linkBytes += l.interconnectBytes;
+        linkBytes = (linkBytes + t.sendBytes) * t.microBatches / sc.parallel.pp;
+        if (linkBytes > 0 && t.latency_s > 0)
+            comm_[si] = QPointF(t.flops / linkBytes, t.flops / t.latency_s / kTera);
+    }
     points_.clear();
     index_.clear();
     offsets_.assign(s.scenarios.size() + 1, 0);
@@ -246,6 +293,8 @@ void RooflineChart::fitRanges(bool refit) {
     double yhi = roofTop_tflops > 0 ? roofTop_tflops * 1.5 : 1e3;
     for (const LayerPoint& p : points_)
         yhi = std::max(yhi, p.value.y());
+    for (const QPointF& c : comm_)
+        if (logSafe(c)) xlo = std::min(xlo, c.x()), xhi = std::max(xhi, c.x()), ylo = std::min(ylo, c.y());
     xlo = decadeFloor(xlo);
     xhi = decadeCeil(xhi);
     yhi = decadeCeil(yhi);
@@ -328,6 +377,23 @@ void RooflineChart::updateLayerSeries() {
         }
 }
 
+void RooflineChart::updateCommunication() {
+    const auto [xlo, xhi] = axisRange(ax_);
+    const auto [ylo, yhi] = axisRange(ay_);
+    for (std::size_t si = 0; si < commSeries_.size(); ++si) {
+        if (!commSeries_[si]) continue;
+        QList<QPointF> pts;
+        if (logSafe(comm_[si]))
+            pts << QPointF(std::clamp(comm_[si].x(), xlo, xhi), std::clamp(comm_[si].y(), ylo, yhi));
+        replaceIfChanged(commSeries_[si], pts);
+    }
+}
+
+QPointF RooflineChart::communicationValue(int scenarioIndex) const {
+    if (scenarioIndex < 0 || scenarioIndex >= static_cast<int>(comm_.size())) return {qQNaN(), qQNaN()};
+    return comm_[static_cast<std::size_t>(scenarioIndex)];
+}
+
 void RooflineChart::updateRing() {
     const ExplorerSnapshot& s = snapshot();
     QList<QPointF> pts;
@@ -339,6 +405,7 @@ void RooflineChart::updateRing() {
 void RooflineChart::updateBatch() {
     collectPoints();
     fitRanges(false);
+    updateCommunication();
     updateLayerSeries();
     updateRing();
     updateFitWarning();
@@ -463,6 +530,10 @@ QString RooflineChart::chartToolTip() const {
                "solid, "
                "on-chip dashed); the ridge point is where they meet (peak ÷ DRAM bandwidth).<br>"
                "Marker size: the layer's share of the model's latency. Click a point to select the layer.<br>"
+               "✕ (a scenario on several devices): its batch's FLOPs ÷ the bytes one device sends over the "
+               "node's link (collectives, for every micro-batch), against its attained FLOP/s; the dotted roof is "
+               "the link's bus bandwidth × that intensity. Left of where it meets the compute peak, the link "
+               "can bound the step (communication is not overlapped with compute).<br>"
                "<b>Roofs</b> (dense peaks): ") +
            roofTexts_.join(QStringLiteral("; "));
 }

@@ -4,7 +4,10 @@
 // shape by what bounds it (compute, DRAM, on-chip memory, launch overhead), size by its share of
 // the model's time. Roofs: the dense compute peak of the scenario's precision meeting the DRAM
 // slope at the ridge point (solid) and the on-chip slope (dashed); other precisions and the vector
-// rate faint. A batch step replaces the layer points only.
+// rate faint. A scenario on several devices adds its communication point (✕: the step's FLOPs per
+// byte sent over the node's link against the attained FLOP/s, one device's) under its link roof
+// (dotted: bus bandwidth × intensity), the network roofline of Cardwell & Song (2019).
+// A batch step replaces the layer and communication points only.
 #include "charts/ChartSupport.h"
 
 #include <array>
@@ -32,6 +35,9 @@ class RooflineChart : public SnapshotChart {
     int pointCount(int scenarioIndex) const;
     /// Markers drawn for a scenario: pointCount() less the layers that coincide with another.
     int markerCount(int scenarioIndex) const;
+    /// Where a scenario's communication point is drawn (FLOP per link byte, TFLOP/s), or NaN when it
+    /// has no link traffic.
+    QPointF communicationValue(int scenarioIndex) const;
     /// The ring around the selected layer (empty when none is selected or it is not drawn).
     QScatterSeries* selectionSeries() const { return ring_; }
 
@@ -72,6 +78,8 @@ class RooflineChart : public SnapshotChart {
     void updateRing();
     void updateFitWarning();
     void addRoofs();
+    void addLinkRoofs();
+    void updateCommunication();
     int nearestPoint(const QPointF& chartPos) const;
 
     QLogValueAxis* ax_ = nullptr;
@@ -82,6 +90,8 @@ class RooflineChart : public SnapshotChart {
     std::vector<LayerSeries> layerSeries_; ///< per scenario index; null entries for unusable ones
     std::vector<Roof> roofs_;
     QScatterSeries* ring_ = nullptr;
+    std::vector<QPointF> comm_;           ///< per scenario: its communication point (NaN: none)
+    std::vector<QLineSeries*> commSeries_; ///< per scenario: the ✕ marker (null: none)
     QGraphicsSimpleTextItem* fitWarning_ = nullptr; ///< names scenarios whose batch does not fit
     QStringList roofTexts_;                         ///< full roof descriptions, for the chart tooltip
     double roofTop_tflops = 0, ridgeMin_ = 0, ridgeMax_ = 0;
