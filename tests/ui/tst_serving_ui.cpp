@@ -2,6 +2,7 @@
 // throughput-vs-interactivity, TTFT, TPOT and memory curves that follow the batch slider; targets
 // typed in the view draw their lines, shade the batches that meet both and move the
 // recommendation; the KV-cache wall is marked; sessions keep the settings; a screenshot.
+#include "charts/LatencyThroughputChart.h"
 #include "charts/RooflineChart.h"
 #include "charts/ServingChart.h"
 #include "model/Explorer.h"
@@ -12,6 +13,7 @@
 
 #include <QAreaSeries>
 #include <QChart>
+#include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QGraphicsSimpleTextItem>
 #include <QJsonObject>
@@ -92,7 +94,7 @@ class TstServingUi : public QObject {
         const GenerationPoint* last = nullptr;
         for (const GenerationPoint& p : h100.serving->sweep)
             if (p.fitsMemory) last = &p;
-        QCOMPARE(fitting.back(), ServingChart::value(ServingChart::Metric::Interactivity, *last));
+        QCOMPARE(fitting.back(), ServingChart::value(ServingChart::Metric::Interactivity, h100, *last));
         QVERIFY(v->charts()[0]->curves()[0].beyond->points().isEmpty());
         const QString wall = QStringLiteral("KV wall %1").arg(*h100.serving->maxBatch);
         for (ServingChart* c : v->charts())
@@ -202,6 +204,18 @@ class TstServingUi : public QObject {
         const QPointF comm = roofline->communicationValue(0);
         QVERIFY(std::isfinite(comm.x()));
         QVERIFY(qFuzzyCompare(comm.x(), e.current.totals.flops / linkBytes));
+        // Per device: the batch charts divide throughput by the deployment's 2 × 3 devices.
+        auto* perDevice = w.findChild<QCheckBox*>(QStringLiteral("perDevice"));
+        QVERIFY(perDevice);
+        perDevice->click();
+        waitIdle(w);
+        QVERIFY(w.explorer()->snapshot().perDevice);
+        QCOMPARE(w.explorer()->snapshot().scenarios[0].throughputScale, 1.0 / 6);
+        const EvaluatedScenario& pd = w.explorer()->snapshot().scenarios[0];
+        QCOMPARE(LatencyThroughputChart::value(pd, pd.current.totals).x(),
+                 pd.current.totals.throughput_per_s / 6 * sampleUnit(pd).perSample());
+        perDevice->click();
+        waitIdle(w);
         QVERIFY(e.serving && e.serving->error.isEmpty());
         // In the session's JSON and back.
         const ScenarioRow* row = w.explorer()->scenarios()->find(id);

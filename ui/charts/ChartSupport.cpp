@@ -119,6 +119,7 @@ UnitWords unitWords(const ExplorerSnapshot& s) {
     w.per = !tokens      ? QStringLiteral("inference")
             : inferences ? QStringLiteral("inference · token (LLM)")
                          : QStringLiteral("token");
+    if (s.perDevice) w.rate += QStringLiteral(" per device");
     w.latency = inferences + decode + prefill > 1 ? QStringLiteral("latency")
                 : decode                          ? QStringLiteral("time per token")
                 : prefill                         ? QStringLiteral("time to first token")

@@ -14,11 +14,12 @@ namespace bs {
 LatencyThroughputChart::LatencyThroughputChart(QWidget* parent) : SnapshotChart(parent) {}
 
 QPointF LatencyThroughputChart::value(const EvaluatedScenario& sc, const Totals& t) {
-    return {t.throughput_per_s * sampleUnit(sc).perSample(), t.latency_s * 1e3};
+    return {t.throughput_per_s * sc.throughputScale * sampleUnit(sc).perSample(), t.latency_s * 1e3};
 }
 
 QPointF LatencyThroughputChart::measuredValue(const EvaluatedScenario& sc, const PointComparison& p) {
-    return {p.measured.throughput_per_s() * sampleUnit(sc).perSample(), p.measured.latency_s * 1e3};
+    return {p.measured.throughput_per_s() * sc.throughputScale * sampleUnit(sc).perSample(),
+            p.measured.latency_s * 1e3};
 }
 
 void LatencyThroughputChart::rebuild() {

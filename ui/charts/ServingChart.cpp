@@ -24,11 +24,11 @@ CurveSource servingSource(ServingChart::Metric m) {
         if (!sc.serving) return out;
         out.reserve(sc.serving->sweep.size());
         for (const GenerationPoint& p : sc.serving->sweep)
-            out.push_back({ServingChart::value(m, p), p.fitsMemory});
+            out.push_back({ServingChart::value(m, sc, p), p.fitsMemory});
         return out;
     };
     src.current = [m](const EvaluatedScenario& sc) {
-        return CurvePoint{ServingChart::value(m, sc.serving->current), sc.serving->current.fitsMemory};
+        return CurvePoint{ServingChart::value(m, sc, sc.serving->current), sc.serving->current.fitsMemory};
     };
     src.largestFitting = [](const EvaluatedScenario& sc) {
         return sc.serving ? sc.serving->maxBatch : std::nullopt;
@@ -68,10 +68,10 @@ ChartKind ServingChart::kind() const {
     return ChartKind::Interactivity;
 }
 
-QPointF ServingChart::value(Metric metric, const GenerationPoint& p) {
+QPointF ServingChart::value(Metric metric, const EvaluatedScenario& sc, const GenerationPoint& p) {
     switch (metric) {
-    case Metric::Interactivity:
-        return {p.outputTokensPerSPerUser, p.outputTokensPerS};
+    case Metric::Interactivity: // a replica's tokens/s shared by its tp × pp × ep devices
+        return {p.outputTokensPerSPerUser, p.outputTokensPerS / sc.parallel.devices()};
     case Metric::Ttft:
         return {static_cast<double>(p.batch), p.ttft_s * 1e3};
     case Metric::Tpot:
@@ -169,7 +169,7 @@ void ServingChart::fitRanges(QAbstractAxis* x, QAbstractAxis* y) {
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!servingUsable(sc)) continue;
         for (const GenerationPoint& p : sc.serving->sweep)
-            if (p.fitsMemory || !anyFits) e.widen(value(metric_, p));
+            if (p.fitsMemory || !anyFits) e.widen(value(metric_, sc, p));
         if (metric_ == Metric::Memory) e.widenY(sc.hardware->dramCapacityBytes() / 1e9);
     }
     e.orDecade();
@@ -293,9 +293,9 @@ void ServingChart::addRecommended() {
         recommended_.push_back(star);
         const std::optional<int> best = sc.serving->recommendedBatch;
         const GenerationPoint* p = best ? pointAt(sc, *best) : nullptr;
-        if (!p || !drawable(value(metric_, *p))) continue;
-        star->append(value(metric_, *p));
-        avoidData(addLabel(QStringLiteral("best %1").arg(*best), value(metric_, *p),
+        if (!p || !drawable(value(metric_, sc, *p))) continue;
+        star->append(value(metric_, sc, *p));
+        avoidData(addLabel(QStringLiteral("best %1").arg(*best), value(metric_, sc, *p),
                            Qt::AlignRight | Qt::AlignTop, sc.color.darker(110), true));
     }
 }
@@ -314,9 +314,9 @@ void ServingChart::addKvWallMarks() {
         }
         if (!last || !beyond || !sc.serving->maxBatch) continue;
         auto* mark = makeGlyphSeries(MarkerGlyph::Square, 11, sc.color, textColor());
-        mark->append(value(metric_, *last));
+        mark->append(value(metric_, sc, *last));
         attach(mark, false);
-        avoidData(addLabel(QStringLiteral("KV wall %1").arg(*sc.serving->maxBatch), value(metric_, *last),
+        avoidData(addLabel(QStringLiteral("KV wall %1").arg(*sc.serving->maxBatch), value(metric_, sc, *last),
                            Qt::AlignLeft | Qt::AlignBottom, sc.color.darker(115), true));
     }
 }

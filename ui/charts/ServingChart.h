@@ -29,7 +29,8 @@ class ServingChart : public SnapshotChart {
     Metric metric() const { return metric_; }
 
     /// The chart value of a generation point.
-    static QPointF value(Metric metric, const GenerationPoint& p);
+    /// Where a point is drawn; throughput vs interactivity is per device (÷ the replica's devices).
+    static QPointF value(Metric metric, const EvaluatedScenario& sc, const GenerationPoint& p);
     const std::vector<SweepCurve>& curves() const { return curves_; }
     /// Crosses at the batches that do not fit; null on the interactivity chart, whose curves end
     /// at the wall.

@@ -120,6 +120,12 @@ void Explorer::setLatencyBudget(std::optional<double> budget_s) {
     publish(ChangeBudget);
 }
 
+void Explorer::setPerDevice(bool perDevice) {
+    if (perDevice == perDevice_) return;
+    perDevice_ = perDevice;
+    publish(ChangeSweeps);
+}
+
 void Explorer::setServing(const ServingSettings& serving) {
     ServingSettings s = serving;
     if (s.ttft_s && !(*s.ttft_s > 0)) s.ttft_s.reset();
@@ -363,6 +369,7 @@ void Explorer::publish(unsigned changes) {
     snap_.batch = batch_;
     snap_.latencyBudget_s = budget_s_;
     snap_.serving = serving_;
+    snap_.perDevice = perDevice_;
     if (changes & ChangeSweeps) {
         snap_.sweepBatches = sweepGrid();
         snap_.scenarios.clear();
@@ -386,6 +393,7 @@ void Explorer::publish(unsigned changes) {
                     recommendServing(e, serving_);
                 }
             }
+            e.throughputScale = perDevice_ ? 1.0 / (spec.parallel.devices() * spec.parallel.dp) : 1.0;
             snap_.scenarios.push_back(std::move(e));
         }
         if (!scenarios_.find(selectedId_)) {

@@ -45,6 +45,8 @@ class Explorer : public QObject {
     /// generations (on the pool); new targets only move the recommendations.
     const ServingSettings& serving() const { return serving_; }
     void setServing(const ServingSettings& serving);
+    /// Throughput per device on the batch charts (EvaluatedScenario::throughputScale).
+    void setPerDevice(bool perDevice);
     int selectedScenarioId() const { return selectedId_; }
     void selectScenario(int id);
     void selectLayer(int layerIndex); ///< in the selected scenario; -1 clears
@@ -124,6 +126,7 @@ class Explorer : public QObject {
     ExplorerSnapshot snap_;
     int batch_ = 64;
     std::optional<double> budget_s_;
+    bool perDevice_ = false;
     ServingSettings serving_;
     int selectedId_ = -1;
     int selectedLayer_ = -1;

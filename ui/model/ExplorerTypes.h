@@ -53,7 +53,10 @@ struct EvaluatedScenario {
     std::shared_ptr<const Runtime> runtime;         ///< null: the ideal runtime
     Precision precision = Precision::FP32;
     Quantization quant;
-    Parallel parallel;                  ///< tp devices per replica, dp replicas
+    Parallel parallel; ///< tp × pp × ep devices per replica, dp replicas
+    /// × throughput on the batch charts: 1, or 1 ÷ (devices × replicas) when the snapshot is per
+    /// device (ExplorerSnapshot::perDevice).
+    double throughputScale = 1;
     const Interconnect* link = nullptr; ///< the tp group's link (a shipped node's), or none
     std::vector<SweepPoint> sweep;      ///< over ExplorerSnapshot::sweepBatches, in order
     ScenarioResult current;             ///< at ExplorerSnapshot::batch (layers filled)
@@ -116,6 +119,7 @@ struct ExplorerSnapshot {
     std::vector<EvaluatedScenario> scenarios;
     int selectedScenario = -1; ///< index into scenarios, or -1
     int selectedLayer = -1;    ///< index into scenarios[selectedScenario].current.layers, or -1
+    bool perDevice = false;    ///< the batch charts' throughput is per device (throughputScale)
 };
 
 /// What changed since the previous snapshot, so a view can skip work (a batch step moves markers and

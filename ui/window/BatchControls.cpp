@@ -2,6 +2,7 @@
 
 #include "model/Explorer.h"
 
+#include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -98,6 +99,14 @@ BatchControls::BatchControls(QWidget* parent) : QWidget(parent) {
     layout->addSpacing(16);
     layout->addWidget(budgetLabel);
     layout->addWidget(budget_);
+    perDevice_ = new QCheckBox(tr("Per &device"));
+    perDevice_->setObjectName(QStringLiteral("perDevice"));
+    perDevice_->setToolTip(
+        tr("Throughput per device: each scenario's inferences (or tokens) per second ÷ its devices "
+           "(tp × pp × ep × dp replicas), so a deployment on several devices compares with one device. "
+           "Latency and energy per inference are unchanged."));
+    layout->addSpacing(16);
+    layout->addWidget(perDevice_);
 
     connect(slider_, &QSlider::valueChanged, this, [this](int pos) {
         setBatch(stops()[static_cast<std::size_t>(std::clamp(pos, 0, static_cast<int>(stops().size()) - 1))]);
@@ -105,6 +114,7 @@ BatchControls::BatchControls(QWidget* parent) : QWidget(parent) {
     connect(spin_, &QSpinBox::valueChanged, this, [this](int b) { setBatch(b); });
     connect(budget_, &QDoubleSpinBox::valueChanged, this,
             [this](double) { emit latencyBudgetChanged(latencyBudget_s()); });
+    connect(perDevice_, &QCheckBox::toggled, this, &BatchControls::perDeviceChanged);
     setBatch(64);
 }
 

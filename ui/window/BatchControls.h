@@ -11,6 +11,8 @@ class QSpinBox;
 class QDoubleSpinBox;
 class QLabel;
 
+class QCheckBox;
+
 namespace bs {
 
 class BatchControls : public QWidget {
@@ -24,6 +26,7 @@ class BatchControls : public QWidget {
     QSlider* slider() const { return slider_; }
     QSpinBox* spinBox() const { return spin_; }
     QDoubleSpinBox* budgetBox() const { return budget_; }
+    QCheckBox* perDeviceBox() const { return perDevice_; }
     /// The slider's stops (shared with the sweep grid).
     static const std::vector<int>& stops();
     static int nearestStop(int batch);
@@ -33,11 +36,13 @@ class BatchControls : public QWidget {
     /// A typed batch outside 1–4096 was refused (the box keeps the batch it had): the message says so.
     void inputRefused(const QString& message);
     void latencyBudgetChanged(std::optional<double> budget_s);
+    void perDeviceChanged(bool perDevice);
 
   private:
     QSlider* slider_;
     QSpinBox* spin_;
     QDoubleSpinBox* budget_;
+    QCheckBox* perDevice_;
     int batch_ = 1;
 };
 

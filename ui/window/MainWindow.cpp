@@ -201,6 +201,7 @@ void MainWindow::connectViews() {
     connect(controls_, &BatchControls::inputRefused, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(controls_, &BatchControls::latencyBudgetChanged, explorer_, &Explorer::setLatencyBudget);
+    connect(controls_, &BatchControls::perDeviceChanged, explorer_, &Explorer::setPerDevice);
     connect(list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& cur) {
                 const int id = cur.isValid() ? cur.data(ScenarioListModel::IdRole).toInt() : -1;
