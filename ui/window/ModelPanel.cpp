@@ -24,6 +24,16 @@
 namespace bs {
 
 namespace {
+QString parallelHelp() {
+    return QObject::tr(
+        "tp=N devices of a node split a decoder LLM, all-reducing over its link; pp=M pipeline stages pass "
+        "mb=K micro-batches (default M) down the layers and pay a fill-and-drain bubble; ep=E devices hold a "
+        "mixture of experts' experts, all-to-all around each MoE layer; dp=D replicas multiply throughput "
+        "(docs/MODEL.md §19). Enter applies.");
+}
+} // namespace
+
+namespace {
 
 /// "11.69 M parameters", "6.74 B parameters": the status line and the import summary say it the
 /// same way.
@@ -103,9 +113,8 @@ void ModelPanel::buildScenarioForm(QVBoxLayout* layout) {
                               "power modes."));
     parallel_ = new QLineEdit;
     parallel_->setObjectName(QStringLiteral("parallelEdit"));
-    parallel_->setPlaceholderText(tr("one device (tp=N,dp=D)"));
-    parallel_->setToolTip(tr("tp=N devices of a node split a decoder LLM, all-reducing over its link; dp=D "
-                             "replicas multiply throughput (docs/MODEL.md §19). Enter applies."));
+    parallel_->setPlaceholderText(tr("one device (tp=N,pp=M,ep=E,dp=D)"));
+    parallel_->setToolTip(parallelHelp());
     // Long preset and file names elide in a narrow dock (the list shows them whole) instead of
     // setting the dock's width.
     for (QComboBox* combo : {model_, preset_, runtime_, powerMode_}) {
@@ -239,6 +248,7 @@ void ModelPanel::connectEditors() {
             const QString text = parallel_->text().trimmed(); // empty: one device
             const Parallel p = text.isEmpty() ? Parallel{} : parseParallel(text.toStdString(), "parallel");
             parallel_->setStyleSheet(QString());
+            parallel_->setToolTip(parallelHelp());
             editScenario([&](ScenarioRow& s) { s.parallel = p; });
         } catch (const std::exception& e) { // the field keeps the text, red, and says what is wrong
             parallel_->setStyleSheet(QStringLiteral("color: #c00000"));
