@@ -417,8 +417,9 @@ std::vector<Command> makeCommands() {
         {"recommend",
          std::string("Usage: batchscope recommend --model ID --hardware ID [--latency-budget-ms X]\n\n"
                      "Sweeps batch sizes and picks: the highest-throughput batch within the latency\n"
-                     "budget, the max-throughput batch and the min-energy batch (only batches that\n"
-                     "fit in device memory qualify).\n\n") +
+                     "budget, the max-throughput batch, the knee (the smallest batch at >= 95 % of\n"
+                     "the max throughput, with what the rest costs in latency) and the min-energy\n"
+                     "batch (only batches that fit in device memory qualify).\n\n") +
              kScenarioHelp +
              "Recommend options:\n"
              "  --latency-budget-ms X latency budget in milliseconds (0: none)\n"

@@ -165,6 +165,21 @@ std::string memoryWords(const StoryInput& in) {
     return s;
 }
 
+// Without a budget the recommendation is the knee: what the batches past it buy and cost.
+std::string kneeWords(const StoryInput& in) {
+    if (!in.sweep) return {};
+    const SweepPoint* knee = kneePoint(*in.sweep);
+    const SweepPoint* best = nullptr;
+    for (const SweepPoint& p : *in.sweep)
+        if (p.totals.fitsMemory && (!best || p.totals.throughput_per_s > best->totals.throughput_per_s))
+            best = &p;
+    if (!knee || !best || knee == best || knee->totals.latency_s <= 0) return {};
+    return " (the knee: " + pct(kKneeShare) + " of the max throughput; the last " +
+           pct(1 - knee->totals.throughput_per_s / best->totals.throughput_per_s) + ", at batch " +
+           grouped(best->totals.batch) + ", costs " + sig3(best->totals.latency_s / knee->totals.latency_s) +
+           "× the latency)";
+}
+
 std::string headline(const StoryInput& in) {
     const Totals& t = in.current->totals;
     const SampleUnit& u = in.model->graph().sampleUnit;
@@ -180,6 +195,7 @@ std::string headline(const StoryInput& in) {
     if (in.recommendedBatch)
         s += *in.recommendedBatch == t.batch ? "; this is the recommended batch"
                                              : "; recommended batch " + std::to_string(*in.recommendedBatch);
+    if (!in.latencyBudget_s) s += kneeWords(in);
     return s;
 }
 

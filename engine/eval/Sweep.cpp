@@ -4,6 +4,7 @@
 #include "base/Parse.h"
 
 #include <cmath>
+#include <iomanip>
 #include <sstream>
 
 namespace bs {
@@ -119,6 +120,19 @@ std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep,
     }
     out.push_back(make("max throughput", bestThroughput,
                        bestThroughput ? "highest inferences per second among batches that fit" : noneFits));
+    const SweepPoint* knee = kneePoint(sweep);
+    std::string kneeWhy = noneFits;
+    if (knee) {
+        std::ostringstream why;
+        why << "smallest batch at ≥ " << kKneeShare * 100 << " % of the max throughput";
+        if (knee != bestThroughput)
+            why << "; the last " << std::setprecision(3)
+                << 100 * (1 - knee->totals.throughput_per_s / bestThroughput->totals.throughput_per_s)
+                << " % (batch " << bestThroughput->totals.batch << ") costs "
+                << bestThroughput->totals.latency_s / knee->totals.latency_s << "× the latency";
+        kneeWhy = why.str();
+    }
+    out.push_back(make("knee", knee, kneeWhy));
     out.push_back(make("min energy", bestEnergy,
                        bestEnergy ? "lowest energy per inference among batches that fit" : noneFits));
     return out;
@@ -142,9 +156,21 @@ const std::vector<int>& sweepGrid() {
     return grid;
 }
 
+const SweepPoint* kneePoint(const std::vector<SweepPoint>& sweep, double share) {
+    double best = 0;
+    for (const SweepPoint& p : sweep)
+        if (p.totals.fitsMemory) best = std::max(best, p.totals.throughput_per_s);
+    const SweepPoint* knee = nullptr;
+    for (const SweepPoint& p : sweep)
+        if (p.totals.fitsMemory && p.totals.throughput_per_s >= share * best &&
+            (!knee || p.totals.batch < knee->totals.batch))
+            knee = &p;
+    return knee;
+}
+
 std::optional<int> recommendedBatch(const std::vector<SweepPoint>& sweep, std::optional<double> budget_s) {
     if (sweep.empty()) return std::nullopt;
-    const std::string want = budget_s ? "latency budget" : "max throughput";
+    const std::string want = budget_s ? "latency budget" : "knee";
     for (const Recommendation& r : recommend(sweep, budget_s))
         if (r.what == want) return r.batch;
     return std::nullopt;

@@ -47,12 +47,20 @@ struct Recommendation {
     Totals totals;
 };
 
+/// The share of the max throughput the knee reaches (docs/MODEL.md §12).
+constexpr double kKneeShare = 0.95;
+
 /// From a batch sweep (batches that fit in memory only): the highest-throughput batch whose latency
-/// is within `latencyBudget_s` (if given), the max-throughput batch and the min-energy batch.
+/// is within `latencyBudget_s` (if given), the max-throughput batch, the knee (kneeBatch()) and the
+/// min-energy batch.
 std::vector<Recommendation> recommend(const std::vector<SweepPoint>& sweep,
                                       std::optional<double> latencyBudget_s);
-/// The batch the explorer highlights: the highest-throughput batch within the budget, or the
-/// max-throughput batch without one; empty when none qualifies.
+/// The knee: the smallest batch that fits and reaches `share` of the max throughput among the
+/// batches that fit. Past it, throughput barely grows while latency grows with the batch. Empty
+/// when no batch fits.
+const SweepPoint* kneePoint(const std::vector<SweepPoint>& sweep, double share = kKneeShare);
+/// The batch the explorer highlights: the highest-throughput batch within the budget, or the knee
+/// without one; empty when none qualifies.
 std::optional<int> recommendedBatch(const std::vector<SweepPoint>& sweep, std::optional<double> budget_s);
 
 } // namespace bs

@@ -94,8 +94,9 @@ class TestCli : public QObject {
         const Run r = cli(split("recommend --model resnet50 --hardware h100-sxm --latency-budget-ms 2"));
         QCOMPARE(r.code, 0);
         const auto rows = parseCsv(r.out);
-        QCOMPARE(rows.size(), std::size_t(4));
+        QCOMPARE(rows.size(), std::size_t(5));
         QCOMPARE(rows[1][0], QStringLiteral("latency budget"));
+        QCOMPARE(rows[3][0], QStringLiteral("knee"));
         QVERIFY(rows[1][2].toDouble() <= 2.0);
     }
 

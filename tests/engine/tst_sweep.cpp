@@ -69,6 +69,33 @@ class TestSweep : public QObject {
         QVERIFY(mp[0].totals.spilledBytes > 100e6);  // 2 MP spills from batch 1
     }
 
+    void kneeOnAHandMadeCurve() {
+        // Throughput 100, 180, 240, 250, 255 (max), 300 at a batch that does not fit: 95 % of 255 is
+        // 242.25, so the knee is batch 8 (250), not batch 4 (240), and the 300 is never counted.
+        std::vector<SweepPoint> pts;
+        const double rate[] = {100, 180, 240, 250, 255, 300};
+        for (int i = 0; i < 6; ++i) {
+            SweepPoint p;
+            p.totals.batch = 1 << i;
+            p.totals.throughput_per_s = rate[i];
+            p.totals.latency_s = p.totals.batch / rate[i];
+            p.totals.fitsMemory = i < 5;
+            pts.push_back(p);
+        }
+        QCOMPARE(kneePoint(pts)->totals.batch, 8);
+        QCOMPARE(kneePoint(pts, 0.9)->totals.batch, 4); // 229.5 ≤ 240
+        QCOMPARE(recommendedBatch(pts, std::nullopt), std::optional<int>(8));
+        const auto recs = recommend(pts, std::nullopt);
+        QCOMPARE(recs[1].what, std::string("knee"));
+        // The last 1.96 % of throughput (batch 16) costs 16/255 ÷ 8/250 = 1.96× the latency.
+        QVERIFY2(recs[1].reason.find("the last 1.96 % (batch 16) costs 1.96× the latency") !=
+                     std::string::npos,
+                 recs[1].reason.c_str());
+        for (SweepPoint& p : pts)
+            p.totals.fitsMemory = false;
+        QVERIFY(!kneePoint(pts));
+    }
+
     void knobSweepRebuildsModel() {
         const HardwarePreset* hw = lib_.find("h100-sxm");
         const auto pts = sweepKnob("bert-base", {}, "seq", {64, 128, 256}, {nullptr, hw, Precision::BF16}, 8);
@@ -84,7 +111,7 @@ class TestSweep : public QObject {
         const PreparedModel m(ModelZoo::build("resnet50"));
         const auto pts = sweepBatches({&m, hw, Precision::BF16}, parseBatchList("1..1024*2"));
         const auto recs = recommend(pts, 2e-3);
-        QCOMPARE(recs.size(), std::size_t(3));
+        QCOMPARE(recs.size(), std::size_t(4)); // budget, max throughput, knee, min energy
         QVERIFY(recs[0].batch.has_value());
         QVERIFY(recs[0].totals.latency_s <= 2e-3);
         for (const auto& p : pts)
@@ -92,7 +119,9 @@ class TestSweep : public QObject {
                 QVERIFY(p.totals.throughput_per_s <= recs[0].totals.throughput_per_s);
         QVERIFY(recs[1].totals.throughput_per_s >= recs[0].totals.throughput_per_s);
         for (const auto& p : pts)
-            QVERIFY(p.totals.energyPerInference.total() >= recs[2].totals.energyPerInference.total());
+            QVERIFY(p.totals.energyPerInference.total() >= recs[3].totals.energyPerInference.total());
+        QCOMPARE(recs[2].what, std::string("knee"));
+        QVERIFY(recs[2].totals.throughput_per_s >= kKneeShare * recs[1].totals.throughput_per_s);
         const auto none = recommend(pts, 1e-9);
         QVERIFY(!none[0].batch.has_value());
         QVERIFY(none[0].reason.find("no batch meets") != std::string::npos);

@@ -109,7 +109,7 @@ class TstReport : public QObject {
         for (const EvaluatedScenario& e : snap_.scenarios) {
             ++n;
             const std::vector<Recommendation> recs = recommend(e.sweep, snap_.latencyBudget_s);
-            QCOMPARE(recs.size(), std::size_t{3});
+            QCOMPARE(recs.size(), std::size_t{4});
             for (const Recommendation& r : recs) {
                 // The row: scenario cell, goal, batch, latency, throughput, utilization, energy, why.
                 const QString start =

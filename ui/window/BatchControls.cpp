@@ -90,7 +90,8 @@ BatchControls::BatchControls(QWidget* parent) : QWidget(parent) {
     budget_->setSpecialValueText(tr("none"));
     budget_->setToolTip(
         tr("Largest acceptable latency per batch. The recommended batch is the highest-throughput "
-           "batch within it (without a budget: the highest-throughput batch that fits memory). "
+           "batch within it (without a budget: the knee, the smallest batch at 95 % of the max "
+           "throughput that fits memory). "
            "Drawn as a line on the latency/throughput chart."));
     budgetLabel->setBuddy(budget_);
     layout->addWidget(label);
