@@ -524,7 +524,8 @@ void finish(const EvalInput& s, const BatchSplit& b, Totals& t, std::vector<Laye
         layer_s.reserve(times.size());
         for (const LayerTime& lt : times)
             layer_s.push_back(settle(lt, t.powerClockFactor, s.profile().overlap).latency_s);
-        const std::vector<double> stage_s = pipelineStages(times, layer_s, l.pp, s.link, t.send_s, t.sendBytes);
+        const std::vector<double> stage_s =
+            pipelineStages(times, layer_s, l.pp, s.link, t.send_s, t.sendBytes);
         const double fill_s = std::accumulate(stage_s.begin(), stage_s.end(), 0.0);
         t.stage_s = *std::max_element(stage_s.begin(), stage_s.end());
         busy_s = m * t.stage_s;

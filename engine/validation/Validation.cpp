@@ -359,8 +359,8 @@ void tensorParallelTable(std::ostringstream& md, const ValidationReport& r) {
     md << "### LLM generation by tensor-parallel degree (shipped profiles; tp > 1 on the node's link)\n\n"
        << "| runtime | tp | points | MdAPE shipped |\n|---|---|---|---|\n";
     for (const auto& [key, pts] : groups)
-        md << "| " << key.first << " | " << key.second << " | " << pts.size() << " | " << pct(mdapePct(pts, 0))
-           << " |\n";
+        md << "| " << key.first << " | " << key.second << " | " << pts.size() << " | "
+           << pct(mdapePct(pts, 0)) << " |\n";
     md << "\n";
 }
 

@@ -81,7 +81,8 @@ void RooflineChart::rebuild() {
     commSeries_.assign(s.scenarios.size(), nullptr);
     for (std::size_t si = 0; si < s.scenarios.size(); ++si) {
         if (!logSafe(comm_[si])) continue;
-        commSeries_[si] = makeGlyphSeries(MarkerGlyph::Cross, kSizePx[2], s.scenarios[si].color, markerBorder());
+        commSeries_[si] =
+            makeGlyphSeries(MarkerGlyph::Cross, kSizePx[2], s.scenarios[si].color, markerBorder());
         attach(commSeries_[si], false);
     }
     fitWarning_ = addLabel(QString(), QPointF(1, 1), Qt::AlignBottom, QColor(214, 39, 40), true);
@@ -531,7 +532,8 @@ QString RooflineChart::chartToolTip() const {
                "on-chip dashed); the ridge point is where they meet (peak ÷ DRAM bandwidth).<br>"
                "Marker size: the layer's share of the model's latency. Click a point to select the layer.<br>"
                "✕ (a scenario on several devices): its batch's FLOPs ÷ the bytes one device sends over the "
-               "node's link (collectives, for every micro-batch), against its attained FLOP/s; the dotted roof is "
+               "node's link (collectives, for every micro-batch), against its attained FLOP/s; the dotted "
+               "roof is "
                "the link's bus bandwidth × that intensity. Left of where it meets the compute peak, the link "
                "can bound the step (communication is not overlapped with compute).<br>"
                "<b>Roofs</b> (dense peaks): ") +

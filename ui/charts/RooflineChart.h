@@ -90,8 +90,8 @@ class RooflineChart : public SnapshotChart {
     std::vector<LayerSeries> layerSeries_; ///< per scenario index; null entries for unusable ones
     std::vector<Roof> roofs_;
     QScatterSeries* ring_ = nullptr;
-    std::vector<QPointF> comm_;           ///< per scenario: its communication point (NaN: none)
-    std::vector<QLineSeries*> commSeries_; ///< per scenario: the ✕ marker (null: none)
+    std::vector<QPointF> comm_;                     ///< per scenario: its communication point (NaN: none)
+    std::vector<QLineSeries*> commSeries_;          ///< per scenario: the ✕ marker (null: none)
     QGraphicsSimpleTextItem* fitWarning_ = nullptr; ///< names scenarios whose batch does not fit
     QStringList roofTexts_;                         ///< full roof descriptions, for the chart tooltip
     double roofTop_tflops = 0, ridgeMin_ = 0, ridgeMax_ = 0;
