@@ -23,6 +23,7 @@ Commands:
   sweep       evaluate a scenario over batch sizes (or sequence lengths / resolutions)
   layers      per-layer roofline placement at one batch size
   recommend   best batch under a latency budget, max-throughput, knee and min-energy batches
+  explore     vary preset fields (SRAM, bandwidth, units...): one row per design point
   generate    LLM generation per batch: TTFT, TPOT, tokens/s, energy per token, KV cache, fit
   import      import an ONNX file and summarise it (opset, nodes, layers, params, GMACs)
   export      charts to PNG/SVG/PDF, or their data to CSV, from a session or --scenario list

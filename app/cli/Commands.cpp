@@ -2,6 +2,7 @@
 
 #include "base/EngineError.h"
 #include "base/Format.h"
+#include "cli/ExploreCommand.h"
 #include "cli/GenerateCommand.h"
 #include "cli/MeasuredCommands.h"
 #include "cli/ScenarioOptions.h"
@@ -426,6 +427,7 @@ std::vector<Command> makeCommands() {
              "  --batches LIST        candidate batches (default 1..1024*2)\n",
          withScenario({{"latency-budget-ms", true, false}, {"batches", true, false}}), runRecommend});
     c.push_back(generateCommand());
+    c.push_back(exploreCommand());
     c.push_back({"import",
                  "Usage: batchscope import FILE [--dim NAME=N]... [--format text|json]\n\n"
                  "Imports an ONNX file (with weights, weight-free, or with missing external data:\n"

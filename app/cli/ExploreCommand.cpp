@@ -1,0 +1,135 @@
+// `batchscope explore`: one or two preset fields varied over lists of values, every design point
+// validated as a preset and swept over the batch grid, one row per design point and scenario at the
+// batch the objective picks (docs/MODEL.md §20).
+#include "cli/ExploreCommand.h"
+
+#include "base/EngineError.h"
+#include "base/Format.h"
+#include "cli/ScenarioOptions.h"
+#include "explore/DesignSpace.h"
+#include "hardware/PresetLoader.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <iostream>
+#include <ostream>
+
+namespace bs::cli {
+
+namespace {
+
+// The scenarios: every --scenario SPEC, or the scenario options.
+std::vector<PreparedScenario> scenariosFrom(const Options& o) {
+    std::vector<PreparedScenario> out;
+    for (const std::string& spec : o.values("scenario"))
+        out.push_back(prepareScenario(scenarioFieldsFromText(spec), PresetLibrary::shipped()));
+    if (out.empty()) out.push_back(prepareFromOptions(o));
+    return out;
+}
+
+QJsonObject presetJson(const HardwarePreset& hw) {
+    QFile f(QString::fromStdString(hw.file));
+    if (hw.file.empty() || !f.open(QIODevice::ReadOnly))
+        throw EngineError("explore varies a preset file's fields; " + hw.id + " has no readable file");
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+int runExplore(const Options& o, std::ostream& out) {
+    std::vector<DesignAxis> axes;
+    for (const std::string& v : o.values("vary"))
+        axes.push_back(parseDesignAxis(v));
+    if (axes.empty() || axes.size() > 2) throw EngineError("explore needs one or two --vary PATH=LIST");
+    if (axes.size() == 2 && axes[0].path == axes[1].path)
+        throw EngineError("--vary " + axes[0].path + " is given twice");
+    const Objective objective = parseObjective(o.value("objective", "throughput"));
+    const std::optional<double> budget = latencyBudgetFromOptions(o);
+    const std::vector<int> batches = o.has("batches") ? parseBatchList(o.value("batches")) : sweepGrid();
+    const std::vector<PreparedScenario> scenarios = scenariosFrom(o);
+    const std::vector<std::vector<double>> points = designPoints(axes);
+    std::vector<QString> header{QStringLiteral("scenario")};
+    for (const DesignAxis& a : axes)
+        header.push_back(QString::fromStdString(a.path));
+    for (const char* c : {"batch", "latency_ms", "throughput_per_s", "energy_per_inference_mj", "utilization",
+                          "peak_memory_mb", "bound", "max_throughput_per_s", "knee_batch", "note"})
+        header.push_back(QString::fromLatin1(c));
+    Table t(header);
+    const bool progress = o.has("progress");
+    const std::size_t total = points.size() * scenarios.size();
+    std::size_t done = 0;
+    for (const PreparedScenario& s : scenarios) {
+        const QJsonObject base = presetJson(*s.hardware);
+        const QString label = s.scenario.label(s.hardware.get());
+        for (const std::vector<double>& values : points) {
+            const HardwarePreset hw = variedPreset(base, axes, values, s.hardware->file);
+            EvalInput in = s.input();
+            in.hardware = &hw;
+            in.runtime = &runtimeProfileFor(*s.runtime, hw);
+            const DesignSummary d = summarise(sweepBatches(in, batches), objective, budget);
+            std::vector<Cell> row{label};
+            for (double v : values)
+                row.emplace_back(v);
+            if (d.batch) {
+                const Totals& x = d.totals;
+                for (Cell c : {Cell(static_cast<double>(*d.batch)), Cell(x.latency_s * 1e3),
+                               Cell(x.throughput_per_s), Cell(x.energyPerInference.total() * 1e3),
+                               Cell(x.utilization), Cell(x.peakMemoryBytes / 1e6),
+                               Cell(QString::fromLatin1(boundName(dominantTimeBound(x))))})
+                    row.push_back(c);
+            } else {
+                for (int i = 0; i < 7; ++i)
+                    row.emplace_back(QString());
+            }
+            row.emplace_back(d.maxThroughput_per_s);
+            row.emplace_back(d.kneeBatch ? Cell(static_cast<double>(*d.kneeBatch)) : Cell(QString()));
+            row.emplace_back(QString::fromStdString(d.reason));
+            t.addRow(row);
+            if (progress && (++done % 16 == 0 || done == total))
+                std::cerr << "explore: " << done << " / " << total << " design points\n";
+        }
+    }
+    writeTable(t, o, out);
+    return 0;
+}
+
+} // namespace
+
+Command exploreCommand() {
+    return {
+        "explore",
+        std::string("Usage: batchscope explore (--scenario SPEC... | scenario options) --vary PATH=LIST\n"
+                    "                          [--vary PATH2=LIST] [--latency-budget-ms X]\n"
+                    "                          [--objective throughput|latency|energy] [--batches LIST]\n\n"
+                    "Design-space sweep (docs/MODEL.md §20): each PATH is a number field of the preset\n"
+                    "format (docs/PRESETS.md: memory.dram.bandwidth_gb_s, memory.onchip.capacity_mib,\n"
+                    "compute_units, clock_ghz, peak_tflops.bf16, energy.tdp_watts, ...). Every design\n"
+                    "point (the product of the lists) is the scenario's preset with those values,\n"
+                    "validated as a preset file is, and swept over the batches; varying compute_units\n"
+                    "or clock_ghz scales the peaks with it. One row per design point and scenario, at\n"
+                    "the batch the objective picks: throughput and latency, the highest-throughput\n"
+                    "batch within the budget (without one: the knee, the smallest batch at 95 % of\n"
+                    "the max throughput); energy, the lowest energy per inference within the budget.\n\n") +
+            kScenarioHelp +
+            "Explore options:\n"
+            "  --scenario SPEC       a scenario as key=value pairs (model=..,hardware=..,...);\n"
+            "                        repeat for more; instead of the scenario options\n"
+            "  --vary PATH=LIST      a preset field and its values: 1,2,4 or 16..256*2 (repeat once\n"
+            "                        for a second field)\n"
+            "  --objective O         throughput (default), latency or energy\n"
+            "  --latency-budget-ms X latency budget per batch (0: none)\n"
+            "  --batches LIST        the batch grid (default: the window's 80 batches, 1..4096)\n"
+            "  --progress            design points done, on stderr\n\n"
+            "Columns: scenario, each varied field, batch, latency_ms, throughput_per_s,\n"
+            "energy_per_inference_mj, utilization, peak_memory_mb, bound, max_throughput_per_s\n"
+            "(among batches that fit), knee_batch, note (why no batch was picked).\n"
+            "A path that is not a number field, or a value the preset validation refuses, is\n"
+            "one line naming it, exit 2.\n",
+        withScenario({{"scenario", true, true},
+                      {"vary", true, true},
+                      {"objective", true, false},
+                      {"latency-budget-ms", true, false},
+                      {"batches", true, false},
+                      {"progress", false, false}}),
+        runExplore};
+}
+
+} // namespace bs::cli

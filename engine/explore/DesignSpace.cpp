@@ -1,0 +1,174 @@
+#include "explore/DesignSpace.h"
+
+#include "base/EngineError.h"
+#include "hardware/PresetLoader.h"
+#include "hardware/PresetSchema.h"
+#include "measured/Measured.h"
+
+#include <QJsonDocument>
+#include <cmath>
+#include <sstream>
+
+namespace bs {
+
+namespace {
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+// A preset format path that holds a number: a Number field or one precision of a per-precision map.
+bool isNumberPath(const std::string& path) {
+    const PresetField* f = presetField(qs(path));
+    if (!f) return false;
+    if (f->kind == PresetFieldKind::Number) return true;
+    return f->kind == PresetFieldKind::PerPrecision && path != f->path;
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+    std::vector<std::string> out;
+    std::string item;
+    std::istringstream in(text);
+    while (std::getline(in, item, sep))
+        out.push_back(item);
+    return out;
+}
+
+std::string fmt(double v) {
+    std::ostringstream o;
+    o << v;
+    return o.str();
+}
+
+} // namespace
+
+DesignAxis parseDesignAxis(const std::string& text) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw EngineError("--vary '" + text + "' is not PATH=LIST (e.g. memory.onchip.capacity_mib=8,16,32)");
+    DesignAxis a;
+    a.path = text.substr(0, eq);
+    const std::string list = text.substr(eq + 1);
+    if (!isNumberPath(a.path))
+        throw EngineError("--vary " + a.path +
+                          ": not a number field of the preset format (docs/PRESETS.md; e.g. "
+                          "memory.dram.bandwidth_gb_s, memory.onchip.capacity_mib, compute_units, clock_ghz, "
+                          "peak_tflops.bf16, energy.tdp_watts)");
+    if (list.find("..") != std::string::npos) {
+        for (int v : parseBatchList(list))
+            a.values.push_back(v);
+    } else {
+        for (const std::string& item : split(list, ',')) {
+            const std::optional<double> v = parseNumber(item);
+            if (!v || !std::isfinite(*v))
+                throw EngineError("--vary " + a.path + ": '" + item + "' is not a number");
+            a.values.push_back(*v);
+        }
+    }
+    if (a.values.empty()) throw EngineError("--vary " + a.path + ": no values");
+    if (a.values.size() > 4096) throw EngineError("--vary " + a.path + ": more than 4096 values");
+    return a;
+}
+
+HardwarePreset variedPreset(const QJsonObject& base, const std::vector<DesignAxis>& axes,
+                            const std::vector<double>& values, const std::string& file) {
+    QJsonObject o = base;
+    const QString id = base.value(QStringLiteral("id")).toString();
+    QString variant = id;
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+        const QString path = qs(axes[i].path);
+        const double v = values[i];
+        // The peaks are units × FLOP/clock × clock: a design with more units or a faster clock
+        // has proportionally higher peaks (docs/MODEL.md §20).
+        if (path == QLatin1String("compute_units") || path == QLatin1String("clock_ghz")) {
+            const double old = presetValueAt(o, path + QStringLiteral(".value")).toDouble();
+            const QJsonObject peaks = o.value(QStringLiteral("peak_tflops")).toObject();
+            if (old > 0 && v > 0)
+                for (auto it = peaks.begin(); it != peaks.end(); ++it) {
+                    const double peak = it.value().toObject().value(QStringLiteral("value")).toDouble();
+                    o = withSourcedValue(o, QStringLiteral("peak_tflops.") + it.key(), peak * v / old,
+                                         QStringLiteral("scaled with %1 by explore").arg(path));
+                }
+        }
+        o = withSourcedValue(o, path, v, QStringLiteral("varied by batchscope explore"));
+        variant += QStringLiteral("-%1-%2").arg(path).arg(v);
+    }
+    // Preset ids are lower-case letters, digits and '-': "h100-sxm-memory-dram-bandwidth-gb-s-2000".
+    for (QChar& c : variant)
+        if (!(c.isDigit() || (c >= QLatin1Char('a') && c <= QLatin1Char('z')))) c = QLatin1Char('-');
+    o[QStringLiteral("id")] = variant;
+    o[QStringLiteral("derived_from")] = id;
+    PresetLoadResult r = parsePreset(QJsonDocument(o).toJson().toStdString(), file);
+    if (!r.preset || hasErrors(r.issues)) {
+        std::string where;
+        for (std::size_t i = 0; i < axes.size(); ++i)
+            where += (i ? "," : "") + axes[i].path + "=" + fmt(values[i]);
+        std::string lines = errorLines(r.issues);
+        while (!lines.empty() && lines.back() == '\n')
+            lines.pop_back();
+        throw EngineError("--vary " + where + ": " + lines);
+    }
+    return std::move(*r.preset);
+}
+
+std::vector<std::vector<double>> designPoints(const std::vector<DesignAxis>& axes) {
+    std::vector<std::vector<double>> out{{}};
+    for (const DesignAxis& a : axes) {
+        std::vector<std::vector<double>> next;
+        next.reserve(out.size() * a.values.size());
+        for (const auto& prefix : out)
+            for (double v : a.values) {
+                next.push_back(prefix);
+                next.back().push_back(v);
+            }
+        out = std::move(next);
+    }
+    return out;
+}
+
+Objective parseObjective(const std::string& text) {
+    if (text == "throughput") return Objective::Throughput;
+    if (text == "latency") return Objective::Latency;
+    if (text == "energy") return Objective::Energy;
+    throw EngineError("--objective '" + text + "' is not throughput, latency or energy");
+}
+
+DesignSummary summarise(const std::vector<SweepPoint>& sweep, Objective objective,
+                        std::optional<double> latencyBudget_s) {
+    DesignSummary s;
+    const SweepPoint* knee = kneePoint(sweep);
+    if (knee) s.kneeBatch = knee->totals.batch;
+    for (const SweepPoint& p : sweep)
+        if (p.totals.fitsMemory)
+            s.maxThroughput_per_s = std::max(s.maxThroughput_per_s, p.totals.throughput_per_s);
+    const std::vector<Recommendation> recs = recommend(sweep, latencyBudget_s);
+    const char* want = objective == Objective::Energy ? "min energy"
+                       : latencyBudget_s              ? "latency budget"
+                                                      : "knee";
+    if (objective == Objective::Energy && latencyBudget_s) {
+        // The lowest energy per inference among the batches within the budget.
+        const SweepPoint* best = nullptr;
+        for (const SweepPoint& p : sweep)
+            if (p.totals.fitsMemory && p.totals.latency_s <= *latencyBudget_s &&
+                (!best || p.totals.energyPerInference.total() < best->totals.energyPerInference.total()))
+                best = &p;
+        if (best) {
+            s.batch = best->totals.batch;
+            s.totals = best->totals;
+        } else {
+            s.reason = "no batch meets the latency budget";
+        }
+        return s;
+    }
+    for (const Recommendation& r : recs)
+        if (r.what == want) {
+            s.batch = r.batch;
+            if (r.batch)
+                s.totals = r.totals;
+            else
+                s.reason = r.reason;
+        }
+    return s;
+}
+
+} // namespace bs

@@ -1,0 +1,57 @@
+#pragma once
+// Design-space sweeps (docs/MODEL.md §20): a preset field addressed by its path in the preset format
+// (hardware/PresetSchema.h) set to each of a list of values, one or two fields at a time, each
+// design point validated as any preset is and evaluated over a batch grid, then summarised at the
+// batch an objective picks.
+#include "eval/Sweep.h"
+#include "hardware/HardwarePreset.h"
+
+#include <QJsonObject>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bs {
+
+/// One varied field: its path ("memory.dram.bandwidth_gb_s", "peak_tflops.bf16") and its values.
+struct DesignAxis {
+    std::string path;
+    std::vector<double> values;
+};
+
+/// Parses "PATH=LIST": LIST is numbers separated by commas ("0.5,1,2") or the batch-list forms
+/// for integers ("16..256*2"). Throws EngineError naming the path or the value: a path that is not
+/// a number field of the preset format, or a value that is not a number.
+DesignAxis parseDesignAxis(const std::string& text);
+
+/// `base` (a preset's JSON) with each axis's field set to its value (the source says "varied by
+/// explore"), validated as a preset file is. Varying compute_units or clock_ghz scales every
+/// peak_tflops entry with it, since a preset's peaks are units × FLOP per clock × clock. The id
+/// becomes "<id>-<path>-<value>…" (other characters as '-') and derived_from the base's id. Throws
+/// EngineError with the preset validation's lines ("file: memory.dram.bandwidth_gb_s.value: must be > 0").
+HardwarePreset variedPreset(const QJsonObject& base, const std::vector<DesignAxis>& axes,
+                            const std::vector<double>& values, const std::string& file);
+
+/// The cartesian product of the axes' values, the first axis outermost.
+std::vector<std::vector<double>> designPoints(const std::vector<DesignAxis>& axes);
+
+/// What a design point is judged by, at the batch it picks.
+enum class Objective { Throughput, Latency, Energy };
+/// "throughput", "latency", "energy"; throws EngineError naming the value otherwise.
+Objective parseObjective(const std::string& text);
+
+/// A design point's sweep summarised: the batch the objective picks (throughput and latency: the
+/// highest-throughput batch within the budget, else the knee; energy: the lowest energy per
+/// inference within the budget, else overall), its totals, the max throughput that fits and the
+/// knee. Empty batch when no batch fits (or none meets the budget).
+struct DesignSummary {
+    std::optional<int> batch;
+    Totals totals;
+    double maxThroughput_per_s = 0;
+    std::optional<int> kneeBatch;
+    std::string reason; ///< why no batch was picked
+};
+DesignSummary summarise(const std::vector<SweepPoint>& sweep, Objective objective,
+                        std::optional<double> latencyBudget_s);
+
+} // namespace bs
