@@ -6,6 +6,7 @@
 #include "explore/DesignSpace.h"
 #include "hardware/PresetLoader.h"
 #include "hardware/PresetSchema.h"
+#include "zoo/ModelZoo.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -107,6 +108,34 @@ class TstExplore : public QObject {
             QVERIFY(qFuzzyCompare(times[0][i], times[2][i]));
         }
         QVERIFY(checked > 10);
+    }
+
+    void seed004MegapixelSram() {
+        // Seed 004: at 2 megapixels YOLOv3's activations, not its weights, fill the on-chip SRAM, so
+        // batching stops paying. On the megapixel accelerator (16 MiB) batch 1 out-runs batch 8 by
+        // 21 %; batch 8 first beats batch 1 at 1,359 MiB, and even at 4 GiB gains under 1 %.
+        // ResNet-50 at 224² on the same chip: batch 8 is 2.7× batch 1 (docs/SEED004.md).
+        const QJsonObject chip = shippedJson("megapixel-edge");
+        const PreparedModel yolo(ModelZoo::build("yolov3", {{"height", 1088}, {"width", 1920}}));
+        const DesignAxis sram = parseDesignAxis("memory.onchip.capacity_mib=16");
+        auto rate = [&](int mib, int batch) {
+            const HardwarePreset hw = variedPreset(chip, {sram}, {static_cast<double>(mib)}, "megapixel-edge.json");
+            return evaluateTotals({&yolo, &hw, Precision::INT8}, batch).throughput_per_s;
+        };
+        QVERIFY(std::abs(rate(16, 1) / rate(16, 8) - 1.214) < 0.001);
+        int lo = 16, hi = 4096; // batch 8 loses at lo, wins at hi
+        QVERIFY(rate(lo, 8) < rate(lo, 1) && rate(hi, 8) > rate(hi, 1));
+        while (hi - lo > 1) {
+            const int mid = (lo + hi) / 2;
+            (rate(mid, 8) > rate(mid, 1) ? hi : lo) = mid;
+        }
+        QCOMPARE(hi, 1359);
+        QVERIFY(rate(4096, 8) / rate(4096, 1) < 1.01);
+        const PreparedModel resnet(ModelZoo::build("resnet50"));
+        const HardwarePreset shipped16 = variedPreset(chip, {sram}, {16}, "megapixel-edge.json");
+        const double r1 = evaluateTotals({&resnet, &shipped16, Precision::INT8}, 1).throughput_per_s;
+        const double r8 = evaluateTotals({&resnet, &shipped16, Precision::INT8}, 8).throughput_per_s;
+        QVERIFY(std::abs(r8 / r1 - 2.70) < 0.01);
     }
 
     void objectivesPickTheirBatch() {
