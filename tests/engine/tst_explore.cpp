@@ -119,7 +119,8 @@ class TstExplore : public QObject {
         const PreparedModel yolo(ModelZoo::build("yolov3", {{"height", 1088}, {"width", 1920}}));
         const DesignAxis sram = parseDesignAxis("memory.onchip.capacity_mib=16");
         auto rate = [&](int mib, int batch) {
-            const HardwarePreset hw = variedPreset(chip, {sram}, {static_cast<double>(mib)}, "megapixel-edge.json");
+            const HardwarePreset hw =
+                variedPreset(chip, {sram}, {static_cast<double>(mib)}, "megapixel-edge.json");
             return evaluateTotals({&yolo, &hw, Precision::INT8}, batch).throughput_per_s;
         };
         QVERIFY(std::abs(rate(16, 1) / rate(16, 8) - 1.214) < 0.001);
