@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <iostream>
+#include <limits>
 #include <ostream>
 
 namespace bs::cli {
@@ -50,9 +51,13 @@ int runExplore(const Options& o, std::ostream& out) {
     for (const DesignAxis& a : axes)
         header.push_back(QString::fromStdString(a.path));
     for (const char* c : {"batch", "latency_ms", "throughput_per_s", "energy_per_inference_mj", "utilization",
-                          "peak_memory_mb", "bound", "max_throughput_per_s", "knee_batch", "note"})
+                          "peak_memory_mb", "bound", "max_throughput_per_s", "knee_batch", "pareto", "note"})
         header.push_back(QString::fromLatin1(c));
     Table t(header);
+    // Rows are kept until every design point is known: the Pareto column compares them all.
+    std::vector<std::vector<Cell>> rows;
+    std::vector<std::pair<double, double>> latencyEnergy;
+    std::vector<std::string> notes;
     const bool progress = o.has("progress");
     const std::size_t total = points.size() * scenarios.size();
     std::size_t done = 0;
@@ -81,11 +86,20 @@ int runExplore(const Options& o, std::ostream& out) {
             }
             row.emplace_back(d.maxThroughput_per_s);
             row.emplace_back(d.kneeBatch ? Cell(static_cast<double>(*d.kneeBatch)) : Cell(QString()));
-            row.emplace_back(QString::fromStdString(d.reason));
-            t.addRow(row);
+            rows.push_back(std::move(row));
+            notes.push_back(d.reason);
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            latencyEnergy.emplace_back(d.batch ? d.totals.latency_s : nan,
+                                       d.batch ? d.totals.energyPerInference.total() : nan);
             if (progress && (++done % 16 == 0 || done == total))
                 std::cerr << "explore: " << done << " / " << total << " design points\n";
         }
+    }
+    const std::vector<bool> front = paretoFront(latencyEnergy);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        rows[i].emplace_back(static_cast<bool>(front[i]));
+        rows[i].emplace_back(QString::fromStdString(notes[i]));
+        t.addRow(rows[i]);
     }
     writeTable(t, o, out);
     return 0;
@@ -120,7 +134,8 @@ Command exploreCommand() {
             "  --progress            design points done, on stderr\n\n"
             "Columns: scenario, each varied field, batch, latency_ms, throughput_per_s,\n"
             "energy_per_inference_mj, utilization, peak_memory_mb, bound, max_throughput_per_s\n"
-            "(among batches that fit), knee_batch, note (why no batch was picked).\n"
+            "(among batches that fit), knee_batch, pareto (no other row has both lower latency\n"
+            "and lower energy per inference), note (why no batch was picked).\n"
             "A path that is not a number field, or a value the preset validation refuses, is\n"
             "one line naming it, exit 2.\n",
         withScenario({{"scenario", true, true},

@@ -6,7 +6,9 @@
 #include "measured/Measured.h"
 
 #include <QJsonDocument>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace bs {
@@ -169,6 +171,31 @@ DesignSummary summarise(const std::vector<SweepPoint>& sweep, Objective objectiv
                 s.reason = r.reason;
         }
     return s;
+}
+
+std::vector<bool> paretoFront(const std::vector<std::pair<double, double>>& points) {
+    // Sorted by the first coordinate (then the second), a point is on the front when its second
+    // coordinate is below every earlier one's: O(n log n).
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < points.size(); ++i)
+        if (!std::isnan(points[i].first) && !std::isnan(points[i].second)) order.push_back(i);
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return points[a] < points[b]; });
+    std::vector<bool> front(points.size(), false);
+    double best = std::numeric_limits<double>::infinity();
+    std::pair<double, double> last{std::numeric_limits<double>::quiet_NaN(), 0};
+    for (std::size_t i : order) {
+        if (points[i] == last) { // a duplicate of a front point is on the front too
+            front[i] = true;
+            continue;
+        }
+        if (points[i].second < best) {
+            front[i] = true;
+            best = points[i].second;
+            last = points[i];
+        }
+    }
+    return front;
 }
 
 } // namespace bs

@@ -54,4 +54,10 @@ struct DesignSummary {
 DesignSummary summarise(const std::vector<SweepPoint>& sweep, Objective objective,
                         std::optional<double> latencyBudget_s);
 
+/// Which of `points` are on the Pareto front when both coordinates are to be minimised (latency and
+/// energy per inference; for throughput, pass its negative): a point is on it when no other point
+/// is at least as good in both and better in one. Points with a NaN coordinate are never on it.
+/// Equal points are all on the front.
+std::vector<bool> paretoFront(const std::vector<std::pair<double, double>>& points);
+
 } // namespace bs

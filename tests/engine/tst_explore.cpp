@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QtTest>
+#include <limits>
 
 using namespace bs;
 
@@ -137,6 +138,16 @@ class TstExplore : public QObject {
         const double r1 = evaluateTotals({&resnet, &shipped16, Precision::INT8}, 1).throughput_per_s;
         const double r8 = evaluateTotals({&resnet, &shipped16, Precision::INT8}, 8).throughput_per_s;
         QVERIFY(std::abs(r8 / r1 - 2.70) < 0.01);
+    }
+
+    void paretoFrontOfAHandMadeSet() {
+        // (latency, energy): A(1, 9) B(2, 5) C(3, 5) D(4, 1) E(2, 7) F(5, 5) G(2, 5) H(nan, 0).
+        // Front: A, B, G (B's twin), D. C ties B's energy at more latency; E and F are dominated.
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const std::vector<std::pair<double, double>> pts{{1, 9}, {2, 5}, {3, 5}, {4, 1},
+                                                         {2, 7}, {5, 5}, {2, 5}, {nan, 0}};
+        QCOMPARE(paretoFront(pts), (std::vector<bool>{true, true, false, true, false, false, true, false}));
+        QVERIFY(paretoFront({}).empty());
     }
 
     void objectivesPickTheirBatch() {
