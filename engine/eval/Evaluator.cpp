@@ -545,9 +545,9 @@ void finish(const EvalInput& s, const BatchSplit& b, Totals& t, std::vector<Laye
     t.latency_s = busy_s + t.bubble_s + t.fixed_s;
     t.stepInterval_s += t.fixed_s;
     t.overhead_s += t.fixed_s;
-    for (double* x : {&t.flops, &t.macs, &t.dramBytes, &t.sramBytes})
+    // A stage reads its weights once per micro-batch, as it moves its other bytes.
+    for (double* x : {&t.flops, &t.macs, &t.dramBytes, &t.sramBytes, &t.weightBytes})
         *x *= perDevice;
-    t.weightBytes /= l.pp;
     t.throughput_per_s = t.latency_s > 0 ? b.batch * s.replicas / t.latency_s : 0;
     t.utilization = t.latency_s > 0 ? t.flops / (t.latency_s * t.peakFlops) : 0;
     t.bandwidthUtilization = t.latency_s > 0 ? t.dramBytes / (t.latency_s * hw.dramBytesPerS()) : 0;

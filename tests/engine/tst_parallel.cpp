@@ -111,6 +111,8 @@ class TstParallel : public QObject {
         // static power? No: 4 devices for the whole batch.
         QCOMPARE(r.layers.back().stage, 3);
         QVERIFY(qFuzzyCompare(weightMemoryBytes(pp), weightMemoryBytes(one) / 4));
+        // Each device reads its quarter of the weights once per micro-batch: 8 × ¼ per batch.
+        QVERIFY(qFuzzyCompare(r.totals.weightBytes, micro.totals.weightBytes * 8 / 4));
         QVERIFY(qFuzzyCompare(r.totals.energy.static_j, 4 * hw.staticWatts.value * r.totals.latency_s));
         QVERIFY(qFuzzyCompare(r.totals.throughput_per_s, 64 / r.totals.latency_s));
         // The story names the bubble with its share and the micro-batches.
