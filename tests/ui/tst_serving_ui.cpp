@@ -181,6 +181,12 @@ class TstServingUi : public QObject {
         auto* edit = w.findChild<QLineEdit*>(QStringLiteral("parallelEdit"));
         QVERIFY(edit && edit->isVisible());
         QVERIFY(edit->text().isEmpty()); // one device
+        // Types a layout into the field and presses Enter, as a user does.
+        auto enter = [&](const QString& text) {
+            edit->selectAll();
+            QTest::keyClicks(edit, text);
+            QTest::keyClick(edit, Qt::Key_Return);
+        };
         edit->setFocus();
         QTest::keyClicks(edit, QStringLiteral("tp=2,dp=3"));
         QTest::keyClick(edit, Qt::Key_Return);
@@ -224,9 +230,7 @@ class TstServingUi : public QObject {
             scenarioFromJson(json, JsonFieldReader(QStringLiteral("s")), QStringLiteral("s"));
         QVERIFY(back.parallel == row->parallel);
         // Pipeline stages from the same field: the bubble is in the totals and in the story.
-        edit->selectAll();
-        QTest::keyClicks(edit, QStringLiteral("pp=4,mb=4"));
-        QTest::keyClick(edit, Qt::Key_Return);
+        enter(QStringLiteral("pp=4,mb=4"));
         waitIdle(w);
         {
             const EvaluatedScenario& pe = w.explorer()->snapshot().scenarios[0];
@@ -235,21 +239,15 @@ class TstServingUi : public QObject {
             QVERIFY(pe.current.totals.bubble_s > 0);
             QVERIFY(pe.current.layers.back().stage == 3);
         }
-        edit->selectAll();
-        QTest::keyClicks(edit, QStringLiteral("tp=2,dp=3"));
-        QTest::keyClick(edit, Qt::Key_Return);
+        enter(QStringLiteral("tp=2,dp=3"));
         waitIdle(w);
         // More devices than the node has: the scenario says which node and how many.
-        edit->selectAll();
-        QTest::keyClicks(edit, QStringLiteral("tp=16"));
-        QTest::keyClick(edit, Qt::Key_Return);
+        enter(QStringLiteral("tp=16"));
         waitIdle(w);
         const QString error = w.explorer()->snapshot().scenarios[0].error;
         QVERIFY2(error.contains(QStringLiteral("hgx-h100-8 has 8")), qPrintable(error));
         // A typo is refused in the field, the scenario keeps its layout.
-        edit->selectAll();
-        QTest::keyClicks(edit, QStringLiteral("qq=4"));
-        QTest::keyClick(edit, Qt::Key_Return);
+        enter(QStringLiteral("qq=4"));
         QVERIFY(edit->toolTip().contains(QStringLiteral("unknown key")));
         QCOMPARE(w.explorer()->scenarios()->find(id)->parallel.tp, 16);
     }
