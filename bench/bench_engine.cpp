@@ -2,6 +2,7 @@
 //   build/release/bench/bench_engine --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include "eval/Evaluator.h"
 #include "eval/Sweep.h"
+#include "explore/Explore.h"
 #include "hardware/PresetLoader.h"
 #include "onnx/OnnxImport.h"
 #include "zoo/ModelZoo.h"
@@ -92,6 +93,30 @@ void BM_ImportAndCostResnet50Onnx(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_ImportAndCostResnet50Onnx)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The design-space scale goal (issue 20, docs/PERFORMANCE.md): a 64 × 64 sweep of DRAM bandwidth
+// × on-chip capacity, × the window's 80 batches, × 4 scenarios (1,310,720 evaluations), summarised
+// at the knee, on `threads` workers (the argument). Goal: ≤ 2 s on this 2-core machine.
+void BM_Explore64x64(benchmark::State& state) {
+    const PresetLibrary& lib = fixture().lib;
+    std::vector<PreparedScenario> scenarios;
+    for (const char* spec :
+         {"model=resnet50,hardware=h100-sxm", "model=bert-base,hardware=a100-sxm4-80gb",
+          "model=yolov3,hardware=megapixel-edge,resolution=1920x1088", "model=mobilenet_v2,hardware=t4"})
+        scenarios.push_back(prepareScenario(scenarioFieldsFromText(spec), lib));
+    ExploreRequest r;
+    r.axes = {parseDesignAxis("memory.dram.bandwidth_gb_s=100..4000:64"),
+              parseDesignAxis("memory.onchip.capacity_mib=1..128:64")};
+    r.batches = sweepGrid();
+    const ExploreControl control{static_cast<int>(state.range(0)), {}, nullptr};
+    for (auto _ : state)
+        benchmark::DoNotOptimize(exploreDesignSpace(scenarios, r, control));
+    const double evaluations = 64.0 * 64 * 80 * 4;
+    state.counters["evaluations"] = evaluations;
+    state.counters["evals_per_s"] =
+        benchmark::Counter(evaluations, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Explore64x64)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /// kB from /proc/self/status ("VmRSS:", "VmHWM:").
 double statusKb(const char* key) {

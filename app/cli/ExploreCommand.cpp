@@ -6,13 +6,10 @@
 #include "base/EngineError.h"
 #include "base/Format.h"
 #include "cli/ScenarioOptions.h"
-#include "explore/DesignSpace.h"
+#include "explore/Explore.h"
 #include "hardware/PresetLoader.h"
 
-#include <QFile>
-#include <QJsonDocument>
 #include <iostream>
-#include <limits>
 #include <ostream>
 
 namespace bs::cli {
@@ -28,78 +25,50 @@ std::vector<PreparedScenario> scenariosFrom(const Options& o) {
     return out;
 }
 
-QJsonObject presetJson(const HardwarePreset& hw) {
-    QFile f(QString::fromStdString(hw.file));
-    if (hw.file.empty() || !f.open(QIODevice::ReadOnly))
-        throw EngineError("explore varies a preset file's fields; " + hw.id + " has no readable file");
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
 int runExplore(const Options& o, std::ostream& out) {
-    std::vector<DesignAxis> axes;
+    ExploreRequest r;
     for (const std::string& v : o.values("vary"))
-        axes.push_back(parseDesignAxis(v));
-    if (axes.empty() || axes.size() > 2) throw EngineError("explore needs one or two --vary PATH=LIST");
-    if (axes.size() == 2 && axes[0].path == axes[1].path)
-        throw EngineError("--vary " + axes[0].path + " is given twice");
-    const Objective objective = parseObjective(o.value("objective", "throughput"));
-    const std::optional<double> budget = latencyBudgetFromOptions(o);
-    const std::vector<int> batches = o.has("batches") ? parseBatchList(o.value("batches")) : sweepGrid();
+        r.axes.push_back(parseDesignAxis(v));
+    r.objective = parseObjective(o.value("objective", "throughput"));
+    r.latencyBudget_s = latencyBudgetFromOptions(o);
+    r.batches = o.has("batches") ? parseBatchList(o.value("batches")) : sweepGrid();
     const std::vector<PreparedScenario> scenarios = scenariosFrom(o);
-    const std::vector<std::vector<double>> points = designPoints(axes);
+    ExploreControl control;
+    if (o.has("progress"))
+        control.progress = [](std::size_t done, std::size_t total) {
+            std::cerr << "explore: " << done << " / " << total << " design points\n";
+        };
+    const std::vector<DesignRow> rows = exploreDesignSpace(scenarios, r, control);
+
     std::vector<QString> header{QStringLiteral("scenario")};
-    for (const DesignAxis& a : axes)
+    for (const DesignAxis& a : r.axes)
         header.push_back(QString::fromStdString(a.path));
     for (const char* c : {"batch", "latency_ms", "throughput_per_s", "energy_per_inference_mj", "utilization",
                           "peak_memory_mb", "bound", "max_throughput_per_s", "knee_batch", "pareto", "note"})
         header.push_back(QString::fromLatin1(c));
     Table t(header);
-    // Rows are kept until every design point is known: the Pareto column compares them all.
-    std::vector<std::vector<Cell>> rows;
-    std::vector<std::pair<double, double>> latencyEnergy;
-    std::vector<std::string> notes;
-    const bool progress = o.has("progress");
-    const std::size_t total = points.size() * scenarios.size();
-    std::size_t done = 0;
-    for (const PreparedScenario& s : scenarios) {
-        const QJsonObject base = presetJson(*s.hardware);
-        const QString label = s.scenario.label(s.hardware.get());
-        for (const std::vector<double>& values : points) {
-            const HardwarePreset hw = variedPreset(base, axes, values, s.hardware->file);
-            EvalInput in = s.input();
-            in.hardware = &hw;
-            in.runtime = &runtimeProfileFor(*s.runtime, hw);
-            const DesignSummary d = summarise(sweepBatches(in, batches), objective, budget);
-            std::vector<Cell> row{label};
-            for (double v : values)
-                row.emplace_back(v);
-            if (d.batch) {
-                const Totals& x = d.totals;
-                for (Cell c : {Cell(static_cast<double>(*d.batch)), Cell(x.latency_s * 1e3),
-                               Cell(x.throughput_per_s), Cell(x.energyPerInference.total() * 1e3),
-                               Cell(x.utilization), Cell(x.peakMemoryBytes / 1e6),
-                               Cell(QString::fromLatin1(boundName(dominantTimeBound(x))))})
-                    row.push_back(c);
-            } else {
-                for (int i = 0; i < 7; ++i)
-                    row.emplace_back(QString());
-            }
-            row.emplace_back(d.maxThroughput_per_s);
-            row.emplace_back(d.kneeBatch ? Cell(static_cast<double>(*d.kneeBatch)) : Cell(QString()));
-            rows.push_back(std::move(row));
-            notes.push_back(d.reason);
-            const double nan = std::numeric_limits<double>::quiet_NaN();
-            latencyEnergy.emplace_back(d.batch ? d.totals.latency_s : nan,
-                                       d.batch ? d.totals.energyPerInference.total() : nan);
-            if (progress && (++done % 16 == 0 || done == total))
-                std::cerr << "explore: " << done << " / " << total << " design points\n";
+    for (const DesignRow& row : rows) {
+        const DesignSummary& d = row.summary;
+        const PreparedScenario& s = scenarios[row.scenario];
+        std::vector<Cell> cells{s.scenario.label(s.hardware.get())};
+        for (double v : row.values)
+            cells.emplace_back(v);
+        if (d.batch) {
+            const Totals& x = d.totals;
+            for (Cell c :
+                 {Cell(static_cast<double>(*d.batch)), Cell(x.latency_s * 1e3), Cell(x.throughput_per_s),
+                  Cell(x.energyPerInference.total() * 1e3), Cell(x.utilization),
+                  Cell(x.peakMemoryBytes / 1e6), Cell(QString::fromLatin1(boundName(dominantTimeBound(x))))})
+                cells.push_back(c);
+        } else {
+            for (int i = 0; i < 7; ++i)
+                cells.emplace_back(QString());
         }
-    }
-    const std::vector<bool> front = paretoFront(latencyEnergy);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        rows[i].emplace_back(static_cast<bool>(front[i]));
-        rows[i].emplace_back(QString::fromStdString(notes[i]));
-        t.addRow(rows[i]);
+        cells.emplace_back(d.maxThroughput_per_s);
+        cells.emplace_back(d.kneeBatch ? Cell(static_cast<double>(*d.kneeBatch)) : Cell(QString()));
+        cells.emplace_back(row.pareto);
+        cells.emplace_back(QString::fromStdString(d.reason));
+        t.addRow(cells);
     }
     writeTable(t, o, out);
     return 0;

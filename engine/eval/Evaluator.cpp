@@ -1,6 +1,7 @@
 #include "eval/Evaluator.h"
 
 #include "base/EngineError.h"
+#include "eval/EvalMemo.h"
 #include "eval/Mapping.h"
 #include "eval/Replica.h"
 
@@ -119,11 +120,6 @@ double criticalBatch(double flopsPerSample, double batchFixedBytes, double perSa
     return std::max(1.0, ridge * batchFixedBytes / denom);
 }
 
-struct Traffic {
-    double dram = 0, sram = 0, spilled = 0;
-    bool inSpilled = false, outSpilled = false;
-};
-
 // A layer's times at the boost clock: what the power limit's clock stretches (compute) and what
 // it does not (memory, dispatch, host).
 struct LayerTime {
@@ -182,15 +178,37 @@ double runTime(const std::vector<LayerTime>& times, double clock, LaunchOverlap 
     return total;
 }
 
-// The clock (share of boost) at which the layers take `needed_s`: run time falls as the clock
-// rises, so bisect; 60 halvings pin it far below any printed digit.
+// The clock (share of boost) at which the layers take `needed_s`. In u = 1 / clock each layer's
+// time is a maximum of terms constant or linear in u, so the run time is convex and piecewise linear
+// in u: Newton's method from the slow end (u = 10^6, too slow) steps down without overshooting and
+// lands on the root after crossing a few pieces. Bisection took 60 passes over the layers;
+// this takes a handful, which a design-space sweep of a power-limited chip notices
+// (docs/PERFORMANCE.md).
 double solveClock(const std::vector<LayerTime>& times, LaunchOverlap overlap, double needed_s) {
-    double lo = 1e-6, hi = 1.0;
-    for (int i = 0; i < 60; ++i) {
-        const double mid = 0.5 * (lo + hi);
-        (runTime(times, mid, overlap) > needed_s ? lo : hi) = mid;
+    double u = 1e6;
+    for (int i = 0; i < 100; ++i) {
+        double time_s = 0, slope = 0; // d time / d u
+        for (const LayerTime& lt : times) {
+            const Settled s = settle(lt, 1 / u, overlap);
+            time_s += s.latency_s;
+            // The layer stretches with u when its compute sets its device time and (async launch)
+            // the device time, not the host's, sets its latency.
+            const double device_s = std::max({s.compute_s, lt.memory_s, lt.interconnect_s}) + lt.launch_s;
+            if (s.compute_s >= std::max(lt.memory_s, lt.interconnect_s) &&
+                (overlap != LaunchOverlap::Async || device_s >= lt.hostRaw_s))
+                slope += lt.compute_s;
+        }
+        // The first step, from far away, leaves a rounding error of u × 1e-16; later steps remove
+        // it from either side (from below, the tangent of a convex function lands at or above the
+        // root; from above, Newton comes down onto it).
+        const double excess_s = time_s - needed_s;
+        if (excess_s == 0 || slope <= 0) break;
+        const double next = u - excess_s / slope;
+        const bool settled = std::abs(next - u) <= 4e-16 * u; // a few ulps: rounding, not a piece
+        u = next;
+        if (settled) break;
     }
-    return hi;
+    return 1 / u;
 }
 
 // Latency, host time, time by bound and the unit-weighted time of the layers at `clock`.
@@ -221,7 +239,8 @@ namespace {
 // (evaluateTotals) ran 20-40 % slower (bench_engine BM_FullSweepPow2 16.7 -> 20.2 ms,
 // docs/PERFORMANCE.md), because the compiler no longer drops the per-layer work only the layer
 // table reads.
-template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, Sink&& sink) {
+template <class Sink>
+Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMemo* memo, Sink&& sink) {
     const PreparedModel& m = s.fusedModel();
     const HardwarePreset& hw = *s.hardware;
     const RuntimeClassProfile& rt = s.profile();
@@ -267,81 +286,92 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         p.macs = (l.macs + l.vectorMacs) * B;
         p.flops = l.flopsPerSample() * B;
 
-        // Weights: read once per batch (experts: only those the batch's tokens reach), the
-        // quantized matrices at the scheme's weight precision (docs/MODEL.md §18).
-        double quantizedElems = l.quantizedWeightElems;
-        double weights = (l.weightReadElems - quantizedElems) * r.bytes + quantizedElems * r.wBytes;
-        double gm = 0, gn = 0, gk = 0, gg = 0;
-        if (a.gemm) {
-            const GemmShape& g = *a.gemm;
-            gm = g.batchScalesM ? g.m * B : g.m;
-            gg = g.batchScalesM ? g.groups : g.groups * B;
-            gn = g.n;
-            gk = g.k;
-        }
-        if (a.experts > 0) {
-            const double tokens = a.expertTokens * B;
-            const double active = std::min(
-                a.experts, std::ceil(a.experts * (1 - std::pow(1 - a.topK / a.experts, tokens)) - 1e-9));
-            const double busiest = std::min(tokens, std::ceil(tokens * a.topK / a.experts * a.imbalance));
-            weights += active * gk * gn * r.wBytes;
-            quantizedElems += active * gk * gn;
-            gm = busiest;
-            gg = active;
-        }
+        // What the layer moves (weights, activations, spills, re-streamed operands): the same for
+        // every preset with this on-chip level, so a design-space sweep reuses it (EvalMemo).
+        const auto traffic = [&] {
+            LayerTraffic x;
+            // Weights: read once per batch (experts: only those the batch's tokens reach), the
+            // quantized matrices at the scheme's weight precision (docs/MODEL.md §18).
+            x.quantizedElems = l.quantizedWeightElems;
+            x.weights = (l.weightReadElems - x.quantizedElems) * r.bytes + x.quantizedElems * r.wBytes;
+            if (a.gemm) {
+                const GemmShape& g = *a.gemm;
+                x.gm = g.batchScalesM ? g.m * B : g.m;
+                x.gg = g.batchScalesM ? g.groups : g.groups * B;
+                x.gn = g.n;
+                x.gk = g.k;
+            }
+            if (a.experts > 0) {
+                const double tokens = a.expertTokens * B;
+                const double active = std::min(
+                    a.experts, std::ceil(a.experts * (1 - std::pow(1 - a.topK / a.experts, tokens)) - 1e-9));
+                const double busiest = std::min(tokens, std::ceil(tokens * a.topK / a.experts * a.imbalance));
+                x.weights += active * x.gk * x.gn * r.wBytes;
+                x.quantizedElems += active * x.gk * x.gn;
+                x.gm = busiest;
+                x.gg = active;
+            }
+
+            // Activations: on chip when the live set fits, else spilled to DRAM.
+            double dram = 0, inBytes = 0, primaryBytes = 0, secondBytes = 0;
+            double primaryDram = 1, secondDram = 1;
+            for (int tensor : l.inputs) {
+                const double b = bytesOf(tensor);
+                const double frac = spillFraction(tensor);
+                inBytes += b;
+                dram += b * frac;
+                if (frac > 0 && !m.tensor(m.tensor(tensor).root).alwaysDram) {
+                    x.spilled += b * frac;
+                    x.inSpilled = true;
+                }
+                if (tensor == l.primaryInput) primaryBytes = b, primaryDram = frac;
+                if (tensor == l.secondOperand) secondBytes = b, secondDram = frac;
+            }
+            for (int tensor : l.outputs) {
+                const double b = bytesOf(tensor);
+                x.outBytes += b;
+                x.outElems += m.tensor(tensor).elemsPerSample * B;
+                if (m.tensor(tensor).graphOutput) {
+                    dram += b;
+                    continue;
+                }
+                const double frac = spillFraction(tensor);
+                if (frac > 0) {
+                    dram += b * frac;
+                    x.spilled += b * frac;
+                    x.outSpilled = true;
+                }
+            }
+            const double gather = l.gatherElems * B * r.bytes;
+
+            // Operands that do not fit on chip together are tiled: one operand is re-streamed once
+            // per block of the other (half the on-chip level each). Take the cheaper loop order. A
+            // GEMM of G groups (batch × heads of a batched MatMul, conv groups, experts) is G
+            // independent GEMMs: each group's operands must fit, not the whole batch's
+            // (docs/MODEL.md §4).
+            double extraDram = 0, extraSram = 0;
+            const double other = l.secondOperand >= 0 ? secondBytes : x.weights;
+            const double otherDram = l.secondOperand >= 0 ? secondDram : 1.0;
+            const double groups = std::max(1.0, x.gg);
+            if (a.gemm && (primaryBytes + other + x.outBytes) / groups > r.onchip) {
+                const double half = r.onchip / 2;
+                const double reA = primaryBytes * (std::ceil(other / groups / half) - 1);
+                const double reB = other * (std::ceil(primaryBytes / groups / half) - 1);
+                const double dramA = primaryDram * reA, dramB = otherDram * reB;
+                const bool pickA = dramA < dramB || (dramA == dramB && reA <= reB);
+                extraDram = pickA ? dramA : dramB;
+                extraSram = pickA ? reA : reB;
+            }
+            x.dramBytes = x.weights + dram + gather + extraDram;
+            x.sramBytes = x.weights + inBytes + x.outBytes + gather + extraSram;
+            return x;
+        };
+        const LayerTraffic tr = memo ? memo->traffic(li, r.onchip, r.onchipAct, traffic) : traffic();
+        const double weights = tr.weights, quantizedElems = tr.quantizedElems;
+        const double gm = tr.gm, gn = tr.gn, gk = tr.gk, gg = tr.gg, outBytes = tr.outBytes;
         p.weightBytes = weights;
-
-        // Activations: on chip when the live set fits, else spilled to DRAM.
-        Traffic tr;
-        double inBytes = 0, outBytes = 0, primaryBytes = 0, secondBytes = 0;
-        double primaryDram = 1, secondDram = 1;
-        for (int tensor : l.inputs) {
-            const double b = bytesOf(tensor);
-            const double frac = spillFraction(tensor);
-            inBytes += b;
-            tr.dram += b * frac;
-            if (frac > 0 && !m.tensor(m.tensor(tensor).root).alwaysDram) {
-                tr.spilled += b * frac;
-                tr.inSpilled = true;
-            }
-            if (tensor == l.primaryInput) primaryBytes = b, primaryDram = frac;
-            if (tensor == l.secondOperand) secondBytes = b, secondDram = frac;
-        }
-        for (int tensor : l.outputs) {
-            const double b = bytesOf(tensor);
-            outBytes += b;
-            if (m.tensor(tensor).graphOutput) {
-                tr.dram += b;
-                continue;
-            }
-            const double frac = spillFraction(tensor);
-            if (frac > 0) {
-                tr.dram += b * frac;
-                tr.spilled += b * frac;
-                tr.outSpilled = true;
-            }
-        }
-        const double gather = l.gatherElems * B * r.bytes;
-
-        // Operands that do not fit on chip together are tiled: one operand is re-streamed once per
-        // block of the other (half the on-chip level each). Take the cheaper loop order. A GEMM
-        // of G groups (batch × heads of a batched MatMul, conv groups, experts) is G independent
-        // GEMMs: each group's operands must fit, not the whole batch's (docs/MODEL.md §4).
-        double extraDram = 0, extraSram = 0;
-        const double other = l.secondOperand >= 0 ? secondBytes : weights;
-        const double otherDram = l.secondOperand >= 0 ? secondDram : 1.0;
-        const double groups = std::max(1.0, gg);
-        if (a.gemm && (primaryBytes + other + outBytes) / groups > r.onchip) {
-            const double half = r.onchip / 2;
-            const double reA = primaryBytes * (std::ceil(other / groups / half) - 1);
-            const double reB = other * (std::ceil(primaryBytes / groups / half) - 1);
-            const double dramA = primaryDram * reA, dramB = otherDram * reB;
-            const bool pickA = dramA < dramB || (dramA == dramB && reA <= reB);
-            extraDram = pickA ? dramA : dramB;
-            extraSram = pickA ? reA : reB;
-        }
-        p.dramBytes = weights + tr.dram + gather + extraDram;
-        p.sramBytes = weights + inBytes + outBytes + gather + extraSram;
+        p.dramBytes = tr.dramBytes;
+        p.sramBytes = tr.sramBytes;
         p.inputSpilled = tr.inSpilled;
         p.outputSpilled = tr.outSpilled;
 
@@ -350,13 +380,12 @@ template <class Sink> Totals run(const EvalInput& s, int batch, std::vector<Laye
         // The runtime's kernels reach a fraction of the achievable rates by op class, and a GEMM
         // with a short K pays its tile prologue/epilogue K0 (docs/MODEL.md §17).
         if (a.gemm && l.macs > 0) {
-            mat = mapGemm(hw, gm, gn, gk, gg, r.peakEff);
+            const auto map = [&] { return mapGemm(hw, gm, gn, gk, gg, r.peakEff); };
+            mat = memo ? memo->mapping(li, r.peakEff, map) : map();
             const double eff = l.secondOperand >= 0 ? rt.attentionEfficiency.value : rt.gemmEfficiency.value;
             mat.time_s *= (gk + rt.gemmK0.value) / (gk * eff);
         }
-        double outElems = 0;
-        for (int tensor : l.outputs)
-            outElems += m.tensor(tensor).elemsPerSample * B;
+        const double outElems = tr.outElems;
         const double vecFlops = (l.vectorFlops + 2 * l.vectorMacs) * B;
         vec = mapVector(hw, vecFlops, outElems, r.vectorEff);
         if (l.vectorMacs > 0) vec.time_s /= rt.depthwiseEfficiency.value;
@@ -491,7 +520,8 @@ ScenarioResult evaluate(const EvalInput& s, int batch) {
     ScenarioResult out;
     out.layers.reserve(s.fusedModel().layers().size());
     std::vector<LayerTime> times;
-    out.totals = run(s, b.microBatch, times, [&](const LayerPlacement& p) { out.layers.push_back(p); });
+    out.totals =
+        run(s, b.microBatch, times, nullptr, [&](const LayerPlacement& p) { out.layers.push_back(p); });
     const double pass_s = out.totals.latency_s; // before finish(): one micro-batch through every layer
     const std::vector<int> stages =
         replica::finish(s, b, out.totals, passLayers(s, times, out.totals.powerClockFactor));
@@ -515,10 +545,11 @@ ScenarioResult evaluate(const EvalInput& s, int batch) {
     return out;
 }
 
-Totals evaluateTotals(const EvalInput& s, int batch) {
+Totals evaluateTotals(const EvalInput& s, int batch, EvalMemo* memo) {
     const replica::BatchSplit b = replica::splitBatch(s, batch);
-    std::vector<LayerTime> times;
-    Totals t = run(s, b.microBatch, times, [](const LayerPlacement&) {});
+    // One buffer per thread: sweeps evaluate millions of points (explore), each would allocate it.
+    thread_local std::vector<LayerTime> times;
+    Totals t = run(s, b.microBatch, times, memo, [](const LayerPlacement&) {});
     replica::finish(s, b, t, passLayers(s, times, t.powerClockFactor));
     return t;
 }

@@ -16,6 +16,8 @@
 
 namespace bs {
 
+class EvalMemo; // eval/EvalMemo.h
+
 /// What sets a layer's time. Interconnect: a collective (AllReduce, AllGather) whose transfer over
 /// the node's link takes longer than its memory traffic (docs/MODEL.md §19).
 enum class Bound { Compute, Memory, Power, Overhead, Interconnect, None };
@@ -170,7 +172,8 @@ Bound dominantTimeBound(const Totals& t);
 
 /// Evaluates the scenario at `batch` (≥ 1). Throws EngineError if the preset lacks the precision.
 ScenarioResult evaluate(const EvalInput& s, int batch);
-/// Totals only (no per-layer vector): what sweeps use.
-Totals evaluateTotals(const EvalInput& s, int batch);
+/// Totals only (no per-layer vector): what sweeps use. With a `memo` (eval/Mapping.h), the GEMM
+/// mappings it holds for this model and batch are reused and the missing ones added to it.
+Totals evaluateTotals(const EvalInput& s, int batch, EvalMemo* memo = nullptr);
 
 } // namespace bs

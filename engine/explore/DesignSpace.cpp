@@ -44,6 +44,55 @@ std::string fmt(double v) {
 
 } // namespace
 
+namespace {
+
+double axisNumber(const std::string& path, const std::string& item) {
+    const std::optional<double> v = parseNumber(item);
+    if (!v || !std::isfinite(*v)) throw EngineError("--vary " + path + ": '" + item + "' is not a number");
+    return *v;
+}
+
+// "LO..HI" (steps of 1), "LO..HI:N" (N values evenly spaced) or "LO..HI*F" (×F each step).
+void appendRange(DesignAxis& a, const std::string& item, std::size_t dots) {
+    const double lo = axisNumber(a.path, item.substr(0, dots));
+    std::string rest = item.substr(dots + 2);
+    const std::size_t colon = rest.find(':'), star = rest.find('*');
+    const std::size_t cut = std::min(colon, star);
+    const double hi = axisNumber(a.path, rest.substr(0, cut));
+    if (hi < lo) throw EngineError("--vary " + a.path + ": range '" + item + "' is empty");
+    if (colon != std::string::npos) {
+        const double n = axisNumber(a.path, rest.substr(colon + 1));
+        if (n < 2 || n != std::floor(n) || n > 4096)
+            throw EngineError("--vary " + a.path + ": '" + item + "': the count after ':' must be 2..4096");
+        for (int i = 0; i < static_cast<int>(n); ++i)
+            a.values.push_back(lo + (hi - lo) * i / (n - 1));
+    } else if (star != std::string::npos) {
+        const double f = axisNumber(a.path, rest.substr(star + 1));
+        if (!(f > 1) || !(lo > 0))
+            throw EngineError("--vary " + a.path + ": '" + item + "': a factor range needs LO > 0 and F > 1");
+        for (double v = lo; v <= hi * (1 + 1e-12) && a.values.size() <= 4096; v *= f)
+            a.values.push_back(v);
+    } else {
+        for (double v = lo; v <= hi && a.values.size() <= 4096; v += 1)
+            a.values.push_back(v);
+    }
+}
+
+} // namespace
+
+bool DesignAxis::isModelKnob() const {
+    return path.rfind(kModelAxisPrefix, 0) == 0;
+}
+
+std::string DesignAxis::knobName() const {
+    return isModelKnob() ? path.substr(std::string(kModelAxisPrefix).size()) : std::string();
+}
+
+bool DesignAxis::changesGemmMapping() const {
+    const std::string mapping = "mapping.";
+    return path == "compute_units" || (path.rfind(mapping, 0) == 0 && path != "mapping.vector_grain_elems");
+}
+
 DesignAxis parseDesignAxis(const std::string& text) {
     const auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -51,32 +100,39 @@ DesignAxis parseDesignAxis(const std::string& text) {
     DesignAxis a;
     a.path = text.substr(0, eq);
     const std::string list = text.substr(eq + 1);
-    if (!isNumberPath(a.path))
-        throw EngineError("--vary " + a.path +
-                          ": not a number field of the preset format (docs/PRESETS.md; e.g. "
-                          "memory.dram.bandwidth_gb_s, memory.onchip.capacity_mib, compute_units, clock_ghz, "
-                          "peak_tflops.bf16, energy.tdp_watts)");
-    if (list.find("..") != std::string::npos) {
-        for (int v : parseBatchList(list))
-            a.values.push_back(v);
-    } else {
-        for (const std::string& item : split(list, ',')) {
-            const std::optional<double> v = parseNumber(item);
-            if (!v || !std::isfinite(*v))
-                throw EngineError("--vary " + a.path + ": '" + item + "' is not a number");
-            a.values.push_back(*v);
-        }
+    if (a.isModelKnob() ? a.knobName().empty()
+                        : !isNumberPath(a.path) || a.path.rfind("power_modes.", 0) == 0)
+        throw EngineError(
+            "--vary " + a.path +
+            ": not a number field of the preset format (docs/PRESETS.md; e.g. "
+            "memory.dram.bandwidth_gb_s, memory.onchip.capacity_mib, compute_units, clock_ghz, "
+            "peak_tflops.bf16, energy.tdp_watts) nor a model knob (model.seq, model.resolution)");
+    for (const std::string& item : split(list, ',')) {
+        if (const auto dots = item.find(".."); dots != std::string::npos)
+            appendRange(a, item, dots);
+        else
+            a.values.push_back(axisNumber(a.path, item));
     }
     if (a.values.empty()) throw EngineError("--vary " + a.path + ": no values");
     if (a.values.size() > 4096) throw EngineError("--vary " + a.path + ": more than 4096 values");
     return a;
 }
 
+std::string variedId(const std::string& baseId, const std::vector<DesignAxis>& axes,
+                     const std::vector<double>& values) {
+    std::string id = baseId;
+    for (std::size_t i = 0; i < axes.size(); ++i)
+        id += "-" + axes[i].path + "-" + fmt(values[i]);
+    // Preset ids are lower-case letters, digits and '-': "h100-sxm-memory-dram-bandwidth-gb-s-2000".
+    for (char& c : id)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) c = '-';
+    return id;
+}
+
 HardwarePreset variedPreset(const QJsonObject& base, const std::vector<DesignAxis>& axes,
                             const std::vector<double>& values, const std::string& file) {
     QJsonObject o = base;
     const QString id = base.value(QStringLiteral("id")).toString();
-    QString variant = id;
     for (std::size_t i = 0; i < axes.size(); ++i) {
         const QString path = qs(axes[i].path);
         const double v = values[i];
@@ -93,12 +149,8 @@ HardwarePreset variedPreset(const QJsonObject& base, const std::vector<DesignAxi
                 }
         }
         o = withSourcedValue(o, path, v, QStringLiteral("varied by batchscope explore"));
-        variant += QStringLiteral("-%1-%2").arg(path).arg(v);
     }
-    // Preset ids are lower-case letters, digits and '-': "h100-sxm-memory-dram-bandwidth-gb-s-2000".
-    for (QChar& c : variant)
-        if (!(c.isDigit() || (c >= QLatin1Char('a') && c <= QLatin1Char('z')))) c = QLatin1Char('-');
-    o[QStringLiteral("id")] = variant;
+    o[QStringLiteral("id")] = qs(variedId(id.toStdString(), axes, values));
     o[QStringLiteral("derived_from")] = id;
     PresetLoadResult r = parsePreset(QJsonDocument(o).toJson().toStdString(), file);
     if (!r.preset || hasErrors(r.issues)) {

@@ -13,16 +13,31 @@
 
 namespace bs {
 
-/// One varied field: its path ("memory.dram.bandwidth_gb_s", "peak_tflops.bf16") and its values.
+/// What a model knob's axis path starts with: "model.seq", "model.resolution" (height and width).
+inline constexpr const char* kModelAxisPrefix = "model.";
+
+/// One varied field: its path (a preset field, "memory.dram.bandwidth_gb_s", "peak_tflops.bf16",
+/// or a model knob, "model.seq") and its values.
 struct DesignAxis {
     std::string path;
     std::vector<double> values;
+
+    bool isModelKnob() const;
+    std::string knobName() const; ///< "seq" for "model.seq"; "" for a preset field
+    /// Whether the field changes how GEMMs map onto the units (compute_units, the tile and array
+    /// shapes): design points along it cannot reuse each other's mappings (MappingMemo).
+    bool changesGemmMapping() const;
 };
 
-/// Parses "PATH=LIST": LIST is numbers separated by commas ("0.5,1,2") or the batch-list forms
-/// for integers ("16..256*2"). Throws EngineError naming the path or the value: a path that is not
-/// a number field of the preset format, or a value that is not a number.
+/// Parses "PATH=LIST": LIST is items separated by commas, each a number ("0.5"), a range of steps
+/// of 1 ("16..24"), N values evenly spaced ("1000..4000:64") or a geometric range ("8..1024*2").
+/// Throws EngineError naming the path or the value: a path that is neither a number field of the
+/// preset format (power modes' fields excluded) nor "model.KNOB", or a value that is not a number.
 DesignAxis parseDesignAxis(const std::string& text);
+
+/// "<base id>-<path>-<value>…" with every character that an id may not hold as '-'.
+std::string variedId(const std::string& baseId, const std::vector<DesignAxis>& axes,
+                     const std::vector<double>& values);
 
 /// `base` (a preset's JSON) with each axis's field set to its value (the source says "varied by
 /// explore"), validated as a preset file is. Varying compute_units or clock_ghz scales every

@@ -340,6 +340,13 @@ PresetLoadResult parsePreset(const std::string& jsonText, const std::string& fil
     return result;
 }
 
+std::vector<PresetIssue> presetCrossChecks(const HardwarePreset& preset, const std::string& file) {
+    std::vector<PresetIssue> issues;
+    Reader r(file, issues);
+    crossChecks(r, preset);
+    return issues;
+}
+
 PresetLoadResult loadPresetFile(const std::string& path) {
     QFile f(QString::fromStdString(path));
     constexpr qint64 kMaxPresetBytes = 4 * 1024 * 1024;

@@ -21,6 +21,9 @@ struct PresetLoadResult {
 
 /// Parses preset JSON text; `file` names it in messages.
 PresetLoadResult parsePreset(const std::string& jsonText, const std::string& file);
+/// The checks between fields that parsePreset() runs last (a peak for every precision with an energy,
+/// static power below the limit, ...), on a preset changed in code (a design point of `explore`).
+std::vector<PresetIssue> presetCrossChecks(const HardwarePreset& preset, const std::string& file);
 /// Reads and parses a preset file (a missing or unreadable file is an error, not an exception).
 PresetLoadResult loadPresetFile(const std::string& path);
 

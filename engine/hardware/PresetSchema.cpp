@@ -221,6 +221,54 @@ QJsonObject withPresetValueAt(const QJsonObject& root, const QString& path, cons
     return out;
 }
 
+Sourced* presetNumber(HardwarePreset& p, const std::string& path) {
+    const auto perPrecision = [&](std::map<Precision, Sourced>& map, const std::string& prefix) -> Sourced* {
+        if (path.rfind(prefix, 0) != 0) return nullptr;
+        const std::optional<Precision> prec = parsePrecision(path.substr(prefix.size()));
+        const auto it = prec ? map.find(*prec) : map.end();
+        return it == map.end() ? nullptr : &it->second;
+    };
+    if (Sourced* s = perPrecision(p.peakTflops, "peak_tflops.")) return s;
+    if (Sourced* s = perPrecision(p.flopsPerClockPerUnit, "flops_per_clock_per_unit.")) return s;
+    if (Sourced* s = perPrecision(p.pjPerFlop, "energy.pj_per_flop.")) return s;
+    const std::pair<const char*, Sourced*> members[] = {
+        {"clock_ghz", &p.clockGhz},
+        {"compute_units", &p.computeUnits},
+        {"vector_tflops", &p.vectorTflops},
+        {"memory.dram.capacity_gib", &p.dram.capacity},
+        {"memory.dram.bandwidth_gb_s", &p.dram.bandwidthGBs},
+        {"memory.dram.energy_pj_per_byte", &p.dram.pjPerByte},
+        {"memory.onchip.capacity_mib", &p.onchip.capacity},
+        {"memory.onchip.bandwidth_gb_s", &p.onchip.bandwidthGBs},
+        {"memory.onchip.energy_pj_per_byte", &p.onchip.pjPerByte},
+        {"memory.local.capacity_kib_per_unit", p.local ? &p.local->capacity : nullptr},
+        {"mapping.k_align", &p.kAlign},
+        {"mapping.max_split_k", &p.maxSplitK},
+        {"mapping.array_rows", &p.arrayRows},
+        {"mapping.array_cols", &p.arrayCols},
+        {"mapping.simd_fp32_lanes", &p.simdFp32Lanes},
+        {"mapping.micro_tile_m", &p.microTileM},
+        {"mapping.micro_tile_n", &p.microTileN},
+        {"mapping.tile_rows", &p.tileRows},
+        {"mapping.tile_cols", &p.tileCols},
+        {"mapping.vector_grain_elems", &p.vectorGrainElems},
+        {"energy.idle_watts", &p.idleWatts},
+        {"energy.static_watts", &p.staticWatts},
+        {"energy.tdp_watts", &p.tdpWatts},
+        {"overheads.dispatch_us", &p.dispatchUs},
+        {"efficiency.compute_fraction", &p.computeFraction},
+        {"efficiency.bandwidth_fraction", &p.bandwidthFraction},
+        {"efficiency.onchip_activation_fraction", &p.onchipActivationFraction},
+    };
+    for (const auto& [name, member] : members)
+        if (path == name) return member;
+    return nullptr;
+}
+
+const Sourced* presetNumber(const HardwarePreset& preset, const std::string& path) {
+    return presetNumber(const_cast<HardwarePreset&>(preset), path); // finds, never changes
+}
+
 QJsonObject withSourcedValue(const QJsonObject& root, const QString& path, double value,
                              const QString& source) {
     const PresetField* f = presetField(path);

@@ -55,6 +55,12 @@ QStringList presetChildKeys(const QString& parentPath, std::optional<ArchClass> 
 QJsonValue presetValueAt(const QJsonObject& root, const QString& path);
 /// `root` with the value at a dotted path replaced (intermediate objects are created).
 QJsonObject withPresetValueAt(const QJsonObject& root, const QString& path, const QJsonValue& value);
+/// The member a Number field (or a per-precision entry: "peak_tflops.bf16") fills, or null for
+/// any other path, a precision the preset lacks and a power mode's fields. What lets a design-space
+/// sweep set a field of a loaded preset without writing and re-reading its JSON (tst_preset checks
+/// it against the loader for every field).
+Sourced* presetNumber(HardwarePreset& preset, const std::string& path);
+const Sourced* presetNumber(const HardwarePreset& preset, const std::string& path);
 /// `root` with the Number (or per-precision entry) at `path` set to {value, source}; throws
 /// EngineError when `path` is not a Number field of the format, so a writer cannot misspell a key.
 QJsonObject withSourcedValue(const QJsonObject& root, const QString& path, double value,

@@ -1,9 +1,11 @@
 // Design-space sweeps (docs/MODEL.md §20): field paths and values refused with the preset
-// validation's message, the design points' product, peaks that follow units and clock, a DRAM
+// validation's message, ranges and knob axes, the loader's members, the fast path (reuse, workers)
+// against preset files point by point, the design points' product, peaks that follow units and clock, a DRAM
 // bandwidth sweep whose memory time falls exactly as 1 / bandwidth, and the objectives' batches.
 #include "TestSupport.h"
 #include "base/EngineError.h"
 #include "explore/DesignSpace.h"
+#include "explore/Explore.h"
 #include "hardware/PresetLoader.h"
 #include "hardware/PresetSchema.h"
 #include "zoo/ModelZoo.h"
@@ -63,6 +65,161 @@ class TstExplore : public QObject {
         });
         QCOMPARE(m, std::string("--vary memory.dram.bandwidth_gb_s=-5: h100-sxm.json: "
                                 "memory.dram.bandwidth_gb_s.value: must be > 0 (got -5)"));
+    }
+
+    void rangesAndKnobAxes() {
+        QCOMPARE(parseDesignAxis("memory.dram.bandwidth_gb_s=1000..4000:4").values,
+                 (std::vector<double>{1000, 2000, 3000, 4000}));
+        QCOMPARE(parseDesignAxis("clock_ghz=0.5..2*2").values, (std::vector<double>{0.5, 1, 2}));
+        QCOMPARE(parseDesignAxis("compute_units=6..9").values, (std::vector<double>{6, 7, 8, 9}));
+        const DesignAxis seq = parseDesignAxis("model.seq=128,256");
+        QVERIFY(seq.isModelKnob() && seq.knobName() == "seq" && !seq.changesGemmMapping());
+        QVERIFY(parseDesignAxis("compute_units=1").changesGemmMapping());
+        QVERIFY(parseDesignAxis("mapping.k_align=16").changesGemmMapping());
+        QVERIFY(!parseDesignAxis("peak_tflops.bf16=1").changesGemmMapping());
+        for (const char* bad : {"clock_ghz=4..1:3", "clock_ghz=1..4:1", "clock_ghz=0..4*2", "model.=1",
+                                "power_modes.30w.tdp_watts=20"})
+            QVERIFY2(!messageOf([&] { parseDesignAxis(bad); }).empty(), bad);
+    }
+
+    void presetNumberIsTheLoadersMember() {
+        // Every Number field (and per-precision entry) of the format, set in a shipped file that has
+        // it and read back by the loader, is the member presetNumber() points at: the table cannot
+        // drift from the loader.
+        int checked = 0;
+        for (const PresetField& f : presetFields()) {
+            const std::string path = f.path;
+            if (path.rfind("power_modes.", 0) == 0 || f.kind == PresetFieldKind::Text) continue;
+            std::vector<std::string> paths{path};
+            if (f.kind == PresetFieldKind::PerPrecision)
+                paths = {path + ".bf16", path + ".int8"};
+            else if (f.kind != PresetFieldKind::Number)
+                continue;
+            for (const std::string& p : paths)
+                for (const HardwarePreset& hw : shipped().presets()) {
+                    QJsonObject json = shippedJson(hw.id.c_str());
+                    if (presetValueAt(json, QString::fromStdString(p)).isUndefined()) continue;
+                    const double v = presetNumber(const_cast<HardwarePreset&>(hw), p)->value * 0.75;
+                    json = withSourcedValue(json, QString::fromStdString(p), v, QStringLiteral("test"));
+                    PresetLoadResult r = parsePreset(QJsonDocument(json).toJson().toStdString(), "x.json");
+                    QVERIFY2(r.preset, (p + " on " + hw.id + ": " + errorLines(r.issues)).c_str());
+                    QVERIFY2(presetNumber(*r.preset, p) && presetNumber(*r.preset, p)->value == v, p.c_str());
+                    ++checked;
+                    break;
+                }
+        }
+        QVERIFY(checked >= 30);
+        HardwarePreset h100 = *shipped().find("h100-sxm");
+        QVERIFY(!presetNumber(h100, "peak_tflops.fp4") && !presetNumber(h100, "name"));
+    }
+
+    void exploreMatchesPresetFilesPointByPoint() {
+        // The fast path (one validated file per axis value, members set, traffic and mappings
+        // reused, two workers) gives every design point what a preset file with its values gives,
+        // evaluated on its own: over bandwidth × on-chip capacity (traffic reused along bandwidth,
+        // visited capacity-outer), units × clock (peaks scaled by both) and a power limit that binds.
+        const std::vector<PreparedScenario> scenarios{
+            prepareScenario(scenarioFieldsFromText("model=resnet50,hardware=h100-sxm"), shipped()),
+            prepareScenario(scenarioFieldsFromText("model=mobilenet_v2,hardware=t4"), shipped())};
+        const std::vector<int> batches{1, 8, 64, 512};
+        const std::vector<std::vector<DesignAxis>> sweeps{
+            {parseDesignAxis("memory.dram.bandwidth_gb_s=300,900,2500"),
+             parseDesignAxis("memory.onchip.capacity_mib=2,6,40")},
+            {parseDesignAxis("compute_units=20,40"), parseDesignAxis("clock_ghz=0.6,1.2")},
+            {parseDesignAxis("energy.tdp_watts=30,300")}};
+        int powerBound = 0;
+        for (const std::vector<DesignAxis>& axes : sweeps) {
+            // The power limit binds on the T4 at 30 W (static power 22.75 W); the H100 idles above it.
+            const std::vector<PreparedScenario> on =
+                axes[0].path == "energy.tdp_watts" ? std::vector<PreparedScenario>{scenarios[1]} : scenarios;
+            const ExploreRequest r{axes, batches, Objective::Throughput, std::nullopt};
+            const std::vector<DesignRow> rows = exploreDesignSpace(on, r, {2, {}, nullptr});
+            QCOMPARE(rows.size(), on.size() * designPoints(axes).size());
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                const DesignRow& row = rows[i];
+                QCOMPARE(row.values, designPoints(axes)[i % designPoints(axes).size()]);
+                const PreparedScenario& s = on[row.scenario];
+                const HardwarePreset hw = designPreset(s, axes, row.values);
+                EvalInput in = s.input();
+                in.hardware = &hw;
+                const DesignSummary want = summarise(sweepBatches(in, batches), r.objective, std::nullopt);
+                QCOMPARE(row.summary.batch, want.batch);
+                QVERIFY(std::abs(row.summary.totals.latency_s / want.totals.latency_s - 1) < 1e-12);
+                QVERIFY(std::abs(row.summary.totals.energyPerInference.total() /
+                                     want.totals.energyPerInference.total() -
+                                 1) < 1e-12);
+                QCOMPARE(row.summary.maxThroughput_per_s > 0, want.maxThroughput_per_s > 0);
+                powerBound += row.summary.totals.powerClockFactor < 1 ? 1 : 0;
+            }
+        }
+        QVERIFY(powerBound > 0);
+        // One worker or two: the same rows; progress ends at the total; a cancelled run returns none.
+        const ExploreRequest r{sweeps[0], batches, Objective::Energy, 0.01};
+        std::size_t last = 0;
+        const auto one =
+            exploreDesignSpace(scenarios, r, {1, [&](std::size_t d, std::size_t) { last = d; }, nullptr});
+        const auto two = exploreDesignSpace(scenarios, r, {2, {}, nullptr});
+        QCOMPARE(last, one.size());
+        for (std::size_t i = 0; i < one.size(); ++i)
+            QVERIFY(one[i].summary.batch == two[i].summary.batch && one[i].pareto == two[i].pareto);
+        const std::atomic<bool> cancel{true};
+        QVERIFY(exploreDesignSpace(scenarios, r, {2, {}, &cancel}).empty());
+    }
+
+    void exploreRefusals() {
+        const std::vector<PreparedScenario> t4{
+            prepareScenario(scenarioFieldsFromText("model=mobilenet_v2,hardware=t4"), shipped())};
+        const ExploreRequest both{
+            {parseDesignAxis("energy.static_watts=10,30"), parseDesignAxis("energy.tdp_watts=25,70")},
+            {1},
+            Objective::Throughput,
+            std::nullopt};
+        const std::string m = messageOf([&] { exploreDesignSpace(t4, both); });
+        QVERIFY2(m.find("--vary energy.static_watts=30,energy.tdp_watts=25: ") == 0 &&
+                     m.find("energy.static_watts: static power must stay below the TDP") != std::string::npos,
+                 m.c_str());
+        const ExploreRequest knob{
+            {parseDesignAxis("model.depth=2")}, {1}, Objective::Throughput, std::nullopt};
+        QVERIFY(messageOf([&] { exploreDesignSpace(t4, knob); }).find("mobilenet_v2 has no knob 'depth'") !=
+                std::string::npos);
+        const ExploreRequest twice{{parseDesignAxis("clock_ghz=1"), parseDesignAxis("clock_ghz=2")},
+                                   {1},
+                                   Objective::Throughput,
+                                   std::nullopt};
+        QVERIFY(messageOf([&] { exploreDesignSpace(t4, twice); }).find("given twice") != std::string::npos);
+    }
+
+    void knobAxesRebuildTheModel() {
+        // model.seq over BERT and model.resolution over ResNet: each row is the scenario with that
+        // knob, evaluated on its own.
+        const std::vector<PreparedScenario> s{
+            prepareScenario(scenarioFieldsFromText("model=bert-base,hardware=a100-sxm4-80gb"), shipped())};
+        const ExploreRequest r{
+            {parseDesignAxis("model.seq=64,256"), parseDesignAxis("memory.dram.bandwidth_gb_s=1000,2000")},
+            {1, 4, 16},
+            Objective::Throughput,
+            std::nullopt};
+        const std::vector<DesignRow> rows = exploreDesignSpace(s, r);
+        QCOMPARE(rows.size(), std::size_t{4});
+        for (const DesignRow& row : rows) {
+            PreparedScenario direct =
+                prepareScenario(scenarioFieldsFromText("model=bert-base,hardware=a100-sxm4-80gb,seq=" +
+                                                       std::to_string(static_cast<int>(row.values[0]))),
+                                shipped());
+            const HardwarePreset hw = designPreset(direct, r.axes, row.values);
+            EvalInput in = direct.input();
+            in.hardware = &hw;
+            const DesignSummary want = summarise(sweepBatches(in, r.batches), r.objective, std::nullopt);
+            QCOMPARE(row.summary.batch, want.batch);
+            QVERIFY(std::abs(row.summary.totals.latency_s / want.totals.latency_s - 1) < 1e-12);
+        }
+        QVERIFY(rows[0].summary.totals.latency_s < rows[2].summary.totals.latency_s); // seq 64 < seq 256
+        const std::vector<PreparedScenario> cnn{
+            prepareScenario(scenarioFieldsFromText("model=resnet50,hardware=h100-sxm"), shipped())};
+        const ExploreRequest res{
+            {parseDesignAxis("model.resolution=224,448")}, {1}, Objective::Throughput, std::nullopt};
+        const auto r2 = exploreDesignSpace(cnn, res);
+        QVERIFY(r2[1].summary.totals.flops > 3.9 * r2[0].summary.totals.flops);
     }
 
     void designPointsAreTheProduct() {
