@@ -117,6 +117,10 @@ struct Totals {
     double activationPeakBytes = 0;
     double stateBytes = 0;
     bool fitsMemory = true;
+    /// What a million inferences cost: the replica's devices (all replicas) at the preset's price per
+    /// device-hour for the time they take, ÷ throughput (docs/MODEL.md §21). 0 when the preset gives
+    /// no price.
+    double usdPerMillion = 0;
     double criticalBatch = std::numeric_limits<double>::infinity();  ///< model-level, from totals
     double compute_s = 0, memory_s = 0, power_s = 0, overhead_s = 0; ///< time of layers by their bound
     double interconnect_s = 0; ///< time of the layers the link bounds (collectives)
@@ -169,6 +173,12 @@ std::optional<long long> largestBatchWithin(double fixedBytes, double perSampleB
 /// interconnect_s); ties go to compute, then memory, then power, then overhead. One rule for the sweep column
 /// and the story.
 Bound dominantTimeBound(const Totals& t);
+
+/// What a million items (inferences, tokens) cost on `devices` devices at `usdPerDeviceHour` each,
+/// producing `itemsPerS`: devices × price ÷ 3600 ÷ rate × 10⁶. 0 without a price or a rate.
+inline double usdPerMillion(double usdPerDeviceHour, double devices, double itemsPerS) {
+    return usdPerDeviceHour > 0 && itemsPerS > 0 ? devices * usdPerDeviceHour / 3600 / itemsPerS * 1e6 : 0;
+}
 
 /// Evaluates the scenario at `batch` (≥ 1). Throws EngineError if the preset lacks the precision.
 ScenarioResult evaluate(const EvalInput& s, int batch);

@@ -167,6 +167,8 @@ GenerationPoint evaluateGeneration(const GenerationModels& models, const EvalInp
     p.e2e_s = p.ttft_s + steps * p.tpot_s;
     p.outputTokensPerS = static_cast<double>(batch) * l.output / p.e2e_s;
     p.outputTokensPerSPerUser = p.tpot_s > 0 ? 1 / p.tpot_s : 0;
+    p.usdPerMillionTokens =
+        usdPerMillion(on.hardware->usdPerDeviceHour.value, on.layout.devices(), p.outputTokensPerS);
     const double energy_j = prefill_j + steps / tokensPerStep * step_j;
     p.energyPerToken_j = energy_j / (static_cast<double>(batch) * l.output);
     p.power_w = energy_j / p.e2e_s;
@@ -201,6 +203,8 @@ ContinuousPoint evaluateContinuous(const GenerationModels& models, const EvalInp
     p.e2e_s = p.ttft_s + (l.output - 1) * step_s;
     p.outputTokensPerS = batch / step_s;
     p.outputTokensPerSPerUser = 1 / step_s;
+    p.usdPerMillionTokens =
+        usdPerMillion(on.hardware->usdPerDeviceHour.value, on.layout.devices(), p.outputTokensPerS);
     p.energyPerToken_j = step_j / batch;
     p.power_w = step_j / step_s;
     c.requestRate_per_s = batch / (l.output * step_s);

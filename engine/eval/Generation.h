@@ -72,12 +72,14 @@ struct GenerationPoint {
     double e2e_s = 0;                   ///< ttft + (output − 1) · tpot
     double outputTokensPerS = 0;        ///< batch · output / e2e (the device's)
     double outputTokensPerSPerUser = 0; ///< 1 / tpot (one sequence's decode speed)
-    double energyPerToken_j = 0;        ///< (prefill + every decode step) ÷ (batch · output)
-    double power_w = 0;                 ///< average board power over e2e
-    double weightBytes = 0;             ///< parameters in device memory
-    double kvCacheBytes = 0;            ///< batch · KV per sequence at prompt + output tokens
-    double activationBytes = 0;         ///< the larger of the prefill's and the last decode step's
-    double peakMemoryBytes = 0;         ///< weights + KV cache + activations
+    /// What a million output tokens cost on the replica's devices at the preset's price (0: no price).
+    double usdPerMillionTokens = 0;
+    double energyPerToken_j = 0; ///< (prefill + every decode step) ÷ (batch · output)
+    double power_w = 0;          ///< average board power over e2e
+    double weightBytes = 0;      ///< parameters in device memory
+    double kvCacheBytes = 0;     ///< batch · KV per sequence at prompt + output tokens
+    double activationBytes = 0;  ///< the larger of the prefill's and the last decode step's
+    double peakMemoryBytes = 0;  ///< weights + KV cache + activations
     bool fitsMemory = true;
     Totals prefill;    ///< the prefill of the batch
     Totals lastDecode; ///< the last decode step (longest context)

@@ -109,6 +109,7 @@ std::vector<int> finish(const EvalInput& s, const BatchSplit& b, Totals& t,
     for (double* x : {&t.flops, &t.macs, &t.dramBytes, &t.sramBytes, &t.weightBytes})
         *x *= perDevice;
     t.throughput_per_s = t.latency_s > 0 ? b.batch * s.replicas / t.latency_s : 0;
+    t.usdPerMillion = usdPerMillion(hw.usdPerDeviceHour.value, l.devices() * s.replicas, t.throughput_per_s);
     t.utilization = t.latency_s > 0 ? t.flops / (t.latency_s * t.peakFlops) : 0;
     t.bandwidthUtilization = t.latency_s > 0 ? t.dramBytes / (t.latency_s * hw.dramBytesPerS()) : 0;
     t.unitsAllocatedMean = pass_s > 0 ? unitTime / pass_s : 0;

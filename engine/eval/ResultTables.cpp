@@ -30,11 +30,16 @@ std::vector<QString> sweepColumns() {
             QStringLiteral("power_w"),
             QStringLiteral("clock_factor"),
             QStringLiteral("interconnect_ms"),
-            QStringLiteral("bubble_ms")};
+            QStringLiteral("bubble_ms"),
+            QStringLiteral("usd_per_million")};
 }
 
 QString dominantBound(const Totals& t) {
     return QString::fromLatin1(boundName(dominantTimeBound(t)));
+}
+
+Cell costCell(double usd) {
+    return usd > 0 ? Cell(usd) : Cell(QString());
 }
 
 std::vector<Cell> sweepCells(const Totals& t) {
@@ -61,7 +66,8 @@ std::vector<Cell> sweepCells(const Totals& t) {
             t.power_w,
             t.powerClockFactor,
             t.interconnect_s * 1e3,
-            t.bubble_s * 1e3};
+            t.bubble_s * 1e3,
+            costCell(t.usdPerMillion)};
 }
 
 Table sweepTable(const std::vector<SweepPoint>& points) {
@@ -85,7 +91,8 @@ std::vector<QString> generationColumns() {
             QStringLiteral("activations_gb"),
             QStringLiteral("peak_memory_gb"),
             QStringLiteral("fits_memory"),
-            QStringLiteral("max_batch")};
+            QStringLiteral("max_batch"),
+            QStringLiteral("usd_per_million_tokens")};
 }
 
 std::vector<Cell> generationCells(const GenerationPoint& p, std::optional<long long> maxBatch) {
@@ -102,7 +109,8 @@ std::vector<Cell> generationCells(const GenerationPoint& p, std::optional<long l
             p.activationBytes / 1e9,
             p.peakMemoryBytes / 1e9,
             p.fitsMemory,
-            maxBatch ? Cell(static_cast<double>(*maxBatch)) : Cell(QString())};
+            maxBatch ? Cell(static_cast<double>(*maxBatch)) : Cell(QString()),
+            costCell(p.usdPerMillionTokens)};
 }
 
 std::vector<QString> layerColumns() {

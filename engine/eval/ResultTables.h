@@ -20,6 +20,8 @@ namespace bs {
 std::vector<QString> sweepColumns();
 /// One sweep row, in sweepColumns() order.
 std::vector<Cell> sweepCells(const Totals& t);
+/// A cost in USD, empty when there is none (0: the preset gives no price).
+Cell costCell(double usd);
 /// Where most of the model's time goes: "compute", "memory" or "overhead".
 QString dominantBound(const Totals& t);
 /// One row per point, the columns of sweepColumns().

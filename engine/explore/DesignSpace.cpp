@@ -184,8 +184,40 @@ Objective parseObjective(const std::string& text) {
     if (text == "throughput") return Objective::Throughput;
     if (text == "latency") return Objective::Latency;
     if (text == "energy") return Objective::Energy;
-    throw EngineError("--objective '" + text + "' is not throughput, latency or energy");
+    if (text == "cost") return Objective::Cost;
+    throw EngineError("--objective '" + text + "' is not throughput, latency, energy or cost");
 }
+
+namespace {
+
+// Energy and cost: the fitting batch (within the budget, when one is set) with the least per inference.
+void pickLowest(DesignSummary& s, const std::vector<SweepPoint>& sweep, Objective objective,
+                std::optional<double> latencyBudget_s) {
+    const auto per = [&](const Totals& t) {
+        return objective == Objective::Energy ? t.energyPerInference.total() : t.usdPerMillion;
+    };
+    const SweepPoint* best = nullptr;
+    bool fits = false;
+    for (const SweepPoint& p : sweep) {
+        fits = fits || p.totals.fitsMemory;
+        if (p.totals.fitsMemory && (!latencyBudget_s || p.totals.latency_s <= *latencyBudget_s) &&
+            (!best || per(p.totals) < per(best->totals)))
+            best = &p;
+    }
+    if (best && objective == Objective::Cost && !(best->totals.usdPerMillion > 0)) {
+        s.reason = "the preset gives no price (cost.usd_per_device_hour)";
+        return;
+    }
+    if (best) {
+        s.batch = best->totals.batch;
+        s.totals = best->totals;
+    } else {
+        s.reason =
+            !fits ? "no batch in the sweep fits in device memory" : "no batch meets the latency budget";
+    }
+}
+
+} // namespace
 
 DesignSummary summarise(const std::vector<SweepPoint>& sweep, Objective objective,
                         std::optional<double> latencyBudget_s) {
@@ -195,26 +227,12 @@ DesignSummary summarise(const std::vector<SweepPoint>& sweep, Objective objectiv
     for (const SweepPoint& p : sweep)
         if (p.totals.fitsMemory)
             s.maxThroughput_per_s = std::max(s.maxThroughput_per_s, p.totals.throughput_per_s);
-    const std::vector<Recommendation> recs = recommend(sweep, latencyBudget_s);
-    const char* want = objective == Objective::Energy ? "min energy"
-                       : latencyBudget_s              ? "latency budget"
-                                                      : "knee";
-    if (objective == Objective::Energy && latencyBudget_s) {
-        // The lowest energy per inference among the batches within the budget.
-        const SweepPoint* best = nullptr;
-        for (const SweepPoint& p : sweep)
-            if (p.totals.fitsMemory && p.totals.latency_s <= *latencyBudget_s &&
-                (!best || p.totals.energyPerInference.total() < best->totals.energyPerInference.total()))
-                best = &p;
-        if (best) {
-            s.batch = best->totals.batch;
-            s.totals = best->totals;
-        } else {
-            s.reason = "no batch meets the latency budget";
-        }
+    if (objective == Objective::Energy || objective == Objective::Cost) {
+        pickLowest(s, sweep, objective, latencyBudget_s);
         return s;
     }
-    for (const Recommendation& r : recs)
+    const char* want = latencyBudget_s ? "latency budget" : "knee";
+    for (const Recommendation& r : recommend(sweep, latencyBudget_s))
         if (r.what == want) {
             s.batch = r.batch;
             if (r.batch)

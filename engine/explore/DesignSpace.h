@@ -51,14 +51,15 @@ HardwarePreset variedPreset(const QJsonObject& base, const std::vector<DesignAxi
 std::vector<std::vector<double>> designPoints(const std::vector<DesignAxis>& axes);
 
 /// What a design point is judged by, at the batch it picks.
-enum class Objective { Throughput, Latency, Energy };
-/// "throughput", "latency", "energy"; throws EngineError naming the value otherwise.
+enum class Objective { Throughput, Latency, Energy, Cost };
+/// "throughput", "latency", "energy", "cost"; throws EngineError naming the value otherwise.
 Objective parseObjective(const std::string& text);
 
 /// A design point's sweep summarised: the batch the objective picks (throughput and latency: the
-/// highest-throughput batch within the budget, else the knee; energy: the lowest energy per
-/// inference within the budget, else overall), its totals, the max throughput that fits and the
-/// knee. Empty batch when no batch fits (or none meets the budget).
+/// highest-throughput batch within the budget, else the knee; energy and cost: the lowest energy
+/// or cost per inference within the budget, else among all that fit), its totals, the max
+/// throughput that fits and the knee. Empty batch, with the reason, when no batch fits, none meets
+/// the budget or (cost) the preset gives no price.
 struct DesignSummary {
     std::optional<int> batch;
     Totals totals;

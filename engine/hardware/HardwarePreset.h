@@ -80,6 +80,8 @@ struct HardwarePreset {
     Sourced tdpWatts; ///< board power limit: layers that would draw more run at a lower clock
     Sourced dispatchUs;
     Sourced computeFraction, bandwidthFraction, onchipActivationFraction;
+    /// What one device costs per hour (cost.usd_per_device_hour; 0: the preset gives no price).
+    Sourced usdPerDeviceHour;
     std::vector<PowerMode> powerModes; ///< other power modes the module offers (may be empty)
     /// The mode inPowerMode() applied ("" for the preset as written).
     std::string powerMode;

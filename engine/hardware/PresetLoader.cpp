@@ -266,6 +266,12 @@ void readCosts(Reader& r, const QJsonObject& root, HardwarePreset& p) {
     p.bandwidthFraction = r.field(eff, "efficiency.bandwidth_fraction");
     p.onchipActivationFraction = r.field(eff, "efficiency.onchip_activation_fraction");
     r.unknownKeys(eff, "efficiency");
+
+    if (root.contains(q("cost"))) {
+        const QJsonObject cost = r.object(root, "cost", "");
+        p.usdPerDeviceHour = r.field(cost, "cost.usd_per_device_hour");
+        r.unknownKeys(cost, "cost");
+    }
 }
 
 // power_modes: each key a mode id, each mode the wildcard fields of the schema; a mode must slow

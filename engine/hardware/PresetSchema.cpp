@@ -154,6 +154,12 @@ std::vector<PresetField> makeFields() {
               "fraction 0–1",
               "Share of the on-chip level usable for activations (the rest holds weight tiles and metadata)",
               0, 1),
+        field("cost", K::Object, G::Cost, "Cost", "", "What running one device costs (optional)", 0, 0, false,
+              false),
+        field("cost.usd_per_device_hour", K::Number, G::Cost, "Price per device-hour", "USD/h",
+              "What one device costs per hour: a public cloud list price per GPU, or purchase and power "
+              "amortised over its life (say which in the source); gives the cost per million inferences",
+              0, 1e6),
     };
 }
 
@@ -259,6 +265,7 @@ Sourced* presetNumber(HardwarePreset& p, const std::string& path) {
         {"efficiency.compute_fraction", &p.computeFraction},
         {"efficiency.bandwidth_fraction", &p.bandwidthFraction},
         {"efficiency.onchip_activation_fraction", &p.onchipActivationFraction},
+        {"cost.usd_per_device_hour", &p.usdPerDeviceHour},
     };
     for (const auto& [name, member] : members)
         if (path == name) return member;

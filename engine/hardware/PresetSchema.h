@@ -17,7 +17,7 @@
 namespace bs {
 
 /// The editor's groups, in display order.
-enum class PresetGroup { General, Compute, Memory, Energy, Overheads, Efficiency, Mapping };
+enum class PresetGroup { General, Compute, Memory, Energy, Overheads, Efficiency, Mapping, Cost };
 
 enum class PresetFieldKind {
     Version,      ///< the format version: the number 1

@@ -222,6 +222,31 @@ class TstExplore : public QObject {
         QVERIFY(r2[1].summary.totals.flops > 3.9 * r2[0].summary.totals.flops);
     }
 
+    void costPerMillionFollowsThePrice() {
+        // T4 at $0.526 per device-hour: a million inferences cost 0.526 ÷ 3600 ÷ throughput × 10⁶,
+        // so the cheapest batch is the fastest one that fits; the L4 preset gives no price.
+        const PreparedScenario t4 =
+            prepareScenario(scenarioFieldsFromText("model=resnet50,hardware=t4"), shipped());
+        QCOMPARE(t4.hardware->usdPerDeviceHour.value, 0.526);
+        const std::vector<SweepPoint> sweep = sweepBatches(t4.input(), {1, 8, 64});
+        for (const SweepPoint& p : sweep)
+            QVERIFY(std::abs(p.totals.usdPerMillion - 0.526 / 3600 / p.totals.throughput_per_s * 1e6) <
+                    1e-12);
+        const DesignSummary cheapest = summarise(sweep, Objective::Cost, std::nullopt);
+        const auto fastest =
+            std::max_element(sweep.begin(), sweep.end(), [](const SweepPoint& a, const SweepPoint& b) {
+                return a.totals.throughput_per_s < b.totals.throughput_per_s;
+            });
+        QCOMPARE(*cheapest.batch, fastest->totals.batch);
+        QCOMPARE(usdPerMillion(2, 4, 1000), 2.0 * 4 / 3600 / 1000 * 1e6);
+        const PreparedScenario l4 =
+            prepareScenario(scenarioFieldsFromText("model=resnet50,hardware=l4"), shipped());
+        const std::vector<SweepPoint> free = sweepBatches(l4.input(), {1, 8});
+        QCOMPARE(free[0].totals.usdPerMillion, 0.0);
+        const DesignSummary none = summarise(free, Objective::Cost, std::nullopt);
+        QVERIFY(!none.batch && none.reason.find("cost.usd_per_device_hour") != std::string::npos);
+    }
+
     void designPointsAreTheProduct() {
         const auto pts = designPoints({{"a", {1, 2}}, {"b", {10, 20, 30}}});
         QCOMPARE(pts.size(), std::size_t{6});
@@ -326,7 +351,7 @@ class TstExplore : public QObject {
         QCOMPARE(*summarise(pts, Objective::Energy, 0.0101).batch, 1); // only batch 1 within 10.1 ms
         const DesignSummary none = summarise(pts, Objective::Energy, 0.001);
         QVERIFY(!none.batch && none.reason == "no batch meets the latency budget");
-        QVERIFY_THROWS_EXCEPTION(EngineError, parseObjective("cost"));
+        QVERIFY_THROWS_EXCEPTION(EngineError, parseObjective("price"));
     }
 };
 

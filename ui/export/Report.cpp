@@ -163,8 +163,9 @@ QString scenariosSection(const ExplorerSnapshot& s) {
                      {2, 3});
     HtmlTable t({QStringLiteral("#"), QStringLiteral("Latency (ms)"), QStringLiteral("Inferences/s"),
                  QStringLiteral("Utilization"), QStringLiteral("Energy (mJ/inf)"),
-                 QStringLiteral("Power (W)"), QStringLiteral("Bound"), QStringLiteral("Fits memory")},
-                {1, 2, 3, 4, 5});
+                 QStringLiteral("Cost ($/M inf)"), QStringLiteral("Power (W)"), QStringLiteral("Bound"),
+                 QStringLiteral("Fits memory")},
+                {1, 2, 3, 4, 5, 6});
     QString stories;
     for (const EvaluatedScenario& sc : s.scenarios) {
         if (!usable(sc)) {
@@ -172,7 +173,7 @@ QString scenariosSection(const ExplorerSnapshot& s) {
             t.add({keyCell(s, sc),
                    QStringLiteral("not evaluated: ") +
                        (sc.error.isEmpty() ? QStringLiteral("the sweep is still running") : esc(sc.error)),
-                   QString(), QString(), QString(), QString(), QString(), QString()});
+                   QString(), QString(), QString(), QString(), QString(), QString(), QString()});
             continue;
         }
         models.add({keyCell(s, sc), esc(sc.label),
@@ -180,7 +181,9 @@ QString scenariosSection(const ExplorerSnapshot& s) {
                     num(sc.model->flopsPerSample() / 1e9)});
         const Totals& c = sc.current.totals;
         t.add({keyCell(s, sc), ms(c.latency_s), num(c.throughput_per_s), percent(c.utilization),
-               num(c.energyPerInference.total() * 1e3), num(c.power_w), dominantBound(c),
+               num(c.energyPerInference.total() * 1e3),
+               c.usdPerMillion > 0 ? num(c.usdPerMillion) : QStringLiteral("no price"), num(c.power_w),
+               dominantBound(c),
                c.fitsMemory ? QStringLiteral("yes")
                             : QStringLiteral("no: needs %1 of %2")
                                   .arg(formatSi(c.peakMemoryBytes, QStringLiteral("B")),

@@ -49,6 +49,8 @@ QString groupTitle(PresetGroup g) {
         return QStringLiteral("Efficiency");
     case PresetGroup::Mapping:
         return QStringLiteral("Mapping");
+    case PresetGroup::Cost:
+        return QStringLiteral("Cost");
     }
     return {};
 }
