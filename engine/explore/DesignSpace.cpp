@@ -129,11 +129,16 @@ std::string variedId(const std::string& baseId, const std::vector<DesignAxis>& a
     return id;
 }
 
-HardwarePreset variedPreset(const QJsonObject& base, const std::vector<DesignAxis>& axes,
-                            const std::vector<double>& values, const std::string& file) {
+QJsonObject variedPresetJson(const QJsonObject& base, const std::vector<DesignAxis>& axes,
+                             const std::vector<double>& values) {
     QJsonObject o = base;
     const QString id = base.value(QStringLiteral("id")).toString();
+    std::vector<DesignAxis> presetAxes;
+    std::vector<double> presetValues;
     for (std::size_t i = 0; i < axes.size(); ++i) {
+        if (axes[i].isModelKnob()) continue;
+        presetAxes.push_back(axes[i]);
+        presetValues.push_back(values[i]);
         const QString path = qs(axes[i].path);
         const double v = values[i];
         // The peaks are units × FLOP/clock × clock: a design with more units or a faster clock
@@ -150,8 +155,14 @@ HardwarePreset variedPreset(const QJsonObject& base, const std::vector<DesignAxi
         }
         o = withSourcedValue(o, path, v, QStringLiteral("varied by batchscope explore"));
     }
-    o[QStringLiteral("id")] = qs(variedId(id.toStdString(), axes, values));
+    o[QStringLiteral("id")] = qs(variedId(id.toStdString(), presetAxes, presetValues));
     o[QStringLiteral("derived_from")] = id;
+    return o;
+}
+
+HardwarePreset variedPreset(const QJsonObject& base, const std::vector<DesignAxis>& axes,
+                            const std::vector<double>& values, const std::string& file) {
+    const QJsonObject o = variedPresetJson(base, axes, values);
     PresetLoadResult r = parsePreset(QJsonDocument(o).toJson().toStdString(), file);
     if (!r.preset || hasErrors(r.issues)) {
         std::string where;

@@ -39,6 +39,12 @@ DesignAxis parseDesignAxis(const std::string& text);
 std::string variedId(const std::string& baseId, const std::vector<DesignAxis>& axes,
                      const std::vector<double>& values);
 
+/// `base` (a preset's JSON) with the preset axes' values written in (knob axes skipped), peaks
+/// scaled with compute_units and clock_ghz, the varied id and derived_from the base's id; not
+/// validated (variedPreset() validates; the window saves it as a user preset).
+QJsonObject variedPresetJson(const QJsonObject& base, const std::vector<DesignAxis>& axes,
+                             const std::vector<double>& values);
+
 /// `base` (a preset's JSON) with each axis's field set to its value (the source says "varied by
 /// explore"), validated as a preset file is. Varying compute_units or clock_ghz scales every
 /// peak_tflops entry with it, since a preset's peaks are units × FLOP per clock × clock. The id

@@ -288,8 +288,7 @@ std::vector<DesignRow> exploreDesignSpace(const std::vector<PreparedScenario>& s
 
 HardwarePreset designPreset(const PreparedScenario& scenario, const std::vector<DesignAxis>& axes,
                             const std::vector<double>& values) {
-    const auto [pa, pv] = presetPart(axes, values);
-    return variedPreset(presetFileJson(*scenario.hardware), pa, pv, scenario.hardware->file);
+    return variedPreset(presetFileJson(*scenario.hardware), axes, values, scenario.hardware->file);
 }
 
 } // namespace bs

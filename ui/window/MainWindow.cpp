@@ -12,6 +12,7 @@
 #include "model/Settings.h"
 #include "presets/PresetEditor.h"
 #include "window/BatchControls.h"
+#include "window/DesignSpaceView.h"
 #include "window/LayerTablePanel.h"
 #include "window/ModelPanel.h"
 #include "window/PresentationWindow.h"
@@ -101,6 +102,13 @@ void MainWindow::buildCentre() {
     chartTabs_->setDocumentMode(true);
     chartTabs_->addTab(charts_, tr("Batch"));
     chartTabs_->addTab(serving_, tr("Serving (LLM)"));
+    design_ = new DesignSpaceView(explorer_);
+    // Scrolls when the window is small (1024×700): its two rows of controls are wider than the charts need.
+    chartTabs_->addTab(scrollable(design_), tr("Design space"));
+    chartTabs_->setTabToolTip(
+        2, tr("Sweep preset fields (bandwidth, on-chip SRAM, units, power, price) or model "
+              "knobs over the shown scenarios: the metric against them, a heat map with "
+              "the latency budget's contour, and the Pareto front."));
     chartTabs_->setTabToolTip(0, tr("What the batch does to every scenario: roofline, utilization, "
                                     "latency vs throughput, energy."));
     chartTabs_->setTabToolTip(1, tr("LLM generation of the decoder scenarios: throughput vs "
@@ -224,6 +232,10 @@ void MainWindow::connectViews() {
     for (SnapshotChart* chart : charts_->charts())
         connect(chart, &SnapshotChart::batchClicked, controls_, &BatchControls::setBatch);
     connect(serving_, &ServingView::batchClicked, controls_, &BatchControls::setBatch);
+    connect(design_, &DesignSpaceView::scenarioAdded, this, [this](int id, const QString& message) {
+        selectScenario(id);
+        statusBar()->showMessage(message, 8000);
+    });
     connect(serving_, &ServingView::settingsChanged, explorer_, &Explorer::setServing);
     connect(modelPanel_, &ModelPanel::openOnnxRequested, this, &MainWindow::chooseOnnx);
 }
@@ -532,6 +544,7 @@ void MainWindow::setDarkTheme(bool dark) {
     applyApplicationTheme(dark);
     charts_->setDarkTheme(dark);
     serving_->setDarkTheme(dark);
+    design_->setDarkTheme(dark);
     settings_->setDarkTheme(dark);
 }
 

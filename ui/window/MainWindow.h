@@ -29,6 +29,7 @@ class PresentationWindow;
 class SessionController;
 class PresetStore;
 class ServingView;
+class DesignSpaceView;
 class SummaryLines;
 class Settings;
 struct ExplorerSnapshot;
@@ -52,6 +53,7 @@ class MainWindow : public QMainWindow {
     ChartGrid* charts() const { return charts_; }
     /// The LLM serving view, a tab beside the batch charts.
     ServingView* servingView() const { return serving_; }
+    DesignSpaceView* designSpaceView() const { return design_; }
     /// The tabs "Batch" (the four batch charts) and "Serving".
     QTabWidget* chartTabs() const { return chartTabs_; }
     LayerTablePanel* layerTable() const { return table_; }
@@ -113,6 +115,7 @@ class MainWindow : public QMainWindow {
     static constexpr int kSideBySideDocksWidth_px = 1400;
     ChartGrid* charts_;
     ServingView* serving_;
+    DesignSpaceView* design_;
     QTabWidget* chartTabs_;
     LayerTablePanel* table_;
     PresetEditor* presetEditor_;
