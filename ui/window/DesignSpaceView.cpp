@@ -67,6 +67,16 @@ QAbstractAxis* valueAxis(double lo, double hi, const QString& title) {
     return a;
 }
 
+// `x` below and `y` left, every series of `chart` on both.
+void attachAxes(QChart* chart, QAbstractAxis* x, QAbstractAxis* y) {
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (QAbstractSeries* series : chart->series()) {
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+}
+
 void setChart(QChartView* view, QChart* chart, bool dark) {
     chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     chart->legend()->setAlignment(Qt::AlignBottom);
@@ -326,12 +336,7 @@ void DesignSpaceView::drawLine() {
     }
     QAbstractAxis* ax = valueAxis(xlo, xhi, QString::fromStdString(r.request.axes[0].path));
     QAbstractAxis* ay = valueAxis(ylo, yhi, metricTitle());
-    chart->addAxis(ax, Qt::AlignBottom);
-    chart->addAxis(ay, Qt::AlignLeft);
-    for (QAbstractSeries* series : chart->series()) {
-        series->attachAxis(ax);
-        series->attachAxis(ay);
-    }
+    attachAxes(chart, ax, ay);
     setChart(lineView_, chart, dark_);
 }
 
@@ -442,12 +447,7 @@ void DesignSpaceView::drawPareto() {
         valueAxis(xlo, xhi, cost ? tr("Cost ($ per million inferences)") : tr("Latency (ms)"));
     QAbstractAxis* ay =
         valueAxis(ylo, yhi, cost ? tr("Throughput (inferences/s)") : tr("Energy (mJ per inference)"));
-    chart->addAxis(ax, Qt::AlignBottom);
-    chart->addAxis(ay, Qt::AlignLeft);
-    for (QAbstractSeries* series : chart->series()) {
-        series->attachAxis(ax);
-        series->attachAxis(ay);
-    }
+    attachAxes(chart, ax, ay);
     setChart(paretoView_, chart, dark_);
 }
 
