@@ -52,7 +52,8 @@ int runExplore(const Options& o, std::ostream& out) {
     for (const DesignRow& row : rows) {
         const DesignSummary& d = row.summary;
         const PreparedScenario& s = scenarios[row.scenario];
-        std::vector<Cell> cells{s.scenario.label(s.hardware.get())};
+        // The label says the knob values the row ran with ("bert-base seq 512").
+        std::vector<Cell> cells{withKnobValues(s.scenario, r.axes, row.values).label(s.hardware.get())};
         for (double v : row.values)
             cells.emplace_back(v);
         if (d.batch) {

@@ -52,15 +52,15 @@ std::vector<double> knobPart(const std::vector<DesignAxis>& axes, const std::vec
     return out;
 }
 
-// The scenario's model with the knob axes at `values` (one per knob axis). Throws naming the axis.
-std::shared_ptr<const PreparedModel> knobModel(const PreparedScenario& s, const std::vector<DesignAxis>& axes,
-                                               const std::vector<double>& values) {
-    Scenario sc = s.scenario;
-    std::size_t k = 0;
-    for (const DesignAxis& a : axes) {
+} // namespace
+
+Scenario withKnobValues(const Scenario& s, const std::vector<DesignAxis>& axes,
+                        const std::vector<double>& values) {
+    Scenario sc = s;
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+        const DesignAxis& a = axes[i];
         if (!a.isModelKnob()) continue;
         const std::string name = a.knobName();
-        const double v = values[k++];
         const ModelDescriptor* d = sc.isOnnx() ? nullptr : ModelZoo::find(sc.modelId.toStdString());
         if (!d)
             throw EngineError("--vary " + a.path +
@@ -68,9 +68,9 @@ std::shared_ptr<const PreparedModel> knobModel(const PreparedScenario& s, const 
         const bool known =
             std::any_of(d->knobs.begin(), d->knobs.end(), [&](const Knob& kn) { return kn.name == name; });
         if (name == "resolution" && d->hasResolution) {
-            sc.knobs["height"] = sc.knobs["width"] = v;
+            sc.knobs["height"] = sc.knobs["width"] = values[i];
         } else if (known) {
-            sc.knobs[name] = v;
+            sc.knobs[name] = values[i];
         } else {
             std::string list;
             for (const Knob& kn : d->knobs)
@@ -79,6 +79,15 @@ std::shared_ptr<const PreparedModel> knobModel(const PreparedScenario& s, const 
                               "' (knobs: " + list + (d->hasResolution ? ", resolution" : "") + ")");
         }
     }
+    return sc;
+}
+
+namespace {
+
+// The scenario's model with the knob axes at the point's `values`. Throws naming the axis.
+std::shared_ptr<const PreparedModel> knobModel(const PreparedScenario& s, const std::vector<DesignAxis>& axes,
+                                               const std::vector<double>& values) {
+    const Scenario sc = withKnobValues(s.scenario, axes, values);
     try {
         return prepareModel(sc).model;
     } catch (const std::exception& e) {

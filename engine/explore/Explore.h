@@ -46,6 +46,12 @@ struct ExploreControl {
 std::vector<DesignRow> exploreDesignSpace(const std::vector<PreparedScenario>& scenarios,
                                           const ExploreRequest& request, const ExploreControl& control = {});
 
+/// `s` with the knob axes' values among `values` (one per axis; "resolution" sets height and
+/// width); preset axes are skipped. Throws EngineError naming a knob the model lacks, or an ONNX
+/// file's (its dims are not axes).
+Scenario withKnobValues(const Scenario& s, const std::vector<DesignAxis>& axes,
+                        const std::vector<double>& values);
+
 /// The preset of one design point of `scenario` (what the window's "use this design" saves as a
 /// user preset): the scenario's preset file with the preset axes' values, validated; knob axes are
 /// skipped. Throws EngineError as variedPreset() does.

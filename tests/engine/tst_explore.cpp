@@ -194,8 +194,9 @@ class TstExplore : public QObject {
         // knob, evaluated on its own.
         const std::vector<PreparedScenario> s{
             prepareScenario(scenarioFieldsFromText("model=bert-base,hardware=a100-sxm4-80gb"), shipped())};
+        // The preset axis first: a knob's value is its own axis's, whatever its position.
         const ExploreRequest r{
-            {parseDesignAxis("model.seq=64,256"), parseDesignAxis("memory.dram.bandwidth_gb_s=1000,2000")},
+            {parseDesignAxis("memory.dram.bandwidth_gb_s=1000,2000"), parseDesignAxis("model.seq=64,256")},
             {1, 4, 16},
             Objective::Throughput,
             std::nullopt};
@@ -204,7 +205,7 @@ class TstExplore : public QObject {
         for (const DesignRow& row : rows) {
             PreparedScenario direct =
                 prepareScenario(scenarioFieldsFromText("model=bert-base,hardware=a100-sxm4-80gb,seq=" +
-                                                       std::to_string(static_cast<int>(row.values[0]))),
+                                                       std::to_string(static_cast<int>(row.values[1]))),
                                 shipped());
             const HardwarePreset hw = designPreset(direct, r.axes, row.values);
             EvalInput in = direct.input();
@@ -213,7 +214,9 @@ class TstExplore : public QObject {
             QCOMPARE(row.summary.batch, want.batch);
             QVERIFY(std::abs(row.summary.totals.latency_s / want.totals.latency_s - 1) < 1e-12);
         }
-        QVERIFY(rows[0].summary.totals.latency_s < rows[2].summary.totals.latency_s); // seq 64 < seq 256
+        QVERIFY(rows[0].summary.totals.latency_s < rows[1].summary.totals.latency_s); // seq 64 < seq 256
+        QCOMPARE(withKnobValues(s[0].scenario, r.axes, rows[1].values).modelLabel(),
+                 QStringLiteral("bert-base seq 256"));
         const std::vector<PreparedScenario> cnn{
             prepareScenario(scenarioFieldsFromText("model=resnet50,hardware=h100-sxm"), shipped())};
         const ExploreRequest res{

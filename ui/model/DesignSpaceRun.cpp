@@ -122,14 +122,7 @@ int DesignSpaceRun::adopt(std::size_t row, QString* error) {
         if (id.isEmpty()) return -1;
         spec.presetId = id;
     }
-    for (std::size_t i = 0; i < axes.size(); ++i) {
-        if (!axes[i].isModelKnob()) continue;
-        const std::string name = axes[i].knobName();
-        if (name == "resolution")
-            spec.knobs["height"] = spec.knobs["width"] = d.values[i];
-        else
-            spec.knobs[name] = d.values[i];
-    }
+    static_cast<Scenario&>(spec) = withKnobValues(spec, axes, d.values);
     spec.id = 0;
     spec.visible = true;
     return explorer_->scenarios()->add(spec);
