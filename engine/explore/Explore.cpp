@@ -217,6 +217,13 @@ std::vector<DesignRow> exploreDesignSpace(const std::vector<PreparedScenario>& s
     if (r.axes.empty() || r.axes.size() > 2) throw EngineError("explore needs one or two --vary PATH=LIST");
     if (r.axes.size() == 2 && r.axes[0].path == r.axes[1].path)
         throw EngineError("--vary " + r.axes[0].path + " is given twice");
+    // A row holds a design point's totals (488 bytes and its values): 2^18 rows are about 130 MB.
+    const std::size_t rowCount =
+        r.axes[0].values.size() * (r.axes.size() == 2 ? r.axes[1].values.size() : 1) * scenarios.size();
+    if (rowCount > kMaxDesignRows)
+        throw EngineError("explore: " + std::to_string(rowCount) +
+                          " design points × scenarios is more than " + std::to_string(kMaxDesignRows) +
+                          "; use fewer values or scenarios");
     const std::vector<std::vector<double>> points = designPoints(r.axes);
     std::vector<Plan> plans;
     for (const PreparedScenario& s : scenarios)

@@ -40,9 +40,12 @@ struct ExploreControl {
     const std::atomic<bool>* cancel = nullptr; ///< when set, the workers stop and no rows are returned
 };
 
+/// The most rows (design points × scenarios) one run returns.
+inline constexpr std::size_t kMaxDesignRows = std::size_t{1} << 18;
+
 /// The rows, scenario by scenario, design points in designPoints() order. Throws EngineError naming
 /// the path and value: a preset value the validation refuses, a knob the model does not have, a
-/// scenario whose preset has no file to vary.
+/// scenario whose preset has no file to vary; or more than kMaxDesignRows rows.
 std::vector<DesignRow> exploreDesignSpace(const std::vector<PreparedScenario>& scenarios,
                                           const ExploreRequest& request, const ExploreControl& control = {});
 

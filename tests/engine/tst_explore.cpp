@@ -187,6 +187,15 @@ class TstExplore : public QObject {
                                    Objective::Throughput,
                                    std::nullopt};
         QVERIFY(messageOf([&] { exploreDesignSpace(t4, twice); }).find("given twice") != std::string::npos);
+        // 1024 × 1024 design points: refused before anything is built, not a gigabyte of rows.
+        const ExploreRequest huge{
+            {parseDesignAxis("clock_ghz=0.5..1.5:1024"), parseDesignAxis("energy.tdp_watts=30..70:1024")},
+            {1},
+            Objective::Throughput,
+            std::nullopt};
+        QVERIFY(messageOf([&] {
+                    exploreDesignSpace(t4, huge);
+                }).find("1048576 design points × scenarios is more than 262144") != std::string::npos);
     }
 
     void knobAxesRebuildTheModel() {
