@@ -392,7 +392,9 @@ std::vector<Command> makeCommands() {
                      "launch_ms (kernel dispatch) and host_ms (the runtime's exposed host time and its\n"
                      "fixed cost per call), both included in latency_ms; power_w (average board power =\n"
                      "energy ÷ latency) and clock_factor (share of the boost clock the board's power\n"
-                     "limit allows; 1 when it does not bind).\n",
+                     "limit allows; 1 when it does not bind); interconnect_ms (time the node's link\n"
+                     "bounds) and bubble_ms (a pipeline's fill and drain); usd_per_million (a million\n"
+                     "inferences at the preset's price per device-hour; empty without one).\n",
                  withScenario({{"batches", true, false},
                                {"over", true, false},
                                {"values", true, false},

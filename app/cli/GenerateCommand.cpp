@@ -167,7 +167,8 @@ Command generateCommand() {
             "÷ e2e), output_tokens_per_s_per_user (1 ÷ tpot), energy_per_token_mj (prefill and\n"
             "decode energy ÷ output tokens), power_w (average over e2e), kv_cache_gb (batch × KV at\n"
             "input + output tokens), weights_gb, activations_gb, peak_memory_gb (their sum),\n"
-            "fits_memory, max_batch (the largest batch that fits), meets_targets and recommended\n"
+            "fits_memory, max_batch (the largest batch that fits), usd_per_million_tokens (at the\n"
+            "preset's price per device-hour; empty without one), meets_targets and recommended\n"
             "(the highest-throughput batch that fits and meets both targets) with targets, and\n"
             "memory_note (what overflows the device memory, when it does).\n",
         withScenario({{"input-len", true, false},
