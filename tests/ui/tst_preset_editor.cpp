@@ -179,8 +179,10 @@ class TestPresetEditor : public QObject {
             };
             walk(f.store->json(id), {});
             QVERIFY(numbers >= 20);
+            // … and the optional price's row where the preset has none.
+            const int price = f.store->json(id).contains(QStringLiteral("cost")) ? 0 : 1;
             QCOMPARE(f.editor->findChildren<QLabel*>(QRegularExpression(QStringLiteral("\\.unit$"))).size(),
-                     numbers);
+                     numbers + price);
         }
     }
 
@@ -262,6 +264,26 @@ class TestPresetEditor : public QObject {
         f.type(kBandwidth + QStringLiteral(".value"), QStringLiteral("400.0"));
         QCOMPARE(changed.count(), 1);
         QCOMPARE(f.editor->undoStack()->count(), 1);
+    }
+
+    void aPriceCanBeGivenWhereThereIsNone() {
+        // The L4 preset has no price: its copy shows the field "(absent)"; typing one saves a cost object
+        // whose source says the user gave it, and the cost per million inferences follows.
+        Fixture f;
+        f.editor->showPreset(QStringLiteral("l4"));
+        const QString id = f.editor->duplicateCurrent();
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(f.store->find(id)->usdPerDeviceHour.value, 0.0);
+        QLineEdit* price = f.edit(QStringLiteral("cost.usd_per_device_hour.value"));
+        QVERIFY(price);
+        QCOMPARE(price->text(), QStringLiteral("(absent)"));
+        f.type(QStringLiteral("cost.usd_per_device_hour.value"), QStringLiteral("0.8"));
+        const auto hw = f.store->find(id);
+        QCOMPARE(hw->usdPerDeviceHour.value, 0.8);
+        QVERIFY2(QString::fromStdString(hw->usdPerDeviceHour.source)
+                     .contains(QStringLiteral("edited by the user")),
+                 hw->usdPerDeviceHour.source.c_str());
+        QVERIFY(loadPresetFile(f.store->fileOf(id).toStdString()).ok());
     }
 
     void invalidValueIsRejected_data() {

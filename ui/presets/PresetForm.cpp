@@ -75,6 +75,10 @@ void PresetForm::setPreset(const QJsonObject& json, bool readOnly) {
     rows_.clear();
     std::vector<std::pair<QString, Kind>> fields;
     collect(json, {}, fields);
+    // The price is optional: a preset without one shows it empty, so that a price can be typed in
+    // (its source then says the user gave it).
+    if (!json.contains(QStringLiteral("cost")))
+        fields.emplace_back(QStringLiteral("cost.usd_per_device_hour"), Kind::Number);
 
     std::map<PresetGroup, std::vector<std::pair<QString, Kind>>> byGroup;
     for (const auto& f : fields)
