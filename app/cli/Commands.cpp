@@ -74,12 +74,13 @@ int runPresets(const Options& o, std::ostream& out) {
     Table t({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("class"), QStringLiteral("status"),
              QStringLiteral("default_precision"), QStringLiteral("precisions"), QStringLiteral("units"),
              QStringLiteral("dram_gb_s"), QStringLiteral("onchip_mib"), QStringLiteral("tdp_w"),
-             QStringLiteral("power_modes")});
+             QStringLiteral("power_modes"), QStringLiteral("usd_per_device_hour")});
     for (const HardwarePreset& p : lib.presets())
         t.addRow({qs(p.id), qs(p.name), qs(archClassName(p.archClass)), qs(p.status),
                   qs(precisionName(p.defaultPrecision)), qs(p.supportedPrecisions()), p.units(),
                   p.dram.bandwidthGBs.value, p.onchip.capacity.value, p.tdpWatts.value,
-                  p.powerModes.empty() ? QString() : qs(p.powerModeList())});
+                  p.powerModes.empty() ? QString() : qs(p.powerModeList()),
+                  costCell(p.usdPerDeviceHour.value)});
     writeTable(t, o, out);
     return 0;
 }
