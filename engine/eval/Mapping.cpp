@@ -73,4 +73,11 @@ MappingResult mapGemm(const HardwarePreset& hw, double m, double n, double k, do
     return {};
 }
 
+MappingResult mapVector(const HardwarePreset& hw, double flops, double elements, double vectorFlopsPerS) {
+    if (elements <= 0 || flops <= 0) return {};
+    const double units = hw.units();
+    const double used = std::min(units, std::max(1.0, ceilDiv(elements, hw.vectorGrainElems.value)));
+    return {flops / (vectorFlopsPerS * used / units), used};
+}
+
 } // namespace bs

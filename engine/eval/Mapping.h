@@ -6,9 +6,6 @@
 #include "graph/OpCost.h"
 #include "hardware/HardwarePreset.h"
 
-#include <algorithm>
-#include <cmath>
-
 namespace bs {
 
 struct MappingResult {
@@ -21,14 +18,7 @@ struct MappingResult {
 MappingResult mapGemm(const HardwarePreset& hw, double m, double n, double k, double groups,
                       double peakFlops);
 
-/// Inline: it runs for every layer of every evaluation (a third of a design-space sweep's time
-/// when it was a call).
-inline MappingResult mapVector(const HardwarePreset& hw, double flops, double elements,
-                               double vectorFlopsPerS) {
-    if (elements <= 0 || flops <= 0) return {};
-    const double units = hw.units();
-    const double used = std::min(units, std::max(1.0, std::ceil(elements / hw.vectorGrainElems.value)));
-    return {flops / (vectorFlopsPerS * used / units), used};
-}
+/// Non-matrix work of `flops` FLOPs over `elements` output elements on the vector units.
+MappingResult mapVector(const HardwarePreset& hw, double flops, double elements, double vectorFlopsPerS);
 
 } // namespace bs
