@@ -62,10 +62,18 @@ MappingResult mapGemm(const HardwarePreset& hw, double m, double n, double k, do
                           hw.maxSplitK.value);
     case ArchClass::Systolic:
         return systolic(hw, m, n, k, groups, peakFlops);
-    case ArchClass::Cpu:
-        return tiledWaves(m, n, k, groups, units, perUnit,
-                          {{static_cast<int>(hw.microTileM.value), static_cast<int>(hw.microTileN.value)}}, 1,
-                          1);
+    case ArchClass::Cpu: {
+        std::vector<std::pair<int, int>> tiles{
+            {static_cast<int>(hw.microTileM.value), static_cast<int>(hw.microTileN.value)}};
+        // Fewer rows than the register tile (a batch-1 FC layer, an LLM decode step): BLAS and
+        // oneDNN switch to a GEMV/skinny kernel that vectorises along N instead of padding M, one
+        // row at a time, two FMA vectors wide (each loaded weight feeds one FMA: the two load
+        // ports keep the two FMA ports busy). Only then: for larger M the register tile's operand
+        // reuse is what reaches the peak.
+        if (m < hw.microTileM.value && hw.simdFp32Lanes.value > 0)
+            tiles.push_back({1, 2 * static_cast<int>(hw.simdFp32Lanes.value)});
+        return tiledWaves(m, n, k, groups, units, perUnit, tiles, 1, 1);
+    }
     case ArchClass::Tile:
         return tiledWaves(m, n, k, groups, units, perUnit,
                           {{static_cast<int>(hw.tileRows.value), static_cast<int>(hw.tileCols.value)}}, 1, 1);
