@@ -82,6 +82,13 @@ class TestPresets : public QObject {
         QCOMPARE(lib.find("tpu-v4")->peakTflops.at(Precision::BF16).value, 275.0);
         QCOMPARE(lib.find("t4")->peakTflops.at(Precision::FP16).value, 65.0);
         QVERIFY(!lib.find("tpu-v4")->supports(Precision::FP32));
+        // Ice Lake-SP: 40 cores x 2 AVX-512 FMA ports at the 2.3 GHz base; int8 through AVX-512 VNNI
+        // (4x the fp32 rate); no bf16 or fp16 arithmetic on this generation.
+        const HardwarePreset* icx = lib.find("xeon-8380");
+        QVERIFY(icx);
+        QCOMPARE(icx->peakTflops.at(Precision::FP32).value, 5.888);
+        QCOMPARE(icx->peakTflops.at(Precision::INT8).value, 23.55);
+        QVERIFY(!icx->supports(Precision::BF16) && !icx->supports(Precision::FP16));
     }
 
     void badFieldsNameFileAndField_data() {

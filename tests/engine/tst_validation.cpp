@@ -25,8 +25,7 @@ class TstValidation : public QObject {
         for (const ValidationDataset& d : report_.datasets) {
             points += static_cast<int>(d.points.size());
             for (const std::string& s : d.skipped)
-                QVERIFY2(s.find("runtime 'pytorch-cudagraph' has no shipped profile") != std::string::npos ||
-                             s.find("unknown hardware 'xeon-8380'") != std::string::npos,
+                QVERIFY2(s.find("runtime 'pytorch-cudagraph' has no shipped profile") != std::string::npos,
                          (d.file + ": " + s).c_str());
         }
         QVERIFY(points >= 450);
@@ -49,6 +48,26 @@ class TstValidation : public QObject {
         });
         QCOMPARE(cpu.size(), std::size_t{28});
         QVERIFY2(*mdapePct(cpu, 0) <= 20, qPrintable(QString::number(*mdapePct(cpu, 0))));
+    }
+
+    void cpuDecodeRowsAreScoredAsDecodeSteps() {
+        // OpenVINO's LLM figures are ms per generated token (Llama-2-7B, batch 1) with int8 or
+        // fp16 weights. Scored as one decode step the model streams the 6.7-13.5 GB of weights
+        // (~26-52 ms at the 8490H's 261 GB/s, 39-78 ms at the 8380's 174 GB/s) where OpenVINO
+        // measures 52-275 ms: ratios 0.3-0.75. Read as the llm's default 512-token prefill (the rows
+        // had no params before: 7 TFLOP at a few TFLOP/s) they were seconds, 5-11x too slow.
+        int rows = 0;
+        for (const ValidationDataset& d : report_.datasets) {
+            if (d.file.find("ov2024.1-xeon-") == std::string::npos) continue;
+            for (const ValidationPoint& p : d.points) {
+                if (p.measured.model != "llm") continue;
+                ++rows;
+                QVERIFY(p.measured.params.find("phase=decode") != std::string::npos);
+                const double ratio = p.shipped_s / p.measured.latency_s;
+                QVERIFY2(ratio > 0.25 && ratio < 2.5, qPrintable(QString::number(ratio)));
+            }
+        }
+        QCOMPARE(rows, 4);
     }
 
     void eagerAndCompiledDoNotGetWorse() {
@@ -120,13 +139,15 @@ class TstValidation : public QObject {
     }
 
     void outOfSampleNeedsAnotherDataset() {
-        // openvino on CPU has one dataset: nothing to fit it on, so no out-of-sample score.
-        for (const ValidationDataset& d : report_.datasets)
-            if (d.runtime == "openvino")
-                for (const ValidationPoint& p : d.points) {
-                    QVERIFY(!p.outOfSample_s);
-                    QVERIFY(p.inSample_s);
-                }
+        // pytorch-eager on CPU has one dataset (this machine): nothing to fit it on, so no
+        // out-of-sample score. openvino has two (Xeon 8490H and 8380): each is scored out of sample.
+        for (const ValidationDataset& d : report_.datasets) {
+            if (d.cls != "cpu") continue;
+            for (const ValidationPoint& p : d.points) {
+                QCOMPARE(bool(p.outOfSample_s), d.runtime == "openvino");
+                QVERIFY(p.inSample_s);
+            }
+        }
     }
 
   private:
