@@ -214,7 +214,9 @@ bool profileCites(const std::string& profileFile, const std::string& dataset) {
 std::string ValidationReport::family(const std::string& runtime, const std::string& cls) {
     if (cls == "cpu") return "cpu";
     if (runtime == "pytorch-eager" || runtime == "tensorflow") return "eager";
-    if (runtime == "pytorch-compiled" || runtime == "xla") return "compiled";
+    // Graph-launched framework stacks: torch.compile, XLA, and eager kernels replayed as a CUDA
+    // graph (no per-op host cost either; its kernels are eager's).
+    if (runtime == "pytorch-compiled" || runtime == "pytorch-cudagraph" || runtime == "xla") return "compiled";
     return "fused";
 }
 

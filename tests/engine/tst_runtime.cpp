@@ -204,9 +204,22 @@ class TstRuntime : public QObject {
         RuntimeLibrary lib;
         lib.loadDirectory(RuntimeLibrary::shippedRuntimeDir());
         QVERIFY2(lib.issues().empty(), lib.issues().empty() ? "" : lib.issues().front().str().c_str());
-        for (const char* id : {"ideal", "tensorrt", "pytorch-eager", "pytorch-compiled", "onnxruntime",
-                               "tensorflow", "xla", "openvino"})
+        for (const char* id : {"ideal", "tensorrt", "pytorch-eager", "pytorch-cudagraph", "pytorch-compiled",
+                               "onnxruntime", "tensorflow", "xla", "openvino"})
             QVERIFY2(lib.find(id), id);
+        // CUDA-graph replay runs eager's kernels (same fusion and efficiencies) with one launch per
+        // call: what graphs buy is exactly the host time, nothing else.
+        const RuntimeClassProfile& eager = *lib.find("pytorch-eager")->forClass(ArchClass::Gpu);
+        const RuntimeClassProfile& graph = *lib.find("pytorch-cudagraph")->forClass(ArchClass::Gpu);
+        QCOMPARE(graph.fusion, eager.fusion);
+        QCOMPARE(graph.overlap, LaunchOverlap::Graph);
+        QCOMPARE(graph.launchUs.value + graph.hostUsPerOp.value, 0.0);
+        for (const auto& [e, g] : {std::pair{eager.gemmEfficiency, graph.gemmEfficiency},
+                                   std::pair{eager.gemmK0, graph.gemmK0},
+                                   std::pair{eager.depthwiseEfficiency, graph.depthwiseEfficiency},
+                                   std::pair{eager.elementwiseBandwidth, graph.elementwiseBandwidth},
+                                   std::pair{eager.attentionEfficiency, graph.attentionEfficiency}})
+            QCOMPARE(g.value, e.value);
         QVERIFY(lib.find("onnxruntime")->forClass(ArchClass::Gpu) &&
                 lib.find("onnxruntime")->forClass(ArchClass::Cpu));
         QVERIFY(lib.find("xla")->forClass(ArchClass::Systolic));
