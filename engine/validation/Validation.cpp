@@ -216,7 +216,8 @@ std::string ValidationReport::family(const std::string& runtime, const std::stri
     if (runtime == "pytorch-eager" || runtime == "tensorflow") return "eager";
     // Graph-launched framework stacks: torch.compile, XLA, and eager kernels replayed as a CUDA
     // graph (no per-op host cost either; its kernels are eager's).
-    if (runtime == "pytorch-compiled" || runtime == "pytorch-cudagraph" || runtime == "xla") return "compiled";
+    if (runtime == "pytorch-compiled" || runtime == "pytorch-cudagraph" || runtime == "xla")
+        return "compiled";
     return "fused";
 }
 

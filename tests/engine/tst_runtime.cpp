@@ -214,11 +214,11 @@ class TstRuntime : public QObject {
         QCOMPARE(graph.fusion, eager.fusion);
         QCOMPARE(graph.overlap, LaunchOverlap::Graph);
         QCOMPARE(graph.launchUs.value + graph.hostUsPerOp.value, 0.0);
-        for (const auto& [e, g] : {std::pair{eager.gemmEfficiency, graph.gemmEfficiency},
-                                   std::pair{eager.gemmK0, graph.gemmK0},
-                                   std::pair{eager.depthwiseEfficiency, graph.depthwiseEfficiency},
-                                   std::pair{eager.elementwiseBandwidth, graph.elementwiseBandwidth},
-                                   std::pair{eager.attentionEfficiency, graph.attentionEfficiency}})
+        for (const auto& [e, g] :
+             {std::pair{eager.gemmEfficiency, graph.gemmEfficiency}, std::pair{eager.gemmK0, graph.gemmK0},
+              std::pair{eager.depthwiseEfficiency, graph.depthwiseEfficiency},
+              std::pair{eager.elementwiseBandwidth, graph.elementwiseBandwidth},
+              std::pair{eager.attentionEfficiency, graph.attentionEfficiency}})
             QCOMPARE(g.value, e.value);
         QVERIFY(lib.find("onnxruntime")->forClass(ArchClass::Gpu) &&
                 lib.find("onnxruntime")->forClass(ArchClass::Cpu));
