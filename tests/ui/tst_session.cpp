@@ -8,6 +8,7 @@
 #include "model/PresetStore.h"
 #include "model/Session.h"
 #include "window/BatchControls.h"
+#include "window/DesignSpaceView.h"
 #include "window/MainWindow.h"
 #include "window/SessionController.h"
 
@@ -72,6 +73,12 @@ class TstSession : public QObject, public test::SessionFixture {
         w.batchControls()->setBatch(100);
         w.batchControls()->setLatencyBudget_s(0.01);
         w.selectScenario(onnxId);
+        // The design-space tab set up as a user would: two axes, the heat map showing energy.
+        DesignSpaceView* space = w.designSpaceView();
+        space->configure(QStringLiteral("memory.onchip.capacity_mib"), QStringLiteral("8..64*2"),
+                         QStringLiteral("compute_units"), QStringLiteral("66,132"));
+        space->setMetric(DesignSpaceView::Metric::Energy);
+        space->setPareto(DesignSpaceView::Pareto::CostThroughput);
     }
 
   private slots:
@@ -97,6 +104,12 @@ class TstSession : public QObject, public test::SessionFixture {
         QCOMPARE(root[QStringLiteral("latency_budget_ms")].toDouble(), 10.0);
         QCOMPARE(root[QStringLiteral("selected_scenario")].toInt(), 2);
         QCOMPARE(root[QStringLiteral("scenarios")].toArray().size(), 4);
+        const QJsonObject space = root[QStringLiteral("design_space")].toObject();
+        QCOMPARE(space[QStringLiteral("axes")].toArray().size(), 2);
+        QCOMPARE(space[QStringLiteral("axes")].toArray()[0].toObject()[QStringLiteral("values")].toString(),
+                 QStringLiteral("8..64*2"));
+        QCOMPARE(space[QStringLiteral("metric")].toString(), QStringLiteral("energy"));
+        QCOMPARE(space[QStringLiteral("pareto")].toString(), QStringLiteral("cost-throughput"));
         // Only the user preset is embedded, with its edit.
         const QJsonObject presets = root[QStringLiteral("presets")].toObject();
         QCOMPARE(presets.keys(), QStringList{kCopy});
@@ -139,6 +152,12 @@ class TstSession : public QObject, public test::SessionFixture {
             QCOMPARE(s2.scenarios[i].current.totals.latency_s, s1.scenarios[i].current.totals.latency_s);
         }
         QCOMPARE(s2.selectedScenario, s1.selectedScenario);
+        // The design-space tab reopens as it was set up, ready to run.
+        const DesignSpaceSettings space2 = w2.designSpaceView()->settings();
+        QVERIFY(space2 == w.designSpaceView()->settings());
+        QCOMPARE(space2.path2, QStringLiteral("compute_units"));
+        QCOMPARE(space2.values2, QStringLiteral("66,132"));
+        QCOMPARE(space2.metric, QStringLiteral("energy"));
     }
 
     void interruptedSaveLeavesThePreviousFile() {
@@ -210,6 +229,15 @@ class TstSession : public QObject, public test::SessionFixture {
                                         << QStringLiteral(": scenarios[2].dims.height: expected an integer");
         QTest::newRow("selection range") << QStringLiteral("selected_scenario=9")
                                          << QStringLiteral(": selected_scenario: 9 is outside -1..3");
+        QTest::newRow("design axis")
+            << QStringLiteral("design_space axis")
+            << QStringLiteral(
+                   ": design_space.axes[1]: memory.dram.speed: not a number field of the preset format");
+        QTest::newRow("design values")
+            << QStringLiteral("design_space values") << QStringLiteral(": design_space.axes[0]:");
+        QTest::newRow("design objective")
+            << QStringLiteral("design_space objective")
+            << QStringLiteral(": design_space.objective: 'speed' is not throughput, latency, energy, cost");
         QTest::newRow("bad preset") << QStringLiteral("preset clock")
                                     << QStringLiteral(": presets.h100-sxm-copy.clock_ghz");
     }
@@ -259,7 +287,23 @@ class TstSession : public QObject, public test::SessionFixture {
             setScenario(2, QStringLiteral("dims"), QJsonObject{{QStringLiteral("height"), 2.5}});
         else if (edit == QStringLiteral("selected_scenario=9"))
             root[QStringLiteral("selected_scenario")] = 9;
-        else if (edit == QStringLiteral("preset clock")) {
+        else if (edit.startsWith(QStringLiteral("design_space"))) {
+            QJsonObject space = root[QStringLiteral("design_space")].toObject();
+            QJsonArray axes = space[QStringLiteral("axes")].toArray();
+            if (edit.endsWith(QStringLiteral("axis"))) {
+                QJsonObject a = axes[1].toObject();
+                a[QStringLiteral("path")] = QStringLiteral("memory.dram.speed");
+                axes[1] = a;
+            } else if (edit.endsWith(QStringLiteral("values"))) {
+                QJsonObject a = axes[0].toObject();
+                a[QStringLiteral("values")] = QStringLiteral("8..x");
+                axes[0] = a;
+            } else {
+                space[QStringLiteral("objective")] = QStringLiteral("speed");
+            }
+            space[QStringLiteral("axes")] = axes;
+            root[QStringLiteral("design_space")] = space;
+        } else if (edit == QStringLiteral("preset clock")) {
             QJsonObject presets = root[QStringLiteral("presets")].toObject();
             QJsonObject p = presets[kCopy].toObject();
             p[QStringLiteral("clock_ghz")] = QStringLiteral("fast");

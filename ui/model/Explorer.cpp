@@ -141,6 +141,12 @@ void Explorer::setServing(const ServingSettings& serving) {
     emit servingChanged();
 }
 
+void Explorer::setDesignSpace(const DesignSpaceSettings& settings) {
+    if (settings == designSpace_) return;
+    designSpace_ = settings;
+    emit designSpaceChanged();
+}
+
 void Explorer::selectScenario(int id) {
     if (id == selectedId_) return;
     selectedId_ = id;

@@ -45,6 +45,10 @@ class Explorer : public QObject {
     /// generations (on the pool); new targets only move the recommendations.
     const ServingSettings& serving() const { return serving_; }
     void setServing(const ServingSettings& serving);
+    /// The design-space view's set-up; held here so that sessions save and restore it. Nothing
+    /// is recomputed: the view runs its sweep when asked.
+    const DesignSpaceSettings& designSpace() const { return designSpace_; }
+    void setDesignSpace(const DesignSpaceSettings& settings);
     /// Throughput per device on the batch charts (EvaluatedScenario::throughputScale).
     void setPerDevice(bool perDevice);
     int selectedScenarioId() const { return selectedId_; }
@@ -79,6 +83,8 @@ class Explorer : public QObject {
     void busyChanged(bool busy);
     /// setServing() changed the lengths or the targets (sessions save them).
     void servingChanged();
+    /// setDesignSpace() changed the design-space view's set-up (sessions save it).
+    void designSpaceChanged();
     /// An ONNX import (or a model build) reached `stage` (step of steps).
     void modelProgress(const QString& modelKey, int step, int steps, const QString& stage);
     /// A model finished preparing (error empty) or failed.
@@ -128,6 +134,7 @@ class Explorer : public QObject {
     std::optional<double> budget_s_;
     bool perDevice_ = false;
     ServingSettings serving_;
+    DesignSpaceSettings designSpace_;
     int selectedId_ = -1;
     int selectedLayer_ = -1;
     QHash<QString, ModelEntry> models_;

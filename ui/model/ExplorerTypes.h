@@ -12,11 +12,35 @@
 
 #include <QColor>
 #include <QString>
+#include <QStringList>
 #include <memory>
 #include <optional>
 #include <vector>
 
 namespace bs {
+
+/// The design-space view's set-up (docs/MODEL.md §20), as the user typed it: sessions keep it, so a
+/// sweep set up for a meeting reopens ready to run. Axis values are the view's text ("500..4000:8");
+/// `path2` empty: one axis. `metric` and `pareto` are the names sessions store.
+struct DesignSpaceSettings {
+    QString path1 = QStringLiteral("memory.dram.bandwidth_gb_s");
+    QString values1 = QStringLiteral("500..4000:8");
+    QString path2, values2;
+    QString objective = QStringLiteral("throughput");  ///< throughput, latency, energy or cost
+    QString metric = QStringLiteral("throughput");     ///< throughput, latency, energy, cost or batch
+    QString pareto = QStringLiteral("latency-energy"); ///< latency-energy or cost-throughput
+    bool operator==(const DesignSpaceSettings&) const = default;
+
+    /// The names of the choices, in the order the view lists them (its Objective, Metric and
+    /// Pareto enums).
+    static inline const QStringList kObjectives{QStringLiteral("throughput"), QStringLiteral("latency"),
+                                                QStringLiteral("energy"), QStringLiteral("cost")};
+    static inline const QStringList kMetrics{QStringLiteral("throughput"), QStringLiteral("latency"),
+                                             QStringLiteral("energy"), QStringLiteral("cost"),
+                                             QStringLiteral("batch")};
+    static inline const QStringList kParetos{QStringLiteral("latency-energy"),
+                                             QStringLiteral("cost-throughput")};
+};
 
 /// The serving view's settings (docs/MODEL.md §11): one prompt and output length for every decoder
 /// scenario, as vendors' throughput-vs-interactivity charts fix them, and the service-level targets.

@@ -3,6 +3,7 @@
 #include "base/AtomicWrite.h"
 #include "base/JsonFields.h"
 #include "eval/Sweep.h"
+#include "explore/DesignSpace.h"
 #include "hardware/PresetLoader.h"
 
 #include <QDir>
@@ -83,6 +84,55 @@ ServingSettings readServing(const Reader& r, const QJsonObject& o) {
     return s;
 }
 
+// "design_space": {"axes": [{"path", "values"}, ...one or two], "objective", "metric", "pareto"};
+// a session written before the view has none and reads as its defaults. Each axis is checked as
+// a Run would check it (a path of the preset format or model.KNOB, values that parse), so a bad
+// one names its field instead of failing later in the view.
+DesignSpaceSettings readDesignSpace(const Reader& r, const QJsonObject& o) {
+    DesignSpaceSettings s;
+    const QString axesField = QStringLiteral("design_space.axes");
+    const QJsonValue axesValue = r.get(o, QStringLiteral("axes"), axesField, true);
+    if (!axesValue.isArray()) r.wrongType(axesValue, axesField, QStringLiteral("an array"));
+    const QJsonArray axes = axesValue.toArray();
+    if (axes.isEmpty() || axes.size() > 2) r.fail(axesField, QStringLiteral("must hold one or two axes"));
+    QString* const paths[] = {&s.path1, &s.path2};
+    QString* const values[] = {&s.values1, &s.values2};
+    for (qsizetype i = 0; i < axes.size(); ++i) {
+        const QString field = axesField + QStringLiteral("[%1]").arg(i);
+        const QJsonObject a = r.object(axes[i], field);
+        *paths[i] = r.string(r.get(a, QStringLiteral("path"), field + QStringLiteral(".path"), true),
+                             field + QStringLiteral(".path"));
+        *values[i] = r.string(r.get(a, QStringLiteral("values"), field + QStringLiteral(".values"), true),
+                              field + QStringLiteral(".values"));
+        try {
+            parseDesignAxis(QString(*paths[i] + QLatin1Char('=') + *values[i]).toStdString());
+        } catch (const EngineError& e) {
+            r.fail(field, QString::fromUtf8(e.what()).remove(QStringLiteral("--vary ")));
+        }
+    }
+    const auto choice = [&](const char* key, const QStringList& names, QString* out) {
+        const QString field = QStringLiteral("design_space.") + QLatin1String(key);
+        const QString v = r.string(r.get(o, QLatin1String(key), field, true), field);
+        if (!names.contains(v))
+            r.fail(field, QStringLiteral("'%1' is not %2").arg(v, names.join(QStringLiteral(", "))));
+        *out = v;
+    };
+    choice("objective", DesignSpaceSettings::kObjectives, &s.objective);
+    choice("metric", DesignSpaceSettings::kMetrics, &s.metric);
+    choice("pareto", DesignSpaceSettings::kParetos, &s.pareto);
+    return s;
+}
+
+QJsonObject writeDesignSpace(const DesignSpaceSettings& s) {
+    QJsonArray axes{QJsonObject{{QStringLiteral("path"), s.path1}, {QStringLiteral("values"), s.values1}}};
+    if (!s.path2.isEmpty())
+        axes.append(QJsonObject{{QStringLiteral("path"), s.path2}, {QStringLiteral("values"), s.values2}});
+    return QJsonObject{{QStringLiteral("axes"), axes},
+                       {QStringLiteral("objective"), s.objective},
+                       {QStringLiteral("metric"), s.metric},
+                       {QStringLiteral("pareto"), s.pareto}};
+}
+
 } // namespace
 
 QString locateSessionFile(const QString& path, const QString& relativePath, const QString& sessionFile) {
@@ -119,6 +169,7 @@ QByteArray sessionToJson(const SessionData& data) {
                     {QStringLiteral("output_tokens"), data.serving.lengths.output},
                     {QStringLiteral("ttft_ms"), ms(data.serving.ttft_s)},
                     {QStringLiteral("tpot_ms"), ms(data.serving.tpot_s)}};
+    root[QStringLiteral("design_space")] = writeDesignSpace(data.designSpace);
     QJsonArray scenarios;
     for (const SessionRow& sc : data.scenarios)
         scenarios.append(writeScenario(sc));
@@ -167,6 +218,10 @@ SessionData sessionFromJson(const QByteArray& json, const QString& fileName) {
     }
     const QJsonValue serving = r.get(root, QStringLiteral("serving"), QStringLiteral("serving"), false);
     if (!serving.isUndefined()) out.serving = readServing(r, r.object(serving, QStringLiteral("serving")));
+    const QJsonValue design =
+        r.get(root, QStringLiteral("design_space"), QStringLiteral("design_space"), false);
+    if (!design.isUndefined())
+        out.designSpace = readDesignSpace(r, r.object(design, QStringLiteral("design_space")));
     const QJsonValue scenarios = r.get(root, QStringLiteral("scenarios"), QStringLiteral("scenarios"), true);
     if (!scenarios.isArray()) r.wrongType(scenarios, QStringLiteral("scenarios"), QStringLiteral("an array"));
     const QJsonArray list = scenarios.toArray();

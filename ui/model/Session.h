@@ -37,6 +37,7 @@ struct SessionData {
     int batch = 64;
     std::optional<double> latencyBudget_ms; ///< as the budget box shows it; empty: no budget
     ServingSettings serving;                ///< the serving view's lengths and targets
+    DesignSpaceSettings designSpace;        ///< the design-space view's axes and choices
     int selectedScenario = -1;              ///< index into scenarios, or -1
 };
 

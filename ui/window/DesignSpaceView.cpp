@@ -18,6 +18,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -103,7 +104,7 @@ DesignSpaceView::DesignSpaceView(Explorer* explorer, QWidget* parent)
     const QString valuesTip =
         tr("Values: 1,2,4 · 6..9 (steps of 1) · 500..4000:16 (16 evenly spaced) · 8..1024*2 (×2 each step)");
     path1_ = editableCombo(commonPaths(), pathTip);
-    values1_ = new QLineEdit(QStringLiteral("500..4000:8"));
+    values1_ = new QLineEdit; // its text, like every set-up field, comes from applySettings()
     values1_->setToolTip(valuesTip);
     path2_ = editableCombo(QStringList{QString::fromLatin1(kNoAxis)} + commonPaths(), pathTip);
     values2_ = new QLineEdit;
@@ -215,6 +216,45 @@ DesignSpaceView::DesignSpaceView(Explorer* explorer, QWidget* parent)
     connect(run_, &DesignSpaceRun::cancelled, this, [this, stopped] { stopped(tr("Cancelled.")); });
     for (QComboBox* c : {metric_, pareto_, heatScenario_})
         connect(c, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
+
+    // The set-up lives in the explorer, so that sessions save it and an opened one shows here.
+    applySettings(explorer_->designSpace());
+    const auto store = [this] { explorer_->setDesignSpace(settings()); };
+    for (QComboBox* c : {path1_, path2_})
+        connect(c, &QComboBox::currentTextChanged, this, store);
+    for (QLineEdit* e : {values1_, values2_})
+        connect(e, &QLineEdit::textChanged, this, store);
+    for (QComboBox* c : {objective_, metric_, pareto_})
+        connect(c, &QComboBox::currentIndexChanged, this, store);
+    connect(explorer_, &Explorer::designSpaceChanged, this, [this] {
+        if (!(settings() == explorer_->designSpace())) applySettings(explorer_->designSpace());
+    });
+}
+
+DesignSpaceSettings DesignSpaceView::settings() const {
+    DesignSpaceSettings s;
+    s.path1 = path1_->currentText().trimmed();
+    s.values1 = values1_->text().trimmed();
+    const QString second = path2_->currentText().trimmed();
+    s.path2 = second == QLatin1String(kNoAxis) ? QString() : second;
+    s.values2 = values2_->text().trimmed();
+    s.objective = DesignSpaceSettings::kObjectives.value(objective_->currentIndex());
+    s.metric = DesignSpaceSettings::kMetrics.value(metric_->currentIndex());
+    s.pareto = DesignSpaceSettings::kParetos.value(pareto_->currentIndex());
+    return s;
+}
+
+void DesignSpaceView::applySettings(const DesignSpaceSettings& s) {
+    {
+        const QSignalBlocker b1(path1_), b2(values1_), b3(path2_), b4(values2_), b5(objective_), b6(metric_),
+            b7(pareto_);
+        configure(s.path1, s.values1, s.path2, s.values2);
+        objective_->setCurrentIndex(
+            std::max<qsizetype>(0, DesignSpaceSettings::kObjectives.indexOf(s.objective)));
+        metric_->setCurrentIndex(std::max<qsizetype>(0, DesignSpaceSettings::kMetrics.indexOf(s.metric)));
+        pareto_->setCurrentIndex(std::max<qsizetype>(0, DesignSpaceSettings::kParetos.indexOf(s.pareto)));
+    }
+    redraw();
 }
 
 void DesignSpaceView::configure(const QString& path1, const QString& values1, const QString& path2,

@@ -10,6 +10,7 @@
 // Clicking a Pareto point selects that design; "Use this design" saves it as a user preset derived
 // from the scenario's (derived_from kept) and adds a scenario on it.
 #include "explore/DesignSpace.h"
+#include "model/ExplorerTypes.h"
 
 #include <QElapsedTimer>
 #include <QWidget>
@@ -49,6 +50,10 @@ class DesignSpaceView : public QWidget {
     void selectRow(std::size_t row);
     /// "Use this design": the new scenario's id, or -1.
     int useSelectedDesign();
+
+    /// The set-up as the widgets show it; applySettings() shows `s` (a session opened).
+    DesignSpaceSettings settings() const;
+    void applySettings(const DesignSpaceSettings& s);
 
     DesignSpaceRun* runner() const { return run_; }
     HeatMap* heatMap() const { return heat_; }

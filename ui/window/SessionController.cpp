@@ -93,6 +93,7 @@ SessionController::SessionController(SessionTarget target, QObject* parent)
     connect(target_.batch, &BatchControls::batchChanged, this, &SessionController::markChanged);
     connect(target_.batch, &BatchControls::latencyBudgetChanged, this, &SessionController::markChanged);
     connect(target_.explorer, &Explorer::servingChanged, this, &SessionController::markChanged);
+    connect(target_.explorer, &Explorer::designSpaceChanged, this, &SessionController::markChanged);
     if (PresetStore* presets = target_.explorer->presets())
         connect(presets, &PresetStore::presetChanged, this, [this](const QString& id) {
             // An edited user preset is embedded in the session, so the session changed with it.
@@ -165,6 +166,7 @@ SessionData SessionController::capture(const QString& sessionFile) const {
     const double budget_ms = target_.batch->budgetBox()->value();
     if (budget_ms > 0) d.latencyBudget_ms = budget_ms;
     d.serving = ex->serving();
+    d.designSpace = ex->designSpace();
     d.selectedScenario = ex->scenarios()->rowOf(ex->selectedScenarioId());
     return d;
 }
@@ -235,6 +237,7 @@ SessionController::ApplyReport SessionController::apply(const SessionData& data,
     target_.batch->setLatencyBudget_s(
         data.latencyBudget_ms ? std::optional<double>(*data.latencyBudget_ms * 1e-3) : std::nullopt);
     ex->setServing(data.serving); // the serving view's boxes follow the snapshot
+    ex->setDesignSpace(data.designSpace);
     if (data.selectedScenario >= 0 && data.selectedScenario < static_cast<int>(ids.size()))
         target_.selectScenario(ids[static_cast<std::size_t>(data.selectedScenario)]);
     else
