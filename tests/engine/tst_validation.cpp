@@ -71,7 +71,7 @@ class TstValidation : public QObject {
     }
 
     void eagerAndCompiledDoNotGetWorse() {
-        for (const auto& [family, bound] : {std::pair{"eager", 65.0}, std::pair{"compiled", 55.0}}) {
+        for (const auto& [family, bound] : {std::pair{"eager", 48.0}, std::pair{"compiled", 52.0}}) {
             const auto pts = pointsOf(report_, [f = std::string(family)](const ValidationDataset& d) {
                 return ValidationReport::family(d.runtime, d.cls) == f;
             });
@@ -98,12 +98,15 @@ class TstValidation : public QObject {
         // The static-batching generation datasets (LLM-Inference-Bench: vLLM and TensorRT-LLM on
         // an A100 and an H100; vLLM PR #23197's BF16 / INT8 / INT4 weight-only Llama-3.1-8B on an
         // H100): every row is an end-to-end time, scored with the shipped profiles, never fitted.
-        // Today 6–19 % per dataset; held below 25 % as a regression guard.
+        // Today 6–19 % per dataset; held below 25 % as a regression guard. Hugging Face generate()
+        // in eager PyTorch (optimum-benchmark: Mistral-7B and Vicuna-7B on an A100, 5 batches
+        // each) is a host-bound decode loop the eager profile gets to 36–39 %: held below 45 %.
         int sets = 0;
         for (const ValidationDataset& d : report_.datasets) {
             if (!d.generation || multiDevice(d)) continue;
             ++sets;
-            QVERIFY(d.points.size() >= 12);
+            const bool eager = d.runtime == "pytorch-eager";
+            QVERIFY(d.points.size() >= (eager ? 5u : 12u));
             for (const ValidationPoint& p : d.points) {
                 QVERIFY(p.measured.inputLen && p.measured.outputLen);
                 QVERIFY(!p.outOfSample_s && !p.inSample_s);
@@ -111,9 +114,9 @@ class TstValidation : public QObject {
             const auto err =
                 mdapePct(pointsOf(report_, [&](const ValidationDataset& x) { return x.file == d.file; }), 0);
             QVERIFY(err);
-            QVERIFY2(*err <= 25, (d.file + ": " + std::to_string(*err)).c_str());
+            QVERIFY2(*err <= (eager ? 45 : 25), (d.file + ": " + std::to_string(*err)).c_str());
         }
-        QCOMPARE(sets, 5);
+        QCOMPARE(sets, 7);
     }
 
     void multiDeviceGenerationIsScored() {
