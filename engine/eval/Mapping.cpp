@@ -32,8 +32,12 @@ MappingResult tiledWaves(double m, double n, double k, double groups, double uni
 }
 
 // Weight-stationary systolic arrays (TPU MXU): the K×N weights are cut into rows×cols tiles; each
-// tile is loaded into an array and all M rows stream through it, plus rows+cols cycles of pipeline
-// fill and drain. Tiles are spread over the arrays in passes.
+// tile is loaded into an array and all M rows stream through it. Tiles are spread over the arrays
+// in passes. The weights are double-buffered (Jouppi et al., ISCA 2017, §2: the matrix unit holds
+// one tile of weights plus one for double-buffering, to hide the cycles it takes to shift a tile
+// in): the next tile shifts in, one row per cycle, while the current one streams, so a pass takes
+// max(M rows, `rows` cycles) and the pipeline's fill and drain (rows + cols) is paid once, as the
+// passes follow each other back to back.
 MappingResult systolic(const HardwarePreset& hw, double m, double n, double k, double groups,
                        double peakFlops) {
     const double rows = hw.arrayRows.value, cols = hw.arrayCols.value, arrays = hw.units();
@@ -45,7 +49,7 @@ MappingResult systolic(const HardwarePreset& hw, double m, double n, double k, d
         weightTiles < arrays ? std::max(1.0, std::min(std::floor(arrays / weightTiles), m)) : 1.0;
     // Cycle rate consistent with the stated peak: peak = arrays × 2·rows·cols × f.
     const double cyclesPerS = peakFlops / (arrays * 2.0 * rows * cols);
-    return {passes * (ceilDiv(m, replicas) + rows + cols) / cyclesPerS,
+    return {(passes * std::max(ceilDiv(m, replicas), rows) + rows + cols) / cyclesPerS,
             std::min(weightTiles * replicas, arrays)};
 }
 

@@ -68,6 +68,22 @@ class TstMapping : public QObject {
         QCOMPARE(r.unitsAllocated, 2.0);
     }
 
+    void systolicHidesWeightLoadsBehindStreaming() {
+        // One row (a batch-1 decode) through K×N = 16×16 on two 4×4 arrays: 16 weight tiles, 8
+        // passes. Double-buffered weights: each pass waits for its tile to shift in (4 cycles, one
+        // row per cycle) while the previous one streams its single row, and the pipeline fills and
+        // drains once: 8·max(1, 4) + 4 + 4 = 40 cycles, not 8·(1 + 4 + 4) = 72. With M = 32 rows
+        // per pass the streaming hides the loads: 8·32 + 8 = 264 cycles.
+        HardwarePreset hw = test::toyGpu();
+        hw.archClass = ArchClass::Systolic;
+        hw.computeUnits = {2, "test"};
+        hw.arrayRows = {4, "test"};
+        hw.arrayCols = {4, "test"};
+        const double cyclesPerS = kPeak / (2 * 2.0 * 4 * 4);
+        QVERIFY(near(mapGemm(hw, 1, 16, 16, 1, kPeak).time_s, 40.0 / cyclesPerS));
+        QVERIFY(near(mapGemm(hw, 32, 16, 16, 1, kPeak).time_s, 264.0 / cyclesPerS));
+    }
+
     void vectorWorkUsesUnitsByGrain() {
         // Grain 1024 elements per unit: 1500 elements occupy 2 of the 4 units.
         const HardwarePreset hw = test::toyGpu();
