@@ -16,6 +16,16 @@ bool near(double a, double b) {
 }
 } // namespace
 
+// The toy chip as two 4×4 weight-stationary arrays.
+HardwarePreset twoSystolicArrays() {
+    HardwarePreset hw = test::toyGpu();
+    hw.archClass = ArchClass::Systolic;
+    hw.computeUnits = {2, "test"};
+    hw.arrayRows = {4, "test"};
+    hw.arrayCols = {4, "test"};
+    return hw;
+}
+
 class TstMapping : public QObject {
     Q_OBJECT
   private slots:
@@ -58,11 +68,7 @@ class TstMapping : public QObject {
     void systolicPaysFillAndDrain() {
         // Two 4×4 arrays; K×N = 4×4 is one weight tile, replicated on both arrays, each streaming
         // half of M = 8 rows: (4 + 4 + 4) cycles at peak ÷ (2 arrays × 2·4·4) cycles per second.
-        HardwarePreset hw = test::toyGpu();
-        hw.archClass = ArchClass::Systolic;
-        hw.computeUnits = {2, "test"};
-        hw.arrayRows = {4, "test"};
-        hw.arrayCols = {4, "test"};
+        const HardwarePreset hw = twoSystolicArrays();
         const MappingResult r = mapGemm(hw, 8, 4, 4, 1, kPeak);
         QVERIFY(near(r.time_s, 12.0 / (kPeak / (2 * 2.0 * 4 * 4))));
         QCOMPARE(r.unitsAllocated, 2.0);
@@ -74,11 +80,7 @@ class TstMapping : public QObject {
         // row per cycle) while the previous one streams its single row, and the pipeline fills and
         // drains once: 8·max(1, 4) + 4 + 4 = 40 cycles, not 8·(1 + 4 + 4) = 72. With M = 32 rows
         // per pass the streaming hides the loads: 8·32 + 8 = 264 cycles.
-        HardwarePreset hw = test::toyGpu();
-        hw.archClass = ArchClass::Systolic;
-        hw.computeUnits = {2, "test"};
-        hw.arrayRows = {4, "test"};
-        hw.arrayCols = {4, "test"};
+        const HardwarePreset hw = twoSystolicArrays();
         const double cyclesPerS = kPeak / (2 * 2.0 * 4 * 4);
         QVERIFY(near(mapGemm(hw, 1, 16, 16, 1, kPeak).time_s, 40.0 / cyclesPerS));
         QVERIFY(near(mapGemm(hw, 32, 16, 16, 1, kPeak).time_s, 264.0 / cyclesPerS));
