@@ -122,15 +122,16 @@ int runRuntimes(const Options& o, std::ostream& out) {
         checked = std::move(r.runtime);
     }
     Table t({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("class"), QStringLiteral("fusion"),
-             QStringLiteral("launch_overlap"), QStringLiteral("launch_us"), QStringLiteral("host_us_per_op"),
-             QStringLiteral("per_inference_us"), QStringLiteral("gemm_efficiency"), QStringLiteral("gemm_k0"),
+             QStringLiteral("epilogue"), QStringLiteral("launch_overlap"), QStringLiteral("launch_us"),
+             QStringLiteral("host_us_per_op"), QStringLiteral("per_inference_us"),
+             QStringLiteral("gemm_efficiency"), QStringLiteral("gemm_k0"),
              QStringLiteral("depthwise_efficiency"), QStringLiteral("elementwise_bandwidth"),
              QStringLiteral("attention_efficiency"), QStringLiteral("version")});
     auto rows = [&](const Runtime& r) {
         for (const auto& [cls, p] : r.classes)
             t.addRow({qs(r.id), qs(r.name), qs(archClassName(cls)), qs(fusionPolicyName(p.fusion)),
-                      qs(launchOverlapName(p.overlap)), p.launchUs.value, p.hostUsPerOp.value,
-                      p.perInferenceUs.value, p.gemmEfficiency.value, p.gemmK0.value,
+                      qs(epiloguePolicyName(p.epilogue)), qs(launchOverlapName(p.overlap)), p.launchUs.value,
+                      p.hostUsPerOp.value, p.perInferenceUs.value, p.gemmEfficiency.value, p.gemmK0.value,
                       p.depthwiseEfficiency.value, p.elementwiseBandwidth.value, p.attentionEfficiency.value,
                       qs(r.version)});
     };
@@ -342,19 +343,21 @@ std::vector<Command> makeCommands() {
          "and the power modes a scenario can select with --power-mode.\n",
          {{"format", true, false}},
          runPresets});
-    c.push_back({"runtimes",
-                 "Usage: batchscope runtimes [--check FILE] [--format csv|json]\n\n"
-                 "Lists the runtime profiles (presets/runtimes/*.json and the built-in ideal one), one\n"
-                 "row per chip class each runs on: fusion (none | elementwise | attention | block),\n"
-                 "launch_overlap (async: host time beyond the kernel's is exposed; graph: one launch per\n"
-                 "inference; serial: host time adds), launch_us and host_us_per_op (host time per\n"
-                 "kernel and per graph op), per_inference_us, and the kernel efficiencies by op class\n"
-                 "(docs/RUNTIMES.md). Use an id with --runtime on any scenario command.\n\n"
-                 "  --check FILE          validate one runtime profile and list it; every problem is\n"
-                 "                        printed as 'file: field: message' and the exit status is 2\n"
-                 "A shipped profile that does not load is reported the same way (exit 2).\n",
-                 {{"format", true, false}, {"check", true, false}},
-                 runRuntimes});
+    c.push_back(
+        {"runtimes",
+         "Usage: batchscope runtimes [--check FILE] [--format csv|json]\n\n"
+         "Lists the runtime profiles (presets/runtimes/*.json and the built-in ideal one), one\n"
+         "row per chip class each runs on: fusion (none | elementwise | attention | block),\n"
+         "epilogue (what a GEMM/convolution kernel absorbs: all, BatchNorm folded | bias_activation\n"
+         "| none), launch_overlap (async: host time beyond the kernel's is exposed; graph: one launch per\n"
+         "inference; serial: host time adds), launch_us and host_us_per_op (host time per\n"
+         "kernel and per graph op), per_inference_us, and the kernel efficiencies by op class\n"
+         "(docs/RUNTIMES.md). Use an id with --runtime on any scenario command.\n\n"
+         "  --check FILE          validate one runtime profile and list it; every problem is\n"
+         "                        printed as 'file: field: message' and the exit status is 2\n"
+         "A shipped profile that does not load is reported the same way (exit 2).\n",
+         {{"format", true, false}, {"check", true, false}},
+         runRuntimes});
     c.push_back({"nodes",
                  "Usage: batchscope nodes [--check FILE] [--format csv|json]\n\n"
                  "Lists the node presets (presets/nodes/*.json): how many devices of which hardware\n"

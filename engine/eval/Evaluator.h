@@ -55,7 +55,7 @@ struct EvalInput {
     /// The runtime's profile (the ideal one when none is set).
     const RuntimeClassProfile& profile() const;
     /// The model fused as the runtime fuses it: what layer indices of the results refer to.
-    const PreparedModel& fusedModel() const { return model->fusedAs(profile().fusion); }
+    const PreparedModel& fusedModel() const { return model->fusedAs(profile().fusionRules()); }
 };
 
 struct LayerPlacement {

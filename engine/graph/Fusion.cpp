@@ -32,14 +32,34 @@ bool isElementwiseTail(OpKind k) {
     }
 }
 
-// Whether `op` may join the layer of its producer `into` under `policy` (Fusion.h).
-bool joinsProducer(OpKind k, const Graph& g, const Layer& into, FusionPolicy policy) {
+bool isLibraryGemm(OpKind k) {
+    return k == OpKind::Conv || k == OpKind::ConvTranspose || k == OpKind::Gemm || k == OpKind::ExpertGemm;
+}
+
+// Whether a GEMM/convolution kernel's epilogue takes the tail `k` (Fusion.h, EpiloguePolicy).
+bool epilogueTakes(OpKind k, EpiloguePolicy epilogue) {
+    switch (epilogue) {
+    case EpiloguePolicy::All:
+        return true;
+    case EpiloguePolicy::BiasActivation:
+        return k != OpKind::BatchNorm && k != OpKind::Mul && k != OpKind::Div && k != OpKind::Sub;
+    case EpiloguePolicy::None:
+        return false;
+    }
+    return true;
+}
+
+// Whether `op` may join the layer of its producer `into` under `rules` (Fusion.h).
+bool joinsProducer(OpKind k, const Graph& g, const Layer& into, FusionRules rules) {
     if (isView(k)) return true;
     const OpKind anchor = g.op(into.anchor).kind;
     // A collective is a communication library's kernel: it takes no elementwise tail.
     if (anchor == OpKind::AllReduce || anchor == OpKind::AllGather || anchor == OpKind::AllToAll)
         return false;
-    switch (policy) {
+    // A GEMM/convolution layer's tails are all in its epilogue; one it does not take starts the
+    // kernel that the tails after it join.
+    if (isLibraryGemm(anchor) && !epilogueTakes(k, rules.epilogue)) return false;
+    switch (rules.policy) {
     case FusionPolicy::None:
         return false;
     case FusionPolicy::Elementwise:
@@ -78,7 +98,19 @@ std::string_view fusionPolicyName(FusionPolicy f) {
     return "elementwise";
 }
 
-std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder, FusionPolicy policy) {
+std::string_view epiloguePolicyName(EpiloguePolicy e) {
+    switch (e) {
+    case EpiloguePolicy::All:
+        return "all";
+    case EpiloguePolicy::BiasActivation:
+        return "bias_activation";
+    case EpiloguePolicy::None:
+        return "none";
+    }
+    return "all";
+}
+
+std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder, FusionRules rules) {
     std::vector<Layer> layers;
     std::vector<int> layerOfTensor(g.tensors().size(), -1);
 
@@ -86,7 +118,7 @@ std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder,
         const Op& op = g.op(opId);
         const OpCost cost = costOf(g, op);
         int target = -1;
-        if (!layers.empty() && joinsProducer(op.kind, g, layers.back(), policy)) {
+        if (!layers.empty() && joinsProducer(op.kind, g, layers.back(), rules)) {
             const int last = static_cast<int>(layers.size()) - 1;
             for (int t : op.inputs) {
                 const Tensor& tensor = g.tensor(t);

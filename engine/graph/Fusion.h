@@ -6,6 +6,7 @@
 #include "graph/Graph.h"
 #include "graph/OpCost.h"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,31 @@ namespace bs {
 ///               (XLA, Inductor).
 enum class FusionPolicy { None, Elementwise, Attention, Block };
 std::string_view fusionPolicyName(FusionPolicy f);
+
+/// Which elementwise tails a weight GEMM or convolution kernel takes into its epilogue (a runtime
+/// profile's `epilogue`; docs/MODEL.md §2). The tails it leaves out start their own kernel, which
+/// takes the tails after them as the fusion policy allows:
+///   All            BatchNorm folded into the weights, bias, activation and residual add in the
+///                  epilogue (TensorRT, ONNX Runtime, OpenVINO, XLA on TPU);
+///   BiasActivation bias/residual add and activation only: a BatchNorm (a per-channel scale of the
+///                  output, which a library epilogue does not take) and the tails after it run
+///                  as one more kernel (TensorFlow's remapper, XLA:GPU's cuDNN/cuBLASLt fusions);
+///   None           nothing: the library call writes its output and every tail runs after it
+///                  (TorchInductor's extern cuBLAS/cuDNN calls; eager frameworks).
+enum class EpiloguePolicy { All, BiasActivation, None };
+std::string_view epiloguePolicyName(EpiloguePolicy e);
+
+/// A runtime's fusion: how far it fuses, and what its GEMM/convolution kernels absorb.
+struct FusionRules {
+    FusionPolicy policy = FusionPolicy::Elementwise;
+    EpiloguePolicy epilogue = EpiloguePolicy::All;
+    bool operator==(const FusionRules&) const = default;
+    /// 0 … kCount-1: a dense index for caches keyed by rules.
+    std::size_t index() const {
+        return static_cast<std::size_t>(policy) * 3 + static_cast<std::size_t>(epilogue);
+    }
+    static constexpr std::size_t kCount = 4 * 3;
+};
 
 struct Layer {
     std::string name;     ///< the anchor op's name
@@ -42,7 +68,6 @@ struct Layer {
 };
 
 /// Fuses the graph (visited in topological order) into layers under `policy`.
-std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder,
-                              FusionPolicy policy = FusionPolicy::Elementwise);
+std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder, FusionRules rules = {});
 
 } // namespace bs

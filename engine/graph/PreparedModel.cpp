@@ -121,7 +121,7 @@ void setMaxLive(const std::vector<double>& live, const Lifetimes& lt, std::vecto
 
 } // namespace
 
-PreparedModel::PreparedModel(Graph g, FusionPolicy fusion) : fusion_(fusion), graph_(std::move(g)) {
+PreparedModel::PreparedModel(Graph g, FusionRules fusion) : fusion_(fusion), graph_(std::move(g)) {
     layers_ = fuseLayers(graph_, graph_.topologicalOrder(), fusion);
     info_ = tensorInfo(graph_, layers_);
     for (std::size_t t = 0; t < info_.size(); ++t)
@@ -149,11 +149,11 @@ PreparedModel::PreparedModel(Graph g, FusionPolicy fusion) : fusion_(fusion), gr
     }
 }
 
-const PreparedModel& PreparedModel::fusedAs(FusionPolicy policy) const {
-    if (policy == fusion_) return *this;
-    const auto i = static_cast<std::size_t>(policy);
+const PreparedModel& PreparedModel::fusedAs(FusionRules rules) const {
+    if (rules == fusion_) return *this;
+    const std::size_t i = rules.index();
     std::call_once(variants_->once[i],
-                   [&] { variants_->model[i] = std::make_unique<const PreparedModel>(graph_, policy); });
+                   [&] { variants_->model[i] = std::make_unique<const PreparedModel>(graph_, rules); });
     return *variants_->model[i];
 }
 

@@ -29,13 +29,13 @@ struct TensorInfo {
 class PreparedModel {
   public:
     /// Throws GraphError on a cycle or inconsistent shapes.
-    explicit PreparedModel(Graph g, FusionPolicy fusion = FusionPolicy::Elementwise);
+    explicit PreparedModel(Graph g, FusionRules fusion = {});
 
-    FusionPolicy fusion() const { return fusion_; }
-    /// The same graph fused under `policy`: this model when it already is, else a copy made on
+    FusionRules fusion() const { return fusion_; }
+    /// The same graph fused under `rules`: this model when it already is, else a copy made on
     /// first use and kept (thread-safe; the window evaluates on a thread pool). What a runtime's
     /// fusion changes — layer count, liveness, spills — is all in the fused model.
-    const PreparedModel& fusedAs(FusionPolicy policy) const;
+    const PreparedModel& fusedAs(FusionRules rules) const;
 
     const Graph& graph() const { return graph_; }
     const std::vector<Layer>& layers() const { return layers_; }
@@ -57,10 +57,10 @@ class PreparedModel {
 
   private:
     struct Variants {
-        std::once_flag once[4];
-        std::unique_ptr<const PreparedModel> model[4];
+        std::once_flag once[FusionRules::kCount];
+        std::unique_ptr<const PreparedModel> model[FusionRules::kCount];
     };
-    FusionPolicy fusion_ = FusionPolicy::Elementwise;
+    FusionRules fusion_;
     std::shared_ptr<Variants> variants_ = std::make_shared<Variants>();
     Graph graph_;
     std::vector<Layer> layers_;

@@ -24,6 +24,7 @@ constexpr ClassName kClasses[] = {{"gpu", ArchClass::Gpu},
                                   {"tile", ArchClass::Tile}};
 
 const std::vector<std::string> kFusionNames = {"none", "elementwise", "attention", "block"};
+const std::vector<std::string> kEpilogueNames = {"all", "bias_activation", "none"};
 const std::vector<std::string> kOverlapNames = {"async", "graph", "serial"};
 
 template <class E> E enumAt(const std::vector<std::string>& names, const std::string& v, E fallback) {
@@ -41,6 +42,9 @@ RuntimeClassProfile readClass(SourcedReader& r, const QJsonObject& o, const std:
     p.fusionSource = r.choice(o, "fusion", path, kFusionNames, &text).source;
     p.fusion = enumAt(kFusionNames, text, FusionPolicy::Elementwise);
     text.clear();
+    p.epilogueSource = r.choice(o, "epilogue", path, kEpilogueNames, &text).source;
+    p.epilogue = enumAt(kEpilogueNames, text, EpiloguePolicy::All);
+    text.clear();
     p.overlapSource = r.choice(o, "launch_overlap", path, kOverlapNames, &text).source;
     p.overlap = enumAt(kOverlapNames, text, LaunchOverlap::Graph);
     p.launchUs = r.number(o, "launch_us", path, 0, kMaxUs, true, true);
@@ -52,7 +56,7 @@ RuntimeClassProfile readClass(SourcedReader& r, const QJsonObject& o, const std:
     p.elementwiseBandwidth = r.number(o, "elementwise_bandwidth", path, 0, 1);
     p.attentionEfficiency = r.number(o, "attention_efficiency", path, 0, 1);
     r.onlyKeys(o, path,
-               {"fusion", "launch_overlap", "launch_us", "host_us_per_op", "per_inference_us",
+               {"fusion", "epilogue", "launch_overlap", "launch_us", "host_us_per_op", "per_inference_us",
                 "gemm_efficiency", "gemm_k0", "depthwise_efficiency", "elementwise_bandwidth",
                 "attention_efficiency"});
     return p;
@@ -98,7 +102,7 @@ Runtime Runtime::ideal() {
     r.notes = "The roofline bound: the preset's own dispatch time per kernel and its efficiency "
               "fractions, elementwise fusion, no host or framework cost.";
     RuntimeClassProfile p;
-    p.fusionSource = p.overlapSource = "definition: no runtime losses";
+    p.fusionSource = p.epilogueSource = p.overlapSource = "definition: no runtime losses";
     p.launchUs = p.hostUsPerOp = p.perInferenceUs = {0, "definition: no runtime losses"};
     for (const ClassName& c : kClasses)
         r.classes[c.cls] = p;

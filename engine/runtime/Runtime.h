@@ -2,7 +2,8 @@
 // A runtime profile: what the software stack that runs the model costs on top of the chip's
 // roofline (docs/RUNTIMES.md, formulas in docs/MODEL.md §17). One profile per runtime
 // (presets/runtimes/ID.json), with values per chip class, every number with its source:
-//   - the fusion it achieves (how many kernels the graph becomes),
+//   - the fusion it achieves and what its GEMM/convolution kernels absorb (how many kernels the
+//     graph becomes),
 //   - the host time per kernel launch and per framework op, and whether it overlaps device work
 //     (async queue), disappears into one graph launch (CUDA graphs, XLA) or adds to it (CPU),
 //   - the fixed cost per inference call (graph entry, argument binding, synchronisation),
@@ -31,6 +32,8 @@ std::string_view launchOverlapName(LaunchOverlap o);
 struct RuntimeClassProfile {
     FusionPolicy fusion = FusionPolicy::Elementwise;
     std::string fusionSource;
+    EpiloguePolicy epilogue = EpiloguePolicy::All;
+    std::string epilogueSource;
     LaunchOverlap overlap = LaunchOverlap::Graph;
     std::string overlapSource;
     Sourced launchUs;                              ///< host time to launch one kernel, µs
@@ -41,6 +44,8 @@ struct RuntimeClassProfile {
     Sourced depthwiseEfficiency{1, "definition"};  ///< × vector rate for depthwise convolutions
     Sourced elementwiseBandwidth{1, "definition"}; ///< × achievable bandwidth for non-GEMM kernels
     Sourced attentionEfficiency{1, "definition"};  ///< × GEMM rate for activation × activation MatMuls
+
+    FusionRules fusionRules() const { return {fusion, epilogue}; }
 };
 
 struct Runtime {

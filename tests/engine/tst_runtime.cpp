@@ -107,13 +107,41 @@ class TstRuntime : public QObject {
         // per-op host time of 2 + 3 × 10 µs under async eager-style costs.
         const HardwarePreset hw = test::toyGpu();
         const PreparedModel m = convBnRelu();
-        QCOMPARE(m.fusedAs(FusionPolicy::None).kernelLayerCount(), 3);
-        QCOMPARE(m.fusedAs(FusionPolicy::Elementwise).kernelLayerCount(), 1);
-        QCOMPARE(&m.fusedAs(FusionPolicy::Elementwise), &m); // the model's own fusion: itself
+        QCOMPARE(m.fusedAs({FusionPolicy::None}).kernelLayerCount(), 3);
+        QCOMPARE(m.fusedAs({FusionPolicy::Elementwise}).kernelLayerCount(), 1);
+        QCOMPARE(&m.fusedAs({FusionPolicy::Elementwise}), &m); // the model's own fusion: itself
         const RuntimeClassProfile p = profile(FusionPolicy::Elementwise, LaunchOverlap::Async);
         const ScenarioResult r = evaluate({&m, &hw, Precision::FP16, &p}, 1);
         QCOMPARE(r.totals.kernels, 1);
         QVERIFY(qFuzzyCompare(r.totals.latency_s, 32e-6 + 5e-6));
+    }
+
+    void epilogueDecidesWhatAGemmKernelAbsorbs() {
+        // Conv → BatchNorm → ReLU under elementwise fusion. 'all' folds the BatchNorm into the conv:
+        // 1 kernel. 'bias_activation' (TensorFlow/XLA on GPU) leaves the per-channel scale out of
+        // the cuDNN epilogue, so BatchNorm starts a kernel and the ReLU joins it: 2 kernels; 'none'
+        // (Inductor's extern conv) the same 2. Under async eager-style costs the second kernel adds
+        // one launch: 2 × 2 + 3 × 10 + 5 = 39 µs instead of 2 + 30 + 5 = 37 µs.
+        const HardwarePreset hw = test::toyGpu();
+        const PreparedModel cbr = convBnRelu();
+        QCOMPARE(cbr.fusedAs({FusionPolicy::Elementwise, EpiloguePolicy::All}).kernelLayerCount(), 1);
+        QCOMPARE(cbr.fusedAs({FusionPolicy::Elementwise, EpiloguePolicy::BiasActivation}).kernelLayerCount(),
+                 2);
+        QCOMPARE(cbr.fusedAs({FusionPolicy::Elementwise, EpiloguePolicy::None}).kernelLayerCount(), 2);
+        QCOMPARE(cbr.fusedAs({FusionPolicy::None, EpiloguePolicy::All}).kernelLayerCount(), 3);
+        RuntimeClassProfile p = profile(FusionPolicy::Elementwise, LaunchOverlap::Async);
+        p.epilogue = EpiloguePolicy::BiasActivation;
+        const ScenarioResult r = evaluate({&cbr, &hw, Precision::FP16, &p}, 1);
+        QCOMPARE(r.totals.kernels, 2);
+        QVERIFY(qFuzzyCompare(r.totals.latency_s, 39e-6));
+
+        // Linear → GELU: a cuBLASLt-style epilogue takes the activation ('bias_activation': 1
+        // kernel); an extern GEMM does not ('none': the GELU is its own kernel).
+        GraphBuilder b("mlp");
+        b.markOutput(b.gelu(b.linear(b.input("x", {1, 64}), 64)));
+        const PreparedModel mlp(b.take());
+        QCOMPARE(mlp.fusedAs({FusionPolicy::Block, EpiloguePolicy::BiasActivation}).kernelLayerCount(), 1);
+        QCOMPARE(mlp.fusedAs({FusionPolicy::Block, EpiloguePolicy::None}).kernelLayerCount(), 2);
     }
 
     void attentionFusionKeepsScoresOnChip() {
@@ -123,9 +151,9 @@ class TstRuntime : public QObject {
         // spills them to DRAM and attention fusion does not.
         const HardwarePreset hw = test::toyGpu();
         const PreparedModel m = attention();
-        QCOMPARE(m.fusedAs(FusionPolicy::Elementwise).kernelLayerCount(), 3);
-        QCOMPARE(m.fusedAs(FusionPolicy::Attention).kernelLayerCount(), 2);
-        QCOMPARE(m.fusedAs(FusionPolicy::Block).kernelLayerCount(), 2);
+        QCOMPARE(m.fusedAs({FusionPolicy::Elementwise}).kernelLayerCount(), 3);
+        QCOMPARE(m.fusedAs({FusionPolicy::Attention}).kernelLayerCount(), 2);
+        QCOMPARE(m.fusedAs({FusionPolicy::Block}).kernelLayerCount(), 2);
         const RuntimeClassProfile plain = profile(FusionPolicy::Elementwise, LaunchOverlap::Graph);
         const RuntimeClassProfile fused = profile(FusionPolicy::Attention, LaunchOverlap::Graph);
         const Totals a = evaluateTotals({&m, &hw, Precision::FP16, &plain}, 64);
@@ -164,6 +192,7 @@ class TstRuntime : public QObject {
           "classes": {
             "gpu": {
               "fusion": {"value": "magic", "source": "s"},
+              "epilogue": {"value": "bn", "source": "s"},
               "launch_overlap": {"value": "async", "source": "s"},
               "launch_us": {"value": -1, "source": "s"},
               "host_us_per_op": {"value": 10},
@@ -186,6 +215,8 @@ class TstRuntime : public QObject {
         for (const char* want :
              {"bad.json: speed: unknown field", "bad.json: classes.fpga: unknown field",
               "bad.json: classes.gpu.fusion.value: must be one of none, elementwise, attention, block",
+              "bad.json: classes.gpu.epilogue.value: must be one of all, bias_activation, none",
+              "bad.json: classes.cpu.epilogue: missing",
               "bad.json: classes.gpu.launch_us.value: must be ≥ 0 (got -1)",
               "bad.json: classes.gpu.host_us_per_op.source: missing",
               "bad.json: classes.gpu.gemm_efficiency.value: must be ≤ 1 (got 1.5)",

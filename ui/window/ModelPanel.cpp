@@ -547,15 +547,16 @@ void ModelPanel::updateStatus() {
         status_->setStyleSheet({});
     } else if (st.model) {
         // The kernel count is the runtime's: eager runs one kernel per op, TensorRT fuses tails.
-        FusionPolicy fusion = FusionPolicy::Elementwise;
+        FusionRules fusion;
         if (const auto hw = explorer_->presets()->find(spec->presetId);
             hw && hardwareProblem(*spec, hw.get()).isEmpty())
-            fusion = runtimeProfileFor(*scenarioRuntime(*spec), *hw).fusion;
-        status_->setText(tr("%1 operators → %2 kernels (fusion: %3, %4), %5")
+            fusion = runtimeProfileFor(*scenarioRuntime(*spec), *hw).fusionRules();
+        status_->setText(tr("%1 operators → %2 kernels (fusion: %3, epilogue: %4, %5), %6")
                              .arg(st.model->opCount())
                              .arg(st.model->fusedAs(fusion).kernelLayerCount())
-                             .arg(QString::fromLatin1(fusionPolicyName(fusion)), spec->runtimeName(),
-                                  parametersText(*st.model)));
+                             .arg(QString::fromLatin1(fusionPolicyName(fusion.policy)),
+                                  QString::fromLatin1(epiloguePolicyName(fusion.epilogue)),
+                                  spec->runtimeName(), parametersText(*st.model)));
         status_->setStyleSheet({});
     }
     summary_->setVisible(st.onnx != nullptr);
