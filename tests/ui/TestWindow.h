@@ -25,4 +25,21 @@ inline MainWindowOptions testWindowOptions(const QTemporaryDir& dir,
     return o;
 }
 
+/// A shown 1600×1000 window with no scenarios, on its own settings and presets (testWindowOptions).
+struct EmptyWindow {
+    QTemporaryDir dir;
+    MainWindow w;
+    EmptyWindow() : w(options(dir)) {
+        w.resize(1600, 1000);
+        w.show();
+    }
+
+  private:
+    static MainWindowOptions options(const QTemporaryDir& d) {
+        MainWindowOptions o = testWindowOptions(d);
+        o.defaultScenarios = false;
+        return o;
+    }
+};
+
 } // namespace bs::test

@@ -216,12 +216,8 @@ class TstFirstUse : public QObject {
     // An LLM decode scenario speaks in tokens, says its KV cache and memory wall, keeps batches
     // that do not fit out of the latency scale, and disables the knob decode ignores.
     void llmDecodeSpeaksInTokens() {
-        QTemporaryDir dir;
-        MainWindowOptions o = test::testWindowOptions(dir);
-        o.defaultScenarios = false;
-        MainWindow w(o);
-        w.resize(1600, 1000);
-        w.show();
+        test::EmptyWindow window;
+        MainWindow& w = window.w;
         const int id = w.explorer()->addScenario(QStringLiteral("llm"), QStringLiteral("h100-sxm"));
         ScenarioRow row = *w.explorer()->scenarios()->find(id);
         row.knobs["phase"] = 1;

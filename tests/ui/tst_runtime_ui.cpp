@@ -14,6 +14,7 @@
 #include "window/ModelPanel.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -66,12 +67,8 @@ class TestRuntimeUi : public QObject {
     }
 
     void eagerAgainstTensorRtSideBySide() {
-        QTemporaryDir dir;
-        MainWindowOptions o = test::testWindowOptions(dir);
-        o.defaultScenarios = false;
-        MainWindow w(o);
-        w.resize(1600, 1000);
-        w.show();
+        test::EmptyWindow window;
+        MainWindow& w = window.w;
         const int eager = w.explorer()->addScenario(QStringLiteral("resnet50"), QStringLiteral("h200"));
         w.selectScenario(eager);
         pick(w.modelPanel()->runtimeCombo(), QStringLiteral("pytorch-eager"));
@@ -111,13 +108,31 @@ class TestRuntimeUi : public QObject {
         test::saveShot(&w, QStringLiteral("runtime-eager-vs-tensorrt.png"));
     }
 
+    void statusLineNamesTheRuntimesFusion() {
+        // TensorFlow on a GPU leaves BatchNorm out of the cuDNN convolution's epilogue: ResNet-50's
+        // 175 operators become 109 kernels under it (a BN/Add/ReLU kernel after each of the 53
+        // convolutions), 56 under TensorRT, which folds BatchNorm into the weights.
+        test::EmptyWindow window;
+        MainWindow& w = window.w;
+        const int s = w.explorer()->addScenario(QStringLiteral("resnet50"), QStringLiteral("t4"));
+        w.selectScenario(s);
+        auto* status = w.modelPanel()->findChild<QLabel*>(QStringLiteral("modelStatus"));
+        QVERIFY(status);
+        pick(w.modelPanel()->runtimeCombo(), QStringLiteral("tensorflow"));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("→ 109 kernels")), 60000);
+        QVERIFY2(status->text().contains(QStringLiteral("epilogue: bias_activation")),
+                 qPrintable(status->text()));
+        pick(w.modelPanel()->runtimeCombo(), QStringLiteral("tensorrt"));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("→ 56 kernels")), 60000);
+        QVERIFY2(status->text().contains(QStringLiteral("epilogue: all")), qPrintable(status->text()));
+        pick(w.modelPanel()->runtimeCombo(), QStringLiteral("tensorflow"));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
+        test::saveShot(w.modelPanel(), QStringLiteral("runtime-tensorflow-epilogue.png"));
+    }
+
     void powerModePicker() {
-        QTemporaryDir dir;
-        MainWindowOptions o = test::testWindowOptions(dir);
-        o.defaultScenarios = false;
-        MainWindow w(o);
-        w.resize(1600, 1000);
-        w.show();
+        test::EmptyWindow window;
+        MainWindow& w = window.w;
         QComboBox* modes = w.modelPanel()->powerModeCombo();
         const int maxn =
             w.explorer()->addScenario(QStringLiteral("resnet50"), QStringLiteral("jetson-orin-agx"));

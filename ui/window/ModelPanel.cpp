@@ -128,6 +128,7 @@ void ModelPanel::buildModelRows(QVBoxLayout* layout) {
     progressRow->addWidget(cancel_);
     layout->addLayout(progressRow);
     status_ = new QLabel;
+    status_->setObjectName(QStringLiteral("modelStatus"));
     status_->setWordWrap(true);
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(status_);
