@@ -191,11 +191,23 @@ std::vector<std::vector<double>> designPoints(const std::vector<DesignAxis>& axe
     return out;
 }
 
+std::string_view objectiveName(Objective o) {
+    switch (o) {
+    case Objective::Throughput:
+        return "throughput";
+    case Objective::Latency:
+        return "latency";
+    case Objective::Energy:
+        return "energy";
+    case Objective::Cost:
+        return "cost";
+    }
+    return "throughput";
+}
+
 Objective parseObjective(const std::string& text) {
-    if (text == "throughput") return Objective::Throughput;
-    if (text == "latency") return Objective::Latency;
-    if (text == "energy") return Objective::Energy;
-    if (text == "cost") return Objective::Cost;
+    for (Objective o : kAllObjectives)
+        if (text == objectiveName(o)) return o;
     throw EngineError("--objective '" + text + "' is not throughput, latency, energy or cost");
 }
 

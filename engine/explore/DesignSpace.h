@@ -7,8 +7,10 @@
 #include "hardware/HardwarePreset.h"
 
 #include <QJsonObject>
+#include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bs {
@@ -58,7 +60,11 @@ std::vector<std::vector<double>> designPoints(const std::vector<DesignAxis>& axe
 
 /// What a design point is judged by, at the batch it picks.
 enum class Objective { Throughput, Latency, Energy, Cost };
-/// "throughput", "latency", "energy", "cost"; throws EngineError naming the value otherwise.
+inline constexpr std::array<Objective, 4> kAllObjectives = {Objective::Throughput, Objective::Latency,
+                                                            Objective::Energy, Objective::Cost};
+/// "throughput", "latency", "energy" or "cost": the --objective value and the session's name.
+std::string_view objectiveName(Objective o);
+/// The inverse of objectiveName(); throws EngineError naming the value otherwise.
 Objective parseObjective(const std::string& text);
 
 /// A design point's sweep summarised: the batch the objective picks (throughput and latency: the

@@ -4,6 +4,7 @@
 #include "eval/Evaluator.h"
 #include "eval/Generation.h"
 #include "eval/Sweep.h"
+#include "explore/DesignSpace.h"
 #include "graph/PreparedModel.h"
 #include "hardware/HardwarePreset.h"
 #include "measured/Measured.h"
@@ -33,8 +34,12 @@ struct DesignSpaceSettings {
 
     /// The names of the choices, in the order the view lists them (its Objective, Metric and
     /// Pareto enums).
-    static inline const QStringList kObjectives{QStringLiteral("throughput"), QStringLiteral("latency"),
-                                                QStringLiteral("energy"), QStringLiteral("cost")};
+    static inline const QStringList kObjectives = [] {
+        QStringList names; // the engine's names (explore/DesignSpace.h), in its order
+        for (Objective o : kAllObjectives)
+            names << QString::fromLatin1(objectiveName(o));
+        return names;
+    }();
     static inline const QStringList kMetrics{QStringLiteral("throughput"), QStringLiteral("latency"),
                                              QStringLiteral("energy"), QStringLiteral("cost"),
                                              QStringLiteral("batch")};

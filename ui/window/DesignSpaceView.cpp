@@ -270,7 +270,8 @@ void DesignSpaceView::run() {
     const QString second = path2_->currentText().trimmed();
     if (!second.isEmpty() && second != QLatin1String(kNoAxis))
         axes << second + QLatin1Char('=') + values2_->text().trimmed();
-    const QString error = run_->start(axes, static_cast<Objective>(objective_->currentIndex()));
+    const QString error = run_->start(
+        axes, kAllObjectives.at(static_cast<std::size_t>(std::max(0, objective_->currentIndex()))));
     if (!error.isEmpty()) {
         status_->setText(error);
         return;
