@@ -67,7 +67,7 @@ struct Layer {
     double flopsPerSample() const { return 2 * (macs + vectorMacs) + vectorFlops; }
 };
 
-/// Fuses the graph (visited in topological order) into layers under `policy`.
+/// Fuses the graph (visited in topological order) into layers under `rules`.
 std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder, FusionRules rules = {});
 
 } // namespace bs
