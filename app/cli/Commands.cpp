@@ -343,21 +343,21 @@ std::vector<Command> makeCommands() {
          "and the power modes a scenario can select with --power-mode.\n",
          {{"format", true, false}},
          runPresets});
-    c.push_back(
-        {"runtimes",
-         "Usage: batchscope runtimes [--check FILE] [--format csv|json]\n\n"
-         "Lists the runtime profiles (presets/runtimes/*.json and the built-in ideal one), one\n"
-         "row per chip class each runs on: fusion (none | elementwise | attention | block),\n"
-         "epilogue (what a GEMM/convolution kernel absorbs: all, BatchNorm folded | bias_activation\n"
-         "| none), launch_overlap (async: host time beyond the kernel's is exposed; graph: one launch per\n"
-         "inference; serial: host time adds), launch_us and host_us_per_op (host time per\n"
-         "kernel and per graph op), per_inference_us, and the kernel efficiencies by op class\n"
-         "(docs/RUNTIMES.md). Use an id with --runtime on any scenario command.\n\n"
-         "  --check FILE          validate one runtime profile and list it; every problem is\n"
-         "                        printed as 'file: field: message' and the exit status is 2\n"
-         "A shipped profile that does not load is reported the same way (exit 2).\n",
-         {{"format", true, false}, {"check", true, false}},
-         runRuntimes});
+    c.push_back({"runtimes",
+                 "Usage: batchscope runtimes [--check FILE] [--format csv|json]\n\n"
+                 "Lists the runtime profiles (presets/runtimes/*.json and the built-in ideal one), one\n"
+                 "row per chip class each runs on: fusion (none | elementwise | attention | block),\n"
+                 "epilogue (what a GEMM/convolution kernel absorbs: all, with BatchNorm folded |\n"
+                 "bias_activation | none), launch_overlap (async: host time beyond the kernel's is exposed; "
+                 "graph: one launch per\n"
+                 "inference; serial: host time adds), launch_us and host_us_per_op (host time per\n"
+                 "kernel and per graph op), per_inference_us, and the kernel efficiencies by op class\n"
+                 "(docs/RUNTIMES.md). Use an id with --runtime on any scenario command.\n\n"
+                 "  --check FILE          validate one runtime profile and list it; every problem is\n"
+                 "                        printed as 'file: field: message' and the exit status is 2\n"
+                 "A shipped profile that does not load is reported the same way (exit 2).\n",
+                 {{"format", true, false}, {"check", true, false}},
+                 runRuntimes});
     c.push_back({"nodes",
                  "Usage: batchscope nodes [--check FILE] [--format csv|json]\n\n"
                  "Lists the node presets (presets/nodes/*.json): how many devices of which hardware\n"

@@ -21,6 +21,7 @@ namespace bs {
 ///   Block       Attention, and normalisations (LayerNorm, RMSNorm) join their producer too
 ///               (XLA, Inductor).
 enum class FusionPolicy { None, Elementwise, Attention, Block };
+inline constexpr std::size_t kFusionPolicyCount = 4;
 std::string_view fusionPolicyName(FusionPolicy f);
 
 /// Which elementwise tails a weight GEMM or convolution kernel takes into its epilogue (a runtime
@@ -34,6 +35,7 @@ std::string_view fusionPolicyName(FusionPolicy f);
 ///   None           nothing: the library call writes its output and every tail runs after it
 ///                  (TorchInductor's extern cuBLAS/cuDNN calls; eager frameworks).
 enum class EpiloguePolicy { All, BiasActivation, None };
+inline constexpr std::size_t kEpiloguePolicyCount = 3;
 std::string_view epiloguePolicyName(EpiloguePolicy e);
 
 /// A runtime's fusion: how far it fuses, and what its GEMM/convolution kernels absorb.
@@ -43,9 +45,9 @@ struct FusionRules {
     bool operator==(const FusionRules&) const = default;
     /// 0 … kCount-1: a dense index for caches keyed by rules.
     std::size_t index() const {
-        return static_cast<std::size_t>(policy) * 3 + static_cast<std::size_t>(epilogue);
+        return static_cast<std::size_t>(policy) * kEpiloguePolicyCount + static_cast<std::size_t>(epilogue);
     }
-    static constexpr std::size_t kCount = 4 * 3;
+    static constexpr std::size_t kCount = kFusionPolicyCount * kEpiloguePolicyCount;
 };
 
 struct Layer {

@@ -23,8 +23,15 @@ constexpr ClassName kClasses[] = {{"gpu", ArchClass::Gpu},
                                   {"systolic", ArchClass::Systolic},
                                   {"tile", ArchClass::Tile}};
 
-const std::vector<std::string> kFusionNames = {"none", "elementwise", "attention", "block"};
-const std::vector<std::string> kEpilogueNames = {"all", "bias_activation", "none"};
+// The names a profile may write, in enum order, from the engine's own name functions.
+template <class E> std::vector<std::string> namesOf(std::size_t count, std::string_view (*name)(E)) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < count; ++i)
+        out.emplace_back(name(static_cast<E>(i)));
+    return out;
+}
+const std::vector<std::string> kFusionNames = namesOf(kFusionPolicyCount, fusionPolicyName);
+const std::vector<std::string> kEpilogueNames = namesOf(kEpiloguePolicyCount, epiloguePolicyName);
 const std::vector<std::string> kOverlapNames = {"async", "graph", "serial"};
 
 template <class E> E enumAt(const std::vector<std::string>& names, const std::string& v, E fallback) {
