@@ -362,6 +362,14 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
                 extraDram = pickA ? dramA : dramB;
                 extraSram = pickA ? reA : reB;
             }
+            // An eager composite's kernels pass full-size intermediates to each other: on chip
+            // or spilled as its output would be (docs/MODEL.md §2).
+            if (l.kernels > 1) {
+                const double passes =
+                    eagerExtraBytesPerElem(m.graph().op(l.anchor).kind, r.bytes) * x.outElems;
+                extraSram += passes;
+                extraDram += passes * spillFraction(l.outputs.front());
+            }
             x.dramBytes = x.weights + dram + gather + extraDram;
             x.sramBytes = x.weights + inBytes + x.outBytes + gather + extraSram;
             return x;
@@ -410,12 +418,13 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         p.memoryBoundOnChip = sram_s > dram_s;
         p.energy_j =
             ((p.flops + dequantFlops) * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
-        // Host time per kernel: the launch call plus the framework's time per op it holds (settle()
-        // decides how much of it the device waits for).
-        p.launch_s = r.dispatch_s;
-        LayerTime lt{p.compute_s, p.memory_s, p.launch_s,
-                     (rt.launchUs.value + rt.hostUsPerOp.value * l.ops.size()) * kMicro,
-                     p.unitsAllocated / p.unitsTotal};
+        // Host time: a launch call per kernel plus the framework's time per op the layer holds, an
+        // eager composite being one op of the model code whose tensor ops are launches (settle()
+        // decides how much of it the device waits for). Each kernel pays the device's dispatch.
+        p.launch_s = r.dispatch_s * l.kernels;
+        const double host_us =
+            rt.launchUs.value * l.kernels + rt.hostUsPerOp.value * static_cast<double>(l.ops.size());
+        LayerTime lt{p.compute_s, p.memory_s, p.launch_s, host_us * kMicro, p.unitsAllocated / p.unitsTotal};
         lt.outBytes = outBytes;
         // A collective moves its tensor over the node's link (docs/MODEL.md §19): it reads and
         // writes it in device memory as any layer, and waits for the transfer.
@@ -444,7 +453,7 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         const double fixed = weights;
         p.criticalBatch = criticalBatch(p.flops / B, fixed, (p.dramBytes - fixed) / B, ridgeEff);
 
-        ++t.kernels;
+        t.kernels += l.kernels;
         t.flops += p.flops;
         t.macs += p.macs;
         t.dramBytes += p.dramBytes;

@@ -142,7 +142,7 @@ struct Totals {
     /// Kernel dispatch, exposed host time of the layers, and the runtime's fixed cost per call
     /// (counted in overhead_s and latency_s).
     double launch_s = 0, host_s = 0, fixed_s = 0;
-    int kernels = 0;         ///< kernels launched per inference (layers that are not views)
+    int kernels = 0;         ///< kernels launched per inference (Layer::kernels of the non-view layers)
     double spilledBytes = 0; ///< activation bytes that went to DRAM because the chip was full
     int layersSpilling = 0;
     double unitsAllocatedMean = 0; ///< time-weighted mean of units allocated ÷ total

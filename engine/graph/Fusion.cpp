@@ -25,6 +25,7 @@ bool isElementwiseTail(OpKind k) {
     case OpKind::Silu:
     case OpKind::HardSwish:
     case OpKind::BatchNorm:
+    case OpKind::Rotary:
     case OpKind::Elementwise:
         return true;
     default:
@@ -42,7 +43,8 @@ bool epilogueTakes(OpKind k, EpiloguePolicy epilogue) {
     case EpiloguePolicy::All:
         return true;
     case EpiloguePolicy::BiasActivation:
-        return k != OpKind::BatchNorm && k != OpKind::Mul && k != OpKind::Div && k != OpKind::Sub;
+        return k != OpKind::BatchNorm && k != OpKind::Mul && k != OpKind::Div && k != OpKind::Sub &&
+               k != OpKind::Rotary;
     case EpiloguePolicy::None:
         return false;
     }
@@ -136,6 +138,7 @@ std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder,
             l.anchor = opId;
             l.anchorCost = cost;
             l.view = cost.view;
+            if (rules.policy == FusionPolicy::None) l.kernels = eagerKernels(op.kind);
             for (int t : op.inputs) {
                 if (g.tensor(t).kind == TensorKind::Weight) continue;
                 if (l.primaryInput < 0)

@@ -65,6 +65,9 @@ struct Layer {
     int primaryInput = -1;    ///< the anchor's first non-weight input (the GEMM's A operand)
     int secondOperand = -1;   ///< MatMul: the other activation operand (B), else -1
     bool view = false;        ///< only views: no kernel, no time
+    /// Kernels launched: 1, or under fusion `none` the eager kernels of a composite anchor
+    /// (eagerKernels(): RMSNorm, rotary embedding), which also move eagerExtraBytesPerElem().
+    int kernels = 1;
     std::vector<std::string> notCosted; ///< op types in this layer with no cost formula
     double flopsPerSample() const { return 2 * (macs + vectorMacs) + vectorFlops; }
 };

@@ -69,6 +69,8 @@ std::string_view opKindName(OpKind kind) {
         return "LayerNormalization";
     case OpKind::RmsNorm:
         return "RMSNorm";
+    case OpKind::Rotary:
+        return "RotaryEmbedding";
     case OpKind::Softmax:
         return "Softmax";
     case OpKind::MaxPool:

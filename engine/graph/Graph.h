@@ -62,6 +62,10 @@ enum class OpKind {
     BatchNorm,
     LayerNorm,
     RmsNorm,
+    /// Rotary position embedding of Q and K (inputs and outputs in that order; x·cos +
+    /// rotate_half(x)·sin, RoFormer): pointwise, 3 FLOPs per element; the cos/sin table (head_dim per
+    /// token) is not counted, under 1/heads of the tensors.
+    Rotary,
     Softmax,
     MaxPool,
     AvgPool,

@@ -188,6 +188,14 @@ int GraphBuilder::rmsNorm(int x) {
     return y;
 }
 
+std::pair<int, int> GraphBuilder::rotary(int q, int k) {
+    const std::string name = nextName("rotary");
+    const int qOut = activation(name + ".q", shape(q));
+    const int kOut = activation(name + ".k", shape(k));
+    graph_.addOp(Op{name, "RotaryEmbedding", OpKind::Rotary, {q, k}, {qOut, kOut}, {}});
+    return {qOut, kOut};
+}
+
 int GraphBuilder::maxPool(int x, std::int64_t kernel, std::int64_t stride, std::int64_t pad) {
     const Shape in = shape(x);
     const std::int64_t oh = (in[2] + 2 * pad - kernel) / stride + 1;

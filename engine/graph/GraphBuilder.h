@@ -51,6 +51,9 @@ class GraphBuilder {
     int softmax(int x);
     int layerNorm(int x);
     int rmsNorm(int x);
+    /// Rotary position embedding of Q and K, one op as Hugging Face's apply_rotary_pos_emb(q, k)
+    /// and vLLM's rotary kernel take both: returns the rotated {q, k}.
+    std::pair<int, int> rotary(int q, int k);
     int reshape(int x, Shape perSampleShape);
     int transpose(int x, const std::vector<int>& perm);
     /// Selects `count` positions along `axis` (e.g. the last token before the LM head).

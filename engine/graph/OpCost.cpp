@@ -128,6 +128,40 @@ double flopsPerElement(OpKind kind) {
         return 8; // mean, variance (2), normalise (2), scale, shift, rsqrt share
     case OpKind::RmsNorm:
         return 5; // square, sum, rsqrt share, normalise, scale
+    case OpKind::Rotary:
+        return 3; // x·cos + rotate_half(x)·sin
+    default:
+        return 0;
+    }
+}
+
+// The composites below as huggingface/transformers src/transformers/models/llama/modeling_llama.py
+// writes them (the code Mistral, Qwen2, Gemma and most decoders copy), one kernel per tensor op:
+//  - LlamaRMSNorm.forward: x.to(float32); pow(2); mean(-1); + eps; rsqrt; x * rsqrt; .to(dtype);
+//    weight * x: 8 kernels. Per element (a = activation bytes, row scalars and the weight vector
+//    negligible): cast a+4, pow 4+4, mean 4, multiply 4+4, cast back 4+a, weight multiply a+a =
+//    4a + 28 bytes, where one fused kernel moves 2a. At a = 4 the casts are no-ops (`to` returns
+//    the tensor; still counted as calls): 28 bytes.
+//  - apply_rotary_pos_emb(q, k), per tensor: x * cos; -x2 (rotate_half's negated half); cat;
+//    * sin; add: 5 kernels moving a+a, a/2+a/2, a+a, a+a, 2a+a = 10a bytes per element; 10 kernels
+//    for Q and K.
+int eagerKernels(OpKind kind) {
+    switch (kind) {
+    case OpKind::RmsNorm:
+        return 8;
+    case OpKind::Rotary:
+        return 10;
+    default:
+        return 1;
+    }
+}
+
+double eagerExtraBytesPerElem(OpKind kind, double a) {
+    switch (kind) {
+    case OpKind::RmsNorm:
+        return (a == 4 ? 28 : 4 * a + 28) - 2 * a;
+    case OpKind::Rotary:
+        return 10 * a - 2 * a;
     default:
         return 0;
     }

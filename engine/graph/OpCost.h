@@ -51,4 +51,14 @@ bool quantizedWeight(const Graph& g, const Op& op, int tensor);
 /// Non-MAC FLOPs per output element charged for elementwise kinds (documented in docs/MODEL.md).
 double flopsPerElement(OpKind kind);
 
+/// Kernels an eager framework launches for one op when nothing fuses it (fusion `none`): 1, or
+/// more for a composite that the model's reference code writes as several tensor operations
+/// (Hugging Face's LlamaRMSNorm, apply_rotary_pos_emb; docs/MODEL.md §2).
+int eagerKernels(OpKind kind);
+
+/// Bytes those kernels move per element of the op's output beyond the one read and one write of a
+/// single kernel, at `activationBytes` per activation element (their intermediates are full-size
+/// tensors, RMSNorm's in float32).
+double eagerExtraBytesPerElem(OpKind kind, double activationBytes);
+
 } // namespace bs

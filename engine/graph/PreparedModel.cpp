@@ -162,4 +162,11 @@ int PreparedModel::kernelLayerCount() const {
         std::count_if(layers_.begin(), layers_.end(), [](const Layer& l) { return !l.view; }));
 }
 
+int PreparedModel::kernelCount() const {
+    int n = 0;
+    for (const Layer& l : layers_)
+        n += l.view ? 0 : l.kernels;
+    return n;
+}
+
 } // namespace bs

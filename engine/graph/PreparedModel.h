@@ -52,6 +52,7 @@ class PreparedModel {
     double stateElemsPerSample() const { return state_; }
     int opCount() const { return static_cast<int>(graph_.ops().size()); }
     int kernelLayerCount() const; ///< layers that launch work (views excluded)
+    int kernelCount() const;      ///< kernels those layers launch (Layer::kernels: eager composites)
     /// Op types with no cost formula and how many times each occurs.
     const std::map<std::string, int>& notCosted() const { return notCosted_; }
 

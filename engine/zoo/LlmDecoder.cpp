@@ -16,6 +16,8 @@
 #include "graph/GraphBuilder.h"
 #include "zoo/ZooModels.h"
 
+#include <tuple>
+
 namespace bs::zoo {
 
 namespace {
@@ -55,19 +57,23 @@ int mergeHeads(GraphBuilder& b, int x, const DecoderSpec& s, std::int64_t t, std
 // Grouped-query attention (MHA when kv_heads = heads, MQA when 1). Q [1, H, T, hd] is viewed as
 // [1, kv, group·T, hd] (heads of one group are adjacent, as HF's repeat_kv lays them out) so the
 // MatMuls against K/V with kv heads broadcast exactly and MACs = H·T·ctx·hd without materialising
-// repeated K/V. Not modelled, each a few elementwise ops per token with no MACs: the rotary
-// embedding, the score scale, soft-capping and the causal mask. Prefill costs the full T×T score
+// repeated K/V. The rotary embedding rotates Q and K before K is cached (one pointwise op; an eager
+// framework runs Hugging Face's apply_rotary_pos_emb as 5 kernels per tensor, OpCost.h).
+// MLA's rotary part is not modelled, nor, each a few elementwise ops per score with no MACs, the
+// score scale, soft-capping and the causal mask. Prefill costs the full T×T score
 // matrix, as an exported graph computes it (a sliding window masks it, it does not shrink it);
 // a decode step reads the layer's attended tokens: min(context, window) on windowed layers.
 int attention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::int64_t layer) {
     const std::int64_t t = p.tokens, hd = s.headDim, nh = p.heads(s), nkv = p.kvHeads(s), group = nh / nkv;
     int qProj = b.linear(h, nh * hd, s.qkvBias);
     int kProj = b.linear(h, nkv * hd, s.qkvBias);
-    const int vProj = b.linear(h, nkv * hd, s.qkvBias);
     if (s.qkNorm) { // per-head RMSNorm over head_dim (Qwen3), before the rotary embedding
         qProj = b.reshape(b.rmsNorm(b.reshape(qProj, {1, t, nh, hd})), {1, t, nh * hd});
         kProj = b.reshape(b.rmsNorm(b.reshape(kProj, {1, t, nkv, hd})), {1, t, nkv * hd});
     }
+    // Built before V's projection so that it follows K's kernel, whose epilogue may take it.
+    std::tie(qProj, kProj) = b.rotary(qProj, kProj);
+    const int vProj = b.linear(h, nkv * hd, s.qkvBias);
     b.markKvCache(kProj); // appended to the KV cache: written to device memory
     b.markKvCache(vProj);
 

@@ -1,8 +1,9 @@
 // Runtime profiles (runtime/Runtime.h) on the toy chip of TestSupport.h, with every expected number
 // derived in the comments: host time exposed by an async queue, added by a serial runtime, removed
 // by a graph launch; the fusion policy changing the kernel count and keeping attention scores on
-// chip; kernel efficiencies by op class; the profile files' validation; the shipped profiles; and
-// the scenario's runtime in text and JSON.
+// chip; eager composites (RMSNorm, rotary) run as their tensor ops; kernel efficiencies by op
+// class; the profile files' validation; the shipped profiles; and the scenario's runtime in text
+// and JSON.
 #include "TestSupport.h"
 #include "base/JsonFields.h"
 #include "eval/Evaluator.h"
@@ -142,6 +143,59 @@ class TstRuntime : public QObject {
         const PreparedModel mlp(b.take());
         QCOMPARE(mlp.fusedAs({FusionPolicy::Block, EpiloguePolicy::BiasActivation}).kernelLayerCount(), 1);
         QCOMPARE(mlp.fusedAs({FusionPolicy::Block, EpiloguePolicy::None}).kernelLayerCount(), 2);
+    }
+
+    void eagerRunsCompositesAsTheirTensorOps() {
+        // Hugging Face's LlamaRMSNorm is 8 tensor ops in eager (cast, pow, mean, +eps, rsqrt,
+        // multiply, cast back, weight multiply): one op of the model code, 8 kernels. Under async
+        // eager-style costs its host time is 8 launches + 1 op = 8 × 2 + 10 = 26 µs, more than its
+        // device time (8 × 1 µs dispatch + a few ns), so batch 1 takes 26 + 5 = 31 µs; fused it is
+        // one kernel: 2 + 10 + 5 = 17 µs.
+        const HardwarePreset hw = test::toyGpu();
+        GraphBuilder nb("norm");
+        nb.markOutput(nb.rmsNorm(nb.input("x", {1, 1024})));
+        const PreparedModel norm(nb.take());
+        QCOMPARE(norm.fusedAs({FusionPolicy::None}).kernelCount(), 8);
+        QCOMPARE(norm.fusedAs({FusionPolicy::None}).kernelLayerCount(), 1);
+        QCOMPARE(norm.fusedAs({FusionPolicy::Elementwise}).kernelCount(), 1);
+        const RuntimeClassProfile eager = profile(FusionPolicy::None, LaunchOverlap::Async);
+        const RuntimeClassProfile fused = profile(FusionPolicy::Elementwise, LaunchOverlap::Async);
+        const Totals e1 = evaluateTotals({&norm, &hw, Precision::FP16, &eager}, 1);
+        QCOMPARE(e1.kernels, 8);
+        QVERIFY(qFuzzyCompare(e1.latency_s, 31e-6));
+        QVERIFY(qFuzzyCompare(evaluateTotals({&norm, &hw, Precision::FP16, &fused}, 1).latency_s, 17e-6));
+        // Its intermediates are full-size: at fp16 (a = 2 B) the 8 kernels move 4a + 28 = 36 B per
+        // element against the fused kernel's 2a = 4 B, 32 B more. At batch 64 (64 Ki elements, all
+        // live data on chip) that is 32 × 65,536 = 2 MiB more on-chip traffic and no more DRAM; at
+        // fp32 the casts move nothing: 28 − 8 = 20 B more per element.
+        const auto extra = [&](Precision p, bool dram) {
+            const Totals a = evaluateTotals({&norm, &hw, p, &eager}, 64);
+            const Totals b = evaluateTotals({&norm, &hw, p, &fused}, 64);
+            return dram ? a.dramBytes - b.dramBytes : a.sramBytes - b.sramBytes;
+        };
+        QCOMPARE(extra(Precision::FP16, false), 32.0 * 65536);
+        QCOMPARE(extra(Precision::FP16, true), 0.0);
+        HardwarePreset hw32 = hw;
+        hw32.peakTflops[Precision::FP32] = {0.256, "test"};
+        hw32.flopsPerClockPerUnit[Precision::FP32] = {64, "test"};
+        hw32.pjPerFlop[Precision::FP32] = {1, "test"};
+        const Totals a32 = evaluateTotals({&norm, &hw32, Precision::FP32, &eager}, 64);
+        const Totals b32 = evaluateTotals({&norm, &hw32, Precision::FP32, &fused}, 64);
+        QCOMPARE(a32.sramBytes - b32.sramBytes, 20.0 * 65536);
+
+        // apply_rotary_pos_emb(q, k): 5 tensor ops per tensor, 10 kernels, 10a B per element
+        // against 2a. Built after K's projection, a GEMM epilogue that takes every tail ('all',
+        // TensorRT) absorbs it; an extern GEMM ('none', Inductor) leaves it one kernel of its own;
+        // eager runs all 10: 1 + 1 + 10 = 12 kernels for the two projections and the rotation.
+        GraphBuilder rb("rope");
+        const int x = rb.input("x", {1, 64});
+        const auto [q, k] = rb.rotary(rb.linear(x, 64, false), rb.linear(x, 16, false));
+        rb.markOutput(q);
+        rb.markOutput(k);
+        const PreparedModel rope(rb.take());
+        QCOMPARE(rope.fusedAs({FusionPolicy::Elementwise, EpiloguePolicy::All}).kernelCount(), 2);
+        QCOMPARE(rope.fusedAs({FusionPolicy::Block, EpiloguePolicy::None}).kernelCount(), 3);
+        QCOMPARE(rope.fusedAs({FusionPolicy::None}).kernelCount(), 12);
     }
 
     void attentionFusionKeepsScoresOnChip() {

@@ -554,7 +554,7 @@ void ModelPanel::updateStatus() {
             fusion = runtimeProfileFor(*scenarioRuntime(*spec), *hw).fusionRules();
         status_->setText(tr("%1 operators → %2 kernels (fusion: %3, epilogue: %4, %5), %6")
                              .arg(st.model->opCount())
-                             .arg(st.model->fusedAs(fusion).kernelLayerCount())
+                             .arg(st.model->fusedAs(fusion).kernelCount())
                              .arg(QString::fromLatin1(fusionPolicyName(fusion.policy)),
                                   QString::fromLatin1(epiloguePolicyName(fusion.epilogue)),
                                   spec->runtimeName(), parametersText(*st.model)));
