@@ -122,16 +122,17 @@ int runRuntimes(const Options& o, std::ostream& out) {
         checked = std::move(r.runtime);
     }
     Table t({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("class"), QStringLiteral("fusion"),
-             QStringLiteral("epilogue"), QStringLiteral("launch_overlap"), QStringLiteral("launch_us"),
-             QStringLiteral("host_us_per_op"), QStringLiteral("per_inference_us"),
-             QStringLiteral("gemm_efficiency"), QStringLiteral("gemm_k0"),
+             QStringLiteral("epilogue"), QStringLiteral("launch_overlap"), QStringLiteral("kv_update"),
+             QStringLiteral("launch_us"), QStringLiteral("host_us_per_op"),
+             QStringLiteral("per_inference_us"), QStringLiteral("gemm_efficiency"), QStringLiteral("gemm_k0"),
              QStringLiteral("depthwise_efficiency"), QStringLiteral("elementwise_bandwidth"),
              QStringLiteral("attention_efficiency"), QStringLiteral("version")});
     auto rows = [&](const Runtime& r) {
         for (const auto& [cls, p] : r.classes)
             t.addRow({qs(r.id), qs(r.name), qs(archClassName(cls)), qs(fusionPolicyName(p.fusion)),
-                      qs(epiloguePolicyName(p.epilogue)), qs(launchOverlapName(p.overlap)), p.launchUs.value,
-                      p.hostUsPerOp.value, p.perInferenceUs.value, p.gemmEfficiency.value, p.gemmK0.value,
+                      qs(epiloguePolicyName(p.epilogue)), qs(launchOverlapName(p.overlap)),
+                      qs(kvUpdateName(p.kvUpdate)), p.launchUs.value, p.hostUsPerOp.value,
+                      p.perInferenceUs.value, p.gemmEfficiency.value, p.gemmK0.value,
                       p.depthwiseEfficiency.value, p.elementwiseBandwidth.value, p.attentionEfficiency.value,
                       qs(r.version)});
     };
@@ -350,7 +351,8 @@ std::vector<Command> makeCommands() {
                  "epilogue (what a GEMM/convolution kernel absorbs: all, with BatchNorm folded |\n"
                  "bias_activation | none), launch_overlap (async: host time beyond the kernel's is exposed; "
                  "graph: one launch per\n"
-                 "inference; serial: host time adds), launch_us and host_us_per_op (host time per\n"
+                 "inference; serial: host time adds), kv_update (in_place | concat: a decode step copies\n"
+                 "each layer's KV cache into a new one), launch_us and host_us_per_op (host time per\n"
                  "kernel and per graph op), per_inference_us, and the kernel efficiencies by op class\n"
                  "(docs/RUNTIMES.md). Use an id with --runtime on any scenario command.\n\n"
                  "  --check FILE          validate one runtime profile and list it; every problem is\n"

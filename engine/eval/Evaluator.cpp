@@ -382,6 +382,18 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         p.sramBytes = tr.sramBytes;
         p.inputSpilled = tr.inSpilled;
         p.outputSpilled = tr.outSpilled;
+        // A runtime that appends by concatenation copies every cache tensor the layer reads into a
+        // new one each step: one more call and kernel, reading and writing it (docs/MODEL.md §17).
+        int kernels = l.kernels;
+        double calls = static_cast<double>(l.ops.size());
+        if (rt.kvUpdate == KvUpdate::Concat)
+            for (int tensor : l.inputs)
+                if (m.tensor(tensor).kvCache && m.graph().tensor(tensor).kind == TensorKind::State) {
+                    p.dramBytes += 2 * bytesOf(tensor);
+                    p.sramBytes += 2 * bytesOf(tensor);
+                    ++kernels;
+                    ++calls;
+                }
 
         // Compute: matrix engine for the GEMM view, vector units for the rest.
         MappingResult mat, vec;
@@ -421,9 +433,8 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         // Host time: a launch call per kernel plus the framework's time per op the layer holds, an
         // eager composite being one op of the model code whose tensor ops are launches (settle()
         // decides how much of it the device waits for). Each kernel pays the device's dispatch.
-        p.launch_s = r.dispatch_s * l.kernels;
-        const double host_us =
-            rt.launchUs.value * l.kernels + rt.hostUsPerOp.value * static_cast<double>(l.ops.size());
+        p.launch_s = r.dispatch_s * kernels;
+        const double host_us = rt.launchUs.value * kernels + rt.hostUsPerOp.value * calls;
         LayerTime lt{p.compute_s, p.memory_s, p.launch_s, host_us * kMicro, p.unitsAllocated / p.unitsTotal};
         lt.outBytes = outBytes;
         // A collective moves its tensor over the node's link (docs/MODEL.md §19): it reads and
@@ -453,7 +464,7 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         const double fixed = weights;
         p.criticalBatch = criticalBatch(p.flops / B, fixed, (p.dramBytes - fixed) / B, ridgeEff);
 
-        t.kernels += l.kernels;
+        t.kernels += kernels;
         t.flops += p.flops;
         t.macs += p.macs;
         t.dramBytes += p.dramBytes;

@@ -33,6 +33,7 @@ template <class E> std::vector<std::string> namesOf(std::size_t count, std::stri
 const std::vector<std::string> kFusionNames = namesOf(kFusionPolicyCount, fusionPolicyName);
 const std::vector<std::string> kEpilogueNames = namesOf(kEpiloguePolicyCount, epiloguePolicyName);
 const std::vector<std::string> kOverlapNames = {"async", "graph", "serial"};
+const std::vector<std::string> kKvUpdateNames = {"in_place", "concat"};
 
 template <class E> E enumAt(const std::vector<std::string>& names, const std::string& v, E fallback) {
     for (std::size_t i = 0; i < names.size(); ++i)
@@ -54,6 +55,9 @@ RuntimeClassProfile readClass(SourcedReader& r, const QJsonObject& o, const std:
     text.clear();
     p.overlapSource = r.choice(o, "launch_overlap", path, kOverlapNames, &text).source;
     p.overlap = enumAt(kOverlapNames, text, LaunchOverlap::Graph);
+    text.clear();
+    p.kvUpdateSource = r.choice(o, "kv_update", path, kKvUpdateNames, &text).source;
+    p.kvUpdate = enumAt(kKvUpdateNames, text, KvUpdate::InPlace);
     p.launchUs = r.number(o, "launch_us", path, 0, kMaxUs, true, true);
     p.hostUsPerOp = r.number(o, "host_us_per_op", path, 0, kMaxUs, true, true);
     p.perInferenceUs = r.number(o, "per_inference_us", path, 0, kMaxUs, true, true);
@@ -63,9 +67,9 @@ RuntimeClassProfile readClass(SourcedReader& r, const QJsonObject& o, const std:
     p.elementwiseBandwidth = r.number(o, "elementwise_bandwidth", path, 0, 1);
     p.attentionEfficiency = r.number(o, "attention_efficiency", path, 0, 1);
     r.onlyKeys(o, path,
-               {"fusion", "epilogue", "launch_overlap", "launch_us", "host_us_per_op", "per_inference_us",
-                "gemm_efficiency", "gemm_k0", "depthwise_efficiency", "elementwise_bandwidth",
-                "attention_efficiency"});
+               {"fusion", "epilogue", "launch_overlap", "kv_update", "launch_us", "host_us_per_op",
+                "per_inference_us", "gemm_efficiency", "gemm_k0", "depthwise_efficiency",
+                "elementwise_bandwidth", "attention_efficiency"});
     return p;
 }
 
@@ -89,6 +93,10 @@ std::string_view launchOverlapName(LaunchOverlap o) {
     return kOverlapNames[static_cast<std::size_t>(o)];
 }
 
+std::string_view kvUpdateName(KvUpdate u) {
+    return kKvUpdateNames[static_cast<std::size_t>(u)];
+}
+
 const RuntimeClassProfile* Runtime::forClass(ArchClass c) const {
     const auto it = classes.find(c);
     return it == classes.end() ? nullptr : &it->second;
@@ -109,7 +117,7 @@ Runtime Runtime::ideal() {
     r.notes = "The roofline bound: the preset's own dispatch time per kernel and its efficiency "
               "fractions, elementwise fusion, no host or framework cost.";
     RuntimeClassProfile p;
-    p.fusionSource = p.epilogueSource = p.overlapSource = "definition: no runtime losses";
+    p.fusionSource = p.epilogueSource = p.overlapSource = p.kvUpdateSource = "definition: no runtime losses";
     p.launchUs = p.hostUsPerOp = p.perInferenceUs = {0, "definition: no runtime losses"};
     for (const ClassName& c : kClasses)
         r.classes[c.cls] = p;

@@ -28,6 +28,13 @@ enum class LaunchOverlap {
 };
 std::string_view launchOverlapName(LaunchOverlap o);
 
+/// How a decode step adds its token's K/V to the cache (docs/MODEL.md §17).
+enum class KvUpdate {
+    InPlace, ///< written into a preallocated or paged cache (vLLM, TensorRT-LLM, static caches)
+    Concat,  ///< a new cache = concat(old, new) every step (Hugging Face's DynamicCache: torch.cat)
+};
+std::string_view kvUpdateName(KvUpdate u);
+
 /// What a runtime costs on one chip class.
 struct RuntimeClassProfile {
     FusionPolicy fusion = FusionPolicy::Elementwise;
@@ -36,6 +43,8 @@ struct RuntimeClassProfile {
     std::string epilogueSource;
     LaunchOverlap overlap = LaunchOverlap::Graph;
     std::string overlapSource;
+    KvUpdate kvUpdate = KvUpdate::InPlace;
+    std::string kvUpdateSource;
     Sourced launchUs;                              ///< host time to launch one kernel, µs
     Sourced hostUsPerOp;                           ///< framework host time per graph op, µs
     Sourced perInferenceUs;                        ///< fixed host cost per inference call, µs

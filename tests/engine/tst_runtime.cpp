@@ -1,7 +1,8 @@
 // Runtime profiles (runtime/Runtime.h) on the toy chip of TestSupport.h, with every expected number
 // derived in the comments: host time exposed by an async queue, added by a serial runtime, removed
 // by a graph launch; the fusion policy changing the kernel count and keeping attention scores on
-// chip; eager composites (RMSNorm, rotary) run as their tensor ops; kernel efficiencies by op
+// chip; eager composites (RMSNorm, rotary) run as their tensor ops; a concatenating KV cache
+// copied every step; kernel efficiencies by op
 // class; the profile files' validation; the shipped profiles; and the scenario's runtime in text
 // and JSON.
 #include "TestSupport.h"
@@ -198,6 +199,29 @@ class TstRuntime : public QObject {
         QCOMPARE(rope.fusedAs({FusionPolicy::None}).kernelCount(), 12);
     }
 
+    void concatCacheCopiesTheCacheEveryStep() {
+        // A decode step's score MatMul reads a 64 × 16 fp16 K cache: 2 KiB per sequence. Under
+        // kv_update 'concat' (Hugging Face's DynamicCache: torch.cat) the step first copies it into
+        // a new tensor: at batch 4, 2 × 2,048 × 4 = 16 KiB more DRAM traffic, and one more call
+        // and kernel: host 2 × 2 + 2 × 10 = 24 µs against 2 + 10 = 12 µs. Both are longer than the
+        // device time (24 KiB at 10 GB/s = 2.5 µs, plus 2 × 1 µs dispatch), so the step takes
+        // 24 + 5 = 29 µs against 17 µs.
+        const HardwarePreset hw = test::toyGpu();
+        GraphBuilder b("decode");
+        b.markOutput(b.matmul(b.input("q", {1, 1, 64}), b.state("k_cache", {1, 64, 16})));
+        const PreparedModel m(b.take());
+        RuntimeClassProfile inPlace = profile(FusionPolicy::None, LaunchOverlap::Async);
+        RuntimeClassProfile concat = inPlace;
+        concat.kvUpdate = KvUpdate::Concat;
+        const Totals a = evaluateTotals({&m, &hw, Precision::FP16, &inPlace}, 4);
+        const Totals c = evaluateTotals({&m, &hw, Precision::FP16, &concat}, 4);
+        QCOMPARE(c.dramBytes - a.dramBytes, 2.0 * 2048 * 4);
+        QCOMPARE(a.kernels, 1);
+        QCOMPARE(c.kernels, 2);
+        QVERIFY(qFuzzyCompare(a.latency_s, 17e-6));
+        QVERIFY(qFuzzyCompare(c.latency_s, 29e-6));
+    }
+
     void attentionFusionKeepsScoresOnChip() {
         // Unfused, the softmax is its own kernel: 3 kernels. Attention fusion puts it in the score
         // MatMul (2 kernels) and keeps the scores on chip: at batch 64 the fp16 scores are
@@ -248,6 +272,7 @@ class TstRuntime : public QObject {
               "fusion": {"value": "magic", "source": "s"},
               "epilogue": {"value": "bn", "source": "s"},
               "launch_overlap": {"value": "async", "source": "s"},
+              "kv_update": {"value": "append", "source": "s"},
               "launch_us": {"value": -1, "source": "s"},
               "host_us_per_op": {"value": 10},
               "per_inference_us": {"value": 5, "source": "s"},
@@ -271,6 +296,8 @@ class TstRuntime : public QObject {
               "bad.json: classes.gpu.fusion.value: must be one of none, elementwise, attention, block",
               "bad.json: classes.gpu.epilogue.value: must be one of all, bias_activation, none",
               "bad.json: classes.cpu.epilogue: missing",
+              "bad.json: classes.gpu.kv_update.value: must be one of in_place, concat",
+              "bad.json: classes.cpu.kv_update: missing",
               "bad.json: classes.gpu.launch_us.value: must be ≥ 0 (got -1)",
               "bad.json: classes.gpu.host_us_per_op.source: missing",
               "bad.json: classes.gpu.gemm_efficiency.value: must be ≤ 1 (got 1.5)",
