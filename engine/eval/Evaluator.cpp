@@ -388,7 +388,7 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         double calls = static_cast<double>(l.ops.size());
         if (rt.kvUpdate == KvUpdate::Concat)
             for (int tensor : l.inputs)
-                if (m.tensor(tensor).kvCache && m.graph().tensor(tensor).kind == TensorKind::State) {
+                if (m.graph().tensor(tensor).kind == TensorKind::State) { // state is the KV cache
                     p.dramBytes += 2 * bytesOf(tensor);
                     p.sramBytes += 2 * bytesOf(tensor);
                     ++kernels;
