@@ -71,20 +71,27 @@ constexpr double kPico = 1e-12;
 // an estimate of 2 vector FLOPs, the count Marlin-style W4A16 kernels do per weight (docs/MODEL.md §18).
 constexpr double kDequantFlopsPerWeight = 2;
 constexpr double kMicro = 1e-6;
+// A GEMM on a GPU's SIMT cores (a precision with no matrix path faster than them: fp32 on most
+// GPUs) steps K by 8 per threadblock where tensor-op kernels step by 32-64 (CUTLASS
+// default_gemm_configuration.h: OpClassSimt GemmShape<128, 128, 8>, 2 stages; SM80 fp16 tensor
+// ops GemmShape<128, 256, 64>). Its tile's fixed prologue/epilogue is ⅛ of the runtime's gemm_k0,
+// which is written for tensor-op kernels (docs/MODEL.md §17).
+constexpr double kSimtK0Share = 8.0 / 64.0;
 
 // Rates and capacities of one scenario, computed once per evaluation.
 struct Rates {
-    double bytes = 4;     // per element of activations
-    double wBytes = 4;    // per element of quantized weights (scales included)
-    double kvBytes = 4;   // per element of the KV cache
-    bool dequant = false; // weights are dequantized to the arithmetic's precision in the kernel
-    double peak = 0;      // nominal dense FLOP/s
-    double peakEff = 0;   // × compute fraction
-    double vectorEff = 0; // vector FLOP/s × compute fraction
-    double dramBw = 0;    // achievable B/s
-    double sramBw = 0;    // B/s
-    double onchip = 0;    // bytes
-    double onchipAct = 0; // bytes usable for activations
+    double bytes = 4;      // per element of activations
+    double wBytes = 4;     // per element of quantized weights (scales included)
+    double kvBytes = 4;    // per element of the KV cache
+    bool dequant = false;  // weights are dequantized to the arithmetic's precision in the kernel
+    bool simtGemm = false; // GEMMs run on a GPU's SIMT cores (no faster matrix path at this precision)
+    double peak = 0;       // nominal dense FLOP/s
+    double peakEff = 0;    // × compute fraction
+    double vectorEff = 0;  // vector FLOP/s × compute fraction
+    double dramBw = 0;     // achievable B/s
+    double sramBw = 0;     // B/s
+    double onchip = 0;     // bytes
+    double onchipAct = 0;  // bytes usable for activations
     double dispatch_s = 0;
     double pjFlop = 0, pjDram = 0, pjSram = 0;
     double static_w = 0;        // board power not attributed to operations
@@ -99,6 +106,7 @@ struct Rates {
         peak = hw.peakFlops(p);
         peakEff = peak * hw.computeFraction.value;
         vectorEff = hw.vectorFlops(p) * hw.computeFraction.value;
+        simtGemm = hw.archClass == ArchClass::Gpu && peak <= hw.vectorFlops(p);
         dramBw = hw.dramBytesPerS() * hw.bandwidthFraction.value;
         sramBw = hw.onchipBytesPerS();
         onchip = hw.onchipBytes();
@@ -403,7 +411,8 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
             const auto map = [&] { return mapGemm(hw, gm, gn, gk, gg, r.peakEff); };
             mat = memo ? memo->mapping(li, r.peakEff, map) : map();
             const double eff = l.secondOperand >= 0 ? rt.attentionEfficiency.value : rt.gemmEfficiency.value;
-            mat.time_s *= (gk + rt.gemmK0.value) / (gk * eff);
+            const double k0 = r.simtGemm ? rt.gemmK0.value * kSimtK0Share : rt.gemmK0.value;
+            mat.time_s *= (gk + k0) / (gk * eff);
         }
         const double outElems = tr.outElems;
         const double vecFlops = (l.vectorFlops + 2 * l.vectorMacs) * B;

@@ -2,9 +2,8 @@
 // derived in the comments: host time exposed by an async queue, added by a serial runtime, removed
 // by a graph launch; the fusion policy changing the kernel count and keeping attention scores on
 // chip; eager composites (RMSNorm, rotary) run as their tensor ops; a concatenating KV cache
-// copied every step; kernel efficiencies by op
-// class; the profile files' validation; the shipped profiles; and the scenario's runtime in text
-// and JSON.
+// copied every step; kernel efficiencies by op class and the SIMT path's shorter K prologue; the
+// profile files' validation; the shipped profiles; and the scenario's runtime in text and JSON.
 #include "TestSupport.h"
 #include "base/JsonFields.h"
 #include "eval/Evaluator.h"
@@ -262,6 +261,30 @@ class TstRuntime : public QObject {
         // No runtime given is the ideal one.
         QCOMPARE(evaluate({&m, &hw, Precision::FP16}, 1).totals.latency_s,
                  evaluate({&m, &hw, Precision::FP16, &ideal}, 1).totals.latency_s);
+    }
+
+    void simtGemmPaysAnEighthOfK0() {
+        // The toy chip gets an fp32 rate equal to its vector units (0.256 TFLOP/s): its fp32 GEMMs
+        // run on the SIMT cores, whose kernels step K by 8 where tensor-op kernels step by 64. The
+        // same 256×1024×1024 GEMM with K0 = K = 1024: fp16 (tensor path) takes (1024 + 1024) ÷ 1024
+        // = 2× its ideal time, fp32 (SIMT) (1024 + 1024 ÷ 8) ÷ 1024 = 1.125×.
+        GraphBuilder b("gemm");
+        b.markOutput(b.linear(b.input("x", {256, 1024}), 1024, false));
+        const PreparedModel m(b.take());
+        HardwarePreset hw = test::toyGpu();
+        hw.peakTflops[Precision::FP32] = {0.256, "test"};
+        hw.flopsPerClockPerUnit[Precision::FP32] = {64, "test"};
+        hw.pjPerFlop[Precision::FP32] = {2, "test"};
+        const RuntimeClassProfile ideal = Runtime::ideal().classes.at(ArchClass::Gpu);
+        RuntimeClassProfile k0 = ideal;
+        k0.gemmK0.value = 1024;
+        const auto compute = [&](Precision p, const RuntimeClassProfile& rt) {
+            return evaluate({&m, &hw, p, &rt}, 1).layers[0].compute_s;
+        };
+        QVERIFY(qFuzzyCompare(compute(Precision::FP16, k0), 2 * compute(Precision::FP16, ideal)));
+        QVERIFY(qFuzzyCompare(compute(Precision::FP32, k0), 1.125 * compute(Precision::FP32, ideal)));
+        // 2·256·1024² FLOPs at 0.256 TFLOP/s: 2.097152 ms, four times the fp16 time.
+        QVERIFY(qFuzzyCompare(compute(Precision::FP32, ideal), 2097.152e-6));
     }
 
     void invalidProfileNamesEveryFileAndField() {
