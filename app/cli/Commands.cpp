@@ -43,7 +43,9 @@ const char* kScenarioHelp = R"(Scenario options:
                         and KV cache (default: the preset's default); a precision the
                         chip lacks is an error, never a silent substitute
   --weights P           quantization: GEMM/conv/expert weights stored at P (e.g. int4 for
-                        W4A16; the output layer, embeddings and norms keep the activations')
+                        W4A16; the output layer, embeddings and norms keep the activations');
+                        wider than the arithmetic (fp32 under AMP autocast) they are cast
+                        by a kernel of their own on every call
   --activations P       activations and arithmetic at P (instead of --precision)
   --kv P                KV cache stored at P (e.g. fp8)
   --group-size N        weights narrower than the arithmetic share an fp16 scale per N

@@ -80,18 +80,19 @@ constexpr double kSimtK0Share = 8.0 / 64.0;
 
 // Rates and capacities of one scenario, computed once per evaluation.
 struct Rates {
-    double bytes = 4;      // per element of activations
-    double wBytes = 4;     // per element of quantized weights (scales included)
-    double kvBytes = 4;    // per element of the KV cache
-    bool dequant = false;  // weights are dequantized to the arithmetic's precision in the kernel
-    bool simtGemm = false; // GEMMs run on a GPU's SIMT cores (no faster matrix path at this precision)
-    double peak = 0;       // nominal dense FLOP/s
-    double peakEff = 0;    // × compute fraction
-    double vectorEff = 0;  // vector FLOP/s × compute fraction
-    double dramBw = 0;     // achievable B/s
-    double sramBw = 0;     // B/s
-    double onchip = 0;     // bytes
-    double onchipAct = 0;  // bytes usable for activations
+    double bytes = 4;          // per element of activations
+    double wBytes = 4;         // per element of quantized weights (scales included)
+    double kvBytes = 4;        // per element of the KV cache
+    bool dequant = false;      // weights are dequantized to the arithmetic's precision in the kernel
+    bool simtGemm = false;     // GEMMs run on a GPU's SIMT cores (no faster matrix path at this precision)
+    bool castsWeights = false; // weights wider than the arithmetic: cast by a kernel on every call
+    double peak = 0;           // nominal dense FLOP/s
+    double peakEff = 0;        // × compute fraction
+    double vectorEff = 0;      // vector FLOP/s × compute fraction
+    double dramBw = 0;         // achievable B/s
+    double sramBw = 0;         // B/s
+    double onchip = 0;         // bytes
+    double onchipAct = 0;      // bytes usable for activations
     double dispatch_s = 0;
     double pjFlop = 0, pjDram = 0, pjSram = 0;
     double static_w = 0;        // board power not attributed to operations
@@ -103,6 +104,7 @@ struct Rates {
         wBytes = weightBytesPerElement(q, p);
         kvBytes = kvBytesPerElement(q, p);
         dequant = dequantizes(q, p);
+        castsWeights = wBytes > bytes;
         peak = hw.peakFlops(p);
         peakEff = peak * hw.computeFraction.value;
         vectorEff = hw.vectorFlops(p) * hw.computeFraction.value;
@@ -402,6 +404,19 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
                     ++kernels;
                     ++calls;
                 }
+        // Weights stored wider than the arithmetic (fp32 master weights under PyTorch autocast or
+        // TensorFlow mixed precision) are cast by a kernel of their own on every call: it reads
+        // them and writes the copy that the GEMM then reads at the arithmetic's width, one more
+        // call and kernel (docs/MODEL.md §18).
+        const double castCopyBytes = r.castsWeights ? quantizedElems * r.bytes : 0;
+        if (castCopyBytes > 0) {
+            // The stored weights' read, already counted, is now the cast's; it writes the copy and
+            // the GEMM reads it.
+            p.dramBytes += 2 * castCopyBytes;
+            p.sramBytes += 2 * castCopyBytes;
+            ++kernels;
+            ++calls;
+        }
 
         // Compute: matrix engine for the GEMM view, vector units for the rest.
         MappingResult mat, vec;
@@ -470,7 +485,7 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         place(p, lt, 1.0, rt.overlap, r.static_w, r.peak);
         const double aiBytes = p.memoryBoundOnChip ? p.sramBytes : p.dramBytes;
         p.arithmeticIntensity = aiBytes > 0 ? p.flops / aiBytes : 0;
-        const double fixed = weights;
+        const double fixed = weights + 2 * castCopyBytes;
         p.criticalBatch = criticalBatch(p.flops / B, fixed, (p.dramBytes - fixed) / B, ridgeEff);
 
         t.kernels += kernels;
@@ -528,7 +543,12 @@ double weightMemoryBytes(const EvalInput& s) {
 double deviceMemoryBytes(const EvalInput& s, double batch) {
     const PreparedModel& m = s.fusedModel();
     const DeviceLayout& l = s.layout;
-    return weightMemoryBytes(s) +
+    // Weights cast on every call keep their copies for the call (autocast's cast cache).
+    const double castCopies =
+        weightBytesPerElement(s.quant, s.precision) > bytesPerElement(s.precision)
+            ? static_cast<double>(m.quantizedParams()) * bytesPerElement(s.precision) / l.pp
+            : 0;
+    return weightMemoryBytes(s) + castCopies +
            batch * (m.peakLiveElemsPerSample() * bytesPerElement(s.precision) * l.activationShare() +
                     m.stateElemsPerSample() * kvBytesPerElement(s.quant, s.precision) * l.stateShare());
 }

@@ -2,8 +2,9 @@
 // derived in the comments: host time exposed by an async queue, added by a serial runtime, removed
 // by a graph launch; the fusion policy changing the kernel count and keeping attention scores on
 // chip; eager composites (RMSNorm, rotary) run as their tensor ops; a concatenating KV cache
-// copied every step; kernel efficiencies by op class and the SIMT path's shorter K prologue; the
-// profile files' validation; the shipped profiles; and the scenario's runtime in text and JSON.
+// copied every step; kernel efficiencies by op class and the SIMT path's shorter K prologue; fp32
+// master weights cast every call; the profile files' validation; the shipped profiles; and the
+// scenario's runtime in text and JSON.
 #include "TestSupport.h"
 #include "base/JsonFields.h"
 #include "eval/Evaluator.h"
@@ -285,6 +286,30 @@ class TstRuntime : public QObject {
         QVERIFY(qFuzzyCompare(compute(Precision::FP32, k0), 1.125 * compute(Precision::FP32, ideal)));
         // 2·256·1024² FLOPs at 0.256 TFLOP/s: 2.097152 ms, four times the fp16 time.
         QVERIFY(qFuzzyCompare(compute(Precision::FP32, ideal), 2097.152e-6));
+    }
+
+    void widerWeightsAreCastEveryCall() {
+        // fp32 master weights with fp16 arithmetic (PyTorch autocast): a cast kernel reads the
+        // 1024×1024 weight at 4 B and writes a 2-byte copy, which the GEMM reads. Against fp16
+        // weights (2 MiB read): 4 + 2 + 2 = 8 MiB, so 6 MiB more; one more kernel and call, so the
+        // eager profile's host time grows by 2 + 10 µs; the copy stays in memory for the call,
+        // beside the 4 MiB master: 6 MiB of weights against 2.
+        GraphBuilder b("gemm");
+        const int hidden = b.linear(b.input("x", {256, 1024}), 1024, false);
+        b.markOutput(b.linear(hidden, 1024, false)); // the output layer: kept at fp16, not cast
+        const PreparedModel m(b.take());
+        const HardwarePreset hw = test::toyGpu();
+        const RuntimeClassProfile eager = profile(FusionPolicy::None, LaunchOverlap::Serial);
+        EvalInput plain{&m, &hw, Precision::FP16, &eager};
+        EvalInput amp = plain;
+        amp.quant.weights = Precision::FP32;
+        const ScenarioResult a = evaluate(plain, 1), c = evaluate(amp, 1);
+        QCOMPARE(m.quantizedParams(), std::int64_t{1024 * 1024});
+        QCOMPARE(c.layers[0].dramBytes - a.layers[0].dramBytes, 6.0 * 1024 * 1024);
+        QCOMPARE(c.layers[1].dramBytes, a.layers[1].dramBytes);
+        QCOMPARE(c.totals.kernels, a.totals.kernels + 1);
+        QVERIFY(qFuzzyCompare(c.layers[0].host_s - a.layers[0].host_s, 12e-6));
+        QCOMPARE(deviceMemoryBytes(amp, 1) - deviceMemoryBytes(plain, 1), 4.0 * 1024 * 1024);
     }
 
     void invalidProfileNamesEveryFileAndField() {
