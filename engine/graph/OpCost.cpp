@@ -222,8 +222,10 @@ void costExpertGemm(const Graph& g, const Op& op, OpCost& c) {
     c.imbalance = op.attrs.imbalance;
     c.macs = c.expertTokens * c.topK * k * n;
     c.gemm = GemmShape{c.expertTokens, n, k, 1, true};
-    // Weight traffic depends on how many experts the batch touches: the evaluator decides.
+    // Weight traffic depends on how many experts the batch touches: the evaluator decides, for the
+    // read and for the share of it at a quantization scheme's weight precision.
     c.weightReadElems = 0;
+    c.quantizedWeightElems = 0;
 }
 
 void costPool(const Graph& g, const Op& op, OpCost& c) {

@@ -312,6 +312,29 @@ class TstRuntime : public QObject {
         QCOMPARE(deviceMemoryBytes(amp, 1) - deviceMemoryBytes(plain, 1), 4.0 * 1024 * 1024);
     }
 
+    void expertWeightsReadAtTheSchemesWidth() {
+        // An expert GEMM's weight traffic is the experts the batch reaches, at the scheme's width:
+        // one token, top-1 of 4 experts of [64, 64] reaches one, 4096 elements: 8 KiB at fp16,
+        // 16 KiB stored at fp32 (plus the cast's 2 × 8 KiB of copy), 2 KiB at int4 (per-channel
+        // scales). Before experts' quantized elements were zeroed with their read elements, all
+        // four experts were counted again (int4: negative bytes).
+        GraphBuilder b("moe");
+        const int h = b.linear(b.input("x", {1, 64}), 64, false);
+        b.markOutput(b.linear(b.expertGemm(h, 4, 1, 1.0, 64), 64, false));
+        const PreparedModel m(b.take());
+        const HardwarePreset hw = test::toyGpu();
+        const auto expertLayer = [&](std::optional<Precision> weights) {
+            EvalInput in{&m, &hw, Precision::FP16};
+            in.quant.weights = weights;
+            return evaluate(in, 1).layers[1];
+        };
+        QCOMPARE(expertLayer(std::nullopt).weightBytes, 8192.0);
+        QCOMPARE(expertLayer(Precision::FP32).weightBytes, 16384.0);
+        QCOMPARE(expertLayer(Precision::FP32).dramBytes - expertLayer(std::nullopt).dramBytes,
+                 8192.0 + 16384.0);
+        QCOMPARE(expertLayer(Precision::INT4).weightBytes, 2048.0);
+    }
+
     void invalidProfileNamesEveryFileAndField() {
         const std::string text = R"({
           "schema": "batchscope-runtime/1", "id": "bad", "name": "Bad", "version": "1", "speed": 3,
