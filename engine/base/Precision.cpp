@@ -58,6 +58,10 @@ bool dequantizes(const Quantization& q, Precision compute) {
     return bytesPerElement(q.weights.value_or(compute)) < bytesPerElement(compute);
 }
 
+bool castsWeights(const Quantization& q, Precision compute) {
+    return bytesPerElement(q.weights.value_or(compute)) > bytesPerElement(compute);
+}
+
 std::string quantizationLabel(const Quantization& q, Precision compute) {
     std::string out;
     if (q.weights && *q.weights != compute) out = "weights " + std::string(precisionName(*q.weights));

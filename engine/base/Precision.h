@@ -38,6 +38,9 @@ double weightBytesPerElement(const Quantization& q, Precision compute);
 double kvBytesPerElement(const Quantization& q, Precision compute);
 /// Weights narrower than the arithmetic are dequantized in the kernel (W4A16, fp8 weights at bf16).
 bool dequantizes(const Quantization& q, Precision compute);
+/// Weights wider than the arithmetic (fp32 master weights under mixed precision) are cast to it by
+/// a kernel of their own on every call.
+bool castsWeights(const Quantization& q, Precision compute);
 /// "weights int4 g128, kv fp8" (only what differs from `compute`), "" for no scheme.
 std::string quantizationLabel(const Quantization& q, Precision compute);
 /// Why the scheme is not one the engine models ("" when it is): a group size without narrower

@@ -104,7 +104,7 @@ struct Rates {
         wBytes = weightBytesPerElement(q, p);
         kvBytes = kvBytesPerElement(q, p);
         dequant = dequantizes(q, p);
-        castsWeights = wBytes > bytes;
+        castsWeights = bs::castsWeights(q, p);
         peak = hw.peakFlops(p);
         peakEff = peak * hw.computeFraction.value;
         vectorEff = hw.vectorFlops(p) * hw.computeFraction.value;
@@ -499,7 +499,7 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         t.energy.sram_j += p.sramBytes * r.pjSram * kPico;
         t.spilledBytes += tr.spilled;
         t.layersSpilling += (tr.inSpilled || tr.outSpilled) ? 1 : 0;
-        fixedBytes += weights;
+        fixedBytes += fixed;
         sink(p);
     }
 
@@ -535,20 +535,18 @@ std::vector<replica::PassLayer> passLayers(const EvalInput& s, const std::vector
 double weightMemoryBytes(const EvalInput& s) {
     const PreparedModel& m = *s.model;
     const auto quantized = static_cast<double>(m.quantizedParams());
+    // Weights cast on every call keep their copies for the call (autocast's cast cache).
+    const double castCopies =
+        castsWeights(s.quant, s.precision) ? quantized * bytesPerElement(s.precision) : 0;
     return ((static_cast<double>(m.params()) - quantized) * bytesPerElement(s.precision) +
-            quantized * weightBytesPerElement(s.quant, s.precision)) /
+            quantized * weightBytesPerElement(s.quant, s.precision) + castCopies) /
            s.layout.pp;
 }
 
 double deviceMemoryBytes(const EvalInput& s, double batch) {
     const PreparedModel& m = s.fusedModel();
     const DeviceLayout& l = s.layout;
-    // Weights cast on every call keep their copies for the call (autocast's cast cache).
-    const double castCopies =
-        weightBytesPerElement(s.quant, s.precision) > bytesPerElement(s.precision)
-            ? static_cast<double>(m.quantizedParams()) * bytesPerElement(s.precision) / l.pp
-            : 0;
-    return weightMemoryBytes(s) + castCopies +
+    return weightMemoryBytes(s) +
            batch * (m.peakLiveElemsPerSample() * bytesPerElement(s.precision) * l.activationShare() +
                     m.stateElemsPerSample() * kvBytesPerElement(s.quant, s.precision) * l.stateShare());
 }
