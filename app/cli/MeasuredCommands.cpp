@@ -24,15 +24,22 @@ namespace bs::cli {
 
 namespace {
 
+// " with weights fp32" for a scenario with a quantization scheme, "" without.
+std::string schemeText(const Scenario& s) {
+    const std::string label = quantizationLabel(s.quant, s.precision);
+    return label.empty() ? "" : " with " + label;
+}
+
 /// The measured points of the scenario; throws when the file has none for it.
 std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const PreparedScenario& s) {
     std::vector<MeasuredPoint> pts = measuredPointsFor(set, s.scenario, *s.hardware);
     if (pts.empty())
         throw EngineError(
             set.file + ": no points for model " + measuredModelName(s.scenario) + " on " + s.hardware->id +
-            " at " + std::string(precisionName(s.scenario.precision)) + " under runtime " +
-            s.scenario.runtimeId.toStdString() +
-            " (the file's model/hardware/runtime/precision/seq/resolution columns must match or be empty;"
+            " at " + std::string(precisionName(s.scenario.precision)) + schemeText(s.scenario) +
+            " under runtime " + s.scenario.runtimeId.toStdString() +
+            " (the file's model/hardware/runtime/precision/seq/resolution columns must match or be empty, and"
+            " its weights/kv/group_size columns must be the scenario's scheme;"
             " generation rows, with input_len and output_len, are scored by 'batchscope validate')");
     return pts;
 }

@@ -441,9 +441,21 @@ MeasuredSet readMeasuredFile(const std::string& path) {
     return parseMeasured(f.readAll().toStdString(), path);
 }
 
+namespace {
+
+// A row's weights or kv at its own precision is no scheme (written out for clarity in some files).
+bool sameScheme(const MeasuredPoint& p, const SchemeKeys& scheme) {
+    const auto key = [&](const std::string& k) { return k == p.precision ? std::string() : k; };
+    return key(p.weights) == scheme.weights && key(p.kv) == scheme.kv &&
+           p.groupSize.value_or(0) == scheme.groupSize;
+}
+
+} // namespace
+
 std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::string& model,
                                         const std::string& hardware, const std::string& precision,
-                                        std::optional<int> seq, std::optional<int> resolution) {
+                                        std::optional<int> seq, std::optional<int> resolution,
+                                        const SchemeKeys& scheme) {
     std::vector<MeasuredPoint> out;
     for (const MeasuredPoint& p : set.points) {
         if (!p.model.empty() && !model.empty() && p.model != model) continue;
@@ -454,8 +466,7 @@ std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::strin
         // A generation row times prefill and decode steps, not one forward pass of a scenario:
         // `batchscope validate` scores it (docs/MEASURED.md).
         if (p.inputLen) continue;
-        if (!p.weights.empty() || !p.kv.empty() || p.groupSize)
-            continue;                    // a scheme the scenario may not have
+        if (!sameScheme(p, scheme)) continue;
         if (p.tp && *p.tp > 1) continue; // several devices: not one scenario's single device
         out.push_back(p);
     }

@@ -68,13 +68,23 @@ struct MeasuredSet {
 MeasuredSet parseMeasured(const std::string& text, const std::string& file);
 MeasuredSet readMeasuredFile(const std::string& path);
 
+/// A scenario's quantization scheme as a measured row spells it: precision names ("" for none)
+/// and the group size (0 for per channel).
+struct SchemeKeys {
+    std::string weights, kv;
+    int groupSize = 0;
+};
+
 /// The points whose keys do not contradict the scenario (an empty key matches anything; generation
 /// rows never match a forward pass), sorted by
 /// batch. `seq`/`resolution` of the scenario, when given, must equal the point's when it has one.
+/// A row's scheme (weights, kv, group_size) must be the scenario's `scheme`; a row's weights or kv
+/// equal to its precision count as no scheme.
 std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::string& model,
                                         const std::string& hardware, const std::string& precision,
                                         std::optional<int> seq = std::nullopt,
-                                        std::optional<int> resolution = std::nullopt);
+                                        std::optional<int> resolution = std::nullopt,
+                                        const SchemeKeys& scheme = {});
 
 /// One measured point against the model.
 struct PointComparison {

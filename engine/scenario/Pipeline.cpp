@@ -50,9 +50,14 @@ std::vector<MeasuredPoint> measuredPointsFor(const MeasuredSet& set, const Scena
         if (d->hasResolution) resolution = static_cast<int>(knob(v, "height"));
     }
     const std::string model = measuredModelName(s), precision(precisionName(s.precision));
-    std::vector<MeasuredPoint> pts = selectPoints(set, model, hardware.id, precision, seq, resolution);
+    const auto name = [&](const std::optional<Precision>& p) {
+        return p && *p != s.precision ? std::string(precisionName(*p)) : std::string();
+    };
+    const SchemeKeys scheme{name(s.quant.weights), name(s.quant.kv), s.quant.groupSize};
+    std::vector<MeasuredPoint> pts =
+        selectPoints(set, model, hardware.id, precision, seq, resolution, scheme);
     if (pts.empty() && !hardware.derivedFrom.empty())
-        pts = selectPoints(set, model, hardware.derivedFrom, precision, seq, resolution);
+        pts = selectPoints(set, model, hardware.derivedFrom, precision, seq, resolution, scheme);
     // Rows timed under another runtime are not this scenario's; the ideal bound is compared with
     // any runtime's rows (it claims no runtime).
     if (s.runtimeId != QString::fromStdString(Runtime::idealId()))

@@ -122,6 +122,27 @@ class TstMeasured : public QObject {
         QVERIFY(selectPoints(set, "distilbert", "", "", 256).size() == 1); // the point without seq
     }
 
+    // A row with a quantization scheme is a point of a scenario with that scheme only: the AMP rows
+    // (fp16 arithmetic, fp32 master weights) are not plain fp16 points, nor the plain ones AMP's.
+    void rowsMatchTheScenariosScheme() {
+        const MeasuredSet set = parseMeasured("precision,weights,kv,group_size,batch,latency_ms\n"
+                                              "fp16,,,,1,5\n"
+                                              "fp16,fp32,,,1,7\n"
+                                              "fp16,fp16,,,2,6\n"
+                                              "fp16,int4,,128,1,3\n",
+                                              "q.csv");
+        const auto plain = selectPoints(set, "", "", "fp16");
+        QCOMPARE(plain.size(), std::size_t{2}); // weights = precision is no scheme
+        QCOMPARE(plain[0].latency_s, 0.005);
+        const auto amp = selectPoints(set, "", "", "fp16", std::nullopt, std::nullopt, {"fp32", "", 0});
+        QCOMPARE(amp.size(), std::size_t{1});
+        QCOMPARE(amp[0].latency_s, 0.007);
+        QCOMPARE(
+            selectPoints(set, "", "", "fp16", std::nullopt, std::nullopt, {"int4", "", 128})[0].latency_s,
+            0.003);
+        QVERIFY(selectPoints(set, "", "", "fp16", std::nullopt, std::nullopt, {"int4", "", 0}).empty());
+    }
+
     void badFilesNameLineAndColumn_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("message");
