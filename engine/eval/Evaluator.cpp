@@ -57,9 +57,9 @@ struct Rates {
         dequant = dequantizes(q, p);
         castsWeights = bs::castsWeights(q, p);
         peak = hw.peakFlops(p);
-        peakEff = peak * hw.computeFraction.value;
-        vectorEff = hw.vectorFlops(p) * hw.computeFraction.value;
-        simtGemm = hw.archClass == ArchClass::Gpu && peak <= hw.vectorFlops(p);
+        peakEff = peak * hw.gemmFraction(p);
+        vectorEff = hw.vectorFlops(p) * hw.vectorFraction();
+        simtGemm = hw.simtGemm(p);
         dramBw = hw.dramBytesPerS() * hw.bandwidthFraction.value;
         sramBw = hw.onchipBytesPerS();
         onchip = hw.onchipBytes();

@@ -368,7 +368,7 @@ Cause computeCause(const StoryInput& in) {
     }
     const double peak = r.totals.peakFlops;
     const double efficiency = time_s > 0 && peak > 0 ? flops / (time_s * peak) : 0;
-    const double achievable = hw.computeFraction.value;
+    const double achievable = hw.gemmFraction(in.precision);
     const double units = computeLatency > 0 ? unitTime / computeLatency : 0;
     const std::string layers = "compute-bound layers (" +
                                pct(r.totals.latency_s > 0 ? computeLatency / r.totals.latency_s : 0) +

@@ -40,6 +40,18 @@ double HardwarePreset::vectorFlops(Precision p) const {
     return std::min(vectorTflops.value * 1e12, peakFlops(p));
 }
 
+bool HardwarePreset::simtGemm(Precision p) const {
+    return archClass == ArchClass::Gpu && peakFlops(p) <= vectorFlops(p);
+}
+
+double HardwarePreset::vectorFraction() const {
+    return vectorComputeFraction.value > 0 ? vectorComputeFraction.value : computeFraction.value;
+}
+
+double HardwarePreset::gemmFraction(Precision p) const {
+    return simtGemm(p) ? vectorFraction() : computeFraction.value;
+}
+
 const PowerMode* HardwarePreset::findPowerMode(const std::string& modeId) const {
     for (const PowerMode& m : powerModes)
         if (m.id == modeId) return &m;

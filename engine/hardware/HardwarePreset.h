@@ -80,6 +80,10 @@ struct HardwarePreset {
     Sourced tdpWatts; ///< board power limit: layers that would draw more run at a lower clock
     Sourced dispatchUs;
     Sourced computeFraction, bandwidthFraction, onchipActivationFraction;
+    /// Achievable fraction of the vector (GPU SIMT) peak on a large GEMM at a precision with no faster
+    /// matrix path (fp32 on most GPUs) and on vector ops (efficiency.vector_compute_fraction; 0: the
+    /// file gives none and computeFraction serves).
+    Sourced vectorComputeFraction;
     /// What one device costs per hour (cost.usd_per_device_hour; 0: the preset gives no price).
     Sourced usdPerDeviceHour;
     std::vector<PowerMode> powerModes; ///< other power modes the module offers (may be empty)
@@ -97,6 +101,12 @@ struct HardwarePreset {
     double onchipBytesPerS() const { return onchip.bandwidthGBs.value * 1e9; }
     /// Non-matrix throughput at precision p: the vector rate, never above the matrix peak.
     double vectorFlops(Precision p) const;
+    /// GEMMs at p run on a GPU's SIMT cores: the precision has no matrix path faster than them.
+    bool simtGemm(Precision p) const;
+    /// The achievable share of the vector rate (vector_compute_fraction, else compute_fraction).
+    double vectorFraction() const;
+    /// The achievable share of peakFlops(p): the vector fraction on the SIMT path, else compute_fraction.
+    double gemmFraction(Precision p) const;
     const PowerMode* findPowerMode(const std::string& modeId) const;
     /// The id, with "@mode" when a power mode is applied ("jetson-orin-agx@30w"): what tells two
     /// runs of one preset apart in roofs, reports and exports.

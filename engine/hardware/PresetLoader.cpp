@@ -263,6 +263,8 @@ void readCosts(Reader& r, const QJsonObject& root, HardwarePreset& p) {
 
     const QJsonObject eff = r.object(root, "efficiency", "");
     p.computeFraction = r.field(eff, "efficiency.compute_fraction");
+    if (eff.contains(QStringLiteral("vector_compute_fraction")))
+        p.vectorComputeFraction = r.field(eff, "efficiency.vector_compute_fraction");
     p.bandwidthFraction = r.field(eff, "efficiency.bandwidth_fraction");
     p.onchipActivationFraction = r.field(eff, "efficiency.onchip_activation_fraction");
     r.unknownKeys(eff, "efficiency");

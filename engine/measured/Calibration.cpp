@@ -161,7 +161,14 @@ CalibrationResult calibrate(const HardwarePreset& base, const std::vector<Calibr
     HardwarePreset trial = base;
     auto apply = [&](const Vec& x, HardwarePreset& hw) {
         std::size_t i = 0;
-        if (knobs.computeFraction) hw.computeFraction.value = toFraction(x[i++]);
+        if (knobs.computeFraction) {
+            // Both compute paths move by the same factor: their measured ratio is kept.
+            hw.computeFraction.value = toFraction(x[i++]);
+            if (base.vectorComputeFraction.value > 0)
+                hw.vectorComputeFraction.value =
+                    std::min(1.0, base.vectorComputeFraction.value * hw.computeFraction.value /
+                                      base.computeFraction.value);
+        }
         if (knobs.bandwidthFraction) hw.bandwidthFraction.value = toFraction(x[i++]);
         if (knobs.dispatch)
             hw.dispatchUs.value = std::clamp(std::exp(x[i++]), kMinDispatchUs, kMaxDispatchUs);
@@ -215,8 +222,12 @@ QJsonObject calibratedPresetJson(const QJsonObject& baseJson, const CalibrationR
         o = withSourcedValue(o, QString::fromLatin1(path), v,
                              QString::fromStdString(std::string("fitted: ") + what + "; " + record));
     };
-    if (r.improved && r.knobs.computeFraction)
+    if (r.improved && r.knobs.computeFraction) {
         fitted("efficiency.compute_fraction", r.computeFraction[1], "achievable compute fraction");
+        if (r.fitted.vectorComputeFraction.value > 0)
+            fitted("efficiency.vector_compute_fraction", r.fitted.vectorComputeFraction.value,
+                   "achievable vector compute fraction, moved by the compute fraction's factor");
+    }
     if (r.improved && r.knobs.bandwidthFraction)
         fitted("efficiency.bandwidth_fraction", r.bandwidthFraction[1], "achievable bandwidth fraction");
     if (r.improved && r.knobs.dispatch)

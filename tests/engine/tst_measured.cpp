@@ -354,6 +354,32 @@ class TstMeasured : public QObject {
         QVERIFY(p.notes.find("median abs error") != std::string::npos);
     }
 
+    // A preset with its own SIMT fraction: the fit moves both fractions by one factor, so an fp32
+    // sweep (SIMT GEMMs on the A100) still finds the truth, half of each, and the file says both.
+    void calibrationMovesBothComputePathsTogether() {
+        const HardwarePreset* stock = lib_.find("a100-sxm4-40gb");
+        QVERIFY(stock && stock->vectorComputeFraction.value > 0);
+        const PreparedModel mlp(ModelZoo::build("mlp", {{"width", 4096}}));
+        HardwarePreset truth = *stock;
+        truth.computeFraction.value /= 2;
+        truth.vectorComputeFraction.value /= 2;
+        const CalibrationResult r = calibrate(
+            *stock,
+            {{&mlp, Precision::FP32, synthetic(mlp, truth, Precision::FP32, {256, 1024, 4096}, 0, 5), "mlp"}},
+            {true, false, false});
+        QVERIFY(r.improved);
+        QVERIFY(std::abs(r.fitted.computeFraction.value / truth.computeFraction.value - 1) < 0.02);
+        QVERIFY(std::abs(r.fitted.vectorComputeFraction.value / truth.vectorComputeFraction.value - 1) <
+                0.02);
+        const QJsonObject json =
+            calibratedPresetJson(presetJson(stock->file), r, "a100-fitted", "mlp fp32", "2026-12-06");
+        const PresetLoadResult loaded =
+            parsePreset(QJsonDocument(json).toJson().toStdString(), "a100-fitted.json");
+        QVERIFY(loaded.ok());
+        QCOMPARE(loaded.preset->vectorComputeFraction.value, r.fitted.vectorComputeFraction.value);
+        QVERIFY(loaded.preset->vectorComputeFraction.source.find("fitted") != std::string::npos);
+    }
+
     // ---- measure-machine: facts, fallbacks, ISA and the preset, none of them from the host ----
 
     void factsFromAFakeSysfsAndProc_data() {

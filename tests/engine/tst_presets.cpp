@@ -176,6 +176,24 @@ class TestPresets : public QObject {
             parsePreset(text(withPresetValueAt(t4, QStringLiteral("mapping.array_rows"), QJsonObject())),
                         "p.json"),
             "mapping.array_rows", "unknown field", false)); // a systolic field on a GPU
+        // The optional vector compute fraction: checked when given, the compute fraction when not.
+        QJsonObject vector;
+        vector[QStringLiteral("value")] = 1.5;
+        vector[QStringLiteral("source")] = QStringLiteral("test");
+        QVERIFY(hasIssue(parsePreset(text(withPresetValueAt(
+                                         t4, QStringLiteral("efficiency.vector_compute_fraction"), vector)),
+                                     "p.json"),
+                         "efficiency.vector_compute_fraction.value", "must be ≤", false));
+        const PresetLoadResult plain = parsePreset(text(t4), "p.json");
+        QCOMPARE(plain.preset->vectorFraction(), plain.preset->computeFraction.value);
+        vector[QStringLiteral("value")] = 0.95;
+        const PresetLoadResult withVector = parsePreset(
+            text(withPresetValueAt(t4, QStringLiteral("efficiency.vector_compute_fraction"), vector)),
+            "p.json");
+        QVERIFY(withVector.ok());
+        QCOMPARE(withVector.preset->vectorFraction(), 0.95);
+        QCOMPARE(withVector.preset->gemmFraction(Precision::FP32), 0.95); // the T4's fp32 is SIMT
+        QCOMPARE(withVector.preset->gemmFraction(Precision::FP16), withVector.preset->computeFraction.value);
         // Writers go through the table: a misspelt path is refused, a real one round-trips.
         QVERIFY_THROWS_EXCEPTION(EngineError,
                                  withSourcedValue(t4, QStringLiteral("clock_mhz"), 1, QStringLiteral("x")));

@@ -288,6 +288,31 @@ class TstRuntime : public QObject {
         QVERIFY(qFuzzyCompare(compute(Precision::FP32, ideal), 2097.152e-6));
     }
 
+    void simtGemmRunsAtTheVectorFraction() {
+        // The toy chip's fp32 rate equals its vector units (SIMT path); fp16 has a faster matrix
+        // path. With compute_fraction 0.5 and vector_compute_fraction 0.8, the fp32 GEMM of
+        // 2·256·1024² FLOPs runs at 0.8 × 0.256 TFLOP/s: 2.097152 ms ÷ 0.8 = 2.62144 ms, and the fp16
+        // one at 0.5 × 1.024 TFLOP/s: 0.524288 ms ÷ 0.5 = 1.048576 ms. Without the vector fraction
+        // fp32 falls back to 0.5 (4.194304 ms).
+        GraphBuilder b("gemm");
+        b.markOutput(b.linear(b.input("x", {256, 1024}), 1024, false));
+        const PreparedModel m(b.take());
+        HardwarePreset hw = test::toyGpu();
+        hw.peakTflops[Precision::FP32] = {0.256, "test"};
+        hw.flopsPerClockPerUnit[Precision::FP32] = {64, "test"};
+        hw.pjPerFlop[Precision::FP32] = {2, "test"};
+        hw.computeFraction = {0.5, "test"};
+        const RuntimeClassProfile ideal = Runtime::ideal().classes.at(ArchClass::Gpu);
+        const auto compute = [&](Precision p) {
+            return evaluate({&m, &hw, p, &ideal}, 1).layers[0].compute_s;
+        };
+        QVERIFY(qFuzzyCompare(compute(Precision::FP32), 4194.304e-6));
+        hw.vectorComputeFraction = {0.8, "test"};
+        QVERIFY(hw.simtGemm(Precision::FP32) && !hw.simtGemm(Precision::FP16));
+        QVERIFY(qFuzzyCompare(compute(Precision::FP32), 2621.44e-6));
+        QVERIFY(qFuzzyCompare(compute(Precision::FP16), 1048.576e-6));
+    }
+
     void widerWeightsAreCastEveryCall() {
         // fp32 master weights with fp16 arithmetic (PyTorch autocast): a cast kernel reads the
         // 1024×1024 weight at 4 B and writes a 2-byte copy, which the GEMM reads. Against fp16

@@ -416,6 +416,9 @@ QString presetsSection(const ExplorerSnapshot& s) {
         presetRow(t, QStringLiteral("Power limit (TDP)"), p.tdpWatts, QStringLiteral("W"));
         presetRow(t, QStringLiteral("Dispatch overhead per kernel"), p.dispatchUs, QStringLiteral("µs"));
         presetRow(t, QStringLiteral("Achievable compute fraction"), p.computeFraction, QString());
+        if (p.vectorComputeFraction.value > 0)
+            presetRow(t, QStringLiteral("Achievable vector compute fraction"), p.vectorComputeFraction,
+                      QString());
         presetRow(t, QStringLiteral("Achievable bandwidth fraction"), p.bandwidthFraction, QString());
         presetRow(t, QStringLiteral("On-chip share for activations"), p.onchipActivationFraction, QString());
         h += t.html();
