@@ -30,6 +30,23 @@ RuntimeClassProfile profile(FusionPolicy fusion, LaunchOverlap overlap) {
     return p;
 }
 
+// One 256×1024×1024 GEMM (x · W, no bias).
+PreparedModel oneGemm() {
+    GraphBuilder b("gemm");
+    b.markOutput(b.linear(b.input("x", {256, 1024}), 1024, false));
+    return PreparedModel(b.take());
+}
+
+// The toy chip with an fp32 rate equal to its vector units (0.256 TFLOP/s): fp32 GEMMs run on its
+// SIMT cores, fp16 ones on its faster matrix path.
+HardwarePreset toyGpuWithSimtFp32() {
+    HardwarePreset hw = test::toyGpu();
+    hw.peakTflops[Precision::FP32] = {0.256, "test"};
+    hw.flopsPerClockPerUnit[Precision::FP32] = {64, "test"};
+    hw.pjPerFlop[Precision::FP32] = {2, "test"};
+    return hw;
+}
+
 // Conv → BatchNorm → ReLU on a 3×8×8 input: three ops, tiny work (a few ns per op on the toy chip).
 PreparedModel convBnRelu() {
     GraphBuilder b("cbr");
@@ -247,9 +264,7 @@ class TstRuntime : public QObject {
         // = 524.288 µs (1024 whole 16×16 tiles in 256 waves of 4 units), its 2 MiB of weights take
         // 210 µs. GEMM efficiency 0.5 doubles the compute time; so does K0 = K = 1024
         // (efficiency × K ÷ (K + K0) = ½).
-        GraphBuilder b("gemm");
-        b.markOutput(b.linear(b.input("x", {256, 1024}), 1024, false));
-        const PreparedModel m(b.take());
+        const PreparedModel m = oneGemm();
         const HardwarePreset hw = test::toyGpu();
         const RuntimeClassProfile ideal = Runtime::ideal().classes.at(ArchClass::Gpu);
         RuntimeClassProfile half = ideal, k0 = ideal;
@@ -269,13 +284,8 @@ class TstRuntime : public QObject {
         // run on the SIMT cores, whose kernels step K by 8 where tensor-op kernels step by 64. The
         // same 256×1024×1024 GEMM with K0 = K = 1024: fp16 (tensor path) takes (1024 + 1024) ÷ 1024
         // = 2× its ideal time, fp32 (SIMT) (1024 + 1024 ÷ 8) ÷ 1024 = 1.125×.
-        GraphBuilder b("gemm");
-        b.markOutput(b.linear(b.input("x", {256, 1024}), 1024, false));
-        const PreparedModel m(b.take());
-        HardwarePreset hw = test::toyGpu();
-        hw.peakTflops[Precision::FP32] = {0.256, "test"};
-        hw.flopsPerClockPerUnit[Precision::FP32] = {64, "test"};
-        hw.pjPerFlop[Precision::FP32] = {2, "test"};
+        const PreparedModel m = oneGemm();
+        HardwarePreset hw = toyGpuWithSimtFp32();
         const RuntimeClassProfile ideal = Runtime::ideal().classes.at(ArchClass::Gpu);
         RuntimeClassProfile k0 = ideal;
         k0.gemmK0.value = 1024;
@@ -294,13 +304,8 @@ class TstRuntime : public QObject {
         // 2·256·1024² FLOPs runs at 0.8 × 0.256 TFLOP/s: 2.097152 ms ÷ 0.8 = 2.62144 ms, and the fp16
         // one at 0.5 × 1.024 TFLOP/s: 0.524288 ms ÷ 0.5 = 1.048576 ms. Without the vector fraction
         // fp32 falls back to 0.5 (4.194304 ms).
-        GraphBuilder b("gemm");
-        b.markOutput(b.linear(b.input("x", {256, 1024}), 1024, false));
-        const PreparedModel m(b.take());
-        HardwarePreset hw = test::toyGpu();
-        hw.peakTflops[Precision::FP32] = {0.256, "test"};
-        hw.flopsPerClockPerUnit[Precision::FP32] = {64, "test"};
-        hw.pjPerFlop[Precision::FP32] = {2, "test"};
+        const PreparedModel m = oneGemm();
+        HardwarePreset hw = toyGpuWithSimtFp32();
         hw.computeFraction = {0.5, "test"};
         const RuntimeClassProfile ideal = Runtime::ideal().classes.at(ArchClass::Gpu);
         const auto compute = [&](Precision p) {
