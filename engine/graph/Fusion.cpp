@@ -52,8 +52,11 @@ bool epilogueTakes(OpKind k, EpiloguePolicy epilogue) {
 }
 
 // Whether `op` may join the layer of its producer `into` under `rules` (Fusion.h).
-bool joinsProducer(OpKind k, const Graph& g, const Layer& into, FusionRules rules) {
-    if (isView(k)) return true;
+bool joinsProducer(const Op& op, const Graph& g, const Layer& into, FusionRules rules) {
+    const OpKind k = op.kind;
+    if (isView(k) || (k == OpKind::Transpose && op.attrs.strided)) return true;
+    // A fused attention kernel the model itself calls (SDPA) is one kernel under any runtime.
+    if (op.attrs.fusedAttention && g.op(into.anchor).attrs.fusedAttention) return true;
     const OpKind anchor = g.op(into.anchor).kind;
     // A collective is a communication library's kernel: it takes no elementwise tail.
     if (anchor == OpKind::AllReduce || anchor == OpKind::AllGather || anchor == OpKind::AllToAll)
@@ -120,7 +123,7 @@ std::vector<Layer> fuseLayers(const Graph& g, const std::vector<int>& topoOrder,
         const Op& op = g.op(opId);
         const OpCost cost = costOf(g, op);
         int target = -1;
-        if (!layers.empty() && joinsProducer(op.kind, g, layers.back(), rules)) {
+        if (!layers.empty() && joinsProducer(op, g, layers.back(), rules)) {
             const int last = static_cast<int>(layers.size()) - 1;
             for (int t : op.inputs) {
                 const Tensor& tensor = g.tensor(t);

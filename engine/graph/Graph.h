@@ -112,6 +112,12 @@ struct OpAttrs {
     /// device's experts ÷ expertShards of them); each device's expert GEMM sees the tokens of all.
     std::int64_t expertShards = 1;
     double flopsPerElement = 1.0; ///< Elementwise and Reduce only
+    /// Transpose only: a strided view its consumer reads in place (a fused attention kernel reading
+    /// the heads of a [B, T, H, hd] tensor): no copy, no time.
+    bool strided = false;
+    /// MatMul and Softmax only: part of one fused attention kernel the model calls (PyTorch's
+    /// scaled_dot_product_attention): one layer under every fusion policy, scores kept on chip.
+    bool fusedAttention = false;
 };
 
 struct Op {
@@ -159,6 +165,8 @@ class Graph {
     const Op& op(int i) const { return ops_.at(static_cast<std::size_t>(i)); }
     const Tensor& tensor(int i) const { return tensors_.at(static_cast<std::size_t>(i)); }
     Tensor& tensor(int i) { return tensors_.at(static_cast<std::size_t>(i)); }
+    /// An op's attributes, to refine after adding it (they change no edge of the topology).
+    OpAttrs& attrs(int op) { return ops_.at(static_cast<std::size_t>(op)).attrs; }
 
     /// Producer op of each tensor (-1 for inputs, weights, state).
     int producer(int tensorId) const;

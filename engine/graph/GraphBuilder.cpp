@@ -324,6 +324,20 @@ int GraphBuilder::transpose(int x, const std::vector<int>& perm) {
     return y;
 }
 
+int GraphBuilder::stridedTranspose(int x, const std::vector<int>& perm) {
+    const int y = transpose(x, perm);
+    graph_.attrs(static_cast<int>(graph_.ops().size()) - 1).strided = true;
+    return y;
+}
+
+int GraphBuilder::fusedAttention(int q, int kT, int v) {
+    const int first = static_cast<int>(graph_.ops().size());
+    const int ctx = matmul(softmax(matmul(q, kT)), v);
+    for (int op = first; op < static_cast<int>(graph_.ops().size()); ++op)
+        graph_.attrs(op).fusedAttention = true;
+    return ctx;
+}
+
 int GraphBuilder::slice(int x, std::int64_t axis, std::int64_t count) {
     Shape out = shape(x);
     out.at(static_cast<std::size_t>(axis)) = count;

@@ -284,10 +284,16 @@ OpCost costOf(const Graph& g, const Op& op) {
     case OpKind::Identity:
         c.view = true;
         break;
+    case OpKind::Transpose:
+        if (op.attrs.strided) {
+            c.view = true;
+            break;
+        }
+        addWeights(g, op, c);
+        break;
     case OpKind::Concat:
     case OpKind::Split:
     case OpKind::Slice:
-    case OpKind::Transpose:
     case OpKind::DataMovement:
     case OpKind::Resize: // nearest-neighbour: data movement only
         addWeights(g, op, c);

@@ -23,12 +23,15 @@ struct EncoderDims {
     std::int64_t heads = 0;
     std::int64_t headDim = 0;
     std::int64_t ffn = 0;
+    bool sdpa = false; ///< attention=sdpa: one fused attention kernel (GraphBuilder::fusedAttention)
 };
 
 // [1, T, C] → [1, H, T, hd] (perm {0,2,1,3}) or Kᵀ as [1, H, hd, T] (perm {0,2,3,1}). The Reshape is
-// free; the Transpose is a real copy in a PyTorch/ONNX export, so it is kept and costed.
+// free; the Transpose is a real copy in a PyTorch/ONNX export, so it is kept and costed. A fused
+// attention kernel reads the heads in place (strided), so under SDPA it is a view.
 int splitHeads(GraphBuilder& b, int x, const EncoderDims& d, const std::vector<int>& perm) {
-    return b.transpose(b.reshape(x, {1, d.seq, d.heads, d.headDim}), perm);
+    const int heads = b.reshape(x, {1, d.seq, d.heads, d.headDim});
+    return d.sdpa ? b.stridedTranspose(heads, perm) : b.transpose(heads, perm);
 }
 
 // Multi-head self-attention: Q, K, V projections (with bias), scores = Q·Kᵀ, softmax, context = P·V,
@@ -39,8 +42,9 @@ int selfAttention(GraphBuilder& b, int x, const EncoderDims& d) {
     const int q = splitHeads(b, b.linear(x, d.hidden), d, {0, 2, 1, 3});
     const int kT = splitHeads(b, b.linear(x, d.hidden), d, {0, 2, 3, 1});
     const int v = splitHeads(b, b.linear(x, d.hidden), d, {0, 2, 1, 3});
-    const int probs = b.softmax(b.matmul(q, kT)); // [1, H, T, T]
-    int ctx = b.transpose(b.matmul(probs, v), {0, 2, 1, 3});
+    const int heads = d.sdpa ? b.fusedAttention(q, kT, v) : b.matmul(b.softmax(b.matmul(q, kT)), v);
+    // The merge is a copy either way: SDPA's [1, H, T, hd] output is transposed and reshaped.
+    int ctx = b.transpose(heads, {0, 2, 1, 3});
     ctx = b.reshape(ctx, {1, d.seq, d.hidden});
     return b.linear(ctx, d.hidden);
 }
@@ -75,6 +79,7 @@ Graph bertEncoder(const KnobValues& k, const std::string& name) {
         throw ZooError("model '" + name + "': heads (" + std::to_string(d.heads) + ") must divide hidden (" +
                        std::to_string(d.hidden) + ")");
     d.headDim = d.hidden / d.heads;
+    d.sdpa = knob(k, "attention") == 1;
     const bool bert = name != "distilbert"; // BERT adds token types and the pooler
 
     GraphBuilder b(name);

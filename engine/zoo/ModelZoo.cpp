@@ -44,7 +44,17 @@ std::vector<Knob> encoderKnobs(int layers, int hidden, int heads, int ffn) {
             intKnob("hidden", hidden, 8, 65536, "model width d_model"),
             intKnob("heads", heads, 1, 1024, "attention heads (must divide hidden)"),
             intKnob("ffn", ffn, 1, 262144, "feed-forward inner width"),
-            intKnob("vocab", 30522, 1, 1000000, "vocabulary size (embedding rows)")};
+            intKnob("vocab", 30522, 1, 1000000, "vocabulary size (embedding rows)"),
+            Knob{"attention",
+                 0,
+                 0,
+                 1,
+                 "eager: Q·Kᵀ, softmax and ·V as three kernels, the heads' transposes copied (an ONNX "
+                 "export, Hugging Face's eager attention); sdpa: one fused attention kernel reading the "
+                 "heads in place (PyTorch scaled_dot_product_attention)",
+                 {"eager", "sdpa"},
+                 true,
+                 {}}};
 }
 
 Knob imbalanceKnob() {

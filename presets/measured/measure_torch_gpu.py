@@ -372,6 +372,8 @@ class Output:
         # The columns 'batchscope validate' reads: the preset, the runtime profile and the llm's knobs.
         cfg = LLM_QUICK if self.quick else LLM_CONFIG
         params = ";".join(f"{k}={v}" for k, v in cfg.items()) + ";phase=prefill" if name == "llm" else ""
+        if name == "bert-base":
+            params = "attention=sdpa"  # BertLayer calls F.scaled_dot_product_attention
         for t in times:
             self.rows[runtime].append(f"{name},bf16,{b},{keys.get('seq', '')},{keys.get('resolution', '')},"
                                       f"{t * 1e3:.4f},{e},{preset_id()},pytorch-{runtime},{params}")

@@ -11,6 +11,7 @@
 #include "graph/GraphBuilder.h"
 #include "runtime/Runtime.h"
 #include "scenario/Scenario.h"
+#include "zoo/ModelZoo.h"
 
 #include <QJsonObject>
 #include <QtTest>
@@ -257,6 +258,34 @@ class TstRuntime : public QObject {
         QVERIFY(a.spilledBytes >= scores);
         QCOMPARE(b.spilledBytes, 0.0);
         QVERIFY(b.dramBytes < a.dramBytes - scores);
+    }
+
+    void sdpaIsOneKernelUnderEveryPolicy() {
+        // The model calls one fused attention kernel (PyTorch SDPA): score MatMul, softmax and
+        // context MatMul are one layer even under eager's one-kernel-per-op, and only Q, Kᵀ, V and
+        // the context move: at batch 64, fp16, 4 × 64 × 256 × 64 × 2 B = 8 MiB, the 8 MiB of
+        // scores never written.
+        GraphBuilder b("sdpa");
+        const int q = b.input("q", {1, 256, 64});
+        const int kt = b.input("kt", {1, 64, 256});
+        const int v = b.input("v", {1, 256, 64});
+        b.markOutput(b.fusedAttention(q, kt, v));
+        const PreparedModel m(b.take());
+        for (FusionPolicy f :
+             {FusionPolicy::None, FusionPolicy::Elementwise, FusionPolicy::Attention, FusionPolicy::Block})
+            QCOMPARE(m.fusedAs({f, EpiloguePolicy::None}).kernelLayerCount(), 1);
+        const HardwarePreset hw = test::toyGpu();
+        const RuntimeClassProfile eager = profile(FusionPolicy::None, LaunchOverlap::Serial);
+        const Totals t = evaluateTotals({&m, &hw, Precision::FP16, &eager}, 64);
+        QCOMPARE(t.spilledBytes, 0.0);
+        QCOMPARE(t.dramBytes, 4.0 * 64 * 256 * 64 * 2);
+        // BERT-base under attention=sdpa: per layer the three head transposes become views and the
+        // three attention kernels one, 5 × 12 = 60 kernels fewer under eager.
+        const PreparedModel unfused(ModelZoo::build("bert-base", {}));
+        const PreparedModel sdpa(ModelZoo::build("bert-base", {{"attention", 1}}));
+        QCOMPARE(unfused.fusedAs({FusionPolicy::None, EpiloguePolicy::None}).kernelLayerCount() -
+                     sdpa.fusedAs({FusionPolicy::None, EpiloguePolicy::None}).kernelLayerCount(),
+                 60);
     }
 
     void kernelEfficienciesScaleTheirOpClass() {
