@@ -37,6 +37,9 @@ struct DecoderSpec {
     bool qkNorm = false;           ///< Qwen3: RMSNorm over head_dim on Q and K
     bool sandwichNorms = false;    ///< Gemma-2: a norm before and after attention and MLP (4 per layer)
     bool parallelResidual = false; ///< GPT-NeoX: x + attn(ln1(x)) + mlp(ln2(x))
+    /// The model code calls one fused attention kernel (the `attention=sdpa` knob: PyTorch's
+    /// scaled_dot_product_attention) for MHA/GQA attention; MLA's absorbed attention is unaffected.
+    bool sdpa = false;
     Mlp mlp = Mlp::SwiGlu;
     Norm norm = Norm::Rms;
     /// Sliding-window attention: layers attend to at most `slidingWindow` previous tokens (0: all).

@@ -42,10 +42,13 @@ int norm(GraphBuilder& b, int x, const DecoderSpec& s) {
     return s.norm == DecoderSpec::Norm::Rms ? b.rmsNorm(x) : b.layerNorm(x);
 }
 
-// [1, T, n·d] → [1, n, T, d] (perm {0,2,1,3}) or, transposed for a score MatMul, [1, n, d, T].
-int heads(GraphBuilder& b, int x, std::int64_t t, std::int64_t n, std::int64_t d, bool transposed = false) {
+// [1, T, n·d] → [1, n, T, d] (perm {0,2,1,3}) or, transposed for a score MatMul, [1, n, d, T]. A
+// fused attention kernel (SDPA) reads the heads in place: a strided view, no copy.
+int heads(GraphBuilder& b, int x, std::int64_t t, std::int64_t n, std::int64_t d, bool sdpa,
+          bool transposed = false) {
     const int r = b.reshape(x, {1, t, n, d});
-    return b.transpose(r, transposed ? std::vector<int>{0, 2, 3, 1} : std::vector<int>{0, 2, 1, 3});
+    const std::vector<int> perm = transposed ? std::vector<int>{0, 2, 3, 1} : std::vector<int>{0, 2, 1, 3};
+    return sdpa ? b.stridedTranspose(r, perm) : b.transpose(r, perm);
 }
 
 // [1, n, T, d] → [1, T, n·d], then the output projection back to the model width.
@@ -77,7 +80,7 @@ int attention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::
     b.markKvCache(kProj); // appended to the KV cache: written to device memory
     b.markKvCache(vProj);
 
-    const int q = b.reshape(heads(b, qProj, t, nh, hd), {1, nkv, group * t, hd});
+    const int q = b.reshape(heads(b, qProj, t, nh, hd, s.sdpa), {1, nkv, group * t, hd});
     int kT = -1;
     int v = -1;
     if (p.decode) {
@@ -88,11 +91,12 @@ int attention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::
         kT = b.state(prefix + ".k_cache", {1, nkv, hd, ctx});
         v = b.state(prefix + ".v_cache", {1, nkv, ctx, hd});
     } else {
-        kT = heads(b, kProj, t, nkv, hd, true);
-        v = heads(b, vProj, t, nkv, hd);
+        kT = heads(b, kProj, t, nkv, hd, s.sdpa, true);
+        v = heads(b, vProj, t, nkv, hd, s.sdpa);
     }
-    const int probs = b.softmax(b.matmul(q, kT)); // [1, kv, group·T, ctx]
-    const int ctx = b.reshape(b.matmul(probs, v), {1, nh, t, hd});
+    // Scores [1, kv, group·T, ctx]; SDPA keeps them on chip in one kernel.
+    const int attended = s.sdpa ? b.fusedAttention(q, kT, v) : b.matmul(b.softmax(b.matmul(q, kT)), v);
+    const int ctx = b.reshape(attended, {1, nh, t, hd});
     return mergeHeads(b, ctx, s, t, nh, hd);
 }
 
@@ -114,7 +118,7 @@ int latentAttention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p,
     const int kvA = b.linear(h, latent, false); // [1, T, kv_lora_rank + rope_dim]: the cache entry
     b.markKvCache(kvA);
     const int kvLatent = b.rmsNorm(b.slice(kvA, 2, m.kvLoraRank)); // kv_a_layernorm
-    const int q = heads(b, qProj, t, nh, qk);                      // [1, H, T, nope + rope]
+    const int q = heads(b, qProj, t, nh, qk, false);               // [1, H, T, nope + rope]
     const int qNope = b.slice(q, 3, m.nopeDim);
     const int qRope = b.slice(q, 3, m.ropeDim);
     if (!p.decode) {

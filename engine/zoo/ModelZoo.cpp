@@ -38,6 +38,21 @@ std::vector<Knob> imageKnobs(double res) {
             intKnob("classes", res == 416 ? 80 : 1000, 1, 100000, "number of output classes")};
 }
 
+// How the model code runs attention: three kernels with copied head transposes, or one fused
+// kernel on strided heads (GraphBuilder::fusedAttention; docs/MODEL.md §2).
+Knob attentionKnob() {
+    return Knob{"attention",
+                0,
+                0,
+                1,
+                "eager: Q·Kᵀ, softmax and ·V as three kernels, the heads' transposes copied (an ONNX "
+                "export, Hugging Face's eager attention); sdpa: one fused attention kernel reading the "
+                "heads in place (PyTorch scaled_dot_product_attention)",
+                {"eager", "sdpa"},
+                true,
+                {}};
+}
+
 std::vector<Knob> encoderKnobs(int layers, int hidden, int heads, int ffn) {
     return {intKnob("seq", 128, 1, 16384, "sequence length in tokens"),
             intKnob("layers", layers, 1, 512, "encoder layers"),
@@ -45,16 +60,7 @@ std::vector<Knob> encoderKnobs(int layers, int hidden, int heads, int ffn) {
             intKnob("heads", heads, 1, 1024, "attention heads (must divide hidden)"),
             intKnob("ffn", ffn, 1, 262144, "feed-forward inner width"),
             intKnob("vocab", 30522, 1, 1000000, "vocabulary size (embedding rows)"),
-            Knob{"attention",
-                 0,
-                 0,
-                 1,
-                 "eager: Q·Kᵀ, softmax and ·V as three kernels, the heads' transposes copied (an ONNX "
-                 "export, Hugging Face's eager attention); sdpa: one fused attention kernel reading the "
-                 "heads in place (PyTorch scaled_dot_product_attention)",
-                 {"eager", "sdpa"},
-                 true,
-                 {}}};
+            attentionKnob()};
 }
 
 Knob imbalanceKnob() {
@@ -96,6 +102,7 @@ DecoderSpec llmSpec(const KnobValues& k) {
         throw ZooError("model 'llm': kv_heads (" + std::to_string(s.kvHeads) + ") must divide heads (" +
                        std::to_string(s.heads) + ")");
     s.headDim = s.hidden / s.heads;
+    s.sdpa = knob(k, "attention") == 1;
     return s;
 }
 
@@ -147,11 +154,13 @@ ModelDescriptor configModel(std::string id, const DecoderSpec& spec, std::string
     d.description = describe(spec, file);
     d.knobs = phaseKnobs();
     if (spec.isMoe()) d.knobs.push_back(imbalanceKnob());
+    d.knobs.push_back(attentionKnob());
     d.seqKnob = "seq";
     d.configFile = std::move(file);
     d.decoder = [spec](const KnobValues& k) {
         DecoderSpec s = spec;
         if (s.isMoe()) s.moe.imbalance = knob(k, "imbalance");
+        s.sdpa = knob(k, "attention") == 1;
         return s;
     };
     d.build = decoderBuild(d.decoder);
@@ -215,6 +224,7 @@ std::vector<ModelDescriptor> makeModels() {
         llmSpec};
     for (Knob& k : phaseKnobs())
         llm.knobs.push_back(std::move(k));
+    llm.knobs.push_back(attentionKnob());
     llm.build = decoderBuild(llm.decoder);
     m.push_back(std::move(llm));
     m.push_back(

@@ -371,9 +371,9 @@ class Output:
         e = "" if joules is None else f"{joules * 1e3 / (len(times) * b):.4f}"
         # The columns 'batchscope validate' reads: the preset, the runtime profile and the llm's knobs.
         cfg = LLM_QUICK if self.quick else LLM_CONFIG
+        # Both transformers call F.scaled_dot_product_attention: attention=sdpa.
         params = ";".join(f"{k}={v}" for k, v in cfg.items()) + ";phase=prefill" if name == "llm" else ""
-        if name == "bert-base":
-            params = "attention=sdpa"  # BertLayer calls F.scaled_dot_product_attention
+        params = f"{params};attention=sdpa" if params else "attention=sdpa" if name == "bert-base" else ""
         for t in times:
             self.rows[runtime].append(f"{name},bf16,{b},{keys.get('seq', '')},{keys.get('resolution', '')},"
                                       f"{t * 1e3:.4f},{e},{preset_id()},pytorch-{runtime},{params}")

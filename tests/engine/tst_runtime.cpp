@@ -286,6 +286,17 @@ class TstRuntime : public QObject {
         QCOMPARE(unfused.fusedAs({FusionPolicy::None, EpiloguePolicy::None}).kernelLayerCount() -
                      sdpa.fusedAs({FusionPolicy::None, EpiloguePolicy::None}).kernelLayerCount(),
                  60);
+        // The 32-layer llm: prefill as BERT (5 per layer, 160); a decode step reads K and V from the
+        // cache, so only Q's transpose goes, with the two kernels: 3 per layer, 96.
+        const auto fewer = [](const KnobValues& k) {
+            KnobValues s = k;
+            s["attention"] = 1;
+            const PreparedModel a(ModelZoo::build("llm", k)), b(ModelZoo::build("llm", s));
+            return a.fusedAs({FusionPolicy::None, EpiloguePolicy::None}).kernelLayerCount() -
+                   b.fusedAs({FusionPolicy::None, EpiloguePolicy::None}).kernelLayerCount();
+        };
+        QCOMPARE(fewer({}), 160);
+        QCOMPARE(fewer({{"phase", 1}}), 96);
     }
 
     void kernelEfficienciesScaleTheirOpClass() {
