@@ -245,6 +245,20 @@ class TstMainWindow : public QObject {
         QVERIFY2(w.explorer()->snapshot().scenarios[0].label.contains(QStringLiteral("decode")),
                  qPrintable(w.explorer()->snapshot().scenarios[0].label));
         QVERIFY(w.explorer()->snapshot().scenarios[0].error.isEmpty());
+        // The attention knob is a choice too: sdpa makes the decode step 3 kernels a layer fewer.
+        auto* attention = w.modelPanel()->findChild<QComboBox*>(QStringLiteral("knob_attention"));
+        QVERIFY(attention);
+        QCOMPARE(attention->currentText(), QStringLiteral("eager"));
+        const double eagerMs = w.explorer()->snapshot().scenarios[0].current.totals.latency_s;
+        attention->setFocus();
+        QTest::keyClick(attention, Qt::Key_Down);
+        waitIdle(w);
+        QCOMPARE(attention->currentText(), QStringLiteral("sdpa"));
+        QVERIFY(w.explorer()->snapshot().scenarios[0].error.isEmpty());
+        QVERIFY(w.explorer()->snapshot().scenarios[0].current.totals.latency_s < eagerMs);
+        QDir().mkpath(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR));
+        QVERIFY(
+            w.modelPanel()->grab().save(QStringLiteral(BATCHSCOPE_SCREENSHOT_DIR "/model-panel-sdpa.png")));
         // MoE's imbalance is a real number: a double spin box.
         const int moe = model->findData(QStringLiteral("moe"));
         model->setCurrentIndex(moe);
