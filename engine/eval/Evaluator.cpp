@@ -38,8 +38,8 @@ struct Rates {
     bool simtGemm = false;     // GEMMs run on a GPU's SIMT cores (no faster matrix path at this precision)
     bool castsWeights = false; // weights wider than the arithmetic: cast by a kernel on every call
     double peak = 0;           // nominal dense FLOP/s
-    double peakEff = 0;        // × compute fraction
-    double vectorEff = 0;      // vector FLOP/s × compute fraction
+    double peakEff = 0;        // × the path's compute fraction (HardwarePreset::gemmFraction)
+    double vectorEff = 0;      // vector FLOP/s × the vector fraction
     double dramBw = 0;         // achievable B/s
     double sramBw = 0;         // B/s
     double onchip = 0;         // bytes
@@ -379,6 +379,13 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
             const double eff = l.secondOperand >= 0 ? rt.attentionEfficiency.value : rt.gemmEfficiency.value;
             const double k0 = r.simtGemm ? rt.gemmK0.value * kSimtK0Share : rt.gemmK0.value;
             mat.time_s *= (gk + k0) / (gk * eff);
+            // A fused attention kernel (SDPA) also runs the context GEMM P·V: the scores' M, their
+            // K (head dim) as its N, their N (attended tokens) as its K.
+            if (m.graph().op(l.anchor).attrs.fusedAttention) {
+                const MappingResult ctx = mapGemm(hw, gm, gk, gn, gg, r.peakEff);
+                mat.time_s += ctx.time_s * (gn + k0) / (gn * eff);
+                mat.unitsAllocated = std::max(mat.unitsAllocated, ctx.unitsAllocated);
+            }
         }
         const double outElems = tr.outElems;
         const double vecFlops = (l.vectorFlops + 2 * l.vectorMacs) * B;

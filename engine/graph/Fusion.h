@@ -2,7 +2,9 @@
 // Fusion: groups operators into the layers a runtime would launch as one kernel. An elementwise
 // tail (BatchNorm, activation, bias/residual Add, Mul) joins the layer that produced its input when
 // that input has no other consumer, so the intermediate never leaves the chip (Conv+BN+ReLU,
-// Gemm+bias+GELU, Add+ReLU). Views (Reshape/Flatten) join their producer and cost nothing.
+// Gemm+bias+GELU, Add+ReLU). Views (Reshape/Flatten, strided Transposes) join their producer and
+// cost nothing. A fused attention kernel the model calls (OpAttrs::fusedAttention) is one layer
+// under every policy.
 #include "graph/Graph.h"
 #include "graph/OpCost.h"
 

@@ -21,9 +21,10 @@ std::vector<TensorInfo> tensorInfo(const Graph& g, const std::vector<Layer>& lay
         i.graphOutput = tensor.graphOutput;
         i.kvCache = tensor.kvCache || tensor.kind == TensorKind::State;
     }
-    // Fused attention (flash attention) keeps the softmaxed scores on chip, tile by tile.
+    // Fused attention (flash attention) keeps the softmaxed scores on chip, tile by tile. A fused
+    // attention kernel the model calls (SDPA) holds its scores inside: its output is the context.
     for (const Layer& l : layers)
-        if (g.op(l.anchor).kind == OpKind::MatMul &&
+        if (g.op(l.anchor).kind == OpKind::MatMul && !g.op(l.anchor).attrs.fusedAttention &&
             std::any_of(l.ops.begin(), l.ops.end(), [&](int op) { return g.op(op).kind == OpKind::Softmax; }))
             for (int out : l.outputs)
                 info[static_cast<std::size_t>(out)].onChip = true;

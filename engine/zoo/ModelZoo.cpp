@@ -155,6 +155,11 @@ ModelDescriptor configModel(std::string id, const DecoderSpec& spec, std::string
     d.knobs = phaseKnobs();
     if (spec.isMoe()) d.knobs.push_back(imbalanceKnob());
     d.knobs.push_back(attentionKnob());
+    if (spec.isMla())
+        d.knobs.back().unusedBecause = [](const KnobValues&) {
+            return std::string(
+                "MLA's absorbed attention is built as it is computed: the knob applies to MHA/GQA");
+        };
     d.seqKnob = "seq";
     d.configFile = std::move(file);
     d.decoder = [spec](const KnobValues& k) {

@@ -279,6 +279,24 @@ class TstRuntime : public QObject {
         const Totals t = evaluateTotals({&m, &hw, Precision::FP16, &eager}, 64);
         QCOMPARE(t.spilledBytes, 0.0);
         QCOMPARE(t.dramBytes, 4.0 * 64 * 256 * 64 * 2);
+        // The kernel runs both GEMMs: its compute time is the attention policy's two layers' (score
+        // MatMul with its softmax, then the context MatMul).
+        const PreparedModel split = attention();
+        const ScenarioResult one = evaluate({&m, &hw, Precision::FP16, &eager}, 64);
+        const RuntimeClassProfile flash = profile(FusionPolicy::Attention, LaunchOverlap::Serial);
+        const ScenarioResult two = evaluate({&split, &hw, Precision::FP16, &flash}, 64);
+        QCOMPARE(one.layers.size(), std::size_t{1});
+        QCOMPARE(two.layers.size(), std::size_t{2});
+        QVERIFY(qFuzzyCompare(one.layers[0].compute_s, two.layers[0].compute_s + two.layers[1].compute_s));
+        // Its output is the context, not the scores: 2 MiB at batch 64 does not fit the toy chip's
+        // 1 MiB, so on its way to a Transpose part of it spills (marked on chip as flash attention's
+        // scores are, it spilled nothing).
+        GraphBuilder c("sdpa-then-copy");
+        const int ctx = c.fusedAttention(c.input("q", {1, 256, 64}), c.input("kt", {1, 64, 256}),
+                                         c.input("v", {1, 256, 64}));
+        c.markOutput(c.transpose(ctx, {0, 2, 1}));
+        const PreparedModel copied(c.take());
+        QVERIFY(evaluateTotals({&copied, &hw, Precision::FP16, &eager}, 64).spilledBytes > 0);
         // BERT-base under attention=sdpa: per layer the three head transposes become views and the
         // three attention kernels one, 5 × 12 = 60 kernels fewer under eager.
         const PreparedModel unfused(ModelZoo::build("bert-base", {}));
