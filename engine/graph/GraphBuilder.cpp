@@ -313,20 +313,16 @@ int GraphBuilder::reshape(int x, Shape perSampleShape) {
     return y;
 }
 
-int GraphBuilder::transpose(int x, const std::vector<int>& perm) {
+int GraphBuilder::transpose(int x, const std::vector<int>& perm, bool strided) {
     const Shape in = shape(x);
     Shape out(in.size());
     for (std::size_t i = 0; i < perm.size(); ++i)
         out[i] = in.at(static_cast<std::size_t>(perm[i]));
     const std::string name = nextName("transpose");
     const int y = activation(name, out);
-    graph_.addOp(Op{name, "Transpose", OpKind::Transpose, {x}, {y}, {}});
-    return y;
-}
-
-int GraphBuilder::stridedTranspose(int x, const std::vector<int>& perm) {
-    const int y = transpose(x, perm);
-    graph_.attrs(static_cast<int>(graph_.ops().size()) - 1).strided = true;
+    OpAttrs attrs;
+    attrs.strided = strided;
+    graph_.addOp(Op{name, "Transpose", OpKind::Transpose, {x}, {y}, attrs});
     return y;
 }
 
@@ -336,6 +332,10 @@ int GraphBuilder::fusedAttention(int q, int kT, int v) {
     for (int op = first; op < static_cast<int>(graph_.ops().size()); ++op)
         graph_.attrs(op).fusedAttention = true;
     return ctx;
+}
+
+int GraphBuilder::attention(int q, int kT, int v, bool fused) {
+    return fused ? fusedAttention(q, kT, v) : matmul(softmax(matmul(q, kT)), v);
 }
 
 int GraphBuilder::slice(int x, std::int64_t axis, std::int64_t count) {

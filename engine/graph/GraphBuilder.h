@@ -55,13 +55,14 @@ class GraphBuilder {
     /// and vLLM's rotary kernel take both: returns the rotated {q, k}.
     std::pair<int, int> rotary(int q, int k);
     int reshape(int x, Shape perSampleShape);
-    int transpose(int x, const std::vector<int>& perm);
-    /// A transpose its consumer reads in place as a strided view (OpAttrs::strided): no copy.
-    int stridedTranspose(int x, const std::vector<int>& perm);
+    /// `strided`: its consumer reads it in place as a strided view (OpAttrs::strided): no copy.
+    int transpose(int x, const std::vector<int>& perm, bool strided = false);
     /// softmax(Q·Kᵀ)·V as one fused attention kernel (PyTorch scaled_dot_product_attention): the
     /// score MatMul, Softmax and context MatMul marked OpAttrs::fusedAttention. q [.., T, hd],
     /// kT [.., hd, S], v [.., S, hd]; returns the context [.., T, hd].
     int fusedAttention(int q, int kT, int v);
+    /// softmax(Q·Kᵀ)·V: fusedAttention() when `fused`, else three ops (MatMul, Softmax, MatMul).
+    int attention(int q, int kT, int v, bool fused);
     /// Selects `count` positions along `axis` (e.g. the last token before the LM head).
     int slice(int x, std::int64_t axis, std::int64_t count);
     /// Embedding lookup: [1, T] token ids → [1, T, dim]; the table is a weight of rows × dim.

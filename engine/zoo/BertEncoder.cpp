@@ -31,7 +31,7 @@ struct EncoderDims {
 // attention kernel reads the heads in place (strided), so under SDPA it is a view.
 int splitHeads(GraphBuilder& b, int x, const EncoderDims& d, const std::vector<int>& perm) {
     const int heads = b.reshape(x, {1, d.seq, d.heads, d.headDim});
-    return d.sdpa ? b.stridedTranspose(heads, perm) : b.transpose(heads, perm);
+    return b.transpose(heads, perm, d.sdpa);
 }
 
 // Multi-head self-attention: Q, K, V projections (with bias), scores = Q·Kᵀ, softmax, context = P·V,
@@ -42,7 +42,7 @@ int selfAttention(GraphBuilder& b, int x, const EncoderDims& d) {
     const int q = splitHeads(b, b.linear(x, d.hidden), d, {0, 2, 1, 3});
     const int kT = splitHeads(b, b.linear(x, d.hidden), d, {0, 2, 3, 1});
     const int v = splitHeads(b, b.linear(x, d.hidden), d, {0, 2, 1, 3});
-    const int heads = d.sdpa ? b.fusedAttention(q, kT, v) : b.matmul(b.softmax(b.matmul(q, kT)), v);
+    const int heads = b.attention(q, kT, v, d.sdpa);
     // The merge is a copy either way: SDPA's [1, H, T, hd] output is transposed and reshaped.
     int ctx = b.transpose(heads, {0, 2, 1, 3});
     ctx = b.reshape(ctx, {1, d.seq, d.hidden});

@@ -48,7 +48,7 @@ int heads(GraphBuilder& b, int x, std::int64_t t, std::int64_t n, std::int64_t d
           bool transposed = false) {
     const int r = b.reshape(x, {1, t, n, d});
     const std::vector<int> perm = transposed ? std::vector<int>{0, 2, 3, 1} : std::vector<int>{0, 2, 1, 3};
-    return sdpa ? b.stridedTranspose(r, perm) : b.transpose(r, perm);
+    return b.transpose(r, perm, sdpa);
 }
 
 // [1, n, T, d] → [1, T, n·d], then the output projection back to the model width.
@@ -95,7 +95,7 @@ int attention(GraphBuilder& b, int h, const DecoderSpec& s, const Pass& p, std::
         v = heads(b, vProj, t, nkv, hd, s.sdpa);
     }
     // Scores [1, kv, group·T, ctx]; SDPA keeps them on chip in one kernel.
-    const int attended = s.sdpa ? b.fusedAttention(q, kT, v) : b.matmul(b.softmax(b.matmul(q, kT)), v);
+    const int attended = b.attention(q, kT, v, s.sdpa);
     const int ctx = b.reshape(attended, {1, nh, t, hd});
     return mergeHeads(b, ctx, s, t, nh, hd);
 }
