@@ -128,7 +128,8 @@ int runRuntimes(const Options& o, std::ostream& out) {
              QStringLiteral("launch_us"), QStringLiteral("host_us_per_op"),
              QStringLiteral("per_inference_us"), QStringLiteral("gemm_efficiency"), QStringLiteral("gemm_k0"),
              QStringLiteral("depthwise_efficiency"), QStringLiteral("elementwise_bandwidth"),
-             QStringLiteral("attention_efficiency"), QStringLiteral("version")});
+             QStringLiteral("attention_efficiency"), QStringLiteral("winograd_speedup"),
+             QStringLiteral("version")});
     auto rows = [&](const Runtime& r) {
         for (const auto& [cls, p] : r.classes)
             t.addRow({qs(r.id), qs(r.name), qs(archClassName(cls)), qs(fusionPolicyName(p.fusion)),
@@ -136,7 +137,7 @@ int runRuntimes(const Options& o, std::ostream& out) {
                       qs(kvUpdateName(p.kvUpdate)), p.launchUs.value, p.hostUsPerOp.value,
                       p.perInferenceUs.value, p.gemmEfficiency.value, p.gemmK0.value,
                       p.depthwiseEfficiency.value, p.elementwiseBandwidth.value, p.attentionEfficiency.value,
-                      qs(r.version)});
+                      p.winogradSpeedup.value, qs(r.version)});
     };
     if (checked)
         rows(*checked);

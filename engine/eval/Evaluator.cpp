@@ -29,6 +29,19 @@ constexpr double kMicro = 1e-6;
 // which is written for tensor-op kernels (docs/MODEL.md §17).
 constexpr double kSimtK0Share = 8.0 / 64.0;
 
+// A 3×3, stride-1, undilated, ungrouped convolution: the shape cuDNN runs as Winograd F(2×2,3×3)
+// or F(4×4,3×3) when it is faster, which it is on the SIMT path: 16 multiplies for 4 outputs
+// where a direct convolution does 36 (Lavin & Gray 2016). Tensor-op convolutions stay implicit
+// GEMM (docs/MODEL.md §17).
+bool winogradShape(const Op& op) {
+    const auto ones = [](const std::vector<std::int64_t>& v) {
+        return std::all_of(v.begin(), v.end(), [](std::int64_t x) { return x == 1; });
+    };
+    const OpAttrs& a = op.attrs;
+    return op.kind == OpKind::Conv && a.groups == 1 && a.kernel == std::vector<std::int64_t>{3, 3} &&
+           ones(a.strides) && ones(a.dilations);
+}
+
 // Rates and capacities of one scenario, computed once per evaluation.
 struct Rates {
     double bytes = 4;          // per element of activations
@@ -371,6 +384,7 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
 
         // Compute: matrix engine for the GEMM view, vector units for the rest.
         MappingResult mat, vec;
+        double algorithmGain = 1; // the kernel does 1/gain of the layer's multiplies (Winograd)
         // The runtime's kernels reach a fraction of the achievable rates by op class, and a GEMM
         // with a short K pays its tile prologue/epilogue K0 (docs/MODEL.md §17).
         if (a.gemm && l.macs > 0) {
@@ -379,6 +393,8 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
             const double eff = l.secondOperand >= 0 ? rt.attentionEfficiency.value : rt.gemmEfficiency.value;
             const double k0 = r.simtGemm ? rt.gemmK0.value * kSimtK0Share : rt.gemmK0.value;
             mat.time_s *= (gk + k0) / (gk * eff);
+            if (r.simtGemm && winogradShape(m.graph().op(l.anchor))) algorithmGain = rt.winogradSpeedup.value;
+            mat.time_s /= algorithmGain;
             // A fused attention kernel (SDPA) also runs the context GEMM P·V: the scores' M, their
             // K (head dim) as its N, their N (attended tokens) as its K.
             if (m.graph().op(l.anchor).attrs.fusedAttention) {
@@ -410,8 +426,8 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         const double sram_s = r.sramBw > 0 ? p.sramBytes / (r.sramBw * bwEff) : 0;
         p.memory_s = std::max(dram_s, sram_s);
         p.memoryBoundOnChip = sram_s > dram_s;
-        p.energy_j =
-            ((p.flops + dequantFlops) * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
+        const double arithmeticFlops = p.flops / algorithmGain + dequantFlops;
+        p.energy_j = (arithmeticFlops * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
         // Host time: a launch call per kernel plus the framework's time per op the layer holds, an
         // eager composite being one op of the model code whose tensor ops are launches (settle()
         // decides how much of it the device waits for). Each kernel pays the device's dispatch.
@@ -452,7 +468,7 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         t.dramBytes += p.dramBytes;
         t.sramBytes += p.sramBytes;
         t.weightBytes += weights;
-        t.energy.compute_j += (p.flops + dequantFlops) * r.pjFlop * kPico;
+        t.energy.compute_j += arithmeticFlops * r.pjFlop * kPico;
         t.energy.dram_j += p.dramBytes * r.pjDram * kPico;
         t.energy.sram_j += p.sramBytes * r.pjSram * kPico;
         t.spilledBytes += tr.spilled;

@@ -66,10 +66,17 @@ RuntimeClassProfile readClass(SourcedReader& r, const QJsonObject& o, const std:
     p.depthwiseEfficiency = r.number(o, "depthwise_efficiency", path, 0, 1);
     p.elementwiseBandwidth = r.number(o, "elementwise_bandwidth", path, 0, 1);
     p.attentionEfficiency = r.number(o, "attention_efficiency", path, 0, 1);
+    // Optional: 1 (no Winograd) when absent. At most F(4×4,3×3)'s cut in multiplies, 4.
+    if (o.contains(QStringLiteral("winograd_speedup"))) {
+        p.winogradSpeedup = r.number(o, "winograd_speedup", path, 0, 4);
+        if (p.winogradSpeedup.value > 0 && p.winogradSpeedup.value < 1)
+            r.error(SourcedReader::join(path, "winograd_speedup") + ".value",
+                    "must be ≥ 1 (got " + SourcedReader::fmt(p.winogradSpeedup.value) + ")");
+    }
     r.onlyKeys(o, path,
                {"fusion", "epilogue", "launch_overlap", "kv_update", "launch_us", "host_us_per_op",
                 "per_inference_us", "gemm_efficiency", "gemm_k0", "depthwise_efficiency",
-                "elementwise_bandwidth", "attention_efficiency"});
+                "elementwise_bandwidth", "attention_efficiency", "winograd_speedup"});
     return p;
 }
 

@@ -53,6 +53,8 @@ struct RuntimeClassProfile {
     Sourced depthwiseEfficiency{1, "definition"};  ///< × vector rate for depthwise convolutions
     Sourced elementwiseBandwidth{1, "definition"}; ///< × achievable bandwidth for non-GEMM kernels
     Sourced attentionEfficiency{1, "definition"};  ///< × GEMM rate for activation × activation MatMuls
+    /// × rate of a 3×3 stride-1 convolution on a GPU's SIMT path (Winograd; optional field)
+    Sourced winogradSpeedup{1, "definition: convolutions run as direct or implicit-GEMM kernels"};
 
     FusionRules fusionRules() const { return {fusion, epilogue}; }
 };

@@ -376,6 +376,35 @@ class TstRuntime : public QObject {
         QVERIFY(qFuzzyCompare(compute(Precision::FP16), 1048.576e-6));
     }
 
+    void winogradSpeedsUpThreeByThreeConvsOnTheSimtPath() {
+        // Three convolutions of 64 → 64 channels on a 16×16 map: 3×3 stride 1, 3×3 stride 2 and
+        // 1×1. With winograd_speedup 2 only the first, in fp32 (the toy chip's SIMT path), takes
+        // half the compute time and half the compute energy (it does half the multiplies); its
+        // FLOPs stay the direct convolution's, 2·16·16·64·64·9 = 18,874,368. In fp16 (the matrix
+        // path: implicit GEMM) nothing changes, nor does the stride-2 or the 1×1 conv in fp32.
+        GraphBuilder b("convs");
+        const int x = b.input("x", {1, 64, 16, 16});
+        b.markOutput(b.conv(b.conv(b.conv(x, 64, 3, 1, 1), 64, 3, 2, 1), 64, 1));
+        const PreparedModel m(b.take());
+        const HardwarePreset hw = toyGpuWithSimtFp32();
+        const RuntimeClassProfile direct = Runtime::ideal().classes.at(ArchClass::Gpu);
+        RuntimeClassProfile wino = direct;
+        wino.winogradSpeedup.value = 2;
+        for (Precision p : {Precision::FP32, Precision::FP16}) {
+            const ScenarioResult a = evaluate({&m, &hw, p, &direct}, 1), w = evaluate({&m, &hw, p, &wino}, 1);
+            QCOMPARE(w.layers.size(), std::size_t{3});
+            QCOMPARE(w.layers[0].flops, 18874368.0);
+            const double gain = p == Precision::FP32 ? 2.0 : 1.0;
+            QVERIFY(qFuzzyCompare(w.layers[0].compute_s * gain, a.layers[0].compute_s));
+            const double dramSramJ =
+                a.layers[0].energy_j - a.layers[0].flops * hw.pjPerFlop.at(p).value * 1e-12;
+            QVERIFY(qFuzzyCompare(w.layers[0].energy_j - dramSramJ,
+                                  a.layers[0].flops / gain * hw.pjPerFlop.at(p).value * 1e-12));
+            for (int i : {1, 2})
+                QVERIFY(qFuzzyCompare(w.layers[i].compute_s, a.layers[i].compute_s));
+        }
+    }
+
     void widerWeightsAreCastEveryCall() {
         // fp32 master weights with fp16 arithmetic (PyTorch autocast): a cast kernel reads the
         // 1024×1024 weight at 4 B and writes a 2-byte copy, which the GEMM reads. Against fp16
@@ -438,9 +467,10 @@ class TstRuntime : public QObject {
               "gemm_efficiency": {"value": 1.5, "source": "s"},
               "gemm_k0": {"value": 64, "source": "s"},
               "depthwise_efficiency": {"value": 0.3, "source": "s"},
-              "elementwise_bandwidth": {"value": "0.8", "source": "s"}
+              "elementwise_bandwidth": {"value": "0.8", "source": "s"},
+              "winograd_speedup": {"value": 0.5, "source": "s"}
             },
-            "cpu": {"fusion": {}},
+            "cpu": {"fusion": {}, "winograd_speedup": {"value": 5, "source": "s"}},
             "fpga": {}
           }
         })";
@@ -462,6 +492,8 @@ class TstRuntime : public QObject {
               "bad.json: classes.gpu.gemm_efficiency.value: must be ≤ 1 (got 1.5)",
               "bad.json: classes.gpu.elementwise_bandwidth.value: must be a number",
               "bad.json: classes.gpu.attention_efficiency: missing",
+              "bad.json: classes.gpu.winograd_speedup.value: must be ≥ 1 (got 0.5)",
+              "bad.json: classes.cpu.winograd_speedup.value: must be ≤ 4 (got 5)",
               "bad.json: classes.cpu.fusion.value: must be one of",
               "bad.json: classes.cpu.fusion.source: missing"})
             QVERIFY2(all.contains(QString::fromUtf8(want)),
