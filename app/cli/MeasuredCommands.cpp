@@ -39,7 +39,9 @@ std::vector<MeasuredPoint> pointsFor(const MeasuredSet& set, const PreparedScena
             " at " + std::string(precisionName(s.scenario.precision)) + schemeText(s.scenario) +
             " under runtime " + s.scenario.runtimeId.toStdString() +
             " (the file's model/hardware/runtime/precision/seq/resolution columns must match or be empty, and"
-            " its weights/kv/group_size columns must be the scenario's scheme;"
+            " its weights/kv/group_size columns must be the scenario's scheme and the knobs its params "
+            "column names"
+            " the scenario's values;"
             " generation rows, with input_len and output_len, are scored by 'batchscope validate')");
     return pts;
 }

@@ -41,11 +41,38 @@ std::string measuredModelName(const Scenario& s) {
     return s.isOnnx() ? QFileInfo(s.onnxPath).fileName().toStdString() : s.modelId.toStdString();
 }
 
+namespace {
+
+// Whether every knob a row's `params` ("name=value;...") names has the scenario's value `v`: a
+// row that ran attention=sdpa is not an eager scenario's. Knobs it does not name are not checked,
+// as an empty column is not; a knob the model does not have never matches.
+bool paramsAgree(const ModelDescriptor& d, const KnobValues& v, const std::string& params) {
+    std::size_t from = 0;
+    while (from < params.size()) {
+        const std::size_t end = std::min(params.find(';', from), params.size());
+        const std::string kv = params.substr(from, end - from);
+        from = end + 1;
+        const std::size_t eq = kv.find('=');
+        if (eq == std::string::npos) return false;
+        try {
+            const std::string name = kv.substr(0, eq);
+            if (ModelZoo::parseKnobValue(d, name, kv.substr(eq + 1)) != knob(v, name)) return false;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 std::vector<MeasuredPoint> measuredPointsFor(const MeasuredSet& set, const Scenario& s,
                                              const HardwarePreset& hardware) {
     std::optional<int> seq, resolution;
-    if (const ModelDescriptor* d = s.isOnnx() ? nullptr : ModelZoo::find(s.modelId.toStdString())) {
-        const KnobValues v = ModelZoo::resolve(*d, s.knobs);
+    const ModelDescriptor* d = s.isOnnx() ? nullptr : ModelZoo::find(s.modelId.toStdString());
+    KnobValues v;
+    if (d) {
+        v = ModelZoo::resolve(*d, s.knobs);
         if (!d->seqKnob.empty()) seq = static_cast<int>(knob(v, d->seqKnob));
         if (d->hasResolution) resolution = static_cast<int>(knob(v, "height"));
     }
@@ -58,6 +85,7 @@ std::vector<MeasuredPoint> measuredPointsFor(const MeasuredSet& set, const Scena
         selectPoints(set, model, hardware.id, precision, seq, resolution, scheme);
     if (pts.empty() && !hardware.derivedFrom.empty())
         pts = selectPoints(set, model, hardware.derivedFrom, precision, seq, resolution, scheme);
+    if (d) std::erase_if(pts, [&](const MeasuredPoint& p) { return !paramsAgree(*d, v, p.params); });
     // Rows timed under another runtime are not this scenario's; the ideal bound is compared with
     // any runtime's rows (it claims no runtime).
     if (s.runtimeId != QString::fromStdString(Runtime::idealId()))

@@ -58,8 +58,9 @@ PreparedScenario prepareScenario(const ScenarioFields& fields, const PresetLibra
 /// file's name.
 std::string measuredModelName(const Scenario& s);
 /// The points of `set` for the scenario on `hardware` (or on the chip it was derived from: a copy or
-/// a calibration of the measured chip), matching model, preset, precision, seq and resolution, and
-/// the scenario's runtime when it is not the ideal one (rows without a runtime match any).
+/// a calibration of the measured chip), matching model, preset, precision, seq and resolution, the
+/// knobs a row's `params` names (a built-in model's), and the scenario's runtime when it is not
+/// the ideal one (rows without a runtime match any).
 /// Empty when none match.
 std::vector<MeasuredPoint> measuredPointsFor(const MeasuredSet& set, const Scenario& s,
                                              const HardwarePreset& hardware);

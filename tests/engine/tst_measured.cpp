@@ -10,6 +10,7 @@
 #include "hardware/PresetLoader.h"
 #include "measured/Calibration.h"
 #include "measured/Measured.h"
+#include "scenario/Pipeline.h"
 #include "zoo/ModelZoo.h"
 
 #include <QFile>
@@ -115,6 +116,30 @@ class TstMeasured : public QObject {
             selectPoints(set, "", "", "fp16", std::nullopt, std::nullopt, {"int4", "", 128})[0].latency_s,
             0.003);
         QVERIFY(selectPoints(set, "", "", "fp16", std::nullopt, std::nullopt, {"int4", "", 0}).empty());
+    }
+
+    void rowsMatchTheScenariosKnobs() {
+        // bert-base rows: batch 1 ran attention=sdpa, batch 2 names no knob, batch 4 names one
+        // bert-base lacks, batch 8 names the default. An eager scenario (the default) gets 2 and
+        // 8; an sdpa one 1 and 2.
+        const MeasuredSet set = parseMeasured("model,params,batch,latency_ms\n"
+                                              "bert-base,attention=sdpa,1,5\n"
+                                              "bert-base,,2,6\n"
+                                              "bert-base,experts=8,4,7\n"
+                                              "bert-base,attention=eager;seq=128,8,9\n",
+                                              "k.csv");
+        const PresetLibrary lib = PresetLibrary::shipped();
+        const auto batches = [&](const std::string& spec) {
+            HardwarePreset hw;
+            const Scenario s = resolveScenario(scenarioFieldsFromText(spec), lib, &hw);
+            std::vector<int> out;
+            for (const MeasuredPoint& p : measuredPointsFor(set, s, hw))
+                out.push_back(p.batch);
+            return out;
+        };
+        QCOMPARE(batches("model=bert-base,hardware=t4"), (std::vector<int>{2, 8}));
+        QCOMPARE(batches("model=bert-base,hardware=t4,attention=sdpa"), (std::vector<int>{1, 2}));
+        QCOMPARE(batches("model=bert-base,hardware=t4,seq=384"), (std::vector<int>{2}));
     }
 
     void badFilesNameLineAndColumn_data() {
