@@ -253,8 +253,10 @@ or throughput_per_s (optional: energy_mj, model, hardware, runtime, params,
 precision, seq, resolution, source, covers; '#' lines are comments), or JSON lines as profilers write them
 ({"batch_size": 4, "forward_ms": 175.2}). Repeated runs of a batch: the median.
 Rows whose model/hardware/precision/seq/resolution contradict the scenario are
-left out, and with --runtime (other than ideal) rows of another runtime; empty
-keys match. For an ONNX model the model column is its file name.
+left out, as are rows whose weights/kv/group_size are not the scenario's scheme,
+rows whose params name a knob at another value than the scenario's (or any knob,
+for an ONNX model), and with --runtime (other than ideal) rows of another runtime;
+empty keys match. For an ONNX model the model column is its file name.
 )";
 
 } // namespace

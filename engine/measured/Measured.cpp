@@ -455,7 +455,8 @@ bool sameScheme(const MeasuredPoint& p, const SchemeKeys& scheme) {
 std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::string& model,
                                         const std::string& hardware, const std::string& precision,
                                         std::optional<int> seq, std::optional<int> resolution,
-                                        const SchemeKeys& scheme) {
+                                        const SchemeKeys& scheme,
+                                        const std::function<bool(const MeasuredPoint&)>& keep) {
     std::vector<MeasuredPoint> out;
     for (const MeasuredPoint& p : set.points) {
         if (!p.model.empty() && !model.empty() && p.model != model) continue;
@@ -468,6 +469,7 @@ std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::strin
         if (p.inputLen) continue;
         if (!sameScheme(p, scheme)) continue;
         if (p.tp && *p.tp > 1) continue; // several devices: not one scenario's single device
+        if (keep && !keep(p)) continue;
         out.push_back(p);
     }
     std::stable_sort(out.begin(), out.end(),
@@ -479,6 +481,25 @@ std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::strin
                                 std::to_string(out[i].batch) +
                                 " of this scenario with different keys; give model/hardware/seq columns to "
                                 "tell them apart");
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parseParams(const std::string& params) {
+    const auto trim = [](std::string t) {
+        const auto b = t.find_first_not_of(" \t"), e = t.find_last_not_of(" \t");
+        return b == std::string::npos ? std::string() : t.substr(b, e - b + 1);
+    };
+    std::vector<std::pair<std::string, std::string>> out;
+    std::size_t from = 0;
+    while (from <= params.size()) {
+        const std::size_t end = std::min(params.find(';', from), params.size());
+        const std::string kv = trim(params.substr(from, end - from));
+        from = end + 1;
+        if (kv.empty()) continue;
+        const std::size_t eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) throw MeasuredError("params: '" + kv + "' is not name=value");
+        out.emplace_back(trim(kv.substr(0, eq)), trim(kv.substr(eq + 1)));
+    }
     return out;
 }
 

@@ -18,6 +18,7 @@
 // same optional keys. Rows with equal keys and batch are repeated runs: their median is the point.
 #include "eval/Evaluator.h"
 
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -80,11 +81,18 @@ struct SchemeKeys {
 /// batch. `seq`/`resolution` of the scenario, when given, must equal the point's when it has one.
 /// A row's scheme (weights, kv, group_size) must be the scenario's `scheme`; a row's weights or kv
 /// equal to its precision count as no scheme.
+/// `keep`, when given, drops rows first too (the scenario's params and runtime), so two rows that
+/// differ only there are not a duplicate batch.
 std::vector<MeasuredPoint> selectPoints(const MeasuredSet& set, const std::string& model,
                                         const std::string& hardware, const std::string& precision,
                                         std::optional<int> seq = std::nullopt,
                                         std::optional<int> resolution = std::nullopt,
-                                        const SchemeKeys& scheme = {});
+                                        const SchemeKeys& scheme = {},
+                                        const std::function<bool(const MeasuredPoint&)>& keep = {});
+
+/// A `params` cell, "name=value;name=value", as (name, value) pairs: names and values trimmed,
+/// empty entries skipped. Throws MeasuredError for an entry that is not name=value.
+std::vector<std::pair<std::string, std::string>> parseParams(const std::string& params);
 
 /// One measured point against the model.
 struct PointComparison {

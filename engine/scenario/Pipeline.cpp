@@ -43,23 +43,15 @@ std::string measuredModelName(const Scenario& s) {
 
 namespace {
 
-// Whether every knob a row's `params` ("name=value;...") names has the scenario's value `v`: a
-// row that ran attention=sdpa is not an eager scenario's. Knobs it does not name are not checked,
-// as an empty column is not; a knob the model does not have never matches.
+// Whether every knob a row's `params` names has the scenario's value `v`: a row that ran
+// attention=sdpa is not an eager scenario's. Knobs it does not name are not checked, as an empty
+// column is not; a knob the model does not have, or a cell that does not parse, never matches.
 bool paramsAgree(const ModelDescriptor& d, const KnobValues& v, const std::string& params) {
-    std::size_t from = 0;
-    while (from < params.size()) {
-        const std::size_t end = std::min(params.find(';', from), params.size());
-        const std::string kv = params.substr(from, end - from);
-        from = end + 1;
-        const std::size_t eq = kv.find('=');
-        if (eq == std::string::npos) return false;
-        try {
-            const std::string name = kv.substr(0, eq);
-            if (ModelZoo::parseKnobValue(d, name, kv.substr(eq + 1)) != knob(v, name)) return false;
-        } catch (const std::exception&) {
-            return false;
-        }
+    try {
+        for (const auto& [name, value] : parseParams(params))
+            if (ModelZoo::parseKnobValue(d, name, value) != knob(v, name)) return false;
+    } catch (const std::exception&) {
+        return false;
     }
     return true;
 }
@@ -81,17 +73,18 @@ std::vector<MeasuredPoint> measuredPointsFor(const MeasuredSet& set, const Scena
         return p && *p != s.precision ? std::string(precisionName(*p)) : std::string();
     };
     const SchemeKeys scheme{name(s.quant.weights), name(s.quant.kv), s.quant.groupSize};
-    std::vector<MeasuredPoint> pts =
-        selectPoints(set, model, hardware.id, precision, seq, resolution, scheme);
-    if (pts.empty() && !hardware.derivedFrom.empty())
-        pts = selectPoints(set, model, hardware.derivedFrom, precision, seq, resolution, scheme);
-    if (d) std::erase_if(pts, [&](const MeasuredPoint& p) { return !paramsAgree(*d, v, p.params); });
     // Rows timed under another runtime are not this scenario's; the ideal bound is compared with
-    // any runtime's rows (it claims no runtime).
-    if (s.runtimeId != QString::fromStdString(Runtime::idealId()))
-        std::erase_if(pts, [&](const MeasuredPoint& p) {
-            return !p.runtime.empty() && p.runtime != s.runtimeId.toStdString();
-        });
+    // any runtime's rows (it claims no runtime). An ONNX model has no knobs for params to name.
+    const bool anyRuntime = s.runtimeId == QString::fromStdString(Runtime::idealId());
+    const std::string runtime = s.runtimeId.toStdString();
+    const auto keep = [&](const MeasuredPoint& p) {
+        if (!anyRuntime && !p.runtime.empty() && p.runtime != runtime) return false;
+        return d ? paramsAgree(*d, v, p.params) : p.params.empty();
+    };
+    std::vector<MeasuredPoint> pts =
+        selectPoints(set, model, hardware.id, precision, seq, resolution, scheme, keep);
+    if (pts.empty() && !hardware.derivedFrom.empty())
+        pts = selectPoints(set, model, hardware.derivedFrom, precision, seq, resolution, scheme, keep);
     return pts;
 }
 

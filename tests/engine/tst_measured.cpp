@@ -140,6 +140,26 @@ class TstMeasured : public QObject {
         QCOMPARE(batches("model=bert-base,hardware=t4"), (std::vector<int>{2, 8}));
         QCOMPARE(batches("model=bert-base,hardware=t4,attention=sdpa"), (std::vector<int>{1, 2}));
         QCOMPARE(batches("model=bert-base,hardware=t4,seq=384"), (std::vector<int>{2}));
+        // Two rows at one batch that differ only in params are two scenarios' points, not a
+        // duplicate; spaces and empty entries in the cell are fine.
+        const MeasuredSet pair = parseMeasured("model,params,batch,latency_ms\n"
+                                               "bert-base, attention = sdpa ;,4,5\n"
+                                               "bert-base,attention=eager,4,7\n",
+                                               "pair.csv");
+        HardwarePreset hw;
+        const Scenario sdpa =
+            resolveScenario(scenarioFieldsFromText("model=bert-base,hardware=t4,attention=sdpa"), lib, &hw);
+        const auto one = measuredPointsFor(pair, sdpa, hw);
+        QCOMPARE(one.size(), std::size_t{1});
+        QCOMPARE(one[0].latency_s, 0.005);
+        // An ONNX model has no knobs: a row naming one is not its.
+        const MeasuredSet onnx = parseMeasured("params,batch,latency_ms\nlayers=2,1,5\n,2,6\n", "o.csv");
+        const Scenario file = resolveScenario(
+            scenarioFieldsFromText("model=" BATCHSCOPE_TEST_DATA_DIR "/resnet18.onnx,hardware=t4"), lib, &hw);
+        const auto filePts = measuredPointsFor(onnx, file, hw);
+        QCOMPARE(filePts.size(), std::size_t{1});
+        QCOMPARE(filePts[0].batch, 2);
+        QVERIFY_THROWS_EXCEPTION(MeasuredError, parseParams("layers"));
     }
 
     void badFilesNameLineAndColumn_data() {

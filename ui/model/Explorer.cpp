@@ -347,7 +347,9 @@ void Explorer::attachMeasured(EvaluatedScenario& e, const ScenarioRow& spec) {
     try {
         const std::vector<MeasuredPoint> pts = measuredPointsFor(*f.set, spec, *e.hardware);
         if (pts.empty()) {
-            e.measured.error = QStringLiteral("%1 has no points for %2 on %3 at %4")
+            e.measured.error = QStringLiteral("%1 has no points for %2 on %3 at %4 (a row's model, hardware, "
+                                              "runtime, precision, seq, resolution, scheme and params must "
+                                              "be the scenario's or empty)")
                                    .arg(QFileInfo(spec.measuredPath).fileName(),
                                         QString::fromStdString(measuredModelName(spec)),
                                         QString::fromStdString(e.hardware->id),
