@@ -38,8 +38,8 @@ bool winogradShape(const Op& op) {
         return std::all_of(v.begin(), v.end(), [](std::int64_t x) { return x == 1; });
     };
     const OpAttrs& a = op.attrs;
-    return op.kind == OpKind::Conv && a.groups == 1 && a.kernel == std::vector<std::int64_t>{3, 3} &&
-           ones(a.strides) && ones(a.dilations);
+    return op.kind == OpKind::Conv && a.groups == 1 && a.kernel.size() == 2 && a.kernel[0] == 3 &&
+           a.kernel[1] == 3 && ones(a.strides) && ones(a.dilations);
 }
 
 // Rates and capacities of one scenario, computed once per evaluation.
@@ -426,7 +426,8 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         const double sram_s = r.sramBw > 0 ? p.sramBytes / (r.sramBw * bwEff) : 0;
         p.memory_s = std::max(dram_s, sram_s);
         p.memoryBoundOnChip = sram_s > dram_s;
-        const double arithmeticFlops = p.flops / algorithmGain + dequantFlops;
+        p.arithmeticFlops = p.flops - 2 * l.macs * B * (1 - 1 / algorithmGain);
+        const double arithmeticFlops = p.arithmeticFlops + dequantFlops;
         p.energy_j = (arithmeticFlops * r.pjFlop + p.dramBytes * r.pjDram + p.sramBytes * r.pjSram) * kPico;
         // Host time: a launch call per kernel plus the framework's time per op the layer holds, an
         // eager composite being one op of the model code whose tensor ops are launches (settle()
@@ -460,7 +461,7 @@ Totals run(const EvalInput& s, int batch, std::vector<LayerTime>& times, EvalMem
         const double aiBytes = p.memoryBoundOnChip ? p.sramBytes : p.dramBytes;
         p.arithmeticIntensity = aiBytes > 0 ? p.flops / aiBytes : 0;
         const double fixed = weights + 2 * castCopyBytes;
-        p.criticalBatch = criticalBatch(p.flops / B, fixed, (p.dramBytes - fixed) / B, ridgeEff);
+        p.criticalBatch = criticalBatch(p.arithmeticFlops / B, fixed, (p.dramBytes - fixed) / B, ridgeEff);
 
         t.kernels += kernels;
         t.flops += p.flops;

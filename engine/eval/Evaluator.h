@@ -61,6 +61,9 @@ struct EvalInput {
 struct LayerPlacement {
     int index = 0;    ///< into PreparedModel::layers()
     double flops = 0; ///< whole batch
+    /// The arithmetic the kernel does: flops less what a fast algorithm saves (a Winograd
+    /// convolution does 1/winograd_speedup of its multiplies); energy and the story use it.
+    double arithmeticFlops = 0;
     double macs = 0;
     double weightBytes = 0;         ///< parameters read (once per batch when they fit on chip)
     double dramBytes = 0;           ///< bytes to/from device memory

@@ -361,7 +361,8 @@ Cause computeCause(const StoryInput& in) {
     double flops = 0, time_s = 0, unitTime = 0, computeLatency = 0;
     for (const LayerPlacement& p : r.layers) {
         if (p.bound != Bound::Compute) continue;
-        flops += p.flops;
+        flops += p.arithmeticFlops; // a Winograd layer is charged the multiplies it does
+
         time_s += p.compute_s;
         computeLatency += p.latency_s;
         if (p.unitsTotal > 0) unitTime += p.latency_s * p.unitsAllocated / p.unitsTotal;

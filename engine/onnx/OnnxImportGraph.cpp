@@ -40,19 +40,26 @@ int Importer::elemTypeOf(const std::string& name) const {
     return it == elemType_.end() ? 0 : it->second;
 }
 
+std::vector<std::int64_t> Importer::kernelOf(const onnx::NodeProto& n) const {
+    std::vector<std::int64_t> kernel = intsAttr(n, "kernel_shape");
+    const std::string& t = n.op_type();
+    const int weightInput = t == "QLinearConv" ? 3 : 1;
+    if (kernel.empty() && (t == "Conv" || t == "ConvInteger" || t == "QLinearConv") &&
+        n.input_size() > weightInput) {
+        auto w = shapes_.find(n.input(weightInput));
+        if (w != shapes_.end() && w->second.size() >= 3)
+            kernel.assign(w->second.begin() + 2, w->second.end());
+    }
+    return kernel;
+}
+
 std::string Importer::windowTooLarge(const onnx::NodeProto& n) const {
     const std::string& t = n.op_type();
     const bool conv = t == "Conv" || t == "ConvInteger" || t == "QLinearConv";
     if (!conv && t != "MaxPool" && t != "AveragePool" && t != "LpPool") return {};
     auto in = n.input_size() > 0 ? shapes_.find(n.input(0)) : shapes_.end();
     if (in == shapes_.end() || in->second.size() < 3) return {};
-    std::vector<std::int64_t> kernel = intsAttr(n, "kernel_shape");
-    const int weightInput = t == "QLinearConv" ? 3 : 1;
-    if (kernel.empty() && conv && n.input_size() > weightInput) {
-        auto w = shapes_.find(n.input(weightInput));
-        if (w != shapes_.end() && w->second.size() == in->second.size())
-            kernel.assign(w->second.begin() + 2, w->second.end());
-    }
+    const std::vector<std::int64_t> kernel = kernelOf(n);
     const std::size_t spatial = in->second.size() - 2;
     if (kernel.size() != spatial) return {};
     const auto pads = intsAttr(n, "pads"), dil = intsAttr(n, "dilations");
@@ -288,7 +295,7 @@ void Importer::mapOp(const onnx::NodeProto& n, int index, Op& op) {
     }
     op.kind = it->second.kind;
     op.attrs.flopsPerElement = it->second.flops;
-    op.attrs.kernel = intsAttr(n, "kernel_shape");
+    op.attrs.kernel = kernelOf(n);
     op.attrs.strides = intsAttr(n, "strides");
     op.attrs.pads = intsAttr(n, "pads");
     op.attrs.dilations = intsAttr(n, "dilations");

@@ -172,6 +172,9 @@ class Importer {
     /// For a convolution or pooling window longer than its (padded) input: which axis, and why the
     /// output length would be negative. Empty when that is not the reason.
     std::string windowTooLarge(const onnx::NodeProto& n) const;
+    /// kernel_shape, or for a convolution without it (ONNX: "inferred from W") the weight's
+    /// spatial dims; empty when neither is known.
+    std::vector<std::int64_t> kernelOf(const onnx::NodeProto& n) const;
 
     std::string missingShapeReason(const std::string& tensor) const;
 

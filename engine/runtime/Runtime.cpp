@@ -68,8 +68,10 @@ RuntimeClassProfile readClass(SourcedReader& r, const QJsonObject& o, const std:
     p.attentionEfficiency = r.number(o, "attention_efficiency", path, 0, 1);
     // Optional: 1 (no Winograd) when absent. At most F(4×4,3×3)'s cut in multiplies, 4.
     if (o.contains(QStringLiteral("winograd_speedup"))) {
-        p.winogradSpeedup = r.number(o, "winograd_speedup", path, 0, 4);
-        if (p.winogradSpeedup.value > 0 && p.winogradSpeedup.value < 1)
+        p.winogradSpeedup = r.number(o, "winograd_speedup", path, -kMaxUs, 4);
+        const bool isNumber =
+            o.value(QStringLiteral("winograd_speedup")).toObject().value(QStringLiteral("value")).isDouble();
+        if (isNumber && p.winogradSpeedup.value < 1)
             r.error(SourcedReader::join(path, "winograd_speedup") + ".value",
                     "must be ≥ 1 (got " + SourcedReader::fmt(p.winogradSpeedup.value) + ")");
     }

@@ -377,14 +377,18 @@ class TstRuntime : public QObject {
     }
 
     void winogradSpeedsUpThreeByThreeConvsOnTheSimtPath() {
-        // Three convolutions of 64 → 64 channels on a 16×16 map: 3×3 stride 1, 3×3 stride 2 and
-        // 1×1. With winograd_speedup 2 only the first, in fp32 (the toy chip's SIMT path), takes
-        // half the compute time and half the compute energy (it does half the multiplies); its
-        // FLOPs stay the direct convolution's, 2·16·16·64·64·9 = 18,874,368. In fp16 (the matrix
-        // path: implicit GEMM) nothing changes, nor does the stride-2 or the 1×1 conv in fp32.
+        // Convolutions of 64 → 64 channels on a 16×16 map: 3×3 stride 1, the same + BatchNorm +
+        // ReLU (one layer under the ideal runtime's fusion), 3×3 stride 2, 1×1, 3×3 dilated by 2
+        // and 3×3 in two groups. With winograd_speedup 2 only the first two, in fp32 (the toy
+        // chip's SIMT path), take half the matrix time: the first, with nothing else, half its
+        // compute time. Their FLOPs stay the direct convolution's, 2·16·16·64·64·9 = 18,874,368
+        // (+ the tails'); the arithmetic they do, which compute energy counts, is 18,874,368 ÷ 2
+        // less. In fp16 (the matrix path: implicit GEMM) nothing changes, nor does any other conv.
         GraphBuilder b("convs");
-        const int x = b.input("x", {1, 64, 16, 16});
-        b.markOutput(b.conv(b.conv(b.conv(x, 64, 3, 1, 1), 64, 3, 2, 1), 64, 1));
+        const int c0 = b.conv(b.input("x", {1, 64, 16, 16}), 64, 3, 1, 1);
+        const int c1 = b.relu(b.batchNorm(b.conv(c0, 64, 3, 1, 1)));
+        const int c2 = b.conv(b.conv(c1, 64, 3, 2, 1), 64, 1);
+        b.markOutput(b.conv(b.conv(c2, 64, 3, 1, 2, 1, false, 2), 64, 3, 1, 1, 2));
         const PreparedModel m(b.take());
         const HardwarePreset hw = toyGpuWithSimtFp32();
         const RuntimeClassProfile direct = Runtime::ideal().classes.at(ArchClass::Gpu);
@@ -392,16 +396,24 @@ class TstRuntime : public QObject {
         wino.winogradSpeedup.value = 2;
         for (Precision p : {Precision::FP32, Precision::FP16}) {
             const ScenarioResult a = evaluate({&m, &hw, p, &direct}, 1), w = evaluate({&m, &hw, p, &wino}, 1);
-            QCOMPARE(w.layers.size(), std::size_t{3});
+            QCOMPARE(w.layers.size(), std::size_t{6});
+            const double gain = p == Precision::FP32 ? 2.0 : 1.0, saved = 18874368.0 * (1 - 1 / gain);
             QCOMPARE(w.layers[0].flops, 18874368.0);
-            const double gain = p == Precision::FP32 ? 2.0 : 1.0;
             QVERIFY(qFuzzyCompare(w.layers[0].compute_s * gain, a.layers[0].compute_s));
-            const double dramSramJ =
-                a.layers[0].energy_j - a.layers[0].flops * hw.pjPerFlop.at(p).value * 1e-12;
-            QVERIFY(qFuzzyCompare(w.layers[0].energy_j - dramSramJ,
-                                  a.layers[0].flops / gain * hw.pjPerFlop.at(p).value * 1e-12));
-            for (int i : {1, 2})
+            const double pj = hw.pjPerFlop.at(p).value * 1e-12;
+            for (int i : {0, 1}) {
+                QCOMPARE(w.layers[i].flops, a.layers[i].flops);
+                QCOMPARE(w.layers[i].arithmeticFlops, a.layers[i].flops - saved);
+                QCOMPARE(a.layers[i].arithmeticFlops, a.layers[i].flops);
+                const double energySaved = a.layers[i].energy_j - w.layers[i].energy_j;
+                QVERIFY(std::abs(energySaved - saved * pj) <= 1e-9 * a.layers[i].energy_j);
+            }
+            QVERIFY(w.layers[1].flops > 18874368.0); // the tails' FLOPs, not divided
+            QVERIFY(p == Precision::FP16 || w.layers[1].compute_s < a.layers[1].compute_s);
+            for (int i : {2, 3, 4, 5}) {
                 QVERIFY(qFuzzyCompare(w.layers[i].compute_s, a.layers[i].compute_s));
+                QCOMPARE(w.layers[i].arithmeticFlops, w.layers[i].flops);
+            }
         }
     }
 
@@ -521,7 +533,8 @@ class TstRuntime : public QObject {
              {std::pair{eager.gemmEfficiency, graph.gemmEfficiency}, std::pair{eager.gemmK0, graph.gemmK0},
               std::pair{eager.depthwiseEfficiency, graph.depthwiseEfficiency},
               std::pair{eager.elementwiseBandwidth, graph.elementwiseBandwidth},
-              std::pair{eager.attentionEfficiency, graph.attentionEfficiency}})
+              std::pair{eager.attentionEfficiency, graph.attentionEfficiency},
+              std::pair{eager.winogradSpeedup, graph.winogradSpeedup}})
             QCOMPARE(g.value, e.value);
         QVERIFY(lib.find("onnxruntime")->forClass(ArchClass::Gpu) &&
                 lib.find("onnxruntime")->forClass(ArchClass::Cpu));

@@ -42,9 +42,11 @@ void UtilizationChart::rebuild() {
             for (const PointComparison& p : sc.measured.comparison->points)
                 measuredTop = std::max(measuredTop, measuredValue(sc, p).y());
     }
-    // Headroom above the highest curve, never past 100 %: the plateau must be readable.
+    // Headroom above the highest curve, never past 100 % unless the curve is (a model of Winograd
+    // convolutions is credited with their direct FLOPs): the plateau must be readable.
     const double step = niceStep(std::max(top * 1.1, 1.0) / 5);
-    top = std::min(100.0, std::ceil(std::max(top * 1.1, 1.0) / step) * step);
+    top = std::min(std::max(100.0, std::ceil(top / step) * step),
+                   std::ceil(std::max(top * 1.1, 1.0) / step) * step);
     // A measured point above the model's plateau (or above 100 %: the model counts FLOPs the
     // measured kernels skipped) stays in view.
     if (measuredTop > top) top = std::ceil(measuredTop * 1.05 / step) * step;
