@@ -48,12 +48,7 @@ ScenarioFields fieldsOf(const MeasuredPoint& p) {
     if (p.tp) f.parallel = "tp=" + std::to_string(*p.tp);
     if (p.seq) f.seq = std::to_string(*p.seq);
     if (p.resolution) f.resolution = std::to_string(*p.resolution);
-    std::stringstream params(p.params);
-    for (std::string kv; std::getline(params, kv, ';');) {
-        const auto eq = kv.find('=');
-        if (eq == std::string::npos) throw EngineError("params: '" + kv + "' is not name=value");
-        f.knobs.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
+    f.knobs = parseParams(p.params);
     f.prefix = "";
     return f;
 }
@@ -121,12 +116,17 @@ double fitLoss(const std::vector<const Case*>& cases, const std::vector<Validati
     return median(err);
 }
 
-// Grid search: overhead × 1/8 … 8 (geometric, 13 steps), GEMM efficiency 0.2 … 1.0 (9 steps).
+// The grid: overhead × 2^(i/2) for i in [kOverheadStepMin, kOverheadStepMax] (× 1/16 … 256, 25
+// steps: host and per-call costs across the datasets' stacks and harnesses span two orders of
+// magnitude, 19 µs per op to 5 ms per call, docs/VALIDATION.md), GEMM efficiency j/10 for j in
+// [kGemmStepMin, 10] (0.2 … 1.0, 9 steps).
+constexpr int kOverheadStepMin = -8, kOverheadStepMax = 16, kGemmStepMin = 2;
+
 RuntimeFit fitCases(const std::vector<const Case*>& cases, const std::vector<ValidationDataset>& data) {
     RuntimeFit best;
     double bestLoss = std::numeric_limits<double>::infinity();
-    for (int i = -6; i <= 6; ++i)
-        for (int j = 2; j <= 10; ++j) {
+    for (int i = kOverheadStepMin; i <= kOverheadStepMax; ++i)
+        for (int j = kGemmStepMin; j <= 10; ++j) {
             const RuntimeFit f{std::pow(2.0, i / 2.0), j / 10.0};
             const double loss = fitLoss(cases, data, f);
             if (loss < bestLoss) bestLoss = loss, best = f;
@@ -209,7 +209,33 @@ bool profileCites(const std::string& profileFile, const std::string& dataset) {
     return false;
 }
 
+// What a fit moved, for the report.
+FittedConstants describeFit(const Case& c, const std::vector<const Case*>& group, const RuntimeFit& f) {
+    const RuntimeClassProfile& p = *c.runtime->forClass(c.hardware->archClass);
+    FittedConstants out;
+    out.runtime = c.runtime->id;
+    out.cls = archClassName(c.hardware->archClass);
+    std::vector<std::size_t> sets;
+    for (const Case* g : group)
+        if (std::find(sets.begin(), sets.end(), g->dataset) == sets.end()) sets.push_back(g->dataset);
+    out.datasets = static_cast<int>(sets.size());
+    out.points = static_cast<int>(group.size());
+    const bool graph = p.overlap == LaunchOverlap::Graph;
+    out.overheadField = graph ? "per_inference_us" : "host_us_per_op";
+    out.overheadShipped_us = graph ? p.perInferenceUs.value : p.hostUsPerOp.value;
+    out.fit = f;
+    out.gemmShipped = p.gemmEfficiency.value;
+    const double lo = std::pow(2.0, kOverheadStepMin / 2.0), hi = std::pow(2.0, kOverheadStepMax / 2.0);
+    out.atGridEdge = f.overheadScale <= lo * 1.0001 || f.overheadScale >= hi * 0.9999 ||
+                     f.gemmEfficiency <= kGemmStepMin / 10.0 + 1e-9;
+    return out;
+}
+
 } // namespace
+
+double FittedConstants::overheadFitted_us() const {
+    return std::max(overheadShipped_us, 1.0) * fit.overheadScale;
+}
 
 std::string ValidationReport::family(const std::string& runtime, const std::string& cls) {
     if (cls == "cpu") return "cpu";
@@ -242,6 +268,7 @@ ValidationReport runValidation(const std::vector<std::string>& files, const Pres
         if (!c.generation) byKey[c.fitKey].push_back(&c);
     for (const auto& [key, group] : byKey) {
         const RuntimeFit all = fitCases(group, report.datasets);
+        report.fits.push_back(describeFit(*group.front(), group, all));
         std::vector<std::size_t> sets;
         for (const Case* c : group)
             if (std::find(sets.begin(), sets.end(), c->dataset) == sets.end()) sets.push_back(c->dataset);
@@ -367,6 +394,27 @@ void tensorParallelTable(std::ostringstream& md, const ValidationReport& r) {
     md << "\n";
 }
 
+// The in-sample fits: what the two constants became against what the profile ships.
+void fitsTable(std::ostringstream& md, const ValidationReport& r) {
+    if (r.fits.empty()) return;
+    md << "### Fitted constants (in sample: all of the runtime's datasets on the chip class)\n\n"
+       << "| runtime | datasets | points | host overhead | shipped | fitted | GEMM efficiency shipped → "
+          "fitted |\n"
+       << "|---|---|---|---|---|---|---|\n";
+    for (const FittedConstants& f : r.fits) {
+        char buf[160];
+        const double us = f.overheadFitted_us();
+        char fitted[48];
+        std::snprintf(fitted, sizeof fitted, us >= 100 ? "%.0f" : "%.3g", us);
+        std::snprintf(buf, sizeof buf, "%g µs | %s µs (×%.3g) | %.2f → %.1f", f.overheadShipped_us, fitted,
+                      f.fit.overheadScale, f.gemmShipped, f.fit.gemmEfficiency);
+        md << "| " << f.runtime << " (" << f.cls << ") | " << f.datasets << " | " << f.points << " | `"
+           << f.overheadField << "` | " << buf << (f.atGridEdge ? " ²" : "") << " |\n";
+    }
+    md << "\n² A constant at the end of its grid (overhead × 1/16 or × 256, GEMM efficiency 0.2): the "
+          "fit wanted to go further.\n\n";
+}
+
 // Board power and energy per inference, shipped presets (no fit: no preset energy constant is
 // derived from these datasets), for every dataset that measured them, and all of them together.
 void powerTable(std::ostringstream& md, const ValidationReport& r) {
@@ -431,6 +479,7 @@ std::string validationMarkdown(const ValidationReport& r) {
             return d.generation ? std::string() : d.runtime + " (" + d.cls + ")";
         },
         1 << 30);
+    fitsTable(md, r);
     md << "### Fused runtimes at batch 1–4\n\n";
     groupTable(
         md, r, "family",

@@ -52,8 +52,21 @@ struct RuntimeFit {
     double gemmEfficiency = 1;
 };
 
+/// The in-sample fit of one runtime on one chip class, against what the profile ships.
+struct FittedConstants {
+    std::string runtime, cls;
+    int datasets = 0, points = 0;
+    std::string overheadField;     ///< "host_us_per_op" or "per_inference_us"
+    double overheadShipped_us = 0; ///< the profile's value
+    RuntimeFit fit;                ///< overheadScale applies to max(shipped, 1 µs)
+    double gemmShipped = 0;
+    bool atGridEdge = false; ///< a constant at the end of its grid: not a fit
+    double overheadFitted_us() const;
+};
+
 struct ValidationReport {
     std::vector<ValidationDataset> datasets;
+    std::vector<FittedConstants> fits; ///< one per runtime and chip class with data
     /// Runtime id → "fused", "eager", "compiled" or "cpu": the families the thresholds name.
     static std::string family(const std::string& runtime, const std::string& cls);
 };

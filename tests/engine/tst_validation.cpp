@@ -71,13 +71,33 @@ class TstValidation : public QObject {
     }
 
     void eagerAndCompiledDoNotGetWorse() {
-        for (const auto& [family, bound] : {std::pair{"eager", 48.0}, std::pair{"compiled", 47.0}}) {
+        // Today (2026-12-06): eager 28.5 %, compiled 31.2 % out of sample.
+        for (const auto& [family, bound] : {std::pair{"eager", 33.0}, std::pair{"compiled", 36.0}}) {
             const auto pts = pointsOf(report_, [f = std::string(family)](const ValidationDataset& d) {
                 return ValidationReport::family(d.runtime, d.cls) == f;
             });
             QVERIFY(!pts.empty());
             QVERIFY2(*mdapePct(pts, 1) <= bound, family);
         }
+    }
+
+    void fitsAreReportedPerRuntimeAndClass() {
+        // One in-sample fit per runtime and chip class with single-pass rows, over that key's
+        // points, inside its grid (overhead × 1/16 … 256, GEMM efficiency 0.2 … 1), flagged when
+        // at an end of it; the Markdown lists them.
+        std::map<std::string, int> points;
+        for (const ValidationDataset& d : report_.datasets)
+            if (!d.generation) points[d.runtime + "/" + d.cls] += static_cast<int>(d.points.size());
+        QCOMPARE(report_.fits.size(), points.size());
+        for (const FittedConstants& f : report_.fits) {
+            QCOMPARE(f.points, points.at(f.runtime + "/" + f.cls));
+            const double o = f.fit.overheadScale, g = f.fit.gemmEfficiency;
+            QVERIFY(o >= 1.0 / 16 * (1 - 1e-9) && o <= 256 * (1 + 1e-9));
+            QVERIFY(g >= 0.2 - 1e-9 && g <= 1 + 1e-9);
+            QCOMPARE(f.atGridEdge, o <= 1.0 / 16 * (1 + 1e-9) || o >= 256 * (1 - 1e-9) || g <= 0.2 + 1e-9);
+            QVERIFY(f.overheadField == "host_us_per_op" || f.overheadField == "per_inference_us");
+        }
+        QVERIFY(validationMarkdown(report_).find("### Fitted constants") != std::string::npos);
     }
 
     void boardPowerMeetsTheEnergyTarget() {
