@@ -362,7 +362,6 @@ Cause computeCause(const StoryInput& in) {
     for (const LayerPlacement& p : r.layers) {
         if (p.bound != Bound::Compute) continue;
         flops += p.arithmeticFlops; // a Winograd layer is charged the multiplies it does
-
         time_s += p.compute_s;
         computeLatency += p.latency_s;
         if (p.unitsTotal > 0) unitTime += p.latency_s * p.unitsAllocated / p.unitsTotal;
