@@ -281,7 +281,9 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
             return tr("Batch at which this layer's compute time would equal its memory time; ∞ when its "
                       "traffic grows with the batch as fast as its FLOPs.");
         case ColUtilization:
-            return tr("FLOPs ÷ (latency × the chip's dense peak at this precision).");
+            return tr("FLOPs ÷ (latency × the chip's dense peak at this precision). A 3×3 convolution "
+                      "that the runtime runs as Winograd (fp32 on a GPU) is credited with its direct "
+                      "FLOPs, so it can pass 100 %.");
         case ColSpill:
             return tr("Whether an activation input (in) or output (out) did not fit on chip and went "
                       "through DRAM.");
