@@ -200,6 +200,11 @@ MeasuredPoint makePoint(const std::vector<std::pair<const Alias*, std::string>>&
             p.runtime = text;
             break;
         case Field::Params:
+            try {
+                parseParams(text); // a malformed cell is the file's error, named by line
+            } catch (const MeasuredError& e) {
+                throw MeasuredError(where + ": " + e.what());
+            }
             p.params = text;
             break;
         case Field::Note:

@@ -177,6 +177,8 @@ class TstMeasured : public QObject {
                                           << "say the same thing";
         QTest::newRow("not a number") << "batch,latency_ms\n1,abc\n"
                                       << "line 2: latency_ms: 'abc' is not a number";
+        QTest::newRow("params not name=value") << "batch,latency_ms,params\n1,3,layers=2;heads\n"
+                                               << "line 2: params: 'heads' is not name=value";
         QTest::newRow("nan") << "batch,latency_ms\n1,nan\n"
                              << "line 2: latency_ms: 'nan' is not a number";
         QTest::newRow("negative") << "batch,latency_ms\n1,-3\n"
