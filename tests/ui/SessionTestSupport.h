@@ -2,6 +2,7 @@
 // What the session suites (tst_session, tst_autosave) share: a scratch folder with fresh
 // subfolders, window options that never touch the user's settings, presets or autosave, a
 // controller whose dialogs answer without a modal loop, and comparisons of scenario lists.
+#include "TestWindow.h" // waitIdle
 #include "model/Explorer.h"
 #include "model/ScenarioRow.h"
 #include "window/MainWindow.h"
@@ -15,11 +16,6 @@
 namespace bs::test {
 
 inline const QString kCopy = QStringLiteral("h100-sxm-copy");
-
-inline void waitIdle(MainWindow& w) {
-    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
-    QCoreApplication::processEvents();
-}
 
 inline void compareSpecs(const std::vector<ScenarioRow>& a, const std::vector<ScenarioRow>& b) {
     QCOMPARE(a.size(), b.size());

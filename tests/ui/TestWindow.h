@@ -1,6 +1,7 @@
 #pragma once
 // Options for a main window in a test: its own settings file and user preset directory under
 // `dir` (never the user's), and no restored geometry; and the screenshot the suites save.
+#include "model/Explorer.h"
 #include "window/MainWindow.h"
 
 #include <QDir>
@@ -23,6 +24,19 @@ inline MainWindowOptions testWindowOptions(const QTemporaryDir& dir,
     o.userPresetDir = dir.filePath(presets);
     o.restoreWindowState = false;
     return o;
+}
+
+/// testWindowOptions, with or without the default scenarios.
+inline MainWindowOptions testWindowOptions(const QTemporaryDir& dir, bool defaultScenarios) {
+    MainWindowOptions o = testWindowOptions(dir);
+    o.defaultScenarios = defaultScenarios;
+    return o;
+}
+
+/// Waits until the window's explorer has no evaluation or import in flight.
+inline void waitIdle(MainWindow& w, int timeoutMs = 60000) {
+    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), timeoutMs);
+    QCoreApplication::processEvents();
 }
 
 /// A shown 1600×1000 window with no scenarios, on its own settings and presets (testWindowOptions).

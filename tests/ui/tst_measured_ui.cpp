@@ -29,11 +29,6 @@ using namespace bs::test;
 
 namespace {
 
-void waitIdle(MainWindow& w) {
-    QTRY_VERIFY_WITH_TIMEOUT(!w.explorer()->isBusy(), 60000);
-    QCoreApplication::processEvents();
-}
-
 QScatterSeries* seriesNamed(SnapshotChart* chart, const QString& suffix) {
     for (QAbstractSeries* s : chart->chart()->series())
         if (s->name().endsWith(suffix)) return qobject_cast<QScatterSeries*>(s);
